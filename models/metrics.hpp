@@ -1,0 +1,52 @@
+#pragma once
+// What one replication reports (MODEL.md section 8), laid out as one flat array of doubles:
+// slot(material, report region, metric). Material index == materials.size() is "all": the
+// euro metrics summed over materials, and shortage time over the union of the materials' spells.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crisp {
+
+enum class Metric : int {
+  unmet_t,
+  unmet_frac,
+  shortage_days,
+  longest_shortage_days,
+  peak_shortfall_frac,
+  loss_eur,
+  policy_cost_eur,
+  total_cost_eur,
+  stock_released_t,
+  stock_min_frac,
+  price_peak_multiple,
+  count
+};
+inline constexpr int kMetricCount = static_cast<int>(Metric::count);
+
+inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {
+    "unmet_t",          "unmet_frac",      "shortage_days",   "longest_shortage_days",
+    "peak_shortfall_frac", "loss_eur",     "policy_cost_eur", "total_cost_eur",
+    "stock_released_t", "stock_min_frac",  "price_peak_multiple"};
+
+// The metrics that exist for material "all".
+inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {
+    Metric::shortage_days, Metric::longest_shortage_days, Metric::loss_eur,
+    Metric::policy_cost_eur, Metric::total_cost_eur};
+
+struct MetricLayout {
+  std::vector<std::string> materials;  // without "all"
+  std::vector<std::string> regions;    // report regions, in the experiment's order
+
+  int material_slots() const { return static_cast<int>(materials.size()) + 1; }
+  int all_material() const { return static_cast<int>(materials.size()); }
+  int size() const { return material_slots() * static_cast<int>(regions.size()) * kMetricCount; }
+  int slot(int material, int region, Metric m) const {
+    return (material * static_cast<int>(regions.size()) + region) * kMetricCount +
+           static_cast<int>(m);
+  }
+};
+
+}  // namespace crisp

@@ -1,0 +1,34 @@
+#pragma once
+// The event-driven engine for one policy set (MODEL.md sections 2-4, docs/model.md). A Simulator
+// owns all the state of a replication; a worker keeps one per policy set and reuses it for every
+// replication it runs, so steady-state runs allocate no memory.
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "models/metrics.hpp"
+#include "models/scenario.hpp"
+#include "models/shocks.hpp"
+
+namespace crisp {
+
+MetricLayout make_layout(const Scenario& s);
+
+class Simulator {
+ public:
+  Simulator(const Scenario& scenario, const std::vector<StockpileSpec>& stockpiles);
+  ~Simulator();
+  Simulator(Simulator&&) noexcept;
+  Simulator& operator=(Simulator&&) noexcept;
+
+  const MetricLayout& layout() const;
+  // Simulates one replication on the given shock history; writes layout().size() values.
+  void run(std::span<const ShockOccurrence> shocks, std::span<double> metrics_out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crisp

@@ -1,0 +1,68 @@
+#pragma once
+// The HDF5 results file (INTERFACES.md "Results file", docs/results-format.md). The writer knows
+// nothing of materials or policies: it takes named series of [P, R] doubles and plain tables.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace crisp {
+
+inline constexpr int kFormatVersionMajor = 1;
+inline constexpr int kFormatVersionMinor = 0;
+
+// A table column: all strings or all doubles (or all int64), one entry per row.
+struct Column {
+  std::string name;
+  std::variant<std::vector<std::string>, std::vector<double>, std::vector<std::int64_t>> values;
+};
+using Table = std::vector<Column>;
+
+// /metrics/<group>/<region>/<name>: values row-major [P, R].
+struct MetricSeries {
+  std::string group;   // material name, or "all"
+  std::string region;
+  std::string name;
+  std::vector<double> values;
+};
+
+struct RootAttributes {
+  std::string crisp_version, git_commit, created_utc, command_line, experiment_toml;
+  std::uint64_t seed = 0;
+  std::int64_t replications = 0;
+  double horizon_days = 0;
+};
+
+struct ResultsContent {
+  RootAttributes attributes;
+  std::int64_t policies = 0;      // P
+  std::int64_t replications = 0;  // R
+  Table policy_table;             // /policies: id, label, then one column per lever parameter
+  std::vector<MetricSeries> metrics;
+  Table scenario_nodes, scenario_edges, scenario_shocks;
+};
+
+// Writes `path`.partial, then renames it to `path`; on any failure removes the partial file and
+// throws std::runtime_error naming the path and the HDF5 call that failed. Computes /summary
+// (sim/core/stats.hpp summarize) and /paired (policy minus row 0, replication by replication).
+void write_results(const std::string& path, const ResultsContent& content);
+
+// Reads back what `crisp show` needs: the policy labels and one metric's [P, R] values.
+struct ResultsReader {
+  explicit ResultsReader(const std::string& path);
+  ~ResultsReader();
+  ResultsReader(const ResultsReader&) = delete;
+  ResultsReader& operator=(const ResultsReader&) = delete;
+
+  std::vector<std::string> policy_labels() const;
+  std::int64_t replications() const;
+  // Empty when the dataset does not exist.
+  std::vector<double> metric(const std::string& group, const std::string& region,
+                             const std::string& name) const;
+
+ private:
+  std::int64_t file_ = -1;  // hid_t
+};
+
+}  // namespace crisp
