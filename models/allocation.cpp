@@ -1,1 +1,135 @@
-// placeholder: being written
+#include "models/allocation.hpp"
+
+#include <algorithm>
+
+namespace crisp {
+
+namespace {
+constexpr int kSpotRounds = 3;
+
+bool refinery_needs_refill(double level, double target, double inflow, double use) {
+  const double tol = kRelTol * std::max(target, 1e-12);
+  if (level < target - tol) return true;
+  return level <= target + tol && inflow < use * (1 - kRelTol);
+}
+}  // namespace
+
+Allocator::Allocator(const MaterialNet& net)
+    : edge_flow(net.edges.size()),
+      spot_flow(net.spot_pairs.size()),
+      requirement(net.nodes.size()),
+      contract_short(net.nodes.size()),
+      shipped(net.nodes.size()),
+      net_(&net),
+      spare_(net.nodes.size()),
+      spot_need_(net.nodes.size()),
+      offered_(net.nodes.size()),
+      accept_(net.nodes.size()),
+      offer_(net.spot_pairs.size()) {}
+
+void Allocator::allocate(const AllocationInput& in) {
+  std::fill(spot_flow.begin(), spot_flow.end(), 0.0);
+  std::fill(shipped.begin(), shipped.end(), 0.0);
+  std::fill(contract_short.begin(), contract_short.end(), 0.0);
+  std::fill(spot_need_.begin(), spot_need_.end(), 0.0);
+
+  // Step 3: consumers state their requirements.
+  for (int c : net_->consumers) requirement[c] = in.consumer_requirement[c];
+
+  // Step 4: refineries ration, then consumers short on refinery contracts buy their spare.
+  ration(net_->refineries, in);
+  spot(net_->refineries, in);
+
+  // Step 5: each refinery's output fixes its input requirement.
+  for (int r : net_->refineries) {
+    const double use = shipped[r] / net_->nodes[r].yield;
+    const bool refill =
+        refinery_needs_refill(in.buffer_level[r], in.buffer_target[r], in.inflow[r], use);
+    requirement[r] = use + (refill ? in.refill_rate[r] : 0.0);
+  }
+
+  // Step 6: mines ration every request at once, then buyers still short buy their spare.
+  ration(net_->mines, in);
+  spot(net_->mines, in);
+}
+
+// Pro-rata rationing of the admissible requests addressed to `suppliers`. What a contract leaves
+// unfilled (rationed or withheld by a restriction) is added to the buyer's contract shortfall and
+// to what spot may still cover.
+void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput& in) {
+  for (int s : suppliers) {
+    double asked = 0;
+    for (int e : net_->out_edges[s]) {
+      const NetEdge& edge = net_->edges[e];
+      edge_flow[e] = edge.share * requirement[edge.to] * in.pass[e];
+      asked += edge_flow[e];
+    }
+    const double available = in.availability[s];
+    const double fraction = asked > available ? available / asked : 1.0;
+    double filled = 0;
+    for (int e : net_->out_edges[s]) {
+      const NetEdge& edge = net_->edges[e];
+      edge_flow[e] *= fraction;
+      filled += edge_flow[e];
+      const double unfilled = std::max(0.0, edge.share * requirement[edge.to] - edge_flow[e]);
+      contract_short[edge.to] += unfilled;
+      spot_need_[edge.to] += unfilled;
+    }
+    shipped[s] += filled;
+    spare_[s] = std::max(0.0, available - filled);
+  }
+}
+
+// Spot re-sourcing from `suppliers`' spare: each round every supplier offers its spare to its
+// ready, unblocked partners pro rata to their remaining need (never more than the need); a buyer
+// offered more than it needs scales its offers down. Simultaneous offers make the result
+// independent of the order suppliers are visited in.
+void Allocator::spot(const std::vector<int>& suppliers, const AllocationInput& in) {
+  auto eligible = [&](int p) {
+    const int b = net_->spot_pairs[p].buyer;
+    return !in.spot_blocked[p] && in.spot_ready[b] &&
+           spot_need_[b] > kRelTol * std::max(requirement[b], 1e-12);
+  };
+  for (int round = 0; round < kSpotRounds; ++round) {
+    bool any = false;
+    for (int s : suppliers)
+      for (int p : net_->spot_by_supplier[s]) offered_[net_->spot_pairs[p].buyer] = 0.0;
+    for (int s : suppliers) {
+      double need = 0;
+      for (int p : net_->spot_by_supplier[s])
+        if (eligible(p)) need += spot_need_[net_->spot_pairs[p].buyer];
+      const double spare = spare_[s];
+      const bool offers = need > 0 && spare > kRelTol * net_->nodes[s].capacity;
+      const double k = offers ? std::min(1.0, spare / need) : 0.0;
+      for (int p : net_->spot_by_supplier[s]) {
+        const int b = net_->spot_pairs[p].buyer;
+        offer_[p] = offers && eligible(p) ? spot_need_[b] * k : 0.0;
+        offered_[b] += offer_[p];
+        any = any || offer_[p] > 0;
+      }
+    }
+    if (!any) return;
+    for (int s : suppliers)
+      for (int p : net_->spot_by_supplier[s]) {
+        const int b = net_->spot_pairs[p].buyer;
+        accept_[b] = offered_[b] > spot_need_[b] ? spot_need_[b] / offered_[b] : 1.0;
+      }
+    for (int s : suppliers)
+      for (int p : net_->spot_by_supplier[s]) {
+        if (offer_[p] <= 0) continue;
+        const double got = offer_[p] * accept_[net_->spot_pairs[p].buyer];
+        spot_flow[p] += got;
+        shipped[s] += got;
+        spare_[s] = std::max(0.0, spare_[s] - got);
+        offer_[p] = got;  // remembered for the need update below
+      }
+    for (int s : suppliers)
+      for (int p : net_->spot_by_supplier[s])
+        if (offer_[p] > 0) {
+          const int b = net_->spot_pairs[p].buyer;
+          spot_need_[b] = std::max(0.0, spot_need_[b] - offer_[p]);
+        }
+  }
+}
+
+}  // namespace crisp

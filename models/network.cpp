@@ -1,1 +1,206 @@
-// placeholder: being written
+#include "models/network.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace crisp {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& x) {
+  return std::find(list.begin(), list.end(), x) != list.end();
+}
+
+bool material_listed(const std::vector<int>& materials, int m) {
+  return materials.empty() || std::find(materials.begin(), materials.end(), m) != materials.end();
+}
+
+// Does an export restriction cover shipments from `supplier` to `buyer`? (docs/model.md, Shocks)
+bool restriction_covers(const ShockSpec& k, const NodeSpec& supplier, const NodeSpec& buyer) {
+  if (supplier.country != k.country || !material_listed(k.materials, supplier.material)) return false;
+  if (k.stage == Stage::refined && supplier.kind != NodeKind::refinery) return false;
+  if (k.stage == Stage::ore && supplier.kind != NodeKind::mine) return false;
+  if (k.destinations_foreign) return buyer.country != k.country;
+  return contains(k.destinations, buyer.country) || contains(k.destinations, buyer.region);
+}
+
+bool outage_covers(const ShockSpec& k, const NodeSpec& n) {
+  if (!k.nodes.empty()) return contains(k.nodes, n.id);
+  if (n.country != k.country || !material_listed(k.materials, n.material)) return false;
+  return !k.node_kind || *k.node_kind == n.kind;
+}
+
+void add_nodes(const Scenario& s, MaterialNet& net, std::vector<int>& local_of) {
+  for (int i = 0; i < static_cast<int>(s.nodes.size()); ++i) {
+    const NodeSpec& n = s.nodes[i];
+    if (n.material != net.material) continue;
+    local_of[i] = static_cast<int>(net.nodes.size());
+    NetNode x;
+    x.scenario_index = i;
+    x.kind = n.kind;
+    x.capacity = n.capacity_tpy / kDaysPerYear;
+    x.yield = n.yield;
+    x.buffer_days = n.buffer_days;
+    x.buffer_refill_days = n.buffer_refill_days;
+    x.demand0 = n.demand_tpy / kDaysPerYear;
+    x.growth = n.growth_per_year;
+    net.nodes.push_back(x);
+    auto& by_kind = n.kind == NodeKind::mine       ? net.mines
+                    : n.kind == NodeKind::refinery ? net.refineries
+                                                   : net.consumers;
+    by_kind.push_back(local_of[i]);
+    boost::add_vertex(net.graph);
+  }
+}
+
+void add_edges(const Scenario& s, MaterialNet& net, const std::vector<int>& local_of) {
+  net.in_edges.assign(net.nodes.size(), {});
+  net.out_edges.assign(net.nodes.size(), {});
+  for (const EdgeSpec& e : s.edges) {
+    if (s.nodes[e.from].material != net.material) continue;
+    const int id = static_cast<int>(net.edges.size());
+    const NetEdge x{local_of[e.from], local_of[e.to], e.share, e.lead_time_days};
+    net.edges.push_back(x);
+    boost::add_edge(x.from, x.to, id, net.graph);
+    NetNode& buyer = net.nodes[x.to];
+    (net.nodes[x.from].kind == NodeKind::mine ? buyer.buys_from_mines : buyer.buys_from_refineries) =
+        true;
+  }
+  // In- and out-lists come from the graph, in edge-index order so allocation sums are fixed.
+  const auto index = boost::get(boost::edge_index, net.graph);
+  for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v) {
+    for (auto [it, end] = boost::in_edges(v, net.graph); it != end; ++it)
+      net.in_edges[v].push_back(index[*it]);
+    for (auto [it, end] = boost::out_edges(v, net.graph); it != end; ++it)
+      net.out_edges[v].push_back(index[*it]);
+    std::sort(net.in_edges[v].begin(), net.in_edges[v].end());
+    std::sort(net.out_edges[v].begin(), net.out_edges[v].end());
+  }
+}
+
+// Spot partners: every supplier of a kind the buyer already has a contract with.
+void add_spot_pairs(MaterialNet& net) {
+  net.spot_by_supplier.assign(net.nodes.size(), {});
+  net.spot_by_buyer.assign(net.nodes.size(), {});
+  auto add_for = [&](const std::vector<int>& suppliers, bool NetNode::*buys) {
+    for (int s : suppliers) {
+      for (int b = 0; b < static_cast<int>(net.nodes.size()); ++b) {
+        if (!(net.nodes[b].*buys)) continue;
+        const int id = static_cast<int>(net.spot_pairs.size());
+        net.spot_pairs.push_back({s, b});
+        net.spot_by_supplier[s].push_back(id);
+        net.spot_by_buyer[b].push_back(id);
+      }
+    }
+  };
+  add_for(net.refineries, &NetNode::buys_from_refineries);
+  add_for(net.mines, &NetNode::buys_from_mines);
+}
+
+void add_shock_reach(const Scenario& s, MaterialNet& net) {
+  net.shocks.assign(s.shocks.size(), {});
+  for (std::size_t k = 0; k < s.shocks.size(); ++k) {
+    const ShockSpec& shock = s.shocks[k];
+    ShockReach& reach = net.shocks[k];
+    auto spec = [&](int local) -> const NodeSpec& { return s.nodes[net.nodes[local].scenario_index]; };
+    switch (shock.kind) {
+      case ShockKind::outage:
+        for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v)
+          if (outage_covers(shock, spec(v))) reach.nodes.push_back(v);
+        break;
+      case ShockKind::export_restriction:
+        for (int e = 0; e < static_cast<int>(net.edges.size()); ++e)
+          if (restriction_covers(shock, spec(net.edges[e].from), spec(net.edges[e].to)))
+            reach.edges.push_back(e);
+        for (int p = 0; p < static_cast<int>(net.spot_pairs.size()); ++p)
+          if (restriction_covers(shock, spec(net.spot_pairs[p].supplier), spec(net.spot_pairs[p].buyer)))
+            reach.spot_pairs.push_back(p);
+        break;
+      case ShockKind::chokepoint: {
+        int e = 0;
+        for (const EdgeSpec& edge : s.edges) {
+          if (s.nodes[edge.from].material != net.material) continue;
+          if (contains(edge.routes, shock.route)) reach.edges.push_back(e);
+          ++e;
+        }
+        break;
+      }
+      case ShockKind::demand_surge:
+        for (int c : net.consumers)
+          if (contains(shock.regions, spec(c).region) && material_listed(shock.materials, net.material))
+            reach.consumers.push_back(c);
+        break;
+      case ShockKind::crisis:
+        break;  // a crisis acts only through the children it starts
+    }
+  }
+}
+
+void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpiles, MaterialNet& net) {
+  for (const StockpileSpec& spec : stockpiles) {
+    if (spec.material != net.material) continue;
+    NetStockpile sp;
+    sp.spec = spec;
+    const int id = static_cast<int>(net.stockpiles.size());
+    for (int c : net.consumers) {
+      if (!contains(spec.regions, s.nodes[net.nodes[c].scenario_index].region)) continue;
+      if (net.nodes[c].stockpile >= 0)
+        throw std::invalid_argument(fmt::format(
+            "consumer '{}' is served by two stockpiles ('{}' and '{}'); a consumer may draw on one",
+            s.nodes[net.nodes[c].scenario_index].id, net.stockpiles[net.nodes[c].stockpile].spec.name,
+            spec.name));
+      net.nodes[c].stockpile = id;
+      sp.consumers.push_back(c);
+      sp.demand0 += net.nodes[c].demand0;
+    }
+    for (int c : sp.consumers)
+      sp.weights.push_back(sp.demand0 > 0 ? net.nodes[c].demand0 / sp.demand0
+                                          : 1.0 / static_cast<double>(sp.consumers.size()));
+    sp.target = spec.size_t_abs >= 0 ? spec.size_t_abs : spec.size_days * sp.demand0;
+    sp.cap = spec.max_rate_days * sp.demand0;
+    sp.refill_rate = spec.refill_rate_days * sp.demand0;
+    net.stockpiles.push_back(std::move(sp));
+  }
+}
+
+void add_report_regions(const Scenario& s, MaterialNet& net) {
+  const std::size_t regions = s.report_regions.size();
+  net.region_consumers.assign(regions, {});
+  net.region_stockpile_weight.assign(regions, std::vector<double>(net.stockpiles.size(), 0.0));
+  for (std::size_t r = 0; r < regions; ++r) {
+    const std::vector<std::string> members = s.member_regions(s.report_regions[r]);
+    for (int c : net.consumers)
+      if (contains(members, s.nodes[net.nodes[c].scenario_index].region))
+        net.region_consumers[r].push_back(c);
+    for (std::size_t k = 0; k < net.stockpiles.size(); ++k) {
+      const NetStockpile& sp = net.stockpiles[k];
+      for (std::size_t i = 0; i < sp.consumers.size(); ++i)
+        if (contains(members, s.nodes[net.nodes[sp.consumers[i]].scenario_index].region))
+          net.region_stockpile_weight[r][k] += sp.weights[i];
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<MaterialNet> compile_networks(const Scenario& s,
+                                          const std::vector<StockpileSpec>& stockpiles) {
+  std::vector<MaterialNet> nets(s.materials.size());
+  std::vector<int> local_of(s.nodes.size(), -1);
+  for (int m = 0; m < static_cast<int>(s.materials.size()); ++m) {
+    MaterialNet& net = nets[m];
+    net.material = m;
+    net.spec = s.materials[m];
+    add_nodes(s, net, local_of);
+    add_edges(s, net, local_of);
+    add_spot_pairs(net);
+    add_shock_reach(s, net);
+    add_stockpiles(s, stockpiles, net);
+    add_report_regions(s, net);
+  }
+  return nets;
+}
+
+}  // namespace crisp

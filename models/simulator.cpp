@@ -1,1 +1,86 @@
-// placeholder: being written
+#include "models/simulator.hpp"
+
+#include <algorithm>
+
+#include "models/material_sim.hpp"
+#include "models/network.hpp"
+
+namespace crisp {
+
+MetricLayout make_layout(const Scenario& s) {
+  MetricLayout layout;
+  for (const MaterialSpec& m : s.materials) layout.materials.push_back(m.name);
+  layout.regions = s.report_regions;
+  return layout;
+}
+
+namespace {
+
+// Total length of the union of spells (each list sorted by start, as the engine records them).
+struct SpellUnion {
+  double total = 0, longest = 0;
+};
+
+SpellUnion union_of(std::vector<Spell> spells) {
+  std::sort(spells.begin(), spells.end());
+  SpellUnion u;
+  for (std::size_t i = 0; i < spells.size();) {
+    double start = spells[i].first, end = spells[i].second;
+    for (++i; i < spells.size() && spells[i].first <= end; ++i) end = std::max(end, spells[i].second);
+    u.total += end - start;
+    u.longest = std::max(u.longest, end - start);
+  }
+  return u;
+}
+
+}  // namespace
+
+struct Simulator::Impl {
+  Impl(const Scenario& s, const std::vector<StockpileSpec>& stockpiles)
+      : scenario(s), nets(compile_networks(scenario, stockpiles)), layout(make_layout(scenario)) {
+    sims.reserve(nets.size());
+    for (const MaterialNet& net : nets) sims.emplace_back(scenario, net, layout);
+  }
+  Scenario scenario;
+  std::vector<MaterialNet> nets;
+  MetricLayout layout;
+  std::vector<MaterialSim> sims;
+  std::vector<Spell> merged;
+};
+
+Simulator::Simulator(const Scenario& scenario, const std::vector<StockpileSpec>& stockpiles)
+    : impl_(std::make_unique<Impl>(scenario, stockpiles)) {}
+Simulator::~Simulator() = default;
+Simulator::Simulator(Simulator&&) noexcept = default;
+Simulator& Simulator::operator=(Simulator&&) noexcept = default;
+
+const MetricLayout& Simulator::layout() const { return impl_->layout; }
+
+void Simulator::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
+  Impl& x = *impl_;
+  for (MaterialSim& sim : x.sims) sim.run(shocks, out);
+
+  // Material "all": euro totals, and shortage time when any material is short.
+  const int all = x.layout.all_material();
+  const int materials = static_cast<int>(x.sims.size());
+  for (int r = 0; r < static_cast<int>(x.layout.regions.size()); ++r) {
+    double loss = 0, policy = 0;
+    x.merged.clear();
+    for (int m = 0; m < materials; ++m) {
+      loss += out[x.layout.slot(m, r, Metric::loss_eur)];
+      policy += out[x.layout.slot(m, r, Metric::policy_cost_eur)];
+      const auto& spells = x.sims[m].spells()[r];
+      x.merged.insert(x.merged.end(), spells.begin(), spells.end());
+    }
+    const SpellUnion u = union_of(x.merged);
+    for (int metric = 0; metric < kMetricCount; ++metric)
+      out[x.layout.slot(all, r, static_cast<Metric>(metric))] = std::numeric_limits<double>::quiet_NaN();
+    out[x.layout.slot(all, r, Metric::loss_eur)] = loss;
+    out[x.layout.slot(all, r, Metric::policy_cost_eur)] = policy;
+    out[x.layout.slot(all, r, Metric::total_cost_eur)] = loss + policy;
+    out[x.layout.slot(all, r, Metric::shortage_days)] = u.total;
+    out[x.layout.slot(all, r, Metric::longest_shortage_days)] = u.longest;
+  }
+}
+
+}  // namespace crisp

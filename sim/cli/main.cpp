@@ -1,1 +1,103 @@
-int main() { return 0; }
+// crisp: strategic stockpile and refining policy for critical raw materials.
+// The command line (INTERFACES.md): parse, dispatch, and turn every error into one line on
+// stderr with the documented exit code.
+
+#include <exception>
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "crisp_version.hpp"
+#include "sim/experiment/experiment.hpp"
+
+namespace {
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+
+int fail(int code, const std::string& message) {
+  std::cerr << "crisp: error: " << message << "\n";
+  return code;
+}
+
+std::string joined(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"crisp: Monte Carlo simulation of critical raw material supply shocks and the "
+               "stockpile and refining policies that answer them."};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("crisp ") + CRISP_VERSION + " (" + CRISP_GIT_COMMIT + ")");
+
+  crisp::RunArgs run;
+  run.command_line = joined(argc, argv);
+  auto* run_cmd = app.add_subcommand("run", "run an experiment (the bundled default when none is given)");
+  run_cmd->add_option("experiment", run.experiment, "experiment file (TOML)");
+  run_cmd->add_option("-o,--output", run.output, "results file (default: [output] file, or crisp-results.h5)");
+  run_cmd->add_option("-r,--replications", run.replications, "replications per policy set");
+  run_cmd->add_option("--seed", run.seed, "experiment seed");
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--quiet", run.quiet, "no progress or notes on stderr");
+
+  std::string check_file;
+  auto* check_cmd = app.add_subcommand("check", "validate an experiment and print its network and baseline balance");
+  check_cmd->add_option("experiment", check_file, "experiment file (TOML)")->required();
+
+  std::string show_file, show_metric, show_region, show_material;
+  auto* show_cmd = app.add_subcommand("show", "print the policy comparison table from a results file");
+  show_cmd->add_option("file", show_file, "results file (.h5)")->required();
+  show_cmd->add_option("--metric", show_metric, "one metric's summary per policy set instead of the table");
+  show_cmd->add_option("--region", show_region, "report region (default: the first)");
+  show_cmd->add_option("--material", show_material, "material (default: all)");
+
+  std::string example_name;
+  bool example_list = false;
+  auto* example_cmd = app.add_subcommand("example", "print a bundled experiment (the default when no NAME)");
+  example_cmd->add_option("name", example_name, "bundled experiment name");
+  example_cmd->add_flag("--list", example_list, "list the bundled experiments");
+
+  std::string help_topic;
+  auto* help_cmd = app.add_subcommand("help", "help on crisp or one command");
+  help_cmd->add_option("command", help_topic, "command");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(kExitUsage, fmt::format("{} (see 'crisp help')", e.what()));
+  }
+
+  try {
+    if (*run_cmd) return crisp::run_command(run);
+    if (*check_cmd) return crisp::check_command(check_file);
+    if (*show_cmd) return crisp::show_command(show_file, show_metric, show_region, show_material);
+    if (*example_cmd) return crisp::example_command(example_name, example_list);
+    if (*help_cmd && !help_topic.empty()) {
+      for (auto* sub : {run_cmd, check_cmd, show_cmd, example_cmd})
+        if (sub->get_name() == help_topic) {
+          std::cout << sub->help();
+          return 0;
+        }
+      return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, check, show, example", help_topic));
+    }
+    std::cout << app.help();
+    return 0;
+  } catch (const crisp::InputError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(kExitRuntime, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(kExitRuntime, e.what());
+  }
+}

@@ -33,7 +33,9 @@ double quantile_sorted(std::span<const double> sorted, double q) {
 
 Summary summarize(std::span<const double> values) {
   Summary s;
-  if (values.empty()) {
+  // A metric that does not apply (NaN, e.g. stock_min_frac without a stockpile) has no summary.
+  const bool undefined = std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); });
+  if (values.empty() || undefined) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     return {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
   }

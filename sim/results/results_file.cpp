@@ -1,1 +1,499 @@
-// placeholder: being written
+#include "sim/results/results_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "sim/core/stats.hpp"
+#include "sim/results/h5.hpp"
+
+namespace crisp {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Property lists and groups
+
+// Objects carry no creation/modification times, so the same content gives the same bytes.
+h5::PropList untimed(hid_t property_class, std::string_view what) {
+  auto plist = h5::own<h5::PropList>(H5Pcreate(property_class), what);
+  h5::check(H5Pset_obj_track_times(plist, false), what);
+  return plist;
+}
+
+// HDF5 link names may not be empty, contain '/', or be "." (those mean paths).
+bool valid_link_name(std::string_view name) {
+  return !name.empty() && name != "." && name.find('/') == std::string_view::npos;
+}
+
+// Opens parent/name, creating it if absent. Groups are made one level at a time (rather than by
+// H5Pset_create_intermediate_group) so each gets the untimed creation properties.
+h5::Group open_or_create_group(hid_t parent, const std::string& name, const std::string& path) {
+  const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
+  h5::check(exists, "H5Lexists " + path);
+  if (exists > 0) return h5::own<h5::Group>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT),
+                                            "H5Gopen2 " + path);
+  const h5::PropList gcpl = untimed(H5P_GROUP_CREATE, "group properties for " + path);
+  return h5::own<h5::Group>(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT),
+                            "H5Gcreate2 " + path);
+}
+
+// /<top>/<group>/<region>, created as needed.
+h5::Group series_group(hid_t file, const std::string& top, const MetricSeries& m) {
+  const h5::Group a = open_or_create_group(file, top, "/" + top);
+  const h5::Group b = open_or_create_group(a, m.group, "/" + top + "/" + m.group);
+  return open_or_create_group(b, m.region, "/" + top + "/" + m.group + "/" + m.region);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+// Scalar or 1-D attribute of a numeric type: `file_type` is the little-endian type stored on
+// disk, `mem_type` the native type of `data`.
+void write_numeric_attribute(hid_t obj, const char* name, hid_t file_type, hid_t mem_type,
+                             const void* data, hsize_t count = 0) {
+  const std::string what = fmt::format("attribute '{}'", name);
+  const auto space = count == 0 ? h5::own<h5::Dataspace>(H5Screate(H5S_SCALAR), what)
+                                : h5::own<h5::Dataspace>(H5Screate_simple(1, &count, nullptr), what);
+  const auto attr =
+      h5::own<h5::Attribute>(H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT),
+                             "H5Acreate2 " + what);
+  h5::check(H5Awrite(attr, mem_type, data), "H5Awrite " + what);
+}
+
+// Variable-length UTF-8 strings: h5py reads them as str, and the text lives in the global heap,
+// so experiment_toml is not held to the 64 KiB limit on an object header's attributes.
+void write_string_attribute(hid_t obj, const char* name, const std::string& value) {
+  const std::string what = fmt::format("attribute '{}'", name);
+  const auto type = h5::own<h5::Datatype>(H5Tcopy(H5T_C_S1), what);
+  h5::check(H5Tset_size(type, H5T_VARIABLE), what);
+  h5::check(H5Tset_cset(type, H5T_CSET_UTF8), what);
+  const auto space = h5::own<h5::Dataspace>(H5Screate(H5S_SCALAR), what);
+  const auto attr = h5::own<h5::Attribute>(
+      H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 " + what);
+  const char* text = value.c_str();
+  h5::check(H5Awrite(attr, type, &text), "H5Awrite " + what);
+}
+
+void write_root_attributes(hid_t file, const RootAttributes& a) {
+  write_string_attribute(file, "filetype", "crisp-results");
+  const std::array<std::int32_t, 2> version{kFormatVersionMajor, kFormatVersionMinor};
+  write_numeric_attribute(file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                          version.data(), version.size());
+  write_string_attribute(file, "crisp_version", a.crisp_version);
+  write_string_attribute(file, "git_commit", a.git_commit);
+  write_string_attribute(file, "created_utc", a.created_utc);
+  write_string_attribute(file, "command_line", a.command_line);
+  write_string_attribute(file, "experiment_toml", a.experiment_toml);
+  write_numeric_attribute(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a.seed);
+  write_numeric_attribute(file, "replications", H5T_STD_I64LE, H5T_NATIVE_INT64, &a.replications);
+  write_numeric_attribute(file, "horizon_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                          &a.horizon_days);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables: every table in the file (/policies, /summary, /paired, /scenario) goes through
+// write_table, as a 1-D dataset of a packed compound type, one member per column.
+
+std::size_t column_rows(const Column& c) {
+  return std::visit([](const auto& v) { return v.size(); }, c.values);
+}
+
+// Fixed-length, null-padded strings sized to the longest value: every reader (h5py, HDFView,
+// pandas via h5py, Fortran) handles them without variable-length memory management.
+h5::Datatype fixed_string_type(std::size_t size, std::string_view what) {
+  auto type = h5::own<h5::Datatype>(H5Tcopy(H5T_C_S1), what);
+  h5::check(H5Tset_size(type, size), what);
+  h5::check(H5Tset_strpad(type, H5T_STR_NULLPAD), what);
+  h5::check(H5Tset_cset(type, H5T_CSET_UTF8), what);
+  return type;
+}
+
+struct ColumnLayout {
+  std::size_t offset = 0, size = 0;
+};
+
+// Byte size of one cell of `c` in the packed row.
+std::size_t cell_size(const Column& c) {
+  if (const auto* s = std::get_if<std::vector<std::string>>(&c.values)) {
+    std::size_t longest = 1;  // HDF5 has no zero-length fixed strings
+    for (const auto& x : *s) longest = std::max(longest, x.size());
+    return longest;
+  }
+  return 8;  // double or int64
+}
+
+// The memory and file compound types share one packed layout; only the numeric member types
+// differ (native in memory, little-endian on disk, so files are the same on every machine).
+std::pair<h5::Datatype, h5::Datatype> compound_types(const Table& table,
+                                                     std::span<const ColumnLayout> layout,
+                                                     std::size_t row_size,
+                                                     const std::string& what) {
+  auto mem = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, row_size), what);
+  auto file = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, row_size), what);
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const Column& c = table[i];
+    const std::string column_what = fmt::format("{} column '{}'", what, c.name);
+    const char* name = c.name.c_str();
+    const std::size_t at = layout[i].offset;
+    if (std::holds_alternative<std::vector<std::string>>(c.values)) {
+      const h5::Datatype s = fixed_string_type(layout[i].size, column_what);
+      h5::check(H5Tinsert(mem, name, at, s), "H5Tinsert " + column_what);
+      h5::check(H5Tinsert(file, name, at, s), "H5Tinsert " + column_what);
+    } else if (std::holds_alternative<std::vector<double>>(c.values)) {
+      h5::check(H5Tinsert(mem, name, at, H5T_NATIVE_DOUBLE), "H5Tinsert " + column_what);
+      h5::check(H5Tinsert(file, name, at, H5T_IEEE_F64LE), "H5Tinsert " + column_what);
+    } else {
+      h5::check(H5Tinsert(mem, name, at, H5T_NATIVE_INT64), "H5Tinsert " + column_what);
+      h5::check(H5Tinsert(file, name, at, H5T_STD_I64LE), "H5Tinsert " + column_what);
+    }
+  }
+  return {std::move(mem), std::move(file)};
+}
+
+// Rows packed one after another; string cells are zero-padded, so the bytes are deterministic.
+std::vector<unsigned char> pack_rows(const Table& table, std::span<const ColumnLayout> layout,
+                                     std::size_t row_size, std::size_t rows) {
+  std::vector<unsigned char> buffer(row_size * rows, 0);
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    std::visit(
+        [&](const auto& values) {
+          for (std::size_t r = 0; r < rows; ++r) {
+            unsigned char* cell = buffer.data() + r * row_size + layout[i].offset;
+            if constexpr (std::is_same_v<std::decay_t<decltype(values)>,
+                                         std::vector<std::string>>) {
+              std::memcpy(cell, values[r].data(), values[r].size());
+            } else {
+              std::memcpy(cell, &values[r], sizeof values[r]);
+            }
+          }
+        },
+        table[i].values);
+  }
+  return buffer;
+}
+
+// Writes `table` as the compound dataset parent/name ([rows], possibly empty). `path` names it
+// in error messages. A table without columns is not written at all.
+void write_table(hid_t parent, const std::string& name, const Table& table,
+                 const std::string& path) {
+  if (table.empty()) return;
+  const std::size_t rows = column_rows(table.front());
+  for (const Column& c : table) {
+    if (column_rows(c) != rows)
+      throw h5::Error(fmt::format("table {}: column '{}' has {} rows, column '{}' has {}", path,
+                                  c.name, column_rows(c), table.front().name, rows));
+  }
+
+  std::vector<ColumnLayout> layout;
+  std::size_t row_size = 0;
+  for (const Column& c : table) {
+    layout.push_back({row_size, cell_size(c)});
+    row_size += layout.back().size;
+  }
+  const auto [mem_type, file_type] = compound_types(table, layout, row_size, "table " + path);
+
+  const hsize_t dims = rows;
+  const auto space = h5::own<h5::Dataspace>(H5Screate_simple(1, &dims, nullptr), path);
+  const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
+  const auto dataset = h5::own<h5::Dataset>(
+      H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      "H5Dcreate2 " + path);
+  if (rows == 0) return;
+  const std::vector<unsigned char> buffer = pack_rows(table, layout, row_size, rows);
+  h5::check(H5Dwrite(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+            "H5Dwrite " + path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics, summaries, paired differences
+
+// The statistics tables' columns, named once: the order here is the order in the file.
+constexpr std::array<std::pair<const char*, double Summary::*>, 12> kSummaryColumns{{
+    {"mean", &Summary::mean},
+    {"sd", &Summary::sd},
+    {"ci95_lo", &Summary::ci95_lo},
+    {"ci95_hi", &Summary::ci95_hi},
+    {"p05", &Summary::p05},
+    {"p50", &Summary::p50},
+    {"p90", &Summary::p90},
+    {"p95", &Summary::p95},
+    {"p99", &Summary::p99},
+    {"max", &Summary::max},
+    {"cvar95", &Summary::cvar95},
+    {"p_positive", &Summary::p_positive},
+}};
+constexpr std::array<std::pair<const char*, double PairedDiff::*>, 3> kPairedColumns{{
+    {"diff_mean", &PairedDiff::diff_mean},
+    {"diff_ci95_lo", &PairedDiff::diff_ci95_lo},
+    {"diff_ci95_hi", &PairedDiff::diff_ci95_hi},
+}};
+
+// One double column per field of `rows` (a struct per policy).
+template <class Row, std::size_t N>
+Table struct_table(const std::vector<Row>& rows,
+                   const std::array<std::pair<const char*, double Row::*>, N>& fields) {
+  Table table;
+  for (const auto& [name, member] : fields) {
+    std::vector<double> column;
+    for (const Row& row : rows) column.push_back(row.*member);
+    table.push_back({name, std::move(column)});
+  }
+  return table;
+}
+
+std::string series_path(const std::string& top, const MetricSeries& m) {
+  return fmt::format("/{}/{}/{}/{}", top, m.group, m.region, m.name);
+}
+
+// float64 [P, R]. A chunk is one policy's row (capped at 64 Ki replications = 512 KiB), the unit
+// readers ask for; shuffle + deflate 4 compresses the repeated zeros and slowly varying
+// exponents of losses well at little cost. HDF5 cannot chunk a zero-sized fixed dimension, so
+// an empty series is stored contiguously.
+void write_metric_dataset(hid_t group, const MetricSeries& m, hsize_t policies,
+                          hsize_t replications) {
+  const std::string path = series_path("metrics", m);
+  const std::array<hsize_t, 2> dims{policies, replications};
+  const auto space = h5::own<h5::Dataspace>(H5Screate_simple(2, dims.data(), nullptr), path);
+  const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
+  if (policies > 0 && replications > 0) {
+    const std::array<hsize_t, 2> chunk{1, std::min<hsize_t>(replications, 65536)};
+    h5::check(H5Pset_chunk(dcpl, 2, chunk.data()), "H5Pset_chunk " + path);
+    h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle " + path);
+    h5::check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate " + path);
+  }
+  const auto dataset = h5::own<h5::Dataset>(
+      H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      "H5Dcreate2 " + path);
+  if (m.values.empty()) return;
+  h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
+            "H5Dwrite " + path);
+}
+
+void write_series(hid_t file, const MetricSeries& m, std::size_t policies,
+                  std::size_t replications) {
+  const auto row = [&](std::size_t p) {
+    return std::span<const double>(m.values).subspan(p * replications, replications);
+  };
+  std::vector<Summary> summaries;
+  std::vector<PairedDiff> paired;
+  for (std::size_t p = 0; p < policies; ++p) {
+    summaries.push_back(summarize(row(p)));
+    paired.push_back(paired_difference(row(p), row(0)));  // row 0 is the baseline
+  }
+  write_metric_dataset(series_group(file, "metrics", m), m, policies, replications);
+  write_table(series_group(file, "summary", m), m.name, struct_table(summaries, kSummaryColumns),
+              series_path("summary", m));
+  write_table(series_group(file, "paired", m), m.name, struct_table(paired, kPairedColumns),
+              series_path("paired", m));
+}
+
+void write_scenario(hid_t file, const ResultsContent& c) {
+  const std::array<std::pair<const char*, const Table*>, 3> tables{{
+      {"nodes", &c.scenario_nodes}, {"edges", &c.scenario_edges}, {"shocks", &c.scenario_shocks}}};
+  if (std::all_of(tables.begin(), tables.end(), [](auto& t) { return t.second->empty(); })) return;
+  const h5::Group scenario = open_or_create_group(file, "scenario", "/scenario");
+  for (const auto& [name, table] : tables)
+    write_table(scenario, name, *table, fmt::format("/scenario/{}", name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole file
+
+// Checks what HDF5 would otherwise reject midway (or accept and get wrong) before any file is
+// created.
+void validate(const ResultsContent& c) {
+  if (c.policies < 0 || c.replications < 0)
+    throw std::runtime_error(fmt::format("negative size: {} policies, {} replications",
+                                         c.policies, c.replications));
+  if (c.attributes.replications != c.replications)
+    throw std::runtime_error(fmt::format(
+        "attributes.replications ({}) differs from replications ({})",
+        c.attributes.replications, c.replications));
+  if (!c.policy_table.empty() && column_rows(c.policy_table.front()) != std::size_t(c.policies))
+    throw std::runtime_error(fmt::format("policy table has {} rows, expected {} policies",
+                                         column_rows(c.policy_table.front()), c.policies));
+  const std::size_t expected = std::size_t(c.policies) * std::size_t(c.replications);
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const MetricSeries& m : c.metrics) {
+    const std::string id = fmt::format("{}/{}/{}", m.group, m.region, m.name);
+    if (!valid_link_name(m.group) || !valid_link_name(m.region) || !valid_link_name(m.name))
+      throw std::runtime_error(fmt::format(
+          "metric '{}': group, region and name must be non-empty, without '/' and not '.'", id));
+    if (m.values.size() != expected)
+      throw std::runtime_error(fmt::format("metric {} has {} values, expected P*R = {}*{} = {}",
+                                           id, m.values.size(), c.policies, c.replications,
+                                           expected));
+    if (!seen.emplace(m.group, m.region, m.name).second)
+      throw std::runtime_error(fmt::format("metric {} appears twice", id));
+  }
+}
+
+void write_file(const std::string& file_path, const ResultsContent& c) {
+  // A strong close degree closes every object still open with the file, so the partial file
+  // can always be removed after a failure.
+  const auto fapl = h5::own<h5::PropList>(H5Pcreate(H5P_FILE_ACCESS), "file access properties");
+  h5::check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+  auto file = h5::own<h5::File>(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                                "H5Fcreate " + file_path);
+
+  write_root_attributes(file, c.attributes);
+  write_table(file, "policies", c.policy_table, "/policies");
+  for (const MetricSeries& m : c.metrics)
+    write_series(file, m, std::size_t(c.policies), std::size_t(c.replications));
+  write_scenario(file, c);
+  file.close("H5Fclose " + file_path);  // flushes: a full disk fails here, not silently later
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const ResultsContent& content) {
+  const std::string partial = path + ".partial";
+  const h5::QuietErrors quiet;
+  try {
+    validate(content);
+    write_file(partial, content);  // every handle is closed when this returns or throws
+    if (std::rename(partial.c_str(), path.c_str()) != 0)
+      throw std::runtime_error(fmt::format("renaming {} to {}: {}", partial, path,
+                                           std::strerror(errno)));
+  } catch (const std::exception& e) {
+    std::remove(partial.c_str());
+    throw std::runtime_error(fmt::format("cannot write results file {}: {}", path, e.what()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+namespace {
+
+// True when every link along `parts` (relative to the file root) exists. H5Lexists fails, rather
+// than answering false, when an intermediate group is missing, hence the walk.
+bool path_exists(hid_t file, std::initializer_list<std::string_view> parts) {
+  std::string path;
+  for (std::string_view part : parts) {
+    if (!valid_link_name(part)) return false;
+    path += "/";
+    path += part;
+    if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return true;
+}
+
+std::string read_string_attribute(hid_t obj, const char* name, const std::string& what) {
+  const auto attr = h5::own<h5::Attribute>(H5Aopen(obj, name, H5P_DEFAULT), what);
+  const auto type = h5::own<h5::Datatype>(H5Aget_type(attr), what);
+  if (H5Tget_class(type) != H5T_STRING) throw h5::Error(what + ": not a string");
+  if (H5Tis_variable_str(type) > 0) {
+    char* text = nullptr;
+    h5::check(H5Aread(attr, type, &text), what);
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type), '\0');
+  h5::check(H5Aread(attr, type, value.data()), what);
+  return value.substr(0, value.find('\0'));
+}
+
+// Refuses files that are not ours, or whose major format version this build does not know.
+void check_file_kind(hid_t file, const std::string& path) {
+  if (H5Aexists(file, "filetype") <= 0 ||
+      read_string_attribute(file, "filetype", "attribute filetype") != "crisp-results")
+    throw std::runtime_error(fmt::format("{} is not a crisp results file (no filetype "
+                                         "'crisp-results' at the root)", path));
+  std::array<std::int32_t, 2> version{};
+  const auto attr = h5::own<h5::Attribute>(H5Aopen(file, "format_version", H5P_DEFAULT),
+                                           "attribute format_version");
+  h5::check(H5Aread(attr, H5T_NATIVE_INT32, version.data()), "attribute format_version");
+  if (version[0] != kFormatVersionMajor)
+    throw std::runtime_error(fmt::format("{} has format version {}.{}; this crisp reads {}.x",
+                                         path, version[0], version[1], kFormatVersionMajor));
+}
+
+}  // namespace
+
+ResultsReader::ResultsReader(const std::string& path) {
+  const h5::QuietErrors quiet;
+  try {
+    auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
+    check_file_kind(file, path);
+    file_ = file.release();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("cannot read results file {}: {}", path, e.what()));
+  }
+}
+
+ResultsReader::~ResultsReader() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+std::vector<std::string> ResultsReader::policy_labels() const {
+  const h5::QuietErrors quiet;
+  if (!path_exists(file_, {"policies"})) return {};
+  const auto dataset = h5::own<h5::Dataset>(H5Dopen2(file_, "policies", H5P_DEFAULT),
+                                            "H5Dopen2 /policies");
+  const auto file_type = h5::own<h5::Datatype>(H5Dget_type(dataset), "/policies type");
+  const int index = H5Tget_member_index(file_type, "label");
+  if (index < 0) throw std::runtime_error("/policies has no label column");
+  const auto label_type = h5::own<h5::Datatype>(H5Tget_member_type(file_type, unsigned(index)),
+                                                "/policies label type");
+  if (H5Tget_class(label_type) != H5T_STRING || H5Tis_variable_str(label_type) > 0)
+    throw std::runtime_error("/policies label column is not a fixed-length string");
+
+  // Read just the label member: HDF5 picks compound members by name.
+  const std::size_t width = H5Tget_size(label_type);
+  const auto mem_type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, width), "label type");
+  h5::check(H5Tinsert(mem_type, "label", 0, label_type), "label type");
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), "/policies space");
+  const auto rows = std::size_t(H5Sget_simple_extent_npoints(space));
+  std::vector<char> buffer(rows * width);
+  if (rows > 0)
+    h5::check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+              "H5Dread /policies");
+
+  std::vector<std::string> labels;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const char* cell = buffer.data() + r * width;
+    labels.emplace_back(cell, strnlen(cell, width));  // null-padded, not null-terminated
+  }
+  return labels;
+}
+
+std::int64_t ResultsReader::replications() const {
+  const h5::QuietErrors quiet;
+  std::int64_t value = 0;
+  const auto attr = h5::own<h5::Attribute>(H5Aopen(file_, "replications", H5P_DEFAULT),
+                                           "attribute replications");
+  h5::check(H5Aread(attr, H5T_NATIVE_INT64, &value), "attribute replications");
+  return value;
+}
+
+std::vector<double> ResultsReader::metric(const std::string& group, const std::string& region,
+                                          const std::string& name) const {
+  const h5::QuietErrors quiet;
+  if (!path_exists(file_, {"metrics", group, region, name})) return {};
+  const std::string path = fmt::format("/metrics/{}/{}/{}", group, region, name);
+  const auto dataset = h5::own<h5::Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT),
+                                            "H5Dopen2 " + path);
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
+  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
+  if (!values.empty())
+    h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+              "H5Dread " + path);
+  return values;
+}
+
+}  // namespace crisp

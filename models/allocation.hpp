@@ -1,0 +1,50 @@
+#pragma once
+// Who gets what at one allocation instant (MODEL.md section 3, docs/model.md "One instant",
+// steps 3-6): contract requests, pro-rata rationing, the refinery input requirement, and spot
+// re-sourcing in at most three rounds. O(V + E) plus the spot pairs; no allocation per call.
+
+#include <span>
+#include <vector>
+
+#include "models/network.hpp"
+
+namespace crisp {
+
+// Relative tolerance below which a rate or a level difference counts as zero.
+inline constexpr double kRelTol = 1e-9;
+
+struct AllocationInput {
+  std::span<const double> consumer_requirement;  // per node; read for consumers
+  std::span<const double> availability;          // per node; read for mines and refineries
+  std::span<const double> pass;                  // per edge: product of (1 - f) over its shocks
+  std::span<const char> spot_blocked;            // per spot pair
+  std::span<const char> spot_ready;              // per node: resourcing delay has passed
+  // Refinery input buffers, per node (read for refineries): step 5 adds `refill_rate` when the
+  // level is below target, or at target and drawn down by the new throughput.
+  std::span<const double> buffer_level, buffer_target, inflow, refill_rate;
+};
+
+class Allocator {
+ public:
+  explicit Allocator(const MaterialNet& net);
+  void allocate(const AllocationInput& in);
+
+  std::vector<double> edge_flow;       // per edge: contract shipments, t/day
+  std::vector<double> spot_flow;       // per spot pair
+  std::vector<double> requirement;     // per node: consumers' and refineries' requirement
+  std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
+  std::vector<double> shipped;         // per supplier: contract plus spot
+
+ private:
+  void ration(const std::vector<int>& suppliers, const AllocationInput& in);
+  void spot(const std::vector<int>& suppliers, const AllocationInput& in);
+
+  const MaterialNet* net_;  // a pointer, so an Allocator can be reassigned
+  std::vector<double> spare_;      // per supplier, after contracts and earlier rounds
+  std::vector<double> spot_need_;  // per buyer, what spot may still cover
+  std::vector<double> offered_;    // per buyer, offers in the current round
+  std::vector<double> accept_;     // per buyer, the fraction of its offers it takes
+  std::vector<double> offer_;      // per spot pair, current round
+};
+
+}  // namespace crisp

@@ -1,0 +1,607 @@
+#include "models/material_sim.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crisp {
+
+namespace {
+
+// Event kinds, listed in priority order: at one instant arrivals land first, then shocks change,
+// then stores cross, then the timers that depend on them fire; the horizon closes the instant.
+enum Kind : std::uint32_t {
+  kArrivalEdge,
+  kArrivalSpot,
+  kShockEnd,
+  kShockStart,
+  kNodeCrossing,
+  kStockpileCrossing,
+  kResourcingReady,
+  kReleaseReady,
+  kRefillAllowed,
+  kGrowthStep,
+  kHorizon,
+};
+
+// Priority of each kind; equal priorities keep scheduling order (the sequence number).
+constexpr std::uint32_t priority_of(std::uint32_t kind) {
+  switch (kind) {
+    case kArrivalEdge:
+    case kArrivalSpot: return 0;
+    case kShockEnd: return 1;
+    case kShockStart: return 2;
+    case kNodeCrossing:
+    case kStockpileCrossing: return 3;
+    case kResourcingReady: return 4;
+    case kReleaseReady: return 5;
+    case kRefillAllowed: return 6;
+    case kGrowthStep: return 7;
+    default: return 8;
+  }
+}
+
+constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0;
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double tol_of(double scale) { return kRelTol * std::max(scale, 1e-12); }
+
+// Time to the next crossing of 0 or `target` for a level moving at `rate`; infinity when none.
+// `kind` is set to the crossing's kind.
+double time_to_crossing(double level, double target, double rate, double& kind) {
+  const double tol = tol_of(target);
+  if (rate < 0) {
+    if (level > target + tol) {
+      kind = kTargetCrossing;
+      return (level - target) / -rate;
+    }
+    if (level > tol) {
+      kind = kEmptyCrossing;
+      return level / -rate;
+    }
+  } else if (rate > 0 && level < target - tol) {
+    kind = kTargetCrossing;
+    return (target - level) / rate;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
+MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout)
+    : scenario_(scenario),
+      net_(net),
+      layout_(layout),
+      discount_(Discount::from_yearly_rate(scenario.discount_rate)),
+      alloc_(net) {
+  const std::size_t n = net.nodes.size(), e = net.edges.size(), p = net.spot_pairs.size();
+  capacity_factor_.resize(n);
+  surge_.resize(n);
+  pass_.resize(e);
+  extra_delay_.resize(e);
+  spot_blocked_.resize(p);
+  ship_.resize(e);
+  ship_lead_.resize(e);
+  arrive_.resize(e);
+  spot_ship_.resize(p);
+  spot_arrive_.resize(p);
+  for (auto* v : {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_, &net_rate_,
+                  &scheduled_net_, &availability_, &requirement_in_, &short_since_})
+    v->resize(n);
+  store_version_.resize(n);
+  resourcing_version_.resize(n);
+  ready_.resize(n);
+  stockpiles_.resize(net.stockpiles.size());
+  regions_.resize(scenario.report_regions.size());
+  spells_.resize(scenario.report_regions.size());
+  queue_.reserve(1024);
+}
+
+void MaterialSim::schedule(double time, std::uint32_t kind, std::uint32_t target,
+                           std::uint64_t version, double value) {
+  Event e;
+  e.time = time;
+  e.priority = priority_of(kind);
+  e.kind = kind;
+  e.target = target;
+  e.version = version;
+  e.value = value;
+  queue_.push(e);
+}
+
+bool MaterialSim::buffer_empty(int n) const { return level_[n] <= tol_of(target_[n]); }
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
+  reset(shocks);
+  settle(/*initial=*/true);
+  for (;;) {
+    const double t1 = queue_.top().time;
+    advance(t1);
+    bool horizon = false;
+    while (!queue_.empty() && queue_.top().time == t1) {
+      const Event e = queue_.pop();
+      if (e.kind == kHorizon) horizon = true;
+      apply(e);
+    }
+    if (horizon) break;
+    settle(/*initial=*/false);
+  }
+  finish(out);
+}
+
+void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
+  queue_.clear();
+  t_ = 0;
+  year_ = 0;
+  occurrences_.clear();
+  active_.clear();
+  for (const ShockOccurrence& o : shocks)
+    if (net_.shocks[o.shock].touches() && o.duration > 0) occurrences_.push_back(o);
+  for (std::uint32_t i = 0; i < occurrences_.size(); ++i) {
+    const ShockOccurrence& o = occurrences_[i];
+    schedule(o.start, kShockStart, i, 0, 0);
+    const double end = o.start + o.duration;
+    if (end < scenario_.horizon_days) schedule(end, kShockEnd, i, 0, 0);
+  }
+  for (int y = 1; y * kDaysPerYear < scenario_.horizon_days; ++y)
+    schedule(y * kDaysPerYear, kGrowthStep, 0, 0, 0);
+  schedule(scenario_.horizon_days, kHorizon, 0, 0, 0);
+  recompute_shock_factors();
+
+  std::fill(ship_.begin(), ship_.end(), 0.0);
+  std::fill(arrive_.begin(), arrive_.end(), 0.0);
+  std::fill(spot_ship_.begin(), spot_ship_.end(), 0.0);
+  std::fill(spot_arrive_.begin(), spot_arrive_.end(), 0.0);
+  for (std::size_t e = 0; e < net_.edges.size(); ++e) ship_lead_[e] = net_.edges[e].lead;
+  std::fill(release_.begin(), release_.end(), 0.0);
+  std::fill(unmet_.begin(), unmet_.end(), 0.0);
+  std::fill(net_rate_.begin(), net_rate_.end(), 0.0);
+  std::fill(scheduled_net_.begin(), scheduled_net_.end(), 0.0);
+  std::fill(store_version_.begin(), store_version_.end(), 0);
+  std::fill(resourcing_version_.begin(), resourcing_version_.end(), 0);
+  std::fill(short_since_.begin(), short_since_.end(), -1.0);
+  std::fill(ready_.begin(), ready_.end(), 0);
+  for (std::size_t n = 0; n < net_.nodes.size(); ++n) {
+    const NetNode& node = net_.nodes[n];
+    demand_[n] = node.demand0;
+    // Consumer targets are known now; refinery targets come from the day-0 allocation.
+    target_[n] = node.kind == NodeKind::consumer ? node.buffer_days * node.demand0 : 0.0;
+    level_[n] = target_[n];
+    refill_rate_[n] = target_[n] / node.buffer_refill_days;
+  }
+  for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
+    const NetStockpile& spec = net_.stockpiles[k];
+    Stockpile& sp = stockpiles_[k];
+    sp = Stockpile{};
+    sp.level = spec.spec.initial_fill * spec.target;
+    sp.min_frac = spec.target > 0 ? sp.level / spec.target : kNaN;
+    sp.cost = sp.level * net_.spec.price_eur_per_t;  // the initial fill, bought on day 0
+    // Never released, so refilling may start on day 0 (docs/model.md "Strategic stockpiles").
+    sp.refilling = 1.0 <= spec.spec.refill_max_price_multiple &&
+                   sp.level < spec.target - tol_of(spec.target);
+  }
+  for (RegionTally& r : regions_) r = RegionTally{};
+  for (auto& s : spells_) s.clear();
+}
+
+void MaterialSim::recompute_shock_factors() {
+  std::fill(capacity_factor_.begin(), capacity_factor_.end(), 1.0);
+  std::fill(surge_.begin(), surge_.end(), 1.0);
+  std::fill(pass_.begin(), pass_.end(), 1.0);
+  std::fill(extra_delay_.begin(), extra_delay_.end(), 0.0);
+  std::fill(spot_blocked_.begin(), spot_blocked_.end(), 0);
+  for (int i : active_) {
+    const ShockOccurrence& o = occurrences_[i];
+    const ShockReach& reach = net_.shocks[o.shock];
+    const double keep = 1.0 - o.severity;
+    for (int n : reach.nodes) capacity_factor_[n] *= keep;
+    for (int c : reach.consumers) surge_[c] *= 1.0 + o.severity;
+    for (int e : reach.edges) pass_[e] *= keep;
+    if (scenario_.shocks[o.shock].kind == ShockKind::chokepoint)
+      for (int e : reach.edges) extra_delay_[e] += o.extra_delay;
+    if (o.severity > 0)
+      for (int p : reach.spot_pairs) spot_blocked_[p] = 1;
+  }
+}
+
+void MaterialSim::apply(const Event& e) {
+  switch (e.kind) {
+    case kArrivalEdge:
+    case kArrivalSpot: {
+      double& a = e.kind == kArrivalEdge ? arrive_[e.target] : spot_arrive_[e.target];
+      a += e.value;
+      // The arrival rate is a sum of segment starts and ends; snap rounding residue to zero.
+      if (std::abs(a) <= 1e-9 * std::abs(e.value)) a = 0.0;
+      break;
+    }
+    case kShockStart:
+      active_.push_back(static_cast<int>(e.target));
+      recompute_shock_factors();
+      break;
+    case kShockEnd:
+      active_.erase(std::find(active_.begin(), active_.end(), static_cast<int>(e.target)));
+      recompute_shock_factors();
+      break;
+    case kNodeCrossing:
+      if (e.version != store_version_[e.target]) break;
+      level_[e.target] = e.value == kEmptyCrossing ? 0.0 : target_[e.target];
+      scheduled_net_[e.target] = kNaN;  // force a new crossing to be scheduled
+      break;
+    case kStockpileCrossing: {
+      Stockpile& sp = stockpiles_[e.target];
+      if (e.version != sp.crossing_version) break;
+      sp.level = e.value == kEmptyCrossing ? 0.0 : net_.stockpiles[e.target].target;
+      sp.scheduled_net = kNaN;
+      break;
+    }
+    case kResourcingReady:
+      if (e.version == resourcing_version_[e.target]) ready_[e.target] = 1;
+      break;
+    case kReleaseReady: {
+      Stockpile& sp = stockpiles_[e.target];
+      if (e.version == sp.release_version && sp.state == Release::armed) sp.state = Release::releasing;
+      break;
+    }
+    case kGrowthStep:
+      ++year_;
+      for (int c : net_.consumers)
+        demand_[c] = net_.nodes[c].demand0 * std::pow(1.0 + net_.nodes[c].growth, year_);
+      break;
+    default:  // refill allowed, horizon: nothing to change, the instant is settled again
+      break;
+  }
+}
+
+// Integrates every rate over [t_, t1): store levels, metrics and costs. Rates are constant here.
+void MaterialSim::advance(double t1) {
+  const double dt = t1 - t_;
+  if (dt <= 0) return;
+  for (std::size_t n = 0; n < net_.nodes.size(); ++n) level_[n] += net_rate_[n] * dt;
+
+  const double price = net_.spec.price_eur_per_t;  // the price multiple is 1 without a market
+  const double disc_const = discount_.constant(t_, dt);
+  const double disc_linear = discount_.linear(t_, dt);
+  for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
+    Stockpile& sp = stockpiles_[k];
+    const NetStockpile& spec = net_.stockpiles[k];
+    const double net_rate = sp.inflow - sp.release;
+    const double held = sp.level * disc_const + net_rate * disc_linear;  // integral of level * disc
+    sp.cost += (sp.inflow - sp.release) * price * disc_const +
+               spec.spec.holding_cost_per_year / kDaysPerYear * price * held;
+    sp.level = std::max(0.0, sp.level + net_rate * dt);
+    if (spec.target > 0) sp.min_frac = std::min(sp.min_frac, sp.level / spec.target);
+  }
+
+  const double voll = net_.spec.value_of_lost_load_eur_per_t;
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    RegionTally& g = regions_[r];
+    g.unmet_t += g.unmet * dt;
+    g.demand_t += g.demand * dt;
+    g.released_t += g.released * dt;
+    g.loss += g.unmet * voll * disc_const;
+    if (g.unmet > tol_of(g.demand)) {
+      g.shortage_days += dt;
+      if (g.demand > 0) g.peak = std::max(g.peak, g.unmet / g.demand);
+      if (!g.in_spell) {
+        g.in_spell = true;
+        g.spell_start = t_;
+      }
+    } else if (g.in_spell) {
+      g.in_spell = false;
+      spells_[r].push_back({g.spell_start, t_});
+      g.longest = std::max(g.longest, t_ - g.spell_start);
+    }
+  }
+  t_ = t1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One instant: docs/model.md "One instant"
+
+void MaterialSim::settle(bool initial) {
+  sum_inflows();
+  if (!initial) update_stockpile_states();
+  compute_releases();
+  compute_requirements(initial);
+  run_allocation(initial);
+  if (initial) {
+    // Day 0 is a steady state: pipelines already hold the day-0 allocation.
+    arrive_ = alloc_.edge_flow;
+    spot_arrive_ = alloc_.spot_flow;
+    ship_ = alloc_.edge_flow;
+    spot_ship_ = alloc_.spot_flow;
+    for (int r : net_.refineries) {
+      target_[r] = net_.nodes[r].buffer_days * alloc_.shipped[r] / net_.nodes[r].yield;
+      level_[r] = target_[r];
+      refill_rate_[r] = target_[r] / net_.nodes[r].buffer_refill_days;
+    }
+    sum_inflows();
+  } else {
+    schedule_arrivals();
+  }
+  compute_store_flows();
+  schedule_crossings();
+  track_resourcing();
+}
+
+void MaterialSim::sum_inflows() {
+  std::fill(inflow_.begin(), inflow_.end(), 0.0);
+  for (std::size_t e = 0; e < net_.edges.size(); ++e) inflow_[net_.edges[e].to] += arrive_[e];
+  for (std::size_t p = 0; p < net_.spot_pairs.size(); ++p)
+    inflow_[net_.spot_pairs[p].buyer] += spot_arrive_[p];
+}
+
+// What a releasing stockpile would cover at consumer c: D - a, but with the shortfall trigger
+// only once c's own buffer is empty (the buffer is drawn first).
+double MaterialSim::consumer_gap(int c) const {
+  return std::max(0.0, demand_[c] * surge_[c] - inflow_[c]);
+}
+
+void MaterialSim::update_stockpile_states() {
+  for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
+    Stockpile& sp = stockpiles_[k];
+    const NetStockpile& spec = net_.stockpiles[k];
+    const bool shortfall_mode = spec.spec.trigger == ReleaseTrigger::shortfall;
+    double gap = 0, arrivals = 0, demand = 0;
+    bool dry_and_short = false;
+    for (int c : spec.consumers) {
+      const double d = demand_[c] * surge_[c];
+      const double g = consumer_gap(c);
+      const bool empty = buffer_empty(c);
+      if (!shortfall_mode || empty) gap += g;
+      dry_and_short = dry_and_short || (empty && g > tol_of(d));
+      arrivals += inflow_[c];
+      demand += d;
+    }
+    if (sp.state == Release::releasing && gap <= tol_of(demand)) {
+      sp.state = Release::idle;
+      sp.ever_released = true;
+      sp.last_release_end = t_;
+      schedule(t_ + spec.spec.refill_after_days, kRefillAllowed, static_cast<std::uint32_t>(k), 0, 0);
+    }
+    if (sp.state == Release::idle) {
+      const bool triggered = shortfall_mode
+                                 ? dry_and_short
+                                 : arrivals < spec.spec.threshold * demand - tol_of(demand);
+      if (triggered) {
+        ++sp.release_version;
+        if (spec.spec.delay_days <= 0) {
+          sp.state = Release::releasing;
+        } else {
+          sp.state = Release::armed;
+          schedule(t_ + spec.spec.delay_days, kReleaseReady, static_cast<std::uint32_t>(k),
+                   sp.release_version, 0);
+        }
+      }
+    }
+    const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
+    const bool price_ok = 1.0 <= spec.spec.refill_max_price_multiple;
+    sp.refilling = sp.state == Release::idle && quiet && price_ok && sp.level < spec.target - tol_of(spec.target);
+  }
+}
+
+void MaterialSim::compute_releases() {
+  std::fill(release_.begin(), release_.end(), 0.0);
+  for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
+    Stockpile& sp = stockpiles_[k];
+    const NetStockpile& spec = net_.stockpiles[k];
+    sp.release = 0;
+    if (sp.state != Release::releasing || sp.level <= tol_of(spec.target)) continue;
+    const bool shortfall_mode = spec.spec.trigger == ReleaseTrigger::shortfall;
+    double gap = 0;
+    for (int c : spec.consumers)
+      if (!shortfall_mode || buffer_empty(c)) gap += consumer_gap(c);
+    if (gap <= 0) continue;
+    sp.release = std::min(spec.cap, gap);
+    const double fraction = sp.release / gap;
+    for (int c : spec.consumers)
+      if (!shortfall_mode || buffer_empty(c)) release_[c] = consumer_gap(c) * fraction;
+  }
+}
+
+void MaterialSim::compute_requirements(bool initial) {
+  for (int c : net_.consumers) {
+    const double d = demand_[c] * surge_[c];
+    const double tol = tol_of(target_[c]);
+    // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
+    const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
+    const bool refill = level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && drawn);
+    double r = d + (refill ? refill_rate_[c] : 0.0);
+    const int k = net_.nodes[c].stockpile;
+    if (k >= 0 && stockpiles_[k].refilling) {
+      const NetStockpile& spec = net_.stockpiles[k];
+      const auto at = std::find(spec.consumers.begin(), spec.consumers.end(), c) - spec.consumers.begin();
+      r += spec.weights[at] * spec.refill_rate;
+    }
+    requirement_in_[c] = r;
+  }
+}
+
+void MaterialSim::run_allocation(bool initial) {
+  for (int s : net_.mines) availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
+  for (int r : net_.refineries) {
+    double a = net_.nodes[r].capacity * capacity_factor_[r];
+    // An empty input buffer limits output to what arrives (not on day 0: pipelines are full).
+    if (!initial && buffer_empty(r)) a = std::min(a, inflow_[r] * net_.nodes[r].yield);
+    availability_[r] = a;
+  }
+  AllocationInput in;
+  in.consumer_requirement = requirement_in_;
+  in.availability = availability_;
+  in.pass = pass_;
+  in.spot_blocked = spot_blocked_;
+  in.spot_ready = ready_;
+  in.buffer_level = level_;
+  in.buffer_target = target_;
+  in.inflow = inflow_;
+  in.refill_rate = refill_rate_;
+  // On day 0 the refineries' buffers are full and their inflow is their steady use, so none asks
+  // for a refill (settle() recomputes the inflows right after).
+  if (initial)
+    for (int r : net_.refineries) inflow_[r] = std::numeric_limits<double>::infinity();
+  alloc_.allocate(in);
+}
+
+// A change of rate or lead time on an edge ends one shipping segment and starts another
+// (docs/model.md "Lead times and pipelines").
+void MaterialSim::schedule_arrivals() {
+  for (std::uint32_t e = 0; e < net_.edges.size(); ++e) {
+    const double rate = alloc_.edge_flow[e];
+    const double lead = net_.edges[e].lead + extra_delay_[e];
+    if (rate == ship_[e] && lead == ship_lead_[e]) continue;
+    if (lead == ship_lead_[e]) {
+      schedule(t_ + lead, kArrivalEdge, e, 0, rate - ship_[e]);
+    } else {
+      if (ship_[e] != 0) schedule(t_ + ship_lead_[e], kArrivalEdge, e, 0, -ship_[e]);
+      if (rate != 0) schedule(t_ + lead, kArrivalEdge, e, 0, rate);
+    }
+    ship_[e] = rate;
+    ship_lead_[e] = lead;
+  }
+  const double spot_lead = net_.spec.spot_lead_time_days;
+  for (std::uint32_t p = 0; p < net_.spot_pairs.size(); ++p) {
+    const double rate = alloc_.spot_flow[p];
+    if (rate == spot_ship_[p]) continue;
+    schedule(t_ + spot_lead, kArrivalSpot, p, 0, rate - spot_ship_[p]);
+    spot_ship_[p] = rate;
+  }
+}
+
+// Where material goes at each store (docs/model.md "Consumers: where material goes").
+void MaterialSim::compute_store_flows() {
+  for (Stockpile& sp : stockpiles_) sp.inflow = 0;
+  for (int c : net_.consumers) {
+    const double d = demand_[c] * surge_[c];
+    const double surplus = inflow_[c] + release_[c] - d;
+    unmet_[c] = 0;
+    net_rate_[c] = 0;
+    if (surplus >= -tol_of(d)) {
+      const double extra = std::max(0.0, surplus);
+      const int k = net_.nodes[c].stockpile;
+      const bool buffer_low = level_[c] < target_[c] - tol_of(target_[c]);
+      if (!buffer_low && k >= 0 && stockpiles_[k].refilling)
+        stockpiles_[k].inflow += extra;
+      else
+        net_rate_[c] = extra;
+    } else if (!buffer_empty(c)) {
+      net_rate_[c] = surplus;
+    } else {
+      unmet_[c] = -surplus;
+    }
+  }
+  for (int r : net_.refineries) {
+    net_rate_[r] = inflow_[r] - alloc_.shipped[r] / net_.nodes[r].yield;
+    if (buffer_empty(r) && net_rate_[r] < 0) net_rate_[r] = 0;  // rounding: it cannot go below 0
+  }
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    RegionTally& g = regions_[r];
+    g.unmet = g.demand = g.released = 0;
+    for (int c : net_.region_consumers[r]) {
+      g.unmet += unmet_[c];
+      g.demand += demand_[c] * surge_[c];
+      g.released += release_[c];
+    }
+  }
+}
+
+void MaterialSim::schedule_crossings() {
+  const double horizon = scenario_.horizon_days;
+  for (int n : net_.consumers) {
+    if (net_rate_[n] == scheduled_net_[n]) continue;
+    scheduled_net_[n] = net_rate_[n];
+    ++store_version_[n];
+    double kind = 0;
+    const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind);
+    if (t_ + dt < horizon) schedule(t_ + dt, kNodeCrossing, n, store_version_[n], kind);
+  }
+  for (int n : net_.refineries) {
+    if (net_rate_[n] == scheduled_net_[n]) continue;
+    scheduled_net_[n] = net_rate_[n];
+    ++store_version_[n];
+    double kind = 0;
+    const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind);
+    if (t_ + dt < horizon) schedule(t_ + dt, kNodeCrossing, n, store_version_[n], kind);
+  }
+  for (std::uint32_t k = 0; k < stockpiles_.size(); ++k) {
+    Stockpile& sp = stockpiles_[k];
+    const double rate = sp.inflow - sp.release;
+    if (rate == sp.scheduled_net) continue;
+    sp.scheduled_net = rate;
+    ++sp.crossing_version;
+    double kind = 0;
+    const double dt = time_to_crossing(sp.level, net_.stockpiles[k].target, rate, kind);
+    if (t_ + dt < horizon) schedule(t_ + dt, kStockpileCrossing, k, sp.crossing_version, kind);
+  }
+}
+
+// A buyer's short spell starts when its contracts leave it short and ends when they stop; spot
+// opens to it once the spell has lasted the material's resourcing delay.
+void MaterialSim::track_resourcing() {
+  const double delay = net_.spec.resourcing_delay_days;
+  auto track = [&](int b) {
+    const bool short_now = alloc_.contract_short[b] > tol_of(alloc_.requirement[b]);
+    if (short_now && short_since_[b] < 0) {
+      short_since_[b] = t_;
+      ++resourcing_version_[b];
+      schedule(t_ + delay, kResourcingReady, static_cast<std::uint32_t>(b), resourcing_version_[b], 0);
+    } else if (!short_now && short_since_[b] >= 0) {
+      short_since_[b] = -1;
+      ready_[b] = 0;
+      ++resourcing_version_[b];
+    }
+  };
+  for (int c : net_.consumers) track(c);
+  for (int r : net_.refineries) track(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics at the horizon
+
+void MaterialSim::close_spells(double t) {
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    RegionTally& g = regions_[r];
+    if (!g.in_spell) continue;
+    g.in_spell = false;
+    spells_[r].push_back({g.spell_start, t});
+    g.longest = std::max(g.longest, t - g.spell_start);
+  }
+}
+
+void MaterialSim::finish(std::span<double> out) {
+  close_spells(t_);
+  const double price = net_.spec.price_eur_per_t;
+  std::vector<double> stock_cost(stockpiles_.size());
+  for (std::size_t k = 0; k < stockpiles_.size(); ++k)
+    // What is left at the horizon is credited at the base price.
+    stock_cost[k] = stockpiles_[k].cost - stockpiles_[k].level * price * discount_.factor(t_);
+
+  const int m = net_.material;
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    const RegionTally& g = regions_[r];
+    auto put = [&](Metric metric, double v) { out[layout_.slot(m, static_cast<int>(r), metric)] = v; };
+    double policy_cost = 0, min_frac = kNaN;
+    for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
+      const double w = net_.region_stockpile_weight[r][k];
+      if (w <= 0) continue;
+      policy_cost += w * stock_cost[k];
+      if (!std::isnan(stockpiles_[k].min_frac))
+        min_frac = std::isnan(min_frac) ? stockpiles_[k].min_frac : std::min(min_frac, stockpiles_[k].min_frac);
+    }
+    put(Metric::unmet_t, g.unmet_t);
+    put(Metric::unmet_frac, g.demand_t > 0 ? g.unmet_t / g.demand_t : 0.0);
+    put(Metric::shortage_days, g.shortage_days);
+    put(Metric::longest_shortage_days, g.longest);
+    put(Metric::peak_shortfall_frac, g.peak);
+    put(Metric::loss_eur, g.loss);
+    put(Metric::policy_cost_eur, policy_cost);
+    put(Metric::total_cost_eur, g.loss + policy_cost);
+    put(Metric::stock_released_t, g.released_t);
+    put(Metric::stock_min_frac, min_frac);
+    put(Metric::price_peak_multiple, 1.0);
+  }
+}
+
+}  // namespace crisp

@@ -1,0 +1,110 @@
+#pragma once
+// One material's replication: the event loop, stores, pipelines and metrics (MODEL.md sections
+// 2-4 and 8, docs/model.md). Materials couple only through shocks, which are sampled before the
+// run, and euro totals, which the Simulator adds up; so each material runs on its own queue.
+
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "models/allocation.hpp"
+#include "models/discount.hpp"
+#include "models/metrics.hpp"
+#include "models/network.hpp"
+#include "models/shocks.hpp"
+#include "sim/core/event_queue.hpp"
+
+namespace crisp {
+
+using Spell = std::pair<double, double>;  // [start, end) of a shortage
+
+class MaterialSim {
+ public:
+  MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout);
+
+  // `shocks` is the whole replication's history; only occurrences that reach this material act.
+  void run(std::span<const ShockOccurrence> shocks, std::span<double> metrics_out);
+
+  // After run(): the shortage spells per report region, and the euro metrics per region.
+  const std::vector<std::vector<Spell>>& spells() const { return spells_; }
+
+ private:
+  enum class Release { idle, armed, releasing };
+
+  struct Stockpile {
+    double level = 0, inflow = 0, release = 0;
+    Release state = Release::idle;
+    bool refilling = false, ever_released = false;
+    double last_release_end = 0;
+    double min_frac = 1;
+    double cost = 0;
+    std::uint64_t crossing_version = 0, release_version = 0;  // lazy deletion stamps
+    double scheduled_net = 0;
+  };
+
+  struct RegionTally {
+    double unmet = 0, demand = 0, released = 0;  // current rates
+    double unmet_t = 0, demand_t = 0, released_t = 0;
+    double shortage_days = 0, longest = 0, peak = 0, loss = 0;
+    bool in_spell = false;
+    double spell_start = 0;
+  };
+
+  void reset(std::span<const ShockOccurrence> shocks);
+  void apply(const Event& e);
+  void recompute_shock_factors();
+  void advance(double t1);
+  void settle(bool initial);
+
+  // settle() steps, in docs/model.md order.
+  void sum_inflows();
+  void update_stockpile_states();
+  void compute_releases();
+  void compute_requirements(bool initial);
+  void run_allocation(bool initial);
+  void schedule_arrivals();
+  void compute_store_flows();
+  void schedule_crossings();
+  void track_resourcing();
+
+  double consumer_gap(int c) const;
+  bool buffer_empty(int n) const;
+  void schedule(double time, std::uint32_t kind, std::uint32_t target, std::uint64_t version,
+                double value);
+  void close_spells(double t);
+  void finish(std::span<double> out);
+
+  const Scenario& scenario_;
+  const MaterialNet& net_;
+  const MetricLayout& layout_;
+  Discount discount_;
+  Allocator alloc_;
+  EventQueue queue_;
+  double t_ = 0;
+  int year_ = 0;
+
+  // Shocks reaching this material, and which are active.
+  std::vector<ShockOccurrence> occurrences_;
+  std::vector<int> active_;
+  std::vector<double> capacity_factor_, surge_;       // per node
+  std::vector<double> pass_, extra_delay_;            // per edge
+  std::vector<char> spot_blocked_;                    // per spot pair
+
+  // Pipelines: what each edge / spot pair ships now (and with which lead), and what arrives.
+  std::vector<double> ship_, ship_lead_, arrive_;     // per edge
+  std::vector<double> spot_ship_, spot_arrive_;       // per spot pair
+
+  // Nodes.
+  std::vector<double> demand_, level_, target_, refill_rate_;
+  std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_;
+  std::vector<double> requirement_in_;                // consumer requirements handed to allocation
+  std::vector<std::uint64_t> store_version_, resourcing_version_;
+  std::vector<double> short_since_;
+  std::vector<char> ready_;
+
+  std::vector<Stockpile> stockpiles_;
+  std::vector<RegionTally> regions_;
+  std::vector<std::vector<Spell>> spells_;
+};
+
+}  // namespace crisp

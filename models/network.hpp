@@ -1,0 +1,81 @@
+#pragma once
+// One material's network, compiled for the hot loop. The graph is held in Boost.Graph (a
+// bidirectional adjacency list, so in- and out-edges are both cheap); the simulator reads the flat
+// arrays derived from it, which also hold what each shock and stockpile touches.
+
+#include <string>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "models/scenario.hpp"
+
+namespace crisp {
+
+struct NetNode {
+  int scenario_index = 0;
+  NodeKind kind = NodeKind::mine;
+  double capacity = 0;        // t/day
+  double yield = 1;
+  double buffer_days = 0;
+  double buffer_refill_days = 60;
+  double demand0 = 0;         // t/day on day 0 (consumers)
+  double growth = 0;          // per year
+  int stockpile = -1;         // consumers: the stockpile serving it, -1 when none
+  bool buys_from_refineries = false, buys_from_mines = false;
+};
+
+struct NetEdge {
+  int from = 0, to = 0;  // local node indices
+  double share = 0, lead = 0;
+};
+
+struct SpotPair {
+  int supplier = 0, buyer = 0;
+};
+
+struct NetStockpile {
+  StockpileSpec spec;
+  std::vector<int> consumers;       // local node indices
+  std::vector<double> weights;      // day-0 demand shares of the consumers (sum 1)
+  double demand0 = 0;               // their day-0 demand, t/day
+  double target = 0, cap = 0, refill_rate = 0;
+};
+
+// What one scenario shock does inside this material.
+struct ShockReach {
+  std::vector<int> nodes;       // outage: capacity factor
+  std::vector<int> edges;       // export_restriction, chokepoint: contract edges covered
+  std::vector<int> spot_pairs;  // export_restriction: spot pairs blocked
+  std::vector<int> consumers;   // demand_surge
+  bool touches() const {
+    return !nodes.empty() || !edges.empty() || !spot_pairs.empty() || !consumers.empty();
+  }
+};
+
+using NetGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                       boost::no_property, boost::property<boost::edge_index_t, int>>;
+
+struct MaterialNet {
+  int material = 0;
+  MaterialSpec spec;
+  NetGraph graph;
+  std::vector<NetNode> nodes;
+  std::vector<NetEdge> edges;
+  std::vector<std::vector<int>> in_edges, out_edges;        // per node, edge indices
+  std::vector<SpotPair> spot_pairs;                          // grouped by supplier
+  std::vector<std::vector<int>> spot_by_supplier, spot_by_buyer;
+  std::vector<int> refineries, mines, consumers;             // local indices, in scenario order
+  std::vector<NetStockpile> stockpiles;
+  std::vector<ShockReach> shocks;                            // per scenario shock
+  // Per report region: its consumers of this material, and each stockpile's cost weight in it.
+  std::vector<std::vector<int>> region_consumers;
+  std::vector<std::vector<double>> region_stockpile_weight;  // [region][stockpile]
+};
+
+// Throws std::invalid_argument when the policy set cannot apply to the scenario (for example two
+// stockpiles serving the same consumer).
+std::vector<MaterialNet> compile_networks(const Scenario& s,
+                                          const std::vector<StockpileSpec>& stockpiles);
+
+}  // namespace crisp

@@ -1,0 +1,28 @@
+#pragma once
+// The crisp subcommands (INTERFACES.md "Command line"). Each returns the process exit code:
+// 0 success, 1 runtime failure, 2 bad usage or a bad experiment file. Errors are thrown as
+// InputError (exit 2) or std::runtime_error (exit 1) and reported by main().
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace crisp {
+
+struct RunArgs {
+  std::string experiment;  // empty: the embedded default
+  std::string output;      // empty: [output] file, else crisp-results.h5
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;
+  std::string command_line;
+};
+
+int run_command(const RunArgs& args);
+int check_command(const std::string& experiment);
+int example_command(const std::string& name, bool list);
+int show_command(const std::string& file, const std::string& metric, const std::string& region,
+                 const std::string& material);
+
+}  // namespace crisp

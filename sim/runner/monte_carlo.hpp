@@ -1,0 +1,43 @@
+#pragma once
+// The parallel Monte Carlo runner. Work units are (policy set, block of replications); a unit's
+// results depend only on the experiment, the policy set and the replication numbers, never on
+// which thread runs it, so every dataset is bit-identical for any thread count.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/metrics.hpp"
+#include "models/scenario.hpp"
+#include "policies/policy_set.hpp"
+
+namespace crisp {
+
+struct RunOptions {
+  std::int64_t replications = 100;
+  std::uint64_t seed = 1;
+  int threads = 0;               // 0: all cores
+  std::int64_t block_size = 32;  // replications per work unit
+};
+
+struct RunResult {
+  MetricLayout layout;
+  std::int64_t policies = 0, replications = 0;
+  std::vector<double> values;  // [policy][replication][slot], slot from `layout`
+
+  const double* at(std::int64_t policy, std::int64_t replication) const {
+    return values.data() + (policy * replications + replication) * layout.size();
+  }
+  // One metric across replications for a policy set, in replication order.
+  std::vector<double> series(std::int64_t policy, int slot) const;
+};
+
+// Called after each finished work unit with (units done, units in all); from a worker thread,
+// never concurrently.
+using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
+
+// Throws std::invalid_argument when a policy set cannot apply to the scenario.
+RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
+                          const RunOptions& options, const ProgressFn& progress = {});
+
+}  // namespace crisp

@@ -1,0 +1,164 @@
+#include "sim/runner/results_content.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace crisp {
+
+namespace {
+
+const char* to_string(ArrivalKind a) {
+  switch (a) {
+    case ArrivalKind::poisson: return "poisson";
+    case ArrivalKind::fixed_start: return "start_day";
+    case ArrivalKind::replay: return "events";
+    case ArrivalKind::child: return "crisis child";
+  }
+  return "?";
+}
+
+std::string target_of(const Scenario& s, const ShockSpec& k) {
+  auto materials = [&] {
+    if (k.materials.empty()) return std::string("all materials");
+    std::vector<std::string> names;
+    for (int m : k.materials) names.push_back(s.materials[m].name);
+    return fmt::format("{}", fmt::join(names, "+"));
+  };
+  switch (k.kind) {
+    case ShockKind::outage:
+      if (!k.nodes.empty()) return fmt::format("nodes {}", fmt::join(k.nodes, "+"));
+      return fmt::format("country {} {} ({})", k.country, k.node_kind ? to_string(*k.node_kind) : "all kinds",
+                         materials());
+    case ShockKind::export_restriction:
+      return fmt::format("from {} to {} ({})", k.country,
+                         k.destinations_foreign ? std::string("foreign") : fmt::format("{}", fmt::join(k.destinations, "+")),
+                         materials());
+    case ShockKind::chokepoint: return fmt::format("route {}", k.route);
+    case ShockKind::demand_surge: return fmt::format("regions {} ({})", fmt::join(k.regions, "+"), materials());
+    case ShockKind::crisis: {
+      std::vector<std::string> children;
+      for (const CrisisChild& c : k.children) children.push_back(fmt::format("{} p={}", s.shocks[c.shock].name, c.probability));
+      return fmt::format("children {}", fmt::join(children, ", "));
+    }
+  }
+  return "";
+}
+
+Table node_table(const Scenario& s) {
+  std::vector<std::string> id, kind, material, country, region;
+  std::vector<double> capacity, yield, buffer, demand, growth;
+  for (const NodeSpec& n : s.nodes) {
+    id.push_back(n.id);
+    kind.push_back(to_string(n.kind));
+    material.push_back(s.materials[n.material].name);
+    country.push_back(n.country);
+    region.push_back(n.region);
+    capacity.push_back(n.capacity_tpy);
+    yield.push_back(n.yield);
+    buffer.push_back(n.buffer_days);
+    demand.push_back(n.demand_tpy);
+    growth.push_back(n.growth_per_year);
+  }
+  return {{"id", id},           {"kind", kind},         {"material", material},    {"country", country},
+          {"region", region},   {"capacity_tpy", capacity}, {"yield", yield},     {"buffer_days", buffer},
+          {"demand_tpy", demand}, {"growth_per_year", growth}};
+}
+
+Table edge_table(const Scenario& s) {
+  std::vector<std::string> from, to, material, routes;
+  std::vector<double> share, lead;
+  for (const EdgeSpec& e : s.edges) {
+    from.push_back(s.nodes[e.from].id);
+    to.push_back(s.nodes[e.to].id);
+    material.push_back(s.materials[s.nodes[e.from].material].name);
+    routes.push_back(fmt::format("{}", fmt::join(e.routes, ",")));
+    share.push_back(e.share);
+    lead.push_back(e.lead_time_days);
+  }
+  return {{"from", from}, {"to", to}, {"material", material}, {"share", share},
+          {"lead_time_days", lead}, {"routes", routes}};
+}
+
+Table shock_table(const Scenario& s) {
+  std::vector<std::string> name, kind, arrival, duration, severity, target;
+  std::vector<double> rate, start;
+  for (const ShockSpec& k : s.shocks) {
+    name.push_back(k.name);
+    kind.push_back(to_string(k.kind));
+    arrival.push_back(to_string(k.arrival));
+    rate.push_back(k.arrival == ArrivalKind::poisson ? k.rate_per_year : NAN);
+    start.push_back(k.arrival == ArrivalKind::fixed_start ? k.start_day : NAN);
+    duration.push_back(k.arrival == ArrivalKind::replay ? "events" : describe(k.duration));
+    severity.push_back(k.arrival == ArrivalKind::replay ? "events" : describe(k.severity));
+    target.push_back(target_of(s, k));
+  }
+  return {{"name", name},         {"kind", kind},         {"arrival", arrival}, {"rate_per_year", rate},
+          {"start_day", start},   {"duration_days", duration}, {"severity", severity}, {"target", target}};
+}
+
+Table policy_table(const PolicyDesign& design) {
+  std::vector<std::int64_t> id;
+  std::vector<std::string> label;
+  std::vector<std::vector<double>> params(design.columns.size());
+  for (const PolicySet& set : design.sets) {
+    id.push_back(set.id);
+    label.push_back(set.label);
+    for (std::size_t c = 0; c < design.columns.size(); ++c) params[c].push_back(set.params[c]);
+  }
+  Table t{{"id", id}, {"label", label}};
+  for (std::size_t c = 0; c < design.columns.size(); ++c) t.push_back({design.columns[c], params[c]});
+  return t;
+}
+
+}  // namespace
+
+ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
+                                    const RunResult& result, const RunProvenance& provenance) {
+  ResultsContent c;
+  RootAttributes& a = c.attributes;
+  a.crisp_version = provenance.crisp_version;
+  a.git_commit = provenance.git_commit;
+  a.created_utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                           std::chrono::system_clock::now())));
+  a.command_line = provenance.command_line;
+  a.experiment_toml = provenance.experiment_toml;
+  a.seed = provenance.seed;
+  a.replications = result.replications;
+  a.horizon_days = scenario.horizon_days;
+  c.policies = result.policies;
+  c.replications = result.replications;
+  c.policy_table = policy_table(design);
+
+  const MetricLayout& layout = result.layout;
+  for (int m = 0; m < layout.material_slots(); ++m) {
+    const bool all = m == layout.all_material();
+    for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r) {
+      for (int k = 0; k < kMetricCount; ++k) {
+        const auto metric = static_cast<Metric>(k);
+        if (all && std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(), metric) ==
+                       kAllMaterialMetrics.end())
+          continue;
+        MetricSeries series;
+        series.group = all ? "all" : layout.materials[m];
+        series.region = layout.regions[r];
+        series.name = std::string(kMetricNames[k]);
+        series.values.reserve(static_cast<std::size_t>(result.policies * result.replications));
+        const int slot = layout.slot(m, r, metric);
+        for (std::int64_t p = 0; p < result.policies; ++p)
+          for (std::int64_t rep = 0; rep < result.replications; ++rep)
+            series.values.push_back(result.at(p, rep)[slot]);
+        c.metrics.push_back(std::move(series));
+      }
+    }
+  }
+  c.scenario_nodes = node_table(scenario);
+  c.scenario_edges = edge_table(scenario);
+  c.scenario_shocks = shock_table(scenario);
+  return c;
+}
+
+}  // namespace crisp
