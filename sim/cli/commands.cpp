@@ -177,13 +177,16 @@ int example_command(const std::string& name, bool list) {
   throw InputError(fmt::format("example: no bundled experiment named '{}'; there are: {}", name, names));
 }
 
-int show_command(const std::string& file, const std::string& metric, const std::string& region,
+int show_command(const std::string& file, const std::string& metric, const std::string& region_arg,
                  const std::string& material) {
   if (!std::filesystem::exists(file)) throw InputError(fmt::format("show: no such file '{}'", file));
   const ResultsReader reader(file);
   const std::vector<std::string> labels = reader.policy_labels();
   const std::int64_t R = reader.replications();
   const std::string group = material.empty() ? "all" : material;
+  const std::vector<std::string> regions = reader.regions(group);
+  if (regions.empty()) throw InputError(fmt::format("show: {} has no results for material '{}'", file, group));
+  const std::string region = region_arg.empty() ? regions.front() : region_arg;
   const std::vector<double> probe = reader.metric(group, region, metric.empty() ? "total_cost_eur" : metric);
   if (probe.empty())
     throw InputError(fmt::format("show: {} has no metric /metrics/{}/{}/{}", file, group, region,

@@ -496,4 +496,18 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
   return values;
 }
 
+std::vector<std::string> ResultsReader::regions(const std::string& group) const {
+  const h5::QuietErrors quiet;
+  std::vector<std::string> names;
+  if (!path_exists(file_, {"metrics", group})) return names;
+  const std::string path = "/metrics/" + group;
+  const auto g = h5::own<h5::Group>(H5Gopen2(file_, path.c_str(), H5P_DEFAULT), "H5Gopen2 " + path);
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "H5Literate " + path);
+  return names;
+}
+
 }  // namespace crisp

@@ -57,6 +57,8 @@ struct ResultsReader {
 
   std::vector<std::string> policy_labels() const;
   std::int64_t replications() const;
+  // The report regions under /metrics/<group>, in name order; empty when the group is absent.
+  std::vector<std::string> regions(const std::string& group) const;
   // Empty when the dataset does not exist.
   std::vector<double> metric(const std::string& group, const std::string& region,
                              const std::string& name) const;
