@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace crisp {
 
@@ -117,8 +119,16 @@ bool MaterialSim::buffer_empty(int n) const { return level_[n] <= tol_of(target_
 void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   reset(shocks);
   settle(/*initial=*/true);
+  // Zero lead times schedule arrivals at the current instant; a chain of them must settle. A
+  // model that keeps rescheduling the same instant is a bug, reported rather than left to hang.
+  constexpr int kMaxInstantsAtOneTime = 100000;
+  int same_time = 0;
   for (;;) {
     const double t1 = queue_.top().time;
+    same_time = t1 == t_ ? same_time + 1 : 0;
+    if (same_time > kMaxInstantsAtOneTime)
+      throw std::runtime_error("the simulation makes no progress at day " + std::to_string(t_) +
+                               " (material " + net_.spec.name + ")");
     advance(t1);
     bool horizon = false;
     while (!queue_.empty() && queue_.top().time == t1) {
