@@ -35,10 +35,12 @@ void Allocator::allocate(const AllocationInput& in) {
 
   // Step 3: consumers state their requirements.
   for (int c : net_->consumers) requirement[c] = in.consumer_requirement[c];
+  // Most instants nobody may buy spot yet: skip the rounds then.
+  const bool any_ready = std::find(in.spot_ready.begin(), in.spot_ready.end(), 1) != in.spot_ready.end();
 
   // Step 4: refineries ration, then consumers short on refinery contracts buy their spare.
   ration(net_->refineries, in);
-  spot(net_->refineries, in);
+  if (any_ready) spot(net_->refineries, in);
 
   // Step 5: each refinery's output fixes its input requirement.
   for (int r : net_->refineries) {
@@ -50,7 +52,7 @@ void Allocator::allocate(const AllocationInput& in) {
 
   // Step 6: mines ration every request at once, then buyers still short buy their spare.
   ration(net_->mines, in);
-  spot(net_->mines, in);
+  if (any_ready) spot(net_->mines, in);
 }
 
 // Pro-rata rationing of the admissible requests addressed to `suppliers`. What a contract leaves
