@@ -1,1 +1,444 @@
-// placeholder: being written
+// Reading an experiment file: parse the TOML, read each section into typed structs checking
+// every field as it is read, then check fields against each other (ids exist, shares sum to 1).
+// This file holds the entry points, the network and the small sections; shocks and policies are
+// in load_shocks.cpp and load_policies.cpp.
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sim/experiment/experiment.hpp"
+#include "sim/experiment/sections.hpp"
+
+namespace crisp {
+
+namespace experiment_detail {
+
+using toml_input::above;
+using toml_input::at_least;
+using toml_input::closed;
+using toml_input::left_open;
+
+namespace {
+
+template <class T>
+bool contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+template <class T>
+void add_once(std::vector<T>& v, const T& x) {
+  if (!contains(v, x)) v.push_back(x);
+}
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// "'a', 'b' or 'c'"
+std::string one_of(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out += fmt::format("{}'{}'", i == 0 ? "" : i + 1 == words.size() ? " or " : ", ", words[i]);
+  }
+  return out;
+}
+
+// ---- [experiment] ----
+
+void read_experiment(const Table& t, Scenario& sc) {
+  t.check_keys({.allowed = {"name", "horizon_years", "replications", "seed", "report_regions",
+                            "discount_rate"}});
+  const Value name = t.require("name", "a string");
+  sc.name = name.string();
+  if (sc.name.empty()) name.fail("a non-empty string");
+  sc.horizon_days = kDaysPerYear * t.number_or("horizon_years", 10, above(0));
+  sc.replications = t.integer_or("replications", 100, 1);
+  sc.seed = static_cast<std::uint64_t>(t.integer_or("seed", 1, 0));
+  sc.discount_rate = t.number_or("discount_rate", 0.0225, at_least(0));
+}
+
+// Default: every consumer region, in the order the nodes name them.
+void read_report_regions(const Table& t, Scenario& sc, const Catalog& catalog) {
+  const auto v = t.get("report_regions");
+  if (!v) {
+    sc.report_regions = catalog.consumer_regions;
+    return;
+  }
+  const auto known = concat(catalog.consumer_regions, catalog.group_names);
+  for (const auto& item : v->list(false)) {
+    const std::string region = known[resolve(item, known, "a consumer region or a group")];
+    if (contains(sc.report_regions, region)) {
+      item.fail_with(fmt::format("{} lists '{}' twice", v->key(), region));
+    }
+    sc.report_regions.push_back(region);
+  }
+}
+
+// ---- [[material]] ----
+
+void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
+  name_early(t, "material", "name");
+  t.check_keys({.allowed = {"name", "price_eur_per_t", "value_of_lost_load_eur_per_t",
+                            "resourcing_delay_days", "spot_lead_time_days"},
+                .not_yet = {"market", "substitution", "supply_expansion"}});
+  MaterialSpec m;
+  m.name = names.add(t.require("name", "a string"));
+  t.set_label(fmt::format("material '{}'", m.name));
+  m.price_eur_per_t = t.number("price_eur_per_t", at_least(0));
+  m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", at_least(0));
+  m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, at_least(0));
+  m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, at_least(0));
+  sc.materials.push_back(m);
+}
+
+// ---- [[node]] ----
+
+const KindSchema& node_schema() {
+  static const KindSchema schema{
+      .noun = "node",
+      .common = {"id", "kind", "material", "country"},
+      .kinds = {{"mine", {"capacity_tpy"}},
+                {"refinery", {"capacity_tpy", "yield", "buffer_days", "buffer_refill_days"}},
+                {"consumer",
+                 {"region", "demand_tpy", "growth_per_year", "buffer_days", "buffer_refill_days"}}},
+  };
+  return schema;
+}
+
+void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids) {
+  name_early(t, "node", "id");
+  node_schema().check_keys(t);
+  NodeSpec n;
+  n.id = ids.add(t.require("id", "a string"));
+  t.set_label(fmt::format("node '{}'", n.id));
+  n.kind = from_name(node_schema().read_kind(t), kNodeKinds);
+  n.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
+  n.country = t.string("country");
+
+  switch (n.kind) {
+    case NodeKind::mine:
+      n.capacity_tpy = t.number("capacity_tpy", at_least(0));
+      break;
+    case NodeKind::refinery:
+      n.capacity_tpy = t.number("capacity_tpy", at_least(0));
+      n.yield = t.number_or("yield", 1, left_open(0, 1e3));
+      break;
+    case NodeKind::consumer:
+      n.region = t.string_or("region", n.country);
+      n.demand_tpy = t.number("demand_tpy", at_least(0));
+      n.growth_per_year = t.number_or("growth_per_year", 0, above(-1));
+      add_once(catalog.consumer_regions, n.region);
+      break;
+  }
+  if (n.kind != NodeKind::mine) {
+    n.buffer_days = t.number_or("buffer_days", 0, at_least(0));
+    n.buffer_refill_days = t.number_or("buffer_refill_days", 60, above(0));
+  }
+  add_once(catalog.countries, n.country);
+  catalog.node_tables.push_back(t);
+  sc.nodes.push_back(n);
+}
+
+// ---- [groups] ----
+
+void read_groups(const Table& t, Scenario& sc, Catalog& catalog) {
+  for (const auto& entry : t.raw()) {
+    const std::string name(entry.first.str());
+    const Value group = *t.get(name);
+    if (contains(catalog.consumer_regions, name)) {
+      group.fail_with(fmt::format(
+          "group '{}' has the name of a consumer region; groups need names of their own", name));
+    }
+    std::vector<std::string> members;
+    for (const auto& item : group.list(false)) {
+      const std::string& region =
+          catalog.consumer_regions[resolve(item, catalog.consumer_regions, "a consumer region")];
+      if (contains(members, region)) {
+        item.fail_with(fmt::format("{} lists '{}' twice", name, region));
+      }
+      members.push_back(region);
+    }
+    sc.groups[name] = members;
+    catalog.group_names.push_back(name);
+  }
+}
+
+// ---- [[edge]] ----
+
+bool edge_allowed(NodeKind from, NodeKind to) {
+  return (from == NodeKind::mine && to == NodeKind::refinery) ||
+         (from == NodeKind::refinery && to == NodeKind::consumer) ||
+         (from == NodeKind::mine && to == NodeKind::consumer);
+}
+
+void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
+  const auto label = [](const std::string& from, const std::string& to) {
+    return fmt::format("edge '{} -> {}'", from, to);
+  };
+  if (t.peek_string("from") && t.peek_string("to")) {
+    t.set_label(label(*t.peek_string("from"), *t.peek_string("to")));
+  }
+  t.check_keys({.allowed = {"from", "to", "share", "lead_time_days", "routes"}});
+  const Value from = t.require("from", "a node id");
+  const Value to = t.require("to", "a node id");
+  t.set_label(label(from.string(), to.string()));
+
+  EdgeSpec e;
+  e.from = resolve_node(from, sc);
+  e.to = resolve_node(to, sc);
+  const NodeSpec &supplier = sc.nodes[e.from], &buyer = sc.nodes[e.to];
+  if (!edge_allowed(supplier.kind, buyer.kind)) {
+    t.fail(
+        fmt::format("a {} -> {} edge is not allowed: edges run mine -> refinery, refinery -> "
+                    "consumer or mine -> consumer",
+                    to_string(supplier.kind), to_string(buyer.kind)));
+  }
+  if (supplier.material != buyer.material) {
+    to.fail_with(fmt::format("to must be a node of the same material as '{}' ({}), got '{}' ({})",
+                             supplier.id, sc.materials[supplier.material].name, buyer.id,
+                             sc.materials[buyer.material].name));
+  }
+  for (std::size_t i = 0; i < sc.edges.size(); ++i) {
+    if (sc.edges[i].from == e.from && sc.edges[i].to == e.to) {
+      t.fail(fmt::format("duplicate edge: '{} -> {}' is already defined", supplier.id, buyer.id));
+    }
+  }
+  e.share = t.number("share", closed(0, 1));
+  e.lead_time_days = t.number("lead_time_days", at_least(0));
+  if (const auto routes = t.get("routes")) {
+    for (const auto& item : routes->list()) {
+      const std::string route = item.string();
+      if (route.empty()) item.fail("a non-empty string");
+      if (contains(e.routes, route)) item.fail_with(fmt::format("routes lists '{}' twice", route));
+      e.routes.push_back(route);
+      add_once(catalog.routes, route);
+    }
+  }
+  sc.edges.push_back(e);
+}
+
+// Checks that need every edge: MODEL.md section 1 (shares into a buyer sum to 1) and that every
+// buyer that must buy has a supplier.
+void check_network(const Scenario& sc, const Catalog& catalog) {
+  constexpr double kShareTolerance = 1e-6;
+  std::vector<double> share_in(sc.nodes.size(), 0.0);
+  std::vector<int> edges_in(sc.nodes.size(), 0);
+  for (const auto& e : sc.edges) {
+    share_in[e.to] += e.share;
+    ++edges_in[e.to];
+  }
+  for (std::size_t i = 0; i < sc.nodes.size(); ++i) {
+    const NodeSpec& n = sc.nodes[i];
+    const Table& t = catalog.node_tables[i];
+    if (edges_in[i] > 0 && std::abs(share_in[i] - 1) > kShareTolerance) {
+      t.fail(fmt::format("the shares of the edges into it must sum to 1, got {:.9g}", share_in[i]));
+    }
+    if (edges_in[i] == 0 && n.kind == NodeKind::refinery) {
+      t.fail("a refinery needs at least one [[edge]] into it (from a mine)");
+    }
+    if (edges_in[i] == 0 && n.kind == NodeKind::consumer && n.demand_tpy > 0) {
+      t.fail(fmt::format("a consumer with demand_tpy = {} needs at least one [[edge]] into it",
+                         n.demand_tpy));
+    }
+  }
+}
+
+// ---- [design], [output] ----
+
+std::string read_design(const Table& t) {
+  t.check_keys({.allowed = {"kind"}, .not_yet = {"samples"}});
+  const auto kind = t.get("kind");
+  if (kind && (kind->string() == "lhs" || kind->string() == "list")) {
+    kind->fail_with(fmt::format("kind '{}' is not supported yet (only 'grid')", kind->string()));
+  }
+  const std::vector<std::string> kinds = {"grid"};
+  return t.choice_or("kind", "grid", kinds);
+}
+
+std::string read_output(const Table& t) {
+  t.check_keys({.allowed = {"file"}, .not_yet = {"timeseries", "timeseries_step_days"}});
+  const auto file = t.get("file");
+  if (!file) return "";
+  if (file->string().empty()) file->fail("a non-empty string");
+  return file->string();
+}
+
+// ---- the whole file ----
+
+template <class Read>
+void for_each_table(const Table& root, std::string_view key, Read read) {
+  for (const Table& t : toml_input::array_of_tables(root, key, key)) {
+    read(t);
+  }
+}
+
+Experiment read_experiment_file(const Table& root) {
+  root.check_keys({.allowed = {"experiment", "material", "node", "edge", "shock", "policy",
+                               "groups", "design", "output"}});
+  Experiment ex;
+  Scenario& sc = ex.scenario;
+  Catalog catalog;
+
+  const auto experiment = toml_input::sub_table(root, "experiment");
+  if (!experiment) root.fail("missing required table [experiment] (with at least its name)");
+  read_experiment(*experiment, sc);
+
+  UniqueNames material_names("material name");
+  for_each_table(root, "material", [&](const Table& t) { read_material(t, sc, material_names); });
+  UniqueNames node_ids("node id");
+  for_each_table(root, "node", [&](const Table& t) { read_node(t, sc, catalog, node_ids); });
+  if (const auto groups = toml_input::sub_table(root, "groups")) read_groups(*groups, sc, catalog);
+  read_report_regions(*experiment, sc, catalog);
+  for_each_table(root, "edge", [&](const Table& t) { read_edge(t, sc, catalog); });
+  check_network(sc, catalog);
+
+  read_shocks(root, sc, catalog);
+  ex.stockpiles = read_policies(root, sc, catalog);
+  if (const auto design = toml_input::sub_table(root, "design")) {
+    ex.design_kind = read_design(*design);
+  }
+  if (const auto output = toml_input::sub_table(root, "output")) {
+    ex.output_file = read_output(*output);
+  }
+  return ex;
+}
+
+}  // namespace
+
+// ---- helpers shared with load_shocks.cpp and load_policies.cpp ----
+
+void name_early(const Table& t, std::string_view noun, std::string_view id_key) {
+  if (const auto id = t.peek_string(id_key)) t.set_label(fmt::format("{} '{}'", noun, *id));
+}
+
+void KindSchema::check_keys(const Table& t) const {
+  if (const auto kind = t.get("kind");
+      kind && kind->node().is_string() && contains(kinds_not_yet, kind->string())) {
+    kind->fail_with(fmt::format("{} kind '{}' is not supported yet", noun, kind->string()));
+  }
+  std::vector<std::string> every_key = common;
+  for (const auto& [kind, keys] : kinds) {
+    for (const auto& k : keys) {
+      add_once(every_key, k);
+    }
+  }
+  t.check_keys({.allowed = every_key, .not_yet = keys_not_yet});
+}
+
+std::string KindSchema::read_kind(const Table& t) const {
+  std::vector<std::string> names;
+  for (const auto& [kind, keys] : kinds) {
+    names.push_back(kind);
+  }
+  const std::string kind = t.require("kind", one_of(names)).choice(names);
+
+  std::vector<std::string> allowed = common, others;
+  for (const auto& [k, keys] : kinds) {
+    for (const auto& key : keys) {
+      add_once(k == kind ? allowed : others, key);
+    }
+  }
+  t.check_keys({.allowed = allowed,
+                .not_yet = keys_not_yet,
+                .other_kinds = others,
+                .kind_phrase = fmt::format("a {} {}", kind, noun)});
+  return kind;
+}
+
+std::string UniqueNames::add(const Value& v) {
+  std::string name = v.string();
+  if (name.empty()) v.fail("a non-empty string");
+  const auto line = v.node().source().begin.line;
+  const auto [it, inserted] = lines_.emplace(name, line);
+  if (!inserted) {
+    v.fail_with(fmt::format("duplicate {} '{}' ({} is already defined at line {})", what_, name,
+                            v.key(), it->second));
+  }
+  return name;
+}
+
+std::size_t resolve(const Value& v, std::span<const std::string> names, std::string_view what) {
+  const std::string name = v.string();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+  v.fail_with(fmt::format("{} must name {}, got {}{}", v.key(), what, toml_input::show(v.node()),
+                          toml_input::suggest(name, names)));
+}
+
+int resolve_material(const Value& v, const Scenario& sc) {
+  std::vector<std::string> names;
+  for (const auto& m : sc.materials) {
+    names.push_back(m.name);
+  }
+  return static_cast<int>(resolve(v, names, "a [[material]]"));
+}
+
+int resolve_node(const Value& v, const Scenario& sc) {
+  std::vector<std::string> ids;
+  for (const auto& n : sc.nodes) {
+    ids.push_back(n.id);
+  }
+  return static_cast<int>(resolve(v, ids, "a [[node]] id"));
+}
+
+std::vector<int> resolve_materials(const Table& t, std::string_view key, const Scenario& sc) {
+  std::vector<int> out;
+  if (const auto list = t.get(key)) {
+    for (const auto& item : list->list(false)) {
+      add_once(out, resolve_material(item, sc));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> resolve_regions(const Value& list, const Scenario& sc,
+                                         const Catalog& catalog) {
+  const auto known = concat(catalog.consumer_regions, catalog.group_names);
+  std::vector<std::string> regions;
+  for (const auto& item : list.list(false)) {
+    const std::string& name = known[resolve(item, known, "a consumer region or a group")];
+    for (const auto& region : sc.member_regions(name)) {
+      add_once(regions, region);
+    }
+  }
+  return regions;
+}
+
+}  // namespace experiment_detail
+
+Experiment load_experiment_text(std::string_view text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(source_name));
+  } catch (const toml::parse_error& e) {
+    toml_input::fail_at(source_name, e.source().begin,
+                        fmt::format("TOML syntax error: {}", e.description()));
+  }
+  const experiment_detail::Table top(
+      root, std::make_shared<toml_input::Place>(toml_input::Place{source_name, ""}));
+  Experiment ex = experiment_detail::read_experiment_file(top);
+  ex.source_name = source_name;
+  ex.source_text = std::string(text);
+  return ex;
+}
+
+Experiment load_experiment_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(
+        fmt::format("{}: cannot read the experiment file: {}", path, std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_experiment_text(text.str(), path);
+}
+
+}  // namespace crisp

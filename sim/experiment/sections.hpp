@@ -1,0 +1,89 @@
+#pragma once
+// Internal to sim/experiment: what the readers of the experiment file's sections share. The
+// network (load_experiment.cpp) is read first; shocks (load_shocks.cpp) and policies
+// (load_policies.cpp) then refer to its names through a Catalog.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "policies/policy_set.hpp"
+#include "sim/experiment/toml_reader.hpp"
+
+namespace crisp::experiment_detail {
+
+using toml_input::Table;
+using toml_input::Value;
+
+// Names the network defines, gathered while it is read, for the sections that refer to them.
+struct Catalog {
+  std::vector<std::string> consumer_regions;  // in order of first appearance
+  std::vector<std::string> countries;         // of every node, in order of first appearance
+  std::vector<std::string> routes;            // every edge's route tags
+  std::vector<std::string> group_names;
+  std::vector<Table> node_tables;  // for messages about a node, by node index
+};
+
+// The keys of a table whose kind decides which keys it may hold ([[node]], [[shock]], ...).
+struct KindSchema {
+  std::string noun;                 // "node": messages say "a consumer node"
+  std::vector<std::string> common;  // keys of every kind, `kind` included
+  std::vector<std::pair<std::string, std::vector<std::string>>> kinds;  // kind -> its own keys
+  std::vector<std::string> kinds_not_yet = {};                          // kinds of a later version
+  std::vector<std::string> keys_not_yet = {};                           // keys of a later version
+
+  // Fails on a kind of a later version, then on a key that no kind has. Runs before anything
+  // is read, so that a misspelt key is reported as such and not as the key it was meant to be.
+  void check_keys(const Table& t) const;
+  // Reads `kind`, then fails on a key that belongs to another kind.
+  std::string read_kind(const Table& t) const;
+};
+
+// Remembers where each name was first defined, to report a second definition.
+class UniqueNames {
+ public:
+  explicit UniqueNames(std::string what) : what_(std::move(what)) {}
+  // Reads the string `v` holds; fails when it is empty or already defined.
+  std::string add(const Value& v);
+
+ private:
+  std::string what_;
+  std::map<std::string, std::uint32_t> lines_;
+};
+
+// The enumerator whose to_string() is `name`, a name the schema has already checked.
+template <class Enum, std::size_t N>
+Enum from_name(std::string_view name, const std::array<Enum, N>& all) {
+  for (Enum e : all) {
+    if (name == to_string(e)) return e;
+  }
+  throw std::logic_error("no enumerator named " + std::string(name));
+}
+inline constexpr std::array kNodeKinds = {NodeKind::mine, NodeKind::refinery, NodeKind::consumer};
+
+// Names a table by its id ("node 'cn-ref'") as soon as it has a readable one, so that even the
+// messages about its other keys say which table they are about.
+void name_early(const Table& t, std::string_view noun, std::string_view id_key);
+
+// The index in `names` of the name `v` holds; otherwise an error saying that `v` must name
+// `what` ("a node"), with a did-you-mean.
+std::size_t resolve(const Value& v, std::span<const std::string> names, std::string_view what);
+int resolve_material(const Value& v, const Scenario& sc);
+int resolve_node(const Value& v, const Scenario& sc);
+// An optional list of material names (`key` absent: every material, the empty list).
+std::vector<int> resolve_materials(const Table& t, std::string_view key, const Scenario& sc);
+// A list of consumer regions and groups, groups expanded to their members, each region once.
+std::vector<std::string> resolve_regions(const Value& list, const Scenario& sc,
+                                         const Catalog& catalog);
+
+void read_shocks(const Table& root, Scenario& sc, const Catalog& catalog);
+std::vector<StockpileLever> read_policies(const Table& root, const Scenario& sc,
+                                          const Catalog& catalog);
+
+}  // namespace crisp::experiment_detail
