@@ -20,6 +20,7 @@ Allocator::Allocator(const MaterialNet& net)
       requirement(net.nodes.size()),
       contract_short(net.nodes.size()),
       shipped(net.nodes.size()),
+      asked(net.nodes.size()),
       net_(&net),
       spare_(net.nodes.size()),
       spot_need_(net.nodes.size()),
@@ -42,9 +43,12 @@ void Allocator::allocate(const AllocationInput& in) {
   ration(net_->refineries, in);
   if (any_ready) spot(net_->refineries, in);
 
-  // Step 5: each refinery's output fixes its input requirement.
+  // Step 5: each refinery's output fixes its input requirement. A refinery whose empty input
+  // buffer holds its output down still asks for the input to serve what it is asked for (up to
+  // its capacity); asking only for what it ships would starve it for good (docs/model.md).
   for (int r : net_->refineries) {
-    const double use = shipped[r] / net_->nodes[r].yield;
+    const double want = std::max(shipped[r], std::min(asked[r], in.capacity[r]));
+    const double use = want / net_->nodes[r].yield;
     const bool refill =
         refinery_needs_refill(in.buffer_level[r], in.buffer_target[r], in.inflow[r], use);
     requirement[r] = use + (refill ? in.refill_rate[r] : 0.0);
@@ -60,14 +64,15 @@ void Allocator::allocate(const AllocationInput& in) {
 // to what spot may still cover.
 void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput& in) {
   for (int s : suppliers) {
-    double asked = 0;
+    double requested = 0;
     for (int e : net_->out_edges[s]) {
       const NetEdge& edge = net_->edges[e];
       edge_flow[e] = edge.share * requirement[edge.to] * in.pass[e];
-      asked += edge_flow[e];
+      requested += edge_flow[e];
     }
+    asked[s] = requested;
     const double available = in.availability[s];
-    const double fraction = asked > available ? available / asked : 1.0;
+    const double fraction = requested > available ? available / requested : 1.0;
     double filled = 0;
     for (int e : net_->out_edges[s]) {
       const NetEdge& edge = net_->edges[e];

@@ -16,6 +16,8 @@ inline constexpr double kRelTol = 1e-9;
 struct AllocationInput {
   std::span<const double> consumer_requirement;  // per node; read for consumers
   std::span<const double> availability;          // per node; read for mines and refineries
+  std::span<const double> capacity;              // per node: capacity after outages, before an
+                                                 // empty input buffer limits a refinery
   std::span<const double> pass;                  // per edge: product of (1 - f) over its shocks
   std::span<const char> spot_blocked;            // per spot pair
   std::span<const char> spot_ready;              // per node: resourcing delay has passed
@@ -34,6 +36,7 @@ class Allocator {
   std::vector<double> requirement;     // per node: consumers' and refineries' requirement
   std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
   std::vector<double> shipped;         // per supplier: contract plus spot
+  std::vector<double> asked;           // per supplier: admissible contract requests
 
  private:
   void ration(const std::vector<int>& suppliers, const AllocationInput& in);

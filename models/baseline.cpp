@@ -19,7 +19,7 @@ std::vector<NodeBalance> baseline_balance(const Scenario& s) {
       availability[v] = net.nodes[v].capacity;
     }
     Allocator alloc(net);
-    alloc.allocate({requirement, availability, pass, blocked, ready, level, target, inflow, refill});
+    alloc.allocate({requirement, availability, availability, pass, blocked, ready, level, target, inflow, refill});
     std::vector<double> asked(n, 0.0), received(n, 0.0);
     for (std::size_t e = 0; e < net.edges.size(); ++e) {
       asked[net.edges[e].from] += net.edges[e].share * alloc.requirement[net.edges[e].to];

@@ -88,7 +88,7 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net, const
   spot_ship_.resize(p);
   spot_arrive_.resize(p);
   for (auto* v : {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_, &net_rate_,
-                  &scheduled_net_, &availability_, &requirement_in_, &short_since_})
+                  &scheduled_net_, &availability_, &capacity_, &requirement_in_, &short_since_})
     v->resize(n);
   store_version_.resize(n);
   resourcing_version_.resize(n);
@@ -431,9 +431,9 @@ void MaterialSim::compute_requirements(bool initial) {
 }
 
 void MaterialSim::run_allocation(bool initial) {
-  for (int s : net_.mines) availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
+  for (int s : net_.mines) capacity_[s] = availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
   for (int r : net_.refineries) {
-    double a = net_.nodes[r].capacity * capacity_factor_[r];
+    double a = capacity_[r] = net_.nodes[r].capacity * capacity_factor_[r];
     // An empty input buffer limits output to what arrives (not on day 0: pipelines are full).
     if (!initial && buffer_empty(r)) a = std::min(a, inflow_[r] * net_.nodes[r].yield);
     availability_[r] = a;
@@ -441,6 +441,7 @@ void MaterialSim::run_allocation(bool initial) {
   AllocationInput in;
   in.consumer_requirement = requirement_in_;
   in.availability = availability_;
+  in.capacity = capacity_;
   in.pass = pass_;
   in.spot_blocked = spot_blocked_;
   in.spot_ready = ready_;

@@ -96,7 +96,7 @@ class MaterialSim {
 
   // Nodes.
   std::vector<double> demand_, level_, target_, refill_rate_;
-  std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_;
+  std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_, capacity_;
   std::vector<double> requirement_in_;                // consumer requirements handed to allocation
   std::vector<std::uint64_t> store_version_, resourcing_version_;
   std::vector<double> short_since_;

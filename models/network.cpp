@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace crisp {
 
@@ -155,6 +156,10 @@ void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpi
       sp.consumers.push_back(c);
       sp.demand0 += net.nodes[c].demand0;
     }
+    if (sp.consumers.empty())
+      throw std::invalid_argument(fmt::format(
+          "stockpile '{}' serves no consumer of its material in regions {}", spec.name,
+          fmt::join(spec.regions, ", ")));
     for (int c : sp.consumers)
       sp.weights.push_back(sp.demand0 > 0 ? net.nodes[c].demand0 / sp.demand0
                                           : 1.0 / static_cast<double>(sp.consumers.size()));

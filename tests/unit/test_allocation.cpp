@@ -34,7 +34,7 @@ struct OneInstant {
   }
   Allocator run() {
     Allocator a(net);
-    a.allocate({requirement, availability, pass, blocked, ready, level, target, inflow, refill});
+    a.allocate({requirement, availability, availability, pass, blocked, ready, level, target, inflow, refill});
     return a;
   }
   int pair(int supplier, int buyer) const {

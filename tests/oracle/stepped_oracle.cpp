@@ -1,0 +1,856 @@
+// The time-stepped oracle (see stepped_oracle.hpp). Written from MODEL.md and docs/model.md
+// only; it deliberately shares no code with models/*.cpp, so that a misreading of the rules in
+// one implementation shows up as a disagreement with the other.
+
+#include "tests/oracle/stepped_oracle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace {
+
+using crisp::Metric;
+using crisp::NodeKind;
+using crisp::ShockKind;
+
+constexpr double kRel = 1e-9;  // relative tolerance of the model's comparisons (docs/model.md)
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+long long to_steps(double days, double dt) { return std::llround(days / dt); }
+
+struct Node {
+  NodeKind kind = NodeKind::mine;
+  int material = 0;
+  std::string country, region;
+  double cap = 0;  // t/day
+  double yield = 1, buffer_days = 0, refill_days = 60;
+  double demand0 = 0, growth = 0;  // consumers, t/day and per year
+  long long res_steps = 0;         // resourcing delay of its material
+
+  // stores
+  double level = 0, target = 0;
+
+  // per step
+  double cf = 1, surge = 1;  // shock effects
+  double arrivals = 0;       // consumer: a; refinery: inflow
+  double demand = 0;         // consumers: D_b
+  double rel = 0;            // consumers: stockpile release received (rate)
+  double req = 0;            // R_b
+  double avail = 0, spare = 0;
+  double shipped = 0;        // refineries: X_r
+  double short_ref = 0;      // contract shortfall on refinery contracts (consumers)
+  double short_mine = 0;     // contract shortfall on mine contracts
+  double spot_cap = 0;       // remaining spot demand in the current spot phase
+  double spot_offered = 0;   // scratch
+
+  bool has_ref_contract = false, has_mine_contract = false;
+  bool spell = false;
+  long long spell_start = 0;
+
+  std::vector<int> in_edges, out_edges;  // contract edges
+  std::vector<int> spot_in, spot_out;    // spot pairs
+  std::vector<int> piles;                // stockpiles serving this consumer
+  std::vector<int> report;               // report regions this consumer belongs to
+
+  // per-step results of the consumer
+  double unmet = 0, gap_after = 0, tau = 0;  // tau: time into the step when unmet starts
+  bool short_now = false;
+};
+
+struct Flow {
+  int from = 0, to = 0;
+  double share = 0;
+  long long lead = 1;  // steps
+  std::vector<std::string> routes;
+  std::vector<double> ring;  // ring[step % size]: arrival rate in that step
+  // per step
+  double factor = 1;    // admissible fraction (restrictions, chokepoint cuts)
+  long long extra = 0;  // chokepoint extra delay, steps
+  bool excluded = false;  // spot pairs: an active restriction covers the pair
+  double request = 0, filled = 0, rate = 0, offer = 0;
+  int phase = 0;  // spot pairs: 4 (refinery -> consumer) or 6 (mine -> buyer)
+};
+
+enum class PileState { idle, armed, releasing };
+
+struct Pile {
+  crisp::StockpileSpec spec;
+  std::vector<int> consumers;
+  double d0 = 0;  // day-0 daily demand of the consumers served
+  double target = 0, cap = 0, refill_rate = 0, level = 0;
+  long long delay_steps = 0, after_steps = 0;
+  PileState state = PileState::idle;
+  long long ready_step = 0;
+  long long last_end_step = -1;  // -1: no release yet
+  bool refilling = false;
+  double rate = 0;     // release rate this step
+  double min_frac = 1;
+  double cost = 0;     // discounted euros
+  double refill_in = 0;  // this step, tonnes
+  std::vector<double> weight;  // per report region: share of its cost
+};
+
+struct Occ {
+  ShockKind kind = ShockKind::outage;
+  long long s0 = 0, s1 = 0;
+  double sev = 0;
+  long long extra = 0;
+  std::vector<int> nodes, edges, pairs, consumers;
+};
+
+struct Acc {  // per (material incl. all, report region)
+  double unmet = 0, demand = 0, loss = 0, released = 0, peak = 0;
+  double short_time = 0, spell = 0, longest = 0;
+  bool prev_short_to_end = false;
+  // per step scratch
+  double step_demand_rate = 0;
+  double step_tau = 0;
+  bool step_short = false;
+};
+
+class Oracle {
+ public:
+  Oracle(const crisp::Scenario& s, const std::vector<crisp::StockpileSpec>& piles,
+         const std::vector<crisp::ShockOccurrence>& shocks, double dt)
+      : s_(s), dt_(dt) {
+    if (!(dt > 0)) throw std::invalid_argument("stepped oracle: dt must be > 0");
+    nsteps_ = to_steps(s.horizon_days, dt);
+    steps_per_year_ = to_steps(crisp::kDaysPerYear, dt);
+    delta_ = std::log1p(s.discount_rate) / crisp::kDaysPerYear;
+    nmat_ = static_cast<int>(s.materials.size());
+    nreg_ = static_cast<int>(s.report_regions.size());
+    build_nodes();
+    build_flows();
+    build_piles(piles);
+    build_occs(shocks);
+    acc_.assign(static_cast<std::size_t>((nmat_ + 1) * nreg_), Acc{});
+  }
+
+  void run(std::span<double> out);
+
+ private:
+  // ---- setup ------------------------------------------------------------------------------
+  std::vector<std::string> members(const std::string& r) const {
+    auto it = s_.groups.find(r);
+    if (it != s_.groups.end()) return it->second;
+    return {r};
+  }
+
+  void build_nodes() {
+    nodes_.resize(s_.nodes.size());
+    for (std::size_t i = 0; i < s_.nodes.size(); ++i) {
+      const auto& ns = s_.nodes[i];
+      Node& n = nodes_[i];
+      n.kind = ns.kind;
+      n.material = ns.material;
+      n.country = ns.country;
+      n.region = ns.region.empty() ? ns.country : ns.region;
+      n.cap = ns.capacity_tpy / crisp::kDaysPerYear;
+      n.yield = ns.yield;
+      n.buffer_days = ns.buffer_days;
+      n.refill_days = ns.buffer_refill_days;
+      n.demand0 = ns.demand_tpy / crisp::kDaysPerYear;
+      n.growth = ns.growth_per_year;
+      n.res_steps = to_steps(s_.materials.at(static_cast<std::size_t>(ns.material)).resourcing_delay_days, dt_);
+      if (n.kind == NodeKind::consumer) {
+        n.target = n.buffer_days * n.demand0;
+        n.level = n.target;
+        for (int r = 0; r < nreg_; ++r)
+          if (contains(members(s_.report_regions[static_cast<std::size_t>(r)]), n.region)) n.report.push_back(r);
+      }
+    }
+  }
+
+  void build_flows() {
+    for (std::size_t e = 0; e < s_.edges.size(); ++e) {
+      const auto& es = s_.edges[e];
+      Flow f;
+      f.from = es.from;
+      f.to = es.to;
+      f.share = es.share;
+      f.lead = std::max<long long>(1, to_steps(es.lead_time_days, dt_));
+      f.routes = es.routes;
+      edges_.push_back(std::move(f));
+      nodes_[static_cast<std::size_t>(es.from)].out_edges.push_back(static_cast<int>(e));
+      Node& b = nodes_[static_cast<std::size_t>(es.to)];
+      b.in_edges.push_back(static_cast<int>(e));
+      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::refinery) b.has_ref_contract = true;
+      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::mine) b.has_mine_contract = true;
+    }
+    // Spot pairs: every supplier of the material of a kind the buyer has a contract with.
+    for (std::size_t b = 0; b < nodes_.size(); ++b) {
+      const Node& nb = nodes_[b];
+      for (std::size_t sidx = 0; sidx < nodes_.size(); ++sidx) {
+        const Node& ns = nodes_[sidx];
+        if (ns.material != nb.material || sidx == b) continue;
+        int phase = 0;
+        if (ns.kind == NodeKind::refinery && nb.kind == NodeKind::consumer && nb.has_ref_contract) phase = 4;
+        if (ns.kind == NodeKind::mine && nb.kind != NodeKind::mine && nb.has_mine_contract) phase = 6;
+        if (phase == 0) continue;
+        Flow f;
+        f.from = static_cast<int>(sidx);
+        f.to = static_cast<int>(b);
+        f.phase = phase;
+        f.lead = std::max<long long>(
+            1, to_steps(s_.materials.at(static_cast<std::size_t>(nb.material)).spot_lead_time_days, dt_));
+        const int idx = static_cast<int>(pairs_.size());
+        pairs_.push_back(std::move(f));
+        nodes_[sidx].spot_out.push_back(idx);
+        nodes_[b].spot_in.push_back(idx);
+      }
+    }
+  }
+
+  void build_piles(const std::vector<crisp::StockpileSpec>& specs) {
+    for (const auto& spec : specs) {
+      Pile p;
+      p.spec = spec;
+      std::vector<std::string> regs;
+      for (const auto& r : spec.regions)
+        for (const auto& m : members(r)) regs.push_back(m);
+      for (std::size_t c = 0; c < nodes_.size(); ++c) {
+        const Node& n = nodes_[c];
+        if (n.kind == NodeKind::consumer && n.material == spec.material && contains(regs, n.region)) {
+          p.consumers.push_back(static_cast<int>(c));
+          p.d0 += n.demand0;
+        }
+      }
+      p.target = spec.size_t_abs >= 0 ? spec.size_t_abs : spec.size_days * p.d0;
+      p.cap = spec.max_rate_days * p.d0;
+      p.refill_rate = spec.refill_rate_days * p.d0;
+      p.level = spec.initial_fill * p.target;
+      p.delay_steps = to_steps(spec.delay_days, dt_);
+      p.after_steps = to_steps(spec.refill_after_days, dt_);
+      p.min_frac = p.target > 0 ? p.level / p.target : kNaN;
+      p.weight.assign(static_cast<std::size_t>(nreg_), 0.0);
+      for (int r = 0; r < nreg_; ++r) {
+        double w = 0;
+        for (int c : p.consumers)
+          if (contains(nodes_[static_cast<std::size_t>(c)].report, r)) w += nodes_[static_cast<std::size_t>(c)].demand0;
+        p.weight[static_cast<std::size_t>(r)] = p.d0 > 0 ? w / p.d0 : 0;
+      }
+      const int idx = static_cast<int>(piles_.size());
+      for (int c : p.consumers) nodes_[static_cast<std::size_t>(c)].piles.push_back(idx);
+      piles_.push_back(std::move(p));
+    }
+  }
+
+  // Does export restriction `spec` cover shipments from node s to node b?
+  bool restriction_covers(const crisp::ShockSpec& spec, int s, int b) const {
+    const Node& ns = nodes_[static_cast<std::size_t>(s)];
+    const Node& nb = nodes_[static_cast<std::size_t>(b)];
+    if (ns.country != spec.country) return false;
+    if (!spec.materials.empty() && !contains(spec.materials, ns.material)) return false;
+    if (spec.stage == crisp::Stage::refined && ns.kind != NodeKind::refinery) return false;
+    if (spec.stage == crisp::Stage::ore && ns.kind != NodeKind::mine) return false;
+    if (!spec.destinations.empty())  // an explicit list wins over the "foreign" default
+      return contains(spec.destinations, nb.country) || contains(spec.destinations, nb.region);
+    return spec.destinations_foreign && nb.country != spec.country;
+  }
+
+  void build_occs(const std::vector<crisp::ShockOccurrence>& shocks) {
+    for (const auto& o : shocks) {
+      const auto& spec = s_.shocks.at(static_cast<std::size_t>(o.shock));
+      if (spec.kind == ShockKind::crisis) continue;  // occurrences come expanded to children
+      Occ oc;
+      oc.kind = spec.kind;
+      oc.s0 = to_steps(o.start, dt_);
+      oc.s1 = to_steps(o.start + std::max(0.0, o.duration), dt_);
+      oc.sev = std::clamp(o.severity, 0.0, 1.0);
+      oc.extra = to_steps(std::max(0.0, o.extra_delay), dt_);
+      switch (spec.kind) {
+        case ShockKind::outage:
+          for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            const auto& ns = s_.nodes[i];
+            bool hit;
+            if (!spec.nodes.empty()) {
+              hit = contains(spec.nodes, ns.id);
+            } else {
+              hit = ns.country == spec.country && (!spec.node_kind || *spec.node_kind == ns.kind) &&
+                    (spec.materials.empty() || contains(spec.materials, ns.material));
+            }
+            if (hit) oc.nodes.push_back(static_cast<int>(i));
+          }
+          break;
+        case ShockKind::export_restriction:
+          for (std::size_t e = 0; e < edges_.size(); ++e)
+            if (restriction_covers(spec, edges_[e].from, edges_[e].to)) oc.edges.push_back(static_cast<int>(e));
+          for (std::size_t p = 0; p < pairs_.size(); ++p)
+            if (restriction_covers(spec, pairs_[p].from, pairs_[p].to)) oc.pairs.push_back(static_cast<int>(p));
+          break;
+        case ShockKind::chokepoint:
+          for (std::size_t e = 0; e < edges_.size(); ++e)
+            if (contains(edges_[e].routes, spec.route)) oc.edges.push_back(static_cast<int>(e));
+          break;
+        case ShockKind::demand_surge:
+          for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            const Node& n = nodes_[i];
+            if (n.kind != NodeKind::consumer) continue;
+            if (!spec.regions.empty() && !contains(spec.regions, n.region)) continue;
+            if (!spec.materials.empty() && !contains(spec.materials, n.material)) continue;
+            oc.consumers.push_back(static_cast<int>(i));
+          }
+          break;
+        case ShockKind::crisis:
+          break;
+      }
+      occs_.push_back(std::move(oc));
+    }
+    // Ring sizes: the longest delay a shipment can see, plus slack.
+    for (auto& f : edges_) {
+      long long extra = 0;
+      for (std::size_t i = 0; i < occs_.size(); ++i) {
+        const auto& oc = occs_[i];
+        if (oc.kind == ShockKind::chokepoint &&
+            contains(oc.edges, static_cast<int>(&f - edges_.data())))
+          extra += oc.extra;
+      }
+      f.ring.assign(static_cast<std::size_t>(f.lead + extra + 2), 0.0);
+    }
+    for (auto& f : pairs_) f.ring.assign(static_cast<std::size_t>(f.lead + 2), 0.0);
+  }
+
+  // ---- per step ----------------------------------------------------------------------------
+  void apply_shocks(long long k) {
+    for (auto& n : nodes_) n.cf = 1, n.surge = 1;
+    for (auto& f : edges_) f.factor = 1, f.extra = 0;
+    for (auto& f : pairs_) f.excluded = false;
+    for (const auto& oc : occs_) {
+      if (!(oc.s0 <= k && k < oc.s1)) continue;
+      switch (oc.kind) {
+        case ShockKind::outage:
+          for (int i : oc.nodes) nodes_[static_cast<std::size_t>(i)].cf *= 1 - oc.sev;
+          break;
+        case ShockKind::export_restriction:
+          for (int e : oc.edges) edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
+          for (int p : oc.pairs) pairs_[static_cast<std::size_t>(p)].excluded = true;  // any severity
+          break;
+        case ShockKind::chokepoint:
+          for (int e : oc.edges) {
+            edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
+            edges_[static_cast<std::size_t>(e)].extra += oc.extra;
+          }
+          break;
+        case ShockKind::demand_surge:
+          for (int c : oc.consumers) nodes_[static_cast<std::size_t>(c)].surge *= 1 + oc.sev;
+          break;
+        case ShockKind::crisis:
+          break;
+      }
+    }
+  }
+
+  // "Empty" for the shortfall trigger and the shortfall gap: empty now, or running dry within
+  // this step at the step's arrivals. The engine re-decides at the instant the buffer empties;
+  // deciding at the start of that step instead of the next one keeps the decision within dt of
+  // the engine's either way, and avoids a spurious spike of unmet demand (full gap, no release)
+  // over the rest of the step, which peak_shortfall_frac would record.
+  bool buffer_empty(const Node& n) const {
+    if (n.level <= kRel * std::max(n.demand0, 1e-300)) return true;
+    return n.arrivals < n.demand && n.level < (n.demand - n.arrivals) * dt_;
+  }
+
+  bool ready(const Node& n, long long k) const { return n.spell && k - n.spell_start >= n.res_steps; }
+
+  void update_spell(Node& n, double shortfall, long long k, bool may_end) {
+    if (shortfall > kRel * n.req && shortfall > 0) {
+      if (!n.spell) n.spell = true, n.spell_start = k;
+    } else if (may_end) {
+      n.spell = false;
+    }
+  }
+
+  // Rounds of spot buying in one phase: every supplier offers its spare to its ready partners
+  // pro rata to their remaining shortfall, a buyer offered more than it needs scales its offers
+  // down, then the next round runs on what is left.
+  void spot_phase(int phase, long long k) {
+    for (int round = 0; round < 3; ++round) {
+      bool any = false;
+      for (auto& n : nodes_) n.spot_offered = 0;
+      for (std::size_t si = 0; si < nodes_.size(); ++si) {
+        Node& sup = nodes_[si];
+        if (sup.spot_out.empty() || !(sup.spare > kRel * sup.avail) || !(sup.spare > 0)) continue;
+        double tot = 0;
+        for (int p : sup.spot_out) {
+          Flow& f = pairs_[static_cast<std::size_t>(p)];
+          f.offer = 0;
+          const Node& b = nodes_[static_cast<std::size_t>(f.to)];
+          if (f.phase != phase || f.excluded || !ready(b, k) || !(b.spot_cap > 0)) continue;
+          tot += b.spot_cap;
+        }
+        if (!(tot > 0)) continue;
+        for (int p : sup.spot_out) {
+          Flow& f = pairs_[static_cast<std::size_t>(p)];
+          Node& b = nodes_[static_cast<std::size_t>(f.to)];
+          if (f.phase != phase || f.excluded || !ready(b, k) || !(b.spot_cap > 0)) continue;
+          f.offer = sup.spare * b.spot_cap / tot;
+          b.spot_offered += f.offer;
+          any = true;
+        }
+      }
+      if (!any) break;
+      bool moved = false;
+      for (std::size_t si = 0; si < nodes_.size(); ++si) {
+        Node& sup = nodes_[si];
+        for (int p : sup.spot_out) {
+          Flow& f = pairs_[static_cast<std::size_t>(p)];
+          if (f.phase != phase || !(f.offer > 0)) continue;
+          Node& b = nodes_[static_cast<std::size_t>(f.to)];
+          const double scale = b.spot_offered > b.spot_cap ? b.spot_cap / b.spot_offered : 1.0;
+          const double take = f.offer * scale;
+          f.rate += take;
+          sup.spare -= take;
+          f.offer = 0;
+          if (take > 0) moved = true;
+        }
+      }
+      // Shortfalls are updated after all offers are taken (the scale used the round's values).
+      for (std::size_t si = 0; si < nodes_.size(); ++si) {
+        Node& b = nodes_[si];
+        if (b.spot_offered > 0) b.spot_cap = std::max(0.0, b.spot_cap - std::min(b.spot_offered, b.spot_cap));
+        b.spot_offered = 0;
+      }
+      if (!moved) break;
+    }
+  }
+
+  // The allocation instant (docs/model.md "One instant", steps 3-6). `baseline`: the day-0
+  // allocation with no shock, full buffers and no pipelines yet.
+  void allocate(long long k, bool baseline) {
+    const double eps = kRel;
+    // 3. consumer requirements
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      double r = n.demand;
+      const bool below = n.level < n.target * (1 - eps);
+      const bool at = !below && n.level <= n.target * (1 + eps);
+      const bool drawn = !baseline && n.arrivals + n.rel < n.demand * (1 - eps);
+      if (n.target > 0 && (below || (at && drawn))) r += n.target / n.refill_days;
+      for (int pi : n.piles) {
+        const Pile& p = piles_[static_cast<std::size_t>(pi)];
+        if (p.refilling && p.d0 > 0) r += p.refill_rate * n.demand0 / p.d0;
+      }
+      n.req = r;
+    }
+    for (auto& f : edges_) f.filled = 0, f.request = 0;
+    for (auto& f : pairs_) f.rate = 0;
+
+    // 4. refineries ration the contract requests addressed to them
+    for (auto& n : nodes_) {
+      if (n.kind == NodeKind::mine) {
+        n.avail = n.cap * n.cf;
+      } else if (n.kind == NodeKind::refinery) {
+        n.avail = n.cap * n.cf;
+        // An empty input buffer limits output to inflow * yield; a buffer that would run dry
+        // within the step limits the step's output to what it holds plus inflow.
+        if (!baseline) n.avail = std::min(n.avail, (n.level / dt_ + n.arrivals) * n.yield);
+      }
+    }
+    ration(NodeKind::refinery);
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      double sh = 0;
+      for (int e : n.in_edges) {
+        const Flow& f = edges_[static_cast<std::size_t>(e)];
+        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::refinery) sh += f.share * n.req - f.filled;
+      }
+      n.short_ref = std::max(0.0, sh);
+      update_spell(n, n.short_ref, k, false);  // a refinery-contract shortfall is a shortfall
+      n.spot_cap = n.short_ref;
+    }
+    spot_phase(4, k);
+
+    // 5. refinery input requirement
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::refinery) continue;
+      double x = 0;
+      for (int e : n.out_edges) x += edges_[static_cast<std::size_t>(e)].filled;
+      for (int p : n.spot_out) x += pairs_[static_cast<std::size_t>(p)].rate;
+      n.shipped = x;
+      // Input is asked for what the refinery is asked to ship (up to its capacity), not what an
+      // empty input buffer lets it ship: docs/model.md step 5.
+      double asked = 0;
+      for (int e : n.out_edges) asked += edges_[static_cast<std::size_t>(e)].request;
+      const double want = std::max(x, std::min(asked, n.cap * n.cf));
+      double r = want / n.yield;
+      if (!baseline) {
+        const bool below = n.level < n.target * (1 - eps);
+        const bool at = !below && n.level <= n.target * (1 + eps);
+        const bool drawn = n.arrivals < (want / n.yield) * (1 - eps);
+        if (n.target > 0 && (below || (at && drawn))) r += n.target / n.refill_days;
+      }
+      n.req = r;
+    }
+
+    // 6. mines ration every request at once, then spot from mines
+    ration(NodeKind::mine);
+    for (auto& n : nodes_) {
+      if (n.kind == NodeKind::mine) continue;
+      double sh = 0;
+      for (int e : n.in_edges) {
+        const Flow& f = edges_[static_cast<std::size_t>(e)];
+        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::mine) sh += f.share * n.req - f.filled;
+      }
+      n.short_mine = std::max(0.0, sh);
+      const double total = (n.kind == NodeKind::consumer ? n.short_ref : 0.0) + n.short_mine;
+      update_spell(n, total, k, true);
+      double spot4 = 0;
+      for (int p : n.spot_in) spot4 += pairs_[static_cast<std::size_t>(p)].rate;
+      n.spot_cap = std::max(0.0, total - spot4);
+    }
+    spot_phase(6, k);
+  }
+
+  // Pro-rata rationing by the suppliers of one kind of their admissible contract requests.
+  void ration(NodeKind supplier_kind) {
+    for (auto& n : nodes_) {
+      if (n.kind != supplier_kind) continue;
+      double q = 0;
+      for (int e : n.out_edges) {
+        Flow& f = edges_[static_cast<std::size_t>(e)];
+        f.request = f.share * nodes_[static_cast<std::size_t>(f.to)].req * f.factor;
+        q += f.request;
+      }
+      const double ratio = q > n.avail ? (q > 0 ? n.avail / q : 0.0) : 1.0;
+      double took = 0;
+      for (int e : n.out_edges) {
+        Flow& f = edges_[static_cast<std::size_t>(e)];
+        f.filled = f.request * ratio;
+        took += f.filled;
+      }
+      n.spare = std::max(0.0, n.avail - took);
+    }
+  }
+
+  void stockpile_state(long long k) {
+    for (auto& p : piles_) {
+      double dsum = 0, asum = 0;
+      bool shortfall = false;
+      for (int c : p.consumers) {
+        const Node& n = nodes_[static_cast<std::size_t>(c)];
+        dsum += n.demand;
+        asum += n.arrivals;
+        if (buffer_empty(n) && n.arrivals < n.demand * (1 - kRel)) shortfall = true;
+      }
+      if (p.state == PileState::idle) {
+        const bool trig = p.spec.trigger == crisp::ReleaseTrigger::shortfall
+                              ? shortfall
+                              : asum < p.spec.threshold * dsum * (1 - kRel);
+        if (trig) p.state = PileState::armed, p.ready_step = k + p.delay_steps;
+      }
+      if (p.state == PileState::armed && k >= p.ready_step) p.state = PileState::releasing;
+      if (p.state == PileState::releasing && total_gap(p) <= kRel * dsum) {
+        p.state = PileState::idle;
+        p.last_end_step = k;
+      }
+      // docs/model.md: refill "from after_days after the end of the last release (from day 0 when
+      // there was none)": before any release, refilling is allowed from day 0.
+      const bool quiet = p.last_end_step < 0 || k >= p.last_end_step + p.after_steps;
+      p.refilling = p.state == PileState::idle && quiet &&
+                    p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
+    }
+  }
+
+  double gap(const Pile& p, const Node& n) const {
+    if (p.spec.trigger == crisp::ReleaseTrigger::shortfall && !buffer_empty(n)) return 0;
+    return std::max(0.0, n.demand - n.arrivals);
+  }
+  double total_gap(const Pile& p) const {
+    double g = 0;
+    for (int c : p.consumers) g += gap(p, nodes_[static_cast<std::size_t>(c)]);
+    return g;
+  }
+
+  void releases() {
+    for (auto& n : nodes_) n.rel = 0;
+    for (auto& p : piles_) {
+      p.rate = 0;
+      if (p.state != PileState::releasing || !(p.level > 0)) continue;
+      const double g = total_gap(p);
+      if (!(g > 0)) continue;
+      p.rate = std::min({p.cap, g, p.level / dt_});
+      for (int c : p.consumers) {
+        Node& n = nodes_[static_cast<std::size_t>(c)];
+        n.rel += p.rate * gap(p, n) / g;
+      }
+    }
+  }
+
+  void ship(long long k) {
+    for (auto& f : edges_) {
+      const auto sz = static_cast<long long>(f.ring.size());
+      f.ring[static_cast<std::size_t>((k + f.lead + f.extra) % sz)] += f.filled;
+    }
+    for (auto& f : pairs_) {
+      if (f.rate == 0) continue;
+      const auto sz = static_cast<long long>(f.ring.size());
+      f.ring[static_cast<std::size_t>((k + f.lead) % sz)] += f.rate;
+    }
+  }
+
+  void take_arrivals(long long k) {
+    for (auto& n : nodes_) n.arrivals = 0;
+    for (auto* v : {&edges_, &pairs_})
+      for (auto& f : *v) {
+        auto& slot = f.ring[static_cast<std::size_t>(k % static_cast<long long>(f.ring.size()))];
+        nodes_[static_cast<std::size_t>(f.to)].arrivals += slot;
+        slot = 0;
+      }
+  }
+
+  // Integrates stores and metrics over [t, t + dt) at the step's constant rates.
+  void integrate(long long k) {
+    const double t = static_cast<double>(k) * dt_;
+    const double disc_mid = std::exp(-delta_ * (t + 0.5 * dt_));
+    for (auto& p : piles_) p.refill_in = 0;
+    std::vector<double>& pile_start = scratch_levels_;
+    pile_start.resize(piles_.size());
+    for (std::size_t i = 0; i < piles_.size(); ++i) pile_start[i] = piles_[i].level;
+
+    for (auto& n : nodes_) {
+      if (n.kind == NodeKind::refinery) {
+        n.level = std::max(0.0, n.level + (n.arrivals - n.shipped / n.yield) * dt_);
+        continue;
+      }
+      if (n.kind != NodeKind::consumer) continue;
+      n.unmet = 0;
+      n.short_now = false;
+      const double supply = n.arrivals + n.rel;
+      const double net = (supply - n.demand) * dt_;
+      if (net >= 0) {
+        double surplus = net;
+        if (n.level < n.target) {
+          const double x = std::min(surplus, n.target - n.level);
+          n.level += x;
+          surplus -= x;
+        }
+        for (int pi : n.piles) {
+          Pile& p = piles_[static_cast<std::size_t>(pi)];
+          if (!p.refilling || !(surplus > 0) || p.level >= p.target) continue;
+          const double y = std::min(surplus, p.target - p.level);
+          p.level += y;
+          p.refill_in += y;
+          surplus -= y;
+        }
+        n.level += surplus;  // a buffer may sit above its target
+      } else {
+        const double deficit = -net;
+        const double b0 = n.level;
+        if (b0 >= deficit) {
+          n.level = b0 - deficit;
+        } else {
+          n.level = 0;
+          n.unmet = deficit - b0;
+          const double g = n.demand - supply;
+          n.gap_after = g;
+          n.tau = b0 / g;
+          n.short_now = g > kRel * n.demand && n.tau < dt_ * (1 - kRel);
+        }
+      }
+    }
+
+    // stockpiles: release, costs, lowest level
+    for (std::size_t i = 0; i < piles_.size(); ++i) {
+      Pile& p = piles_[i];
+      const double out = p.rate * dt_;
+      p.level = std::max(0.0, p.level - out);
+      const auto& mat = s_.materials[static_cast<std::size_t>(p.spec.material)];
+      const double price = mat.price_eur_per_t;
+      p.cost += (p.refill_in - out) * price * disc_mid;
+      p.cost += p.spec.holding_cost_per_year / crisp::kDaysPerYear * 0.5 * (pile_start[i] + p.level) * price *
+                dt_ * disc_mid;
+      if (p.target > 0) p.min_frac = std::min(p.min_frac, p.level / p.target);
+    }
+
+    // metrics per (material, report region)
+    for (auto& a : acc_) a.step_demand_rate = 0, a.step_short = false, a.step_tau = dt_;
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      const auto& mat = s_.materials[static_cast<std::size_t>(n.material)];
+      for (int r : n.report) {
+        Acc& a = acc(n.material, r);
+        a.unmet += n.unmet;
+        a.demand += n.demand * dt_;
+        a.released += n.rel * dt_;
+        a.step_demand_rate += n.demand;
+        if (n.unmet > 0) {
+          const double mid = t + 0.5 * (n.tau + dt_);
+          a.loss += n.unmet * mat.value_of_lost_load_eur_per_t * std::exp(-delta_ * std::min(mid, t + dt_));
+        }
+      }
+    }
+    for (int m = 0; m < nmat_; ++m) {
+      for (int r = 0; r < nreg_; ++r) {
+        Acc& a = acc(m, r);
+        // U(t) within the step is a step function rising at each short consumer's tau; the region
+        // is short from the first tau at which the sum exceeds 1e-9 * D.
+        shorts_.clear();
+        for (std::size_t c = 0; c < nodes_.size(); ++c) {
+          const Node& n = nodes_[c];
+          if (n.kind != NodeKind::consumer || n.material != m || !n.short_now || !contains(n.report, r)) continue;
+          shorts_.emplace_back(n.tau, n.gap_after);
+        }
+        if (shorts_.empty()) continue;
+        std::sort(shorts_.begin(), shorts_.end());
+        double u = 0;
+        for (const auto& [tau, g] : shorts_) {
+          u += g;
+          if (!a.step_short && u > kRel * a.step_demand_rate) a.step_short = true, a.step_tau = tau;
+        }
+        if (a.step_demand_rate > 0) a.peak = std::max(a.peak, u / a.step_demand_rate);
+      }
+    }
+    for (int r = 0; r < nreg_; ++r) {
+      Acc& all = acc(nmat_, r);
+      for (int m = 0; m < nmat_; ++m) {
+        const Acc& a = acc(m, r);
+        if (a.step_short) all.step_short = true, all.step_tau = std::min(all.step_tau, a.step_tau);
+      }
+      for (int m = 0; m <= nmat_; ++m) {
+        Acc& a = acc(m, r);
+        if (a.step_short) {
+          const double len = dt_ - a.step_tau;
+          a.short_time += len;
+          if (a.prev_short_to_end && a.step_tau <= 0) a.spell += len;
+          else a.spell = len;
+          a.longest = std::max(a.longest, a.spell);
+          a.prev_short_to_end = true;  // a short interval always reaches the end of the step
+        } else {
+          a.spell = 0;
+          a.prev_short_to_end = false;
+        }
+      }
+    }
+  }
+
+  Acc& acc(int m, int r) { return acc_[static_cast<std::size_t>(m * nreg_ + r)]; }
+
+  void set_demand(long long k, bool baseline) {
+    const long long year = baseline ? 0 : k / steps_per_year_;
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      n.demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) * (baseline ? 1.0 : n.surge);
+    }
+  }
+
+  const crisp::Scenario& s_;
+  double dt_;
+  long long nsteps_ = 0, steps_per_year_ = 0;
+  double delta_ = 0;
+  int nmat_ = 0, nreg_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<Flow> edges_, pairs_;
+  std::vector<Pile> piles_;
+  std::vector<Occ> occs_;
+  std::vector<Acc> acc_;
+  std::vector<std::pair<double, double>> shorts_;
+  std::vector<double> scratch_levels_;
+};
+
+void Oracle::run(std::span<double> out) {
+  // Day 0, steps 1-2: allocate with no shock, full buffers; the pipelines hold lead time of it.
+  for (auto& n : nodes_) n.cf = 1, n.surge = 1, n.rel = 0, n.arrivals = 0;
+  for (auto& p : piles_)  // no release yet: refilling from day 0 when below target
+    p.refilling = p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
+  set_demand(0, true);
+  allocate(0, true);
+  for (auto& n : nodes_)
+    if (n.kind == NodeKind::refinery) n.target = n.buffer_days * n.shipped / n.yield, n.level = n.target;
+  for (auto& f : edges_)
+    for (long long j = 0; j < f.lead; ++j) f.ring[static_cast<std::size_t>(j)] = f.filled;
+  for (auto& f : pairs_)
+    for (long long j = 0; j < f.lead; ++j) f.ring[static_cast<std::size_t>(j)] = f.rate;
+  // Short spells seen by the day-0 allocation carry over (they only matter with a delay of 0).
+  for (auto& p : piles_) {
+    const double price = s_.materials[static_cast<std::size_t>(p.spec.material)].price_eur_per_t;
+    p.cost = p.level * price;  // initial fill at the base price on day 0
+  }
+
+  for (long long k = 0; k < nsteps_; ++k) {
+    bool dirty = k == 0;
+    for (const auto& oc : occs_)
+      if (oc.s0 == k || oc.s1 == k) dirty = true;
+    if (dirty) apply_shocks(k);
+    set_demand(k, false);
+    take_arrivals(k);
+    stockpile_state(k);
+    releases();
+    allocate(k, false);
+    ship(k);
+    integrate(k);
+  }
+
+  const double horizon = static_cast<double>(nsteps_) * dt_;
+  for (auto& p : piles_) {
+    const double price = s_.materials[static_cast<std::size_t>(p.spec.material)].price_eur_per_t;
+    p.cost -= p.level * price * std::exp(-delta_ * horizon);  // what is left, at the base price
+  }
+
+  const crisp::MetricLayout layout = stepped_oracle_layout(s_);
+  if (out.size() < static_cast<std::size_t>(layout.size()))
+    throw std::invalid_argument("stepped oracle: output span too small");
+  std::fill(out.begin(), out.begin() + layout.size(), kNaN);
+  auto put = [&](int m, int r, Metric metric, double v) {
+    out[static_cast<std::size_t>(layout.slot(m, r, metric))] = v;
+  };
+  for (int r = 0; r < nreg_; ++r) {
+    double loss_all = 0, policy_all = 0;
+    for (int m = 0; m < nmat_; ++m) {
+      const Acc& a = acc(m, r);
+      double policy = 0, min_frac = std::numeric_limits<double>::infinity();
+      bool served = false;
+      for (const auto& p : piles_) {
+        if (p.spec.material != m) continue;
+        policy += p.cost * p.weight[static_cast<std::size_t>(r)];
+        bool serves = false;
+        for (int c : p.consumers)
+          if (contains(nodes_[static_cast<std::size_t>(c)].report, r)) serves = true;
+        if (serves) served = true, min_frac = std::min(min_frac, p.min_frac);
+      }
+      put(m, r, Metric::unmet_t, a.unmet);
+      put(m, r, Metric::unmet_frac, a.demand > 0 ? a.unmet / a.demand : 0.0);
+      put(m, r, Metric::shortage_days, a.short_time);
+      put(m, r, Metric::longest_shortage_days, a.longest);
+      put(m, r, Metric::peak_shortfall_frac, a.peak);
+      put(m, r, Metric::loss_eur, a.loss);
+      put(m, r, Metric::policy_cost_eur, policy);
+      put(m, r, Metric::total_cost_eur, a.loss + policy);
+      put(m, r, Metric::stock_released_t, a.released);
+      put(m, r, Metric::stock_min_frac, served ? min_frac : kNaN);
+      put(m, r, Metric::price_peak_multiple, 1.0);
+      loss_all += a.loss;
+      policy_all += policy;
+    }
+    const Acc& all = acc(nmat_, r);
+    put(nmat_, r, Metric::shortage_days, all.short_time);
+    put(nmat_, r, Metric::longest_shortage_days, all.longest);
+    put(nmat_, r, Metric::loss_eur, loss_all);
+    put(nmat_, r, Metric::policy_cost_eur, policy_all);
+    put(nmat_, r, Metric::total_cost_eur, loss_all + policy_all);
+  }
+}
+
+}  // namespace
+
+crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s) {
+  crisp::MetricLayout l;
+  for (const auto& m : s.materials) l.materials.push_back(m.name);
+  l.regions = s.report_regions;
+  return l;
+}
+
+void run_stepped_oracle(const crisp::Scenario& s, const std::vector<crisp::StockpileSpec>& stockpiles,
+                        const std::vector<crisp::ShockOccurrence>& shocks, double dt_days,
+                        std::span<double> out) {
+  Oracle o(s, stockpiles, shocks, dt_days);
+  o.run(out);
+}
