@@ -35,9 +35,11 @@ void Allocator::allocate(const AllocationInput& in) {
   std::fill(spot_need_.begin(), spot_need_.end(), 0.0);
 
   // Step 3: consumers state their requirements.
-  for (int c : net_->consumers) requirement[c] = in.consumer_requirement[c];
+  for (int c : net_->consumers)
+    requirement[c] = in.consumer_requirement[c];
   // Most instants nobody may buy spot yet: skip the rounds then.
-  const bool any_ready = std::find(in.spot_ready.begin(), in.spot_ready.end(), 1) != in.spot_ready.end();
+  const bool any_ready =
+      std::find(in.spot_ready.begin(), in.spot_ready.end(), 1) != in.spot_ready.end();
 
   // Step 4: refineries ration, then consumers short on refinery contracts buy their spare.
   ration(net_->refineries, in);
@@ -100,7 +102,8 @@ void Allocator::spot(const std::vector<int>& suppliers, const AllocationInput& i
   for (int round = 0; round < kSpotRounds; ++round) {
     bool any = false;
     for (int s : suppliers)
-      for (int p : net_->spot_by_supplier[s]) offered_[net_->spot_pairs[p].buyer] = 0.0;
+      for (int p : net_->spot_by_supplier[s])
+        offered_[net_->spot_pairs[p].buyer] = 0.0;
     for (int s : suppliers) {
       double need = 0;
       for (int p : net_->spot_by_supplier[s])

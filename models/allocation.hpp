@@ -42,7 +42,7 @@ class Allocator {
   void ration(const std::vector<int>& suppliers, const AllocationInput& in);
   void spot(const std::vector<int>& suppliers, const AllocationInput& in);
 
-  const MaterialNet* net_;  // a pointer, so an Allocator can be reassigned
+  const MaterialNet* net_;         // a pointer, so an Allocator can be reassigned
   std::vector<double> spare_;      // per supplier, after contracts and earlier rounds
   std::vector<double> spot_need_;  // per buyer, what spot may still cover
   std::vector<double> offered_;    // per buyer, offers in the current round

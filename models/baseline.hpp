@@ -10,10 +10,10 @@
 namespace crisp {
 
 struct NodeBalance {
-  int node = 0;                 // scenario node index
-  double requested_tpy = 0;     // suppliers: admissible contract requests; consumers: requirement
-  double supplied_tpy = 0;      // suppliers: shipped; consumers: received by contract
-  double capacity_tpy = 0;      // suppliers; consumers: demand
+  int node = 0;              // scenario node index
+  double requested_tpy = 0;  // suppliers: admissible contract requests; consumers: requirement
+  double supplied_tpy = 0;   // suppliers: shipped; consumers: received by contract
+  double capacity_tpy = 0;   // suppliers; consumers: demand
 };
 
 std::vector<NodeBalance> baseline_balance(const Scenario& s);

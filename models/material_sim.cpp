@@ -30,23 +30,34 @@ enum Kind : std::uint32_t {
 constexpr std::uint32_t priority_of(std::uint32_t kind) {
   switch (kind) {
     case kArrivalEdge:
-    case kArrivalSpot: return 0;
-    case kShockEnd: return 1;
-    case kShockStart: return 2;
+    case kArrivalSpot:
+      return 0;
+    case kShockEnd:
+      return 1;
+    case kShockStart:
+      return 2;
     case kNodeCrossing:
-    case kStockpileCrossing: return 3;
-    case kResourcingReady: return 4;
-    case kReleaseReady: return 5;
-    case kRefillAllowed: return 6;
-    case kGrowthStep: return 7;
-    default: return 8;
+    case kStockpileCrossing:
+      return 3;
+    case kResourcingReady:
+      return 4;
+    case kReleaseReady:
+      return 5;
+    case kRefillAllowed:
+      return 6;
+    case kGrowthStep:
+      return 7;
+    default:
+      return 8;
   }
 }
 
 constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double tol_of(double scale) { return kRelTol * std::max(scale, 1e-12); }
+double tol_of(double scale) {
+  return kRelTol * std::max(scale, 1e-12);
+}
 
 // Time to the next crossing of 0 or `target` for a level moving at `rate`; infinity when none.
 // `kind` is set to the crossing's kind.
@@ -70,7 +81,8 @@ double time_to_crossing(double level, double target, double rate, double& kind) 
 
 }  // namespace
 
-MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout)
+MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
+                         const MetricLayout& layout)
     : scenario_(scenario),
       net_(net),
       layout_(layout),
@@ -87,8 +99,9 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net, const
   arrive_.resize(e);
   spot_ship_.resize(p);
   spot_arrive_.resize(p);
-  for (auto* v : {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_, &net_rate_,
-                  &scheduled_net_, &availability_, &capacity_, &requirement_in_, &short_since_})
+  for (auto* v :
+       {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_, &net_rate_,
+        &scheduled_net_, &availability_, &capacity_, &requirement_in_, &short_since_})
     v->resize(n);
   store_version_.resize(n);
   resourcing_version_.resize(n);
@@ -111,7 +124,9 @@ void MaterialSim::schedule(double time, std::uint32_t kind, std::uint32_t target
   queue_.push(e);
 }
 
-bool MaterialSim::buffer_empty(int n) const { return level_[n] <= tol_of(target_[n]); }
+bool MaterialSim::buffer_empty(int n) const {
+  return level_[n] <= tol_of(target_[n]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The run
@@ -165,7 +180,8 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   std::fill(arrive_.begin(), arrive_.end(), 0.0);
   std::fill(spot_ship_.begin(), spot_ship_.end(), 0.0);
   std::fill(spot_arrive_.begin(), spot_arrive_.end(), 0.0);
-  for (std::size_t e = 0; e < net_.edges.size(); ++e) ship_lead_[e] = net_.edges[e].lead;
+  for (std::size_t e = 0; e < net_.edges.size(); ++e)
+    ship_lead_[e] = net_.edges[e].lead;
   std::fill(release_.begin(), release_.end(), 0.0);
   std::fill(unmet_.begin(), unmet_.end(), 0.0);
   std::fill(net_rate_.begin(), net_rate_.end(), 0.0);
@@ -190,11 +206,13 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
     sp.min_frac = spec.target > 0 ? sp.level / spec.target : kNaN;
     sp.cost = sp.level * net_.spec.price_eur_per_t;  // the initial fill, bought on day 0
     // Never released, so refilling may start on day 0 (docs/model.md "Strategic stockpiles").
-    sp.refilling = 1.0 <= spec.spec.refill_max_price_multiple &&
-                   sp.level < spec.target - tol_of(spec.target);
+    sp.refilling =
+        1.0 <= spec.spec.refill_max_price_multiple && sp.level < spec.target - tol_of(spec.target);
   }
-  for (RegionTally& r : regions_) r = RegionTally{};
-  for (auto& s : spells_) s.clear();
+  for (RegionTally& r : regions_)
+    r = RegionTally{};
+  for (auto& s : spells_)
+    s.clear();
 }
 
 void MaterialSim::recompute_shock_factors() {
@@ -207,13 +225,18 @@ void MaterialSim::recompute_shock_factors() {
     const ShockOccurrence& o = occurrences_[i];
     const ShockReach& reach = net_.shocks[o.shock];
     const double keep = 1.0 - o.severity;
-    for (int n : reach.nodes) capacity_factor_[n] *= keep;
-    for (int c : reach.consumers) surge_[c] *= 1.0 + o.severity;
-    for (int e : reach.edges) pass_[e] *= keep;
+    for (int n : reach.nodes)
+      capacity_factor_[n] *= keep;
+    for (int c : reach.consumers)
+      surge_[c] *= 1.0 + o.severity;
+    for (int e : reach.edges)
+      pass_[e] *= keep;
     if (scenario_.shocks[o.shock].kind == ShockKind::chokepoint)
-      for (int e : reach.edges) extra_delay_[e] += o.extra_delay;
+      for (int e : reach.edges)
+        extra_delay_[e] += o.extra_delay;
     if (o.severity > 0)
-      for (int p : reach.spot_pairs) spot_blocked_[p] = 1;
+      for (int p : reach.spot_pairs)
+        spot_blocked_[p] = 1;
   }
 }
 
@@ -252,7 +275,8 @@ void MaterialSim::apply(const Event& e) {
       break;
     case kReleaseReady: {
       Stockpile& sp = stockpiles_[e.target];
-      if (e.version == sp.release_version && sp.state == Release::armed) sp.state = Release::releasing;
+      if (e.version == sp.release_version && sp.state == Release::armed)
+        sp.state = Release::releasing;
       break;
     }
     case kGrowthStep:
@@ -269,7 +293,8 @@ void MaterialSim::apply(const Event& e) {
 void MaterialSim::advance(double t1) {
   const double dt = t1 - t_;
   if (dt <= 0) return;
-  for (std::size_t n = 0; n < net_.nodes.size(); ++n) level_[n] += net_rate_[n] * dt;
+  for (std::size_t n = 0; n < net_.nodes.size(); ++n)
+    level_[n] += net_rate_[n] * dt;
 
   const double price = net_.spec.price_eur_per_t;  // the price multiple is 1 without a market
   const double disc_const = discount_.constant(t_, dt);
@@ -339,7 +364,8 @@ void MaterialSim::settle(bool initial) {
 
 void MaterialSim::sum_inflows() {
   std::fill(inflow_.begin(), inflow_.end(), 0.0);
-  for (std::size_t e = 0; e < net_.edges.size(); ++e) inflow_[net_.edges[e].to] += arrive_[e];
+  for (std::size_t e = 0; e < net_.edges.size(); ++e)
+    inflow_[net_.edges[e].to] += arrive_[e];
   for (std::size_t p = 0; p < net_.spot_pairs.size(); ++p)
     inflow_[net_.spot_pairs[p].buyer] += spot_arrive_[p];
 }
@@ -370,12 +396,12 @@ void MaterialSim::update_stockpile_states() {
       sp.state = Release::idle;
       sp.ever_released = true;
       sp.last_release_end = t_;
-      schedule(t_ + spec.spec.refill_after_days, kRefillAllowed, static_cast<std::uint32_t>(k), 0, 0);
+      schedule(t_ + spec.spec.refill_after_days, kRefillAllowed, static_cast<std::uint32_t>(k), 0,
+               0);
     }
     if (sp.state == Release::idle) {
-      const bool triggered = shortfall_mode
-                                 ? dry_and_short
-                                 : arrivals < spec.spec.threshold * demand - tol_of(demand);
+      const bool triggered =
+          shortfall_mode ? dry_and_short : arrivals < spec.spec.threshold * demand - tol_of(demand);
       if (triggered) {
         ++sp.release_version;
         if (spec.spec.delay_days <= 0) {
@@ -389,7 +415,8 @@ void MaterialSim::update_stockpile_states() {
     }
     const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
     const bool price_ok = 1.0 <= spec.spec.refill_max_price_multiple;
-    sp.refilling = sp.state == Release::idle && quiet && price_ok && sp.level < spec.target - tol_of(spec.target);
+    sp.refilling = sp.state == Release::idle && quiet && price_ok &&
+                   sp.level < spec.target - tol_of(spec.target);
   }
 }
 
@@ -423,7 +450,8 @@ void MaterialSim::compute_requirements(bool initial) {
     const int k = net_.nodes[c].stockpile;
     if (k >= 0 && stockpiles_[k].refilling) {
       const NetStockpile& spec = net_.stockpiles[k];
-      const auto at = std::find(spec.consumers.begin(), spec.consumers.end(), c) - spec.consumers.begin();
+      const auto at =
+          std::find(spec.consumers.begin(), spec.consumers.end(), c) - spec.consumers.begin();
       r += spec.weights[at] * spec.refill_rate;
     }
     requirement_in_[c] = r;
@@ -431,7 +459,8 @@ void MaterialSim::compute_requirements(bool initial) {
 }
 
 void MaterialSim::run_allocation(bool initial) {
-  for (int s : net_.mines) capacity_[s] = availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
+  for (int s : net_.mines)
+    capacity_[s] = availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
   for (int r : net_.refineries) {
     double a = capacity_[r] = net_.nodes[r].capacity * capacity_factor_[r];
     // An empty input buffer limits output to what arrives (not on day 0: pipelines are full).
@@ -452,7 +481,8 @@ void MaterialSim::run_allocation(bool initial) {
   // On day 0 the refineries' buffers are full and their inflow is their steady use, so none asks
   // for a refill (settle() recomputes the inflows right after).
   if (initial)
-    for (int r : net_.refineries) inflow_[r] = std::numeric_limits<double>::infinity();
+    for (int r : net_.refineries)
+      inflow_[r] = std::numeric_limits<double>::infinity();
   alloc_.allocate(in);
 }
 
@@ -483,7 +513,8 @@ void MaterialSim::schedule_arrivals() {
 
 // Where material goes at each store (docs/model.md "Consumers: where material goes").
 void MaterialSim::compute_store_flows() {
-  for (Stockpile& sp : stockpiles_) sp.inflow = 0;
+  for (Stockpile& sp : stockpiles_)
+    sp.inflow = 0;
   for (int c : net_.consumers) {
     const double d = demand_[c] * surge_[c];
     const double surplus = inflow_[c] + release_[c] - d;
@@ -557,15 +588,18 @@ void MaterialSim::track_resourcing() {
     if (short_now && short_since_[b] < 0) {
       short_since_[b] = t_;
       ++resourcing_version_[b];
-      schedule(t_ + delay, kResourcingReady, static_cast<std::uint32_t>(b), resourcing_version_[b], 0);
+      schedule(t_ + delay, kResourcingReady, static_cast<std::uint32_t>(b), resourcing_version_[b],
+               0);
     } else if (!short_now && short_since_[b] >= 0) {
       short_since_[b] = -1;
       ready_[b] = 0;
       ++resourcing_version_[b];
     }
   };
-  for (int c : net_.consumers) track(c);
-  for (int r : net_.refineries) track(r);
+  for (int c : net_.consumers)
+    track(c);
+  for (int r : net_.refineries)
+    track(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -592,14 +626,17 @@ void MaterialSim::finish(std::span<double> out) {
   const int m = net_.material;
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     const RegionTally& g = regions_[r];
-    auto put = [&](Metric metric, double v) { out[layout_.slot(m, static_cast<int>(r), metric)] = v; };
+    auto put = [&](Metric metric, double v) {
+      out[layout_.slot(m, static_cast<int>(r), metric)] = v;
+    };
     double policy_cost = 0, min_frac = kNaN;
     for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
       const double w = net_.region_stockpile_weight[r][k];
       if (w <= 0) continue;
       policy_cost += w * stock_cost[k];
       if (!std::isnan(stockpiles_[k].min_frac))
-        min_frac = std::isnan(min_frac) ? stockpiles_[k].min_frac : std::min(min_frac, stockpiles_[k].min_frac);
+        min_frac = std::isnan(min_frac) ? stockpiles_[k].min_frac
+                                        : std::min(min_frac, stockpiles_[k].min_frac);
     }
     put(Metric::unmet_t, g.unmet_t);
     put(Metric::unmet_frac, g.demand_t > 0 ? g.unmet_t / g.demand_t : 0.0);

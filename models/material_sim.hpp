@@ -86,18 +86,19 @@ class MaterialSim {
   // Shocks reaching this material, and which are active.
   std::vector<ShockOccurrence> occurrences_;
   std::vector<int> active_;
-  std::vector<double> capacity_factor_, surge_;       // per node
-  std::vector<double> pass_, extra_delay_;            // per edge
-  std::vector<char> spot_blocked_;                    // per spot pair
+  std::vector<double> capacity_factor_, surge_;  // per node
+  std::vector<double> pass_, extra_delay_;       // per edge
+  std::vector<char> spot_blocked_;               // per spot pair
 
   // Pipelines: what each edge / spot pair ships now (and with which lead), and what arrives.
-  std::vector<double> ship_, ship_lead_, arrive_;     // per edge
-  std::vector<double> spot_ship_, spot_arrive_;       // per spot pair
+  std::vector<double> ship_, ship_lead_, arrive_;  // per edge
+  std::vector<double> spot_ship_, spot_arrive_;    // per spot pair
 
   // Nodes.
   std::vector<double> demand_, level_, target_, refill_rate_;
-  std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_, capacity_;
-  std::vector<double> requirement_in_;                // consumer requirements handed to allocation
+  std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_,
+      capacity_;
+  std::vector<double> requirement_in_;  // consumer requirements handed to allocation
   std::vector<std::uint64_t> store_version_, resourcing_version_;
   std::vector<double> short_since_;
   std::vector<char> ready_;

@@ -26,15 +26,22 @@ enum class Metric : int {
 };
 inline constexpr int kMetricCount = static_cast<int>(Metric::count);
 
-inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {
-    "unmet_t",          "unmet_frac",      "shortage_days",   "longest_shortage_days",
-    "peak_shortfall_frac", "loss_eur",     "policy_cost_eur", "total_cost_eur",
-    "stock_released_t", "stock_min_frac",  "price_peak_multiple"};
+inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"unmet_t",
+                                                                            "unmet_frac",
+                                                                            "shortage_days",
+                                                                            "longest_shortage_days",
+                                                                            "peak_shortfall_frac",
+                                                                            "loss_eur",
+                                                                            "policy_cost_eur",
+                                                                            "total_cost_eur",
+                                                                            "stock_released_t",
+                                                                            "stock_min_frac",
+                                                                            "price_peak_multiple"};
 
 // The metrics that exist for material "all".
 inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {
-    Metric::shortage_days, Metric::longest_shortage_days, Metric::loss_eur,
-    Metric::policy_cost_eur, Metric::total_cost_eur};
+    Metric::shortage_days, Metric::longest_shortage_days, Metric::loss_eur, Metric::policy_cost_eur,
+    Metric::total_cost_eur};
 
 struct MetricLayout {
   std::vector<std::string> materials;  // without "all"

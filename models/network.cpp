@@ -20,7 +20,8 @@ bool material_listed(const std::vector<int>& materials, int m) {
 
 // Does an export restriction cover shipments from `supplier` to `buyer`? (docs/model.md, Shocks)
 bool restriction_covers(const ShockSpec& k, const NodeSpec& supplier, const NodeSpec& buyer) {
-  if (supplier.country != k.country || !material_listed(k.materials, supplier.material)) return false;
+  if (supplier.country != k.country || !material_listed(k.materials, supplier.material))
+    return false;
   if (k.stage == Stage::refined && supplier.kind != NodeKind::refinery) return false;
   if (k.stage == Stage::ore && supplier.kind != NodeKind::mine) return false;
   if (k.destinations_foreign) return buyer.country != k.country;
@@ -66,8 +67,8 @@ void add_edges(const Scenario& s, MaterialNet& net, const std::vector<int>& loca
     net.edges.push_back(x);
     boost::add_edge(x.from, x.to, id, net.graph);
     NetNode& buyer = net.nodes[x.to];
-    (net.nodes[x.from].kind == NodeKind::mine ? buyer.buys_from_mines : buyer.buys_from_refineries) =
-        true;
+    (net.nodes[x.from].kind == NodeKind::mine ? buyer.buys_from_mines
+                                              : buyer.buys_from_refineries) = true;
   }
   // In- and out-lists come from the graph, in edge-index order so allocation sums are fixed.
   const auto index = boost::get(boost::edge_index, net.graph);
@@ -105,7 +106,9 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
   for (std::size_t k = 0; k < s.shocks.size(); ++k) {
     const ShockSpec& shock = s.shocks[k];
     ShockReach& reach = net.shocks[k];
-    auto spec = [&](int local) -> const NodeSpec& { return s.nodes[net.nodes[local].scenario_index]; };
+    auto spec = [&](int local) -> const NodeSpec& {
+      return s.nodes[net.nodes[local].scenario_index];
+    };
     switch (shock.kind) {
       case ShockKind::outage:
         for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v)
@@ -116,7 +119,8 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
           if (restriction_covers(shock, spec(net.edges[e].from), spec(net.edges[e].to)))
             reach.edges.push_back(e);
         for (int p = 0; p < static_cast<int>(net.spot_pairs.size()); ++p)
-          if (restriction_covers(shock, spec(net.spot_pairs[p].supplier), spec(net.spot_pairs[p].buyer)))
+          if (restriction_covers(shock, spec(net.spot_pairs[p].supplier),
+                                 spec(net.spot_pairs[p].buyer)))
             reach.spot_pairs.push_back(p);
         break;
       case ShockKind::chokepoint: {
@@ -130,7 +134,8 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
       }
       case ShockKind::demand_surge:
         for (int c : net.consumers)
-          if (contains(shock.regions, spec(c).region) && material_listed(shock.materials, net.material))
+          if (contains(shock.regions, spec(c).region) &&
+              material_listed(shock.materials, net.material))
             reach.consumers.push_back(c);
         break;
       case ShockKind::crisis:
@@ -139,7 +144,8 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
   }
 }
 
-void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpiles, MaterialNet& net) {
+void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpiles,
+                    MaterialNet& net) {
   for (const StockpileSpec& spec : stockpiles) {
     if (spec.material != net.material) continue;
     NetStockpile sp;
@@ -150,16 +156,16 @@ void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpi
       if (net.nodes[c].stockpile >= 0)
         throw std::invalid_argument(fmt::format(
             "consumer '{}' is served by two stockpiles ('{}' and '{}'); a consumer may draw on one",
-            s.nodes[net.nodes[c].scenario_index].id, net.stockpiles[net.nodes[c].stockpile].spec.name,
-            spec.name));
+            s.nodes[net.nodes[c].scenario_index].id,
+            net.stockpiles[net.nodes[c].stockpile].spec.name, spec.name));
       net.nodes[c].stockpile = id;
       sp.consumers.push_back(c);
       sp.demand0 += net.nodes[c].demand0;
     }
     if (sp.consumers.empty())
-      throw std::invalid_argument(fmt::format(
-          "stockpile '{}' serves no consumer of its material in regions {}", spec.name,
-          fmt::join(spec.regions, ", ")));
+      throw std::invalid_argument(
+          fmt::format("stockpile '{}' serves no consumer of its material in regions {}", spec.name,
+                      fmt::join(spec.regions, ", ")));
     for (int c : sp.consumers)
       sp.weights.push_back(sp.demand0 > 0 ? net.nodes[c].demand0 / sp.demand0
                                           : 1.0 / static_cast<double>(sp.consumers.size()));

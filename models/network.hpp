@@ -15,13 +15,13 @@ namespace crisp {
 struct NetNode {
   int scenario_index = 0;
   NodeKind kind = NodeKind::mine;
-  double capacity = 0;        // t/day
+  double capacity = 0;  // t/day
   double yield = 1;
   double buffer_days = 0;
   double buffer_refill_days = 60;
-  double demand0 = 0;         // t/day on day 0 (consumers)
-  double growth = 0;          // per year
-  int stockpile = -1;         // consumers: the stockpile serving it, -1 when none
+  double demand0 = 0;  // t/day on day 0 (consumers)
+  double growth = 0;   // per year
+  int stockpile = -1;  // consumers: the stockpile serving it, -1 when none
   bool buys_from_refineries = false, buys_from_mines = false;
 };
 
@@ -36,9 +36,9 @@ struct SpotPair {
 
 struct NetStockpile {
   StockpileSpec spec;
-  std::vector<int> consumers;       // local node indices
-  std::vector<double> weights;      // day-0 demand shares of the consumers (sum 1)
-  double demand0 = 0;               // their day-0 demand, t/day
+  std::vector<int> consumers;   // local node indices
+  std::vector<double> weights;  // day-0 demand shares of the consumers (sum 1)
+  double demand0 = 0;           // their day-0 demand, t/day
   double target = 0, cap = 0, refill_rate = 0;
 };
 
@@ -53,8 +53,9 @@ struct ShockReach {
   }
 };
 
-using NetGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                       boost::no_property, boost::property<boost::edge_index_t, int>>;
+using NetGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                          boost::property<boost::edge_index_t, int>>;
 
 struct MaterialNet {
   int material = 0;
@@ -62,12 +63,12 @@ struct MaterialNet {
   NetGraph graph;
   std::vector<NetNode> nodes;
   std::vector<NetEdge> edges;
-  std::vector<std::vector<int>> in_edges, out_edges;        // per node, edge indices
-  std::vector<SpotPair> spot_pairs;                          // grouped by supplier
+  std::vector<std::vector<int>> in_edges, out_edges;  // per node, edge indices
+  std::vector<SpotPair> spot_pairs;                   // grouped by supplier
   std::vector<std::vector<int>> spot_by_supplier, spot_by_buyer;
-  std::vector<int> refineries, mines, consumers;             // local indices, in scenario order
+  std::vector<int> refineries, mines, consumers;  // local indices, in scenario order
   std::vector<NetStockpile> stockpiles;
-  std::vector<ShockReach> shocks;                            // per scenario shock
+  std::vector<ShockReach> shocks;  // per scenario shock
   // Per report region: its consumers of this material, and each stockpile's cost weight in it.
   std::vector<std::vector<int>> region_consumers;
   std::vector<std::vector<double>> region_stockpile_weight;  // [region][stockpile]

@@ -32,13 +32,13 @@ struct NodeSpec {
   NodeKind kind = NodeKind::mine;
   int material = 0;
   std::string country;
-  std::string region;  // consumers: defaults to the country
-  double capacity_tpy = 0;           // mines, refineries
-  double yield = 1.0;                // refineries: t out per t in
-  double buffer_days = 0;            // refineries (input stock), consumers (private stock)
-  double buffer_refill_days = 60;    // a store below target asks for target / this per day
-  double demand_tpy = 0;             // consumers
-  double growth_per_year = 0;        // consumers: demand steps up by this fraction each year
+  std::string region;              // consumers: defaults to the country
+  double capacity_tpy = 0;         // mines, refineries
+  double yield = 1.0;              // refineries: t out per t in
+  double buffer_days = 0;          // refineries (input stock), consumers (private stock)
+  double buffer_refill_days = 60;  // a store below target asks for target / this per day
+  double demand_tpy = 0;           // consumers
+  double growth_per_year = 0;      // consumers: demand steps up by this fraction each year
 };
 
 struct EdgeSpec {
@@ -48,7 +48,13 @@ struct EdgeSpec {
   std::vector<std::string> routes;  // chokepoint tags
 };
 
-enum class ShockKind : std::uint8_t { outage, export_restriction, chokepoint, demand_surge, crisis };
+enum class ShockKind : std::uint8_t {
+  outage,
+  export_restriction,
+  chokepoint,
+  demand_surge,
+  crisis
+};
 const char* to_string(ShockKind k);
 
 enum class ArrivalKind : std::uint8_t { poisson, fixed_start, replay, child };
@@ -68,24 +74,24 @@ struct ShockSpec {
   ShockKind kind = ShockKind::outage;
 
   ArrivalKind arrival = ArrivalKind::poisson;
-  double rate_per_year = 0;         // poisson
-  double start_day = 0;             // fixed_start
-  std::vector<ShockEvent> events;   // replay
+  double rate_per_year = 0;        // poisson
+  double start_day = 0;            // fixed_start
+  std::vector<ShockEvent> events;  // replay
   Distribution duration = Fixed{0};
   Distribution severity = Fixed{1};
   Distribution extra_delay = Fixed{0};  // chokepoint: days added to lead times while active
 
   // Targets. Empty `materials` means every material.
-  std::vector<std::string> nodes;           // outage by node id
-  std::string country;                      // outage by country, export_restriction
-  std::optional<NodeKind> node_kind;        // outage by country
-  std::vector<int> materials;               // outage by country, export_restriction, demand_surge
-  bool destinations_foreign = true;         // export_restriction
-  std::vector<std::string> destinations;    // export_restriction: countries or regions
-  Stage stage = Stage::both;                // export_restriction
-  std::string route;                        // chokepoint
-  std::vector<std::string> regions;         // demand_surge
-  std::vector<CrisisChild> children;        // crisis
+  std::vector<std::string> nodes;         // outage by node id
+  std::string country;                    // outage by country, export_restriction
+  std::optional<NodeKind> node_kind;      // outage by country
+  std::vector<int> materials;             // outage by country, export_restriction, demand_surge
+  bool destinations_foreign = true;       // export_restriction
+  std::vector<std::string> destinations;  // export_restriction: countries or regions
+  Stage stage = Stage::both;              // export_restriction
+  std::string route;                      // chokepoint
+  std::vector<std::string> regions;       // demand_surge
+  std::vector<CrisisChild> children;      // crisis
 };
 
 enum class ReleaseTrigger : std::uint8_t { shortfall, supply_drop };
@@ -96,15 +102,15 @@ struct StockpileSpec {
   std::string name;                  // e.g. "stockpile NL gallium"
   std::vector<std::string> regions;  // consumer regions served (a group expands to its members)
   int material = 0;
-  double size_days = 0;              // target in days of the regions' baseline demand ...
-  double size_t_abs = -1;            // ... or in tonnes when >= 0 (overrides size_days)
-  double initial_fill = 1.0;         // fraction of target held on day 0
+  double size_days = 0;       // target in days of the regions' baseline demand ...
+  double size_t_abs = -1;     // ... or in tonnes when >= 0 (overrides size_days)
+  double initial_fill = 1.0;  // fraction of target held on day 0
   ReleaseTrigger trigger = ReleaseTrigger::shortfall;
-  double threshold = 0.9;            // supply_drop: trigger when inflow < threshold * demand
-  double delay_days = 0;             // from trigger to first release
-  double max_rate_days = 1.0;        // release cap, days of baseline demand per day
-  double refill_after_days = 90;     // quiet time after the last release before refilling
-  double refill_rate_days = 0.1;     // refill purchases, days of baseline demand per day
+  double threshold = 0.9;         // supply_drop: trigger when inflow < threshold * demand
+  double delay_days = 0;          // from trigger to first release
+  double max_rate_days = 1.0;     // release cap, days of baseline demand per day
+  double refill_after_days = 90;  // quiet time after the last release before refilling
+  double refill_rate_days = 0.1;  // refill purchases, days of baseline demand per day
   double refill_max_price_multiple = std::numeric_limits<double>::infinity();
   double holding_cost_per_year = 0;  // fraction of the value held (at base price) per year
 };

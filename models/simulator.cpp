@@ -9,7 +9,8 @@ namespace crisp {
 
 MetricLayout make_layout(const Scenario& s) {
   MetricLayout layout;
-  for (const MaterialSpec& m : s.materials) layout.materials.push_back(m.name);
+  for (const MaterialSpec& m : s.materials)
+    layout.materials.push_back(m.name);
   layout.regions = s.report_regions;
   return layout;
 }
@@ -26,7 +27,8 @@ SpellUnion union_of(std::vector<Spell> spells) {
   SpellUnion u;
   for (std::size_t i = 0; i < spells.size();) {
     double start = spells[i].first, end = spells[i].second;
-    for (++i; i < spells.size() && spells[i].first <= end; ++i) end = std::max(end, spells[i].second);
+    for (++i; i < spells.size() && spells[i].first <= end; ++i)
+      end = std::max(end, spells[i].second);
     u.total += end - start;
     u.longest = std::max(u.longest, end - start);
   }
@@ -39,7 +41,8 @@ struct Simulator::Impl {
   Impl(const Scenario& s, const std::vector<StockpileSpec>& stockpiles)
       : scenario(s), nets(compile_networks(scenario, stockpiles)), layout(make_layout(scenario)) {
     sims.reserve(nets.size());
-    for (const MaterialNet& net : nets) sims.emplace_back(scenario, net, layout);
+    for (const MaterialNet& net : nets)
+      sims.emplace_back(scenario, net, layout);
   }
   Scenario scenario;
   std::vector<MaterialNet> nets;
@@ -54,11 +57,14 @@ Simulator::~Simulator() = default;
 Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
-const MetricLayout& Simulator::layout() const { return impl_->layout; }
+const MetricLayout& Simulator::layout() const {
+  return impl_->layout;
+}
 
 void Simulator::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   Impl& x = *impl_;
-  for (MaterialSim& sim : x.sims) sim.run(shocks, out);
+  for (MaterialSim& sim : x.sims)
+    sim.run(shocks, out);
 
   // Material "all": euro totals, and shortage time when any material is short.
   const int all = x.layout.all_material();
@@ -74,7 +80,8 @@ void Simulator::run(std::span<const ShockOccurrence> shocks, std::span<double> o
     }
     const SpellUnion u = union_of(x.merged);
     for (int metric = 0; metric < kMetricCount; ++metric)
-      out[x.layout.slot(all, r, static_cast<Metric>(metric))] = std::numeric_limits<double>::quiet_NaN();
+      out[x.layout.slot(all, r, static_cast<Metric>(metric))] =
+          std::numeric_limits<double>::quiet_NaN();
     out[x.layout.slot(all, r, Metric::loss_eur)] = loss;
     out[x.layout.slot(all, r, Metric::policy_cost_eur)] = policy;
     out[x.layout.slot(all, r, Metric::total_cost_eur)] = loss + policy;

@@ -32,14 +32,15 @@ bool is_off(const StockpileSpec& s);
 
 struct PolicySet {
   int id = 0;
-  std::string label;                     // "baseline", or "size_days=30, delay_days=8"
-  std::vector<double> params;            // one per PolicyColumns entry; NaN where a lever is off
-  std::vector<StockpileSpec> stockpiles; // the levers that are on
+  std::string label;                      // "baseline", or "size_days=30, delay_days=8"
+  std::vector<double> params;             // one per PolicyColumns entry; NaN where a lever is off
+  std::vector<StockpileSpec> stockpiles;  // the levers that are on
 };
 
 struct PolicyDesign {
-  std::vector<std::string> columns;  // "<lever name>.<field>" for every numeric field of every lever
-  std::vector<PolicySet> sets;       // sets[0] is the baseline
+  std::vector<std::string>
+      columns;                  // "<lever name>.<field>" for every numeric field of every lever
+  std::vector<PolicySet> sets;  // sets[0] is the baseline
 };
 
 // Full factorial over every axis of every lever, in file order (the last axis varies fastest).

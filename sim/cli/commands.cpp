@@ -42,9 +42,10 @@ void check_output_path(const std::string& path) {
   } catch (const std::exception&) {
   }
   if (!ours)
-    throw InputError(fmt::format("output '{}' exists and is not a crisp results file; "
-                                 "choose another name with -o or move it away",
-                                 path));
+    throw InputError(
+        fmt::format("output '{}' exists and is not a crisp results file; "
+                    "choose another name with -o or move it away",
+                    path));
 }
 
 class Progress {
@@ -52,12 +53,14 @@ class Progress {
   Progress(bool show, double years_per_unit) : show_(show), years_per_unit_(years_per_unit) {}
   void operator()(std::int64_t done, std::int64_t total) {
     if (!show_) return;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = done / std::max(secs, 1e-9);
     const double eta = (total - done) / std::max(rate, 1e-9);
-    std::fprintf(stderr, "\rcrisp: %lld/%lld work units (%3.0f %%), %.0f replication-years/s, ETA %.0f s   ",
-                 static_cast<long long>(done), static_cast<long long>(total), 100.0 * done / total,
-                 rate * years_per_unit_, eta);
+    std::fprintf(
+        stderr, "\rcrisp: %lld/%lld work units (%3.0f %%), %.0f replication-years/s, ETA %.0f s   ",
+        static_cast<long long>(done), static_cast<long long>(total), 100.0 * done / total,
+        rate * years_per_unit_, eta);
     if (done == total) std::fprintf(stderr, "\n");
   }
 
@@ -74,13 +77,14 @@ int run_command(const RunArgs& args) {
   Scenario& s = x.scenario;
   if (args.replications) {
     if (*args.replications < 1)
-      throw InputError(fmt::format("-r: replications must be at least 1, got {}", *args.replications));
+      throw InputError(
+          fmt::format("-r: replications must be at least 1, got {}", *args.replications));
     s.replications = *args.replications;
   }
   if (args.seed) s.seed = *args.seed;
-  const std::string output = !args.output.empty()       ? args.output
-                             : !x.output_file.empty()   ? x.output_file
-                                                        : std::string("crisp-results.h5");
+  const std::string output = !args.output.empty()     ? args.output
+                             : !x.output_file.empty() ? x.output_file
+                                                      : std::string("crisp-results.h5");
   check_output_path(output);
 
   const PolicyDesign design = expand_grid(x.stockpiles);
@@ -97,16 +101,19 @@ int run_command(const RunArgs& args) {
     throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
   }
 
-  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text, s.seed};
+  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
+                           s.seed};
   write_results(output, make_results_content(s, design, result, provenance));
 
   std::vector<std::string> labels;
-  for (const PolicySet& set : design.sets) labels.push_back(set.label);
+  for (const PolicySet& set : design.sets)
+    labels.push_back(set.label);
   const int all = result.layout.all_material();
   for (int r = 0; r < static_cast<int>(result.layout.regions.size()); ++r) {
     SeriesSource source = [&](const std::string&, const std::string&, const std::string& metric) {
       int k = 0;
-      while (kMetricNames[k] != metric) ++k;
+      while (kMetricNames[k] != metric)
+        ++k;
       std::vector<double> v;
       const int slot = result.layout.slot(all, r, static_cast<Metric>(k));
       for (std::int64_t p = 0; p < result.policies; ++p) {
@@ -115,7 +122,8 @@ int run_command(const RunArgs& args) {
       }
       return v;
     };
-    std::cout << comparison_table(labels, result.replications, "all", result.layout.regions[r], source)
+    std::cout << comparison_table(labels, result.replications, "all", result.layout.regions[r],
+                                  source)
               << "\n";
   }
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
@@ -134,33 +142,41 @@ int check_command(const std::string& path) {
       if (n.material == m) ++counts[static_cast<int>(n.kind)];
     for (const EdgeSpec& e : s.edges)
       if (s.nodes[e.from].material == m) ++edges;
-    fmt::print("  {}: {} mines, {} refineries, {} consumers, {} contract edges\n", s.materials[m].name,
-               counts[0], counts[1], counts[2], edges);
+    fmt::print("  {}: {} mines, {} refineries, {} consumers, {} contract edges\n",
+               s.materials[m].name, counts[0], counts[1], counts[2], edges);
   }
-  fmt::print("  {} shocks, {} stockpile levers, {} policy sets\n", s.shocks.size(), x.stockpiles.size(),
-             expand_grid(x.stockpiles).sets.size());
+  fmt::print("  {} shocks, {} stockpile levers, {} policy sets\n", s.shocks.size(),
+             x.stockpiles.size(), expand_grid(x.stockpiles).sets.size());
 
   fmt::print("\nBaseline balance (day 0, no shocks), t/yr:\n");
-  fmt::print("  {:<28} {:<9} {:>14} {:>14} {:>14}\n", "node", "kind", "requested", "supplied", "capacity");
+  fmt::print("  {:<28} {:<9} {:>14} {:>14} {:>14}\n", "node", "kind", "requested", "supplied",
+             "capacity");
   int over = 0;
   for (const NodeBalance& b : baseline_balance(s)) {
     const NodeSpec& n = s.nodes[b.node];
-    const bool short_here = b.requested_tpy > b.capacity_tpy * (1 + 1e-9) && n.kind != NodeKind::consumer;
-    const bool consumer_short = n.kind == NodeKind::consumer && b.supplied_tpy < b.capacity_tpy * (1 - 1e-9);
+    const bool short_here =
+        b.requested_tpy > b.capacity_tpy * (1 + 1e-9) && n.kind != NodeKind::consumer;
+    const bool consumer_short =
+        n.kind == NodeKind::consumer && b.supplied_tpy < b.capacity_tpy * (1 - 1e-9);
     over += short_here || consumer_short;
-    fmt::print("  {:<28} {:<9} {:>14.1f} {:>14.1f} {:>14.1f}{}\n", n.id, to_string(n.kind), b.requested_tpy,
-               b.supplied_tpy, b.capacity_tpy,
-               short_here ? "  <- requests exceed capacity" : consumer_short ? "  <- short at baseline" : "");
+    fmt::print("  {:<28} {:<9} {:>14.1f} {:>14.1f} {:>14.1f}{}\n", n.id, to_string(n.kind),
+               b.requested_tpy, b.supplied_tpy, b.capacity_tpy,
+               short_here       ? "  <- requests exceed capacity"
+               : consumer_short ? "  <- short at baseline"
+                                : "");
   }
   if (over > 0)
-    fmt::print("\nWarning: {} node(s) cannot be served in full at baseline: the scenario shows shortages "
-               "with no shock at all.\n", over);
+    fmt::print(
+        "\nWarning: {} node(s) cannot be served in full at baseline: the scenario shows shortages "
+        "with no shock at all.\n",
+        over);
   return 0;
 }
 
 int example_command(const std::string& name, bool list) {
   if (list) {
-    for (const BundledExperiment& x : bundled_experiments()) fmt::print("{}\n", x.name);
+    for (const BundledExperiment& x : bundled_experiments())
+      fmt::print("{}\n", x.name);
     return 0;
   }
   if (name.empty()) {
@@ -173,21 +189,26 @@ int example_command(const std::string& name, bool list) {
       return 0;
     }
   std::string names;
-  for (const BundledExperiment& x : bundled_experiments()) names += (names.empty() ? "" : ", ") + std::string(x.name);
-  throw InputError(fmt::format("example: no bundled experiment named '{}'; there are: {}", name, names));
+  for (const BundledExperiment& x : bundled_experiments())
+    names += (names.empty() ? "" : ", ") + std::string(x.name);
+  throw InputError(
+      fmt::format("example: no bundled experiment named '{}'; there are: {}", name, names));
 }
 
 int show_command(const std::string& file, const std::string& metric, const std::string& region_arg,
                  const std::string& material) {
-  if (!std::filesystem::exists(file)) throw InputError(fmt::format("show: no such file '{}'", file));
+  if (!std::filesystem::exists(file))
+    throw InputError(fmt::format("show: no such file '{}'", file));
   const ResultsReader reader(file);
   const std::vector<std::string> labels = reader.policy_labels();
   const std::int64_t R = reader.replications();
   const std::string group = material.empty() ? "all" : material;
   const std::vector<std::string> regions = reader.regions(group);
-  if (regions.empty()) throw InputError(fmt::format("show: {} has no results for material '{}'", file, group));
+  if (regions.empty())
+    throw InputError(fmt::format("show: {} has no results for material '{}'", file, group));
   const std::string region = region_arg.empty() ? regions.front() : region_arg;
-  const std::vector<double> probe = reader.metric(group, region, metric.empty() ? "total_cost_eur" : metric);
+  const std::vector<double> probe =
+      reader.metric(group, region, metric.empty() ? "total_cost_eur" : metric);
   if (probe.empty())
     throw InputError(fmt::format("show: {} has no metric /metrics/{}/{}/{}", file, group, region,
                                  metric.empty() ? "total_cost_eur" : metric));
@@ -199,11 +220,13 @@ int show_command(const std::string& file, const std::string& metric, const std::
     return 0;
   }
   fmt::print("{} / {} / {}: {} replications\n", region, group, metric, R);
-  fmt::print("{:<40} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "policy", "mean", "ci95_lo", "ci95_hi", "p95", "cvar95");
+  fmt::print("{:<40} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "policy", "mean", "ci95_lo", "ci95_hi",
+             "p95", "cvar95");
   for (std::size_t p = 0; p < labels.size(); ++p) {
-    const Summary s = summarize(std::span<const double>(probe.data() + p * R, static_cast<std::size_t>(R)));
-    fmt::print("{:<40} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}\n", labels[p], s.mean, s.ci95_lo,
-               s.ci95_hi, s.p95, s.cvar95);
+    const Summary s =
+        summarize(std::span<const double>(probe.data() + p * R, static_cast<std::size_t>(R)));
+    fmt::print("{:<40} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}\n", labels[p], s.mean,
+               s.ci95_lo, s.ci95_hi, s.p95, s.cvar95);
   }
   return 0;
 }

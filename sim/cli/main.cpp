@@ -6,8 +6,8 @@
 #include <iostream>
 #include <new>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "crisp_version.hpp"
@@ -25,42 +25,52 @@ int fail(int code, const std::string& message) {
 
 std::string joined(int argc, char** argv) {
   std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i)
+    s += (i ? " " : "") + std::string(argv[i]);
   return s;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"crisp: Monte Carlo simulation of critical raw material supply shocks and the "
-               "stockpile and refining policies that answer them."};
+  CLI::App app{
+      "crisp: Monte Carlo simulation of critical raw material supply shocks and the "
+      "stockpile and refining policies that answer them."};
   app.require_subcommand(0, 1);
-  app.set_version_flag("--version", std::string("crisp ") + CRISP_VERSION + " (" + CRISP_GIT_COMMIT + ")");
+  app.set_version_flag("--version",
+                       std::string("crisp ") + CRISP_VERSION + " (" + CRISP_GIT_COMMIT + ")");
 
   crisp::RunArgs run;
   run.command_line = joined(argc, argv);
-  auto* run_cmd = app.add_subcommand("run", "run an experiment (the bundled default when none is given)");
+  auto* run_cmd =
+      app.add_subcommand("run", "run an experiment (the bundled default when none is given)");
   run_cmd->add_option("experiment", run.experiment, "experiment file (TOML)");
-  run_cmd->add_option("-o,--output", run.output, "results file (default: [output] file, or crisp-results.h5)");
+  run_cmd->add_option("-o,--output", run.output,
+                      "results file (default: [output] file, or crisp-results.h5)");
   run_cmd->add_option("-r,--replications", run.replications, "replications per policy set");
   run_cmd->add_option("--seed", run.seed, "experiment seed");
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "no progress or notes on stderr");
 
   std::string check_file;
-  auto* check_cmd = app.add_subcommand("check", "validate an experiment and print its network and baseline balance");
+  auto* check_cmd = app.add_subcommand(
+      "check", "validate an experiment and print its network and baseline balance");
   check_cmd->add_option("experiment", check_file, "experiment file (TOML)")->required();
 
   std::string show_file, show_metric, show_region, show_material;
-  auto* show_cmd = app.add_subcommand("show", "print the policy comparison table from a results file");
+  auto* show_cmd =
+      app.add_subcommand("show", "print the policy comparison table from a results file");
   show_cmd->add_option("file", show_file, "results file (.h5)")->required();
-  show_cmd->add_option("--metric", show_metric, "one metric's summary per policy set instead of the table");
+  show_cmd->add_option("--metric", show_metric,
+                       "one metric's summary per policy set instead of the table");
   show_cmd->add_option("--region", show_region, "report region (default: the first)");
   show_cmd->add_option("--material", show_material, "material (default: all)");
 
   std::string example_name;
   bool example_list = false;
-  auto* example_cmd = app.add_subcommand("example", "print a bundled experiment (the default when no NAME)");
+  auto* example_cmd =
+      app.add_subcommand("example", "print a bundled experiment (the default when no NAME)");
   example_cmd->add_option("name", example_name, "bundled experiment name");
   example_cmd->add_flag("--list", example_list, "list the bundled experiments");
 
@@ -89,7 +99,9 @@ int main(int argc, char** argv) {
           std::cout << sub->help();
           return 0;
         }
-      return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, check, show, example", help_topic));
+      return fail(
+          kExitUsage,
+          fmt::format("help: no command '{}'; commands: run, check, show, example", help_topic));
     }
     std::cout << app.help();
     return 0;

@@ -2,11 +2,11 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
 #include <boost/random/beta_distribution.hpp>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <fmt/format.h>
 
 namespace crisp {
 
@@ -39,14 +39,15 @@ double sample(const Distribution& d, Rng& rng) {
 }
 
 double mean(const Distribution& d) {
-  return std::visit(Overloaded{
-                        [](const Fixed& f) { return f.value; },
-                        [](const Uniform& u) { return 0.5 * (u.a + u.b); },
-                        [](const LogNormal& l) { return l.median * std::exp(0.5 * l.sigma * l.sigma); },
-                        [](const Exponential& e) { return e.mean; },
-                        [](const Beta& b) { return b.a / (b.a + b.b); },
-                    },
-                    d);
+  return std::visit(
+      Overloaded{
+          [](const Fixed& f) { return f.value; },
+          [](const Uniform& u) { return 0.5 * (u.a + u.b); },
+          [](const LogNormal& l) { return l.median * std::exp(0.5 * l.sigma * l.sigma); },
+          [](const Exponential& e) { return e.mean; },
+          [](const Beta& b) { return b.a / (b.a + b.b); },
+      },
+      d);
 }
 
 std::string describe(const Distribution& d) {
@@ -54,7 +55,9 @@ std::string describe(const Distribution& d) {
       Overloaded{
           [](const Fixed& f) { return fmt::format("{}", f.value); },
           [](const Uniform& u) { return fmt::format("uniform({}, {})", u.a, u.b); },
-          [](const LogNormal& l) { return fmt::format("lognormal(median {}, sigma {})", l.median, l.sigma); },
+          [](const LogNormal& l) {
+            return fmt::format("lognormal(median {}, sigma {})", l.median, l.sigma);
+          },
           [](const Exponential& e) { return fmt::format("exponential(mean {})", e.mean); },
           [](const Beta& b) { return fmt::format("beta({}, {})", b.a, b.b); },
       },

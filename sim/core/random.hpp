@@ -40,11 +40,21 @@ inline Rng make_stream(std::uint64_t seed, std::uint64_t replication, StreamId i
 }
 
 // A scalar that is either fixed or drawn from a named distribution.
-struct Fixed { double value = 0.0; };
-struct Uniform { double a = 0.0, b = 1.0; };
-struct LogNormal { double median = 1.0, sigma = 0.0; };
-struct Exponential { double mean = 1.0; };
-struct Beta { double a = 1.0, b = 1.0; };
+struct Fixed {
+  double value = 0.0;
+};
+struct Uniform {
+  double a = 0.0, b = 1.0;
+};
+struct LogNormal {
+  double median = 1.0, sigma = 0.0;
+};
+struct Exponential {
+  double mean = 1.0;
+};
+struct Beta {
+  double a = 1.0, b = 1.0;
+};
 
 using Distribution = std::variant<Fixed, Uniform, LogNormal, Exponential, Beta>;
 

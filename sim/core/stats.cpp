@@ -14,10 +14,12 @@ constexpr double kZ95 = 1.959963984540054;  // two-sided 95 % normal quantile
 void mean_sd(std::span<const double> v, double& mean, double& sd) {
   const double n = static_cast<double>(v.size());
   double sum = 0;
-  for (double x : v) sum += x;
+  for (double x : v)
+    sum += x;
   mean = sum / n;
   double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
+  for (double x : v)
+    ss += (x - mean) * (x - mean);
   sd = v.size() > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
 }
 }  // namespace
@@ -34,7 +36,8 @@ double quantile_sorted(std::span<const double> sorted, double q) {
 Summary summarize(std::span<const double> values) {
   Summary s;
   // A metric that does not apply (NaN, e.g. stock_min_frac without a stockpile) has no summary.
-  const bool undefined = std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); });
+  const bool undefined =
+      std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); });
   if (values.empty() || undefined) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     return {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
@@ -56,18 +59,21 @@ Summary summarize(std::span<const double> values) {
   const std::size_t n = sorted.size();
   const std::size_t tail = std::max<std::size_t>(1, (n * 5 + 99) / 100);  // ceil(0.05 n)
   double tail_sum = 0;
-  for (std::size_t i = n - tail; i < n; ++i) tail_sum += sorted[i];
+  for (std::size_t i = n - tail; i < n; ++i)
+    tail_sum += sorted[i];
   s.cvar95 = tail_sum / static_cast<double>(tail);
 
   std::size_t positive = 0;
-  for (double x : values) positive += x > 0.0 ? 1 : 0;
+  for (double x : values)
+    positive += x > 0.0 ? 1 : 0;
   s.p_positive = static_cast<double>(positive) / static_cast<double>(n);
   return s;
 }
 
 PairedDiff paired_difference(std::span<const double> policy, std::span<const double> baseline) {
   std::vector<double> diff(policy.size());
-  for (std::size_t i = 0; i < policy.size(); ++i) diff[i] = policy[i] - baseline[i];
+  for (std::size_t i = 0; i < policy.size(); ++i)
+    diff[i] = policy[i] - baseline[i];
   PairedDiff d;
   if (diff.empty()) return d;
   double sd = 0;

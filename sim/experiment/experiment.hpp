@@ -22,9 +22,9 @@ struct Experiment {
   Scenario scenario;
   std::vector<StockpileLever> stockpiles;
   std::string design_kind = "grid";
-  std::string output_file;   // [output] file; empty when not given
-  std::string source_name;   // the file name used in messages
-  std::string source_text;   // the file as read, stored in the results file
+  std::string output_file;  // [output] file; empty when not given
+  std::string source_name;  // the file name used in messages
+  std::string source_text;  // the file as read, stored in the results file
 };
 
 Experiment load_experiment_file(const std::string& path);

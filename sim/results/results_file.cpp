@@ -43,8 +43,8 @@ bool valid_link_name(std::string_view name) {
 h5::Group open_or_create_group(hid_t parent, const std::string& name, const std::string& path) {
   const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
   h5::check(exists, "H5Lexists " + path);
-  if (exists > 0) return h5::own<h5::Group>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT),
-                                            "H5Gopen2 " + path);
+  if (exists > 0)
+    return h5::own<h5::Group>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "H5Gopen2 " + path);
   const h5::PropList gcpl = untimed(H5P_GROUP_CREATE, "group properties for " + path);
   return h5::own<h5::Group>(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT),
                             "H5Gcreate2 " + path);
@@ -65,11 +65,11 @@ h5::Group series_group(hid_t file, const std::string& top, const MetricSeries& m
 void write_numeric_attribute(hid_t obj, const char* name, hid_t file_type, hid_t mem_type,
                              const void* data, hsize_t count = 0) {
   const std::string what = fmt::format("attribute '{}'", name);
-  const auto space = count == 0 ? h5::own<h5::Dataspace>(H5Screate(H5S_SCALAR), what)
-                                : h5::own<h5::Dataspace>(H5Screate_simple(1, &count, nullptr), what);
-  const auto attr =
-      h5::own<h5::Attribute>(H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT),
-                             "H5Acreate2 " + what);
+  const auto space = count == 0
+                         ? h5::own<h5::Dataspace>(H5Screate(H5S_SCALAR), what)
+                         : h5::own<h5::Dataspace>(H5Screate_simple(1, &count, nullptr), what);
+  const auto attr = h5::own<h5::Attribute>(
+      H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 " + what);
   h5::check(H5Awrite(attr, mem_type, data), "H5Awrite " + what);
 }
 
@@ -90,8 +90,8 @@ void write_string_attribute(hid_t obj, const char* name, const std::string& valu
 void write_root_attributes(hid_t file, const RootAttributes& a) {
   write_string_attribute(file, "filetype", "crisp-results");
   const std::array<std::int32_t, 2> version{kFormatVersionMajor, kFormatVersionMinor};
-  write_numeric_attribute(file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                          version.data(), version.size());
+  write_numeric_attribute(file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, version.data(),
+                          version.size());
   write_string_attribute(file, "crisp_version", a.crisp_version);
   write_string_attribute(file, "git_commit", a.git_commit);
   write_string_attribute(file, "created_utc", a.created_utc);
@@ -99,8 +99,7 @@ void write_root_attributes(hid_t file, const RootAttributes& a) {
   write_string_attribute(file, "experiment_toml", a.experiment_toml);
   write_numeric_attribute(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a.seed);
   write_numeric_attribute(file, "replications", H5T_STD_I64LE, H5T_NATIVE_INT64, &a.replications);
-  write_numeric_attribute(file, "horizon_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                          &a.horizon_days);
+  write_numeric_attribute(file, "horizon_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a.horizon_days);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,7 +128,8 @@ struct ColumnLayout {
 std::size_t cell_size(const Column& c) {
   if (const auto* s = std::get_if<std::vector<std::string>>(&c.values)) {
     std::size_t longest = 1;  // HDF5 has no zero-length fixed strings
-    for (const auto& x : *s) longest = std::max(longest, x.size());
+    for (const auto& x : *s)
+      longest = std::max(longest, x.size());
     return longest;
   }
   return 8;  // double or int64
@@ -248,7 +248,8 @@ Table struct_table(const std::vector<Row>& rows,
   Table table;
   for (const auto& [name, member] : fields) {
     std::vector<double> column;
-    for (const Row& row : rows) column.push_back(row.*member);
+    for (const Row& row : rows)
+      column.push_back(row.*member);
     table.push_back({name, std::move(column)});
   }
   return table;
@@ -301,8 +302,8 @@ void write_series(hid_t file, const MetricSeries& m, std::size_t policies,
 }
 
 void write_scenario(hid_t file, const ResultsContent& c) {
-  const std::array<std::pair<const char*, const Table*>, 3> tables{{
-      {"nodes", &c.scenario_nodes}, {"edges", &c.scenario_edges}, {"shocks", &c.scenario_shocks}}};
+  const std::array<std::pair<const char*, const Table*>, 3> tables{
+      {{"nodes", &c.scenario_nodes}, {"edges", &c.scenario_edges}, {"shocks", &c.scenario_shocks}}};
   if (std::all_of(tables.begin(), tables.end(), [](auto& t) { return t.second->empty(); })) return;
   const h5::Group scenario = open_or_create_group(file, "scenario", "/scenario");
   for (const auto& [name, table] : tables)
@@ -316,12 +317,12 @@ void write_scenario(hid_t file, const ResultsContent& c) {
 // created.
 void validate(const ResultsContent& c) {
   if (c.policies < 0 || c.replications < 0)
-    throw std::runtime_error(fmt::format("negative size: {} policies, {} replications",
-                                         c.policies, c.replications));
+    throw std::runtime_error(
+        fmt::format("negative size: {} policies, {} replications", c.policies, c.replications));
   if (c.attributes.replications != c.replications)
-    throw std::runtime_error(fmt::format(
-        "attributes.replications ({}) differs from replications ({})",
-        c.attributes.replications, c.replications));
+    throw std::runtime_error(
+        fmt::format("attributes.replications ({}) differs from replications ({})",
+                    c.attributes.replications, c.replications));
   if (!c.policy_table.empty() && column_rows(c.policy_table.front()) != std::size_t(c.policies))
     throw std::runtime_error(fmt::format("policy table has {} rows, expected {} policies",
                                          column_rows(c.policy_table.front()), c.policies));
@@ -333,9 +334,8 @@ void validate(const ResultsContent& c) {
       throw std::runtime_error(fmt::format(
           "metric '{}': group, region and name must be non-empty, without '/' and not '.'", id));
     if (m.values.size() != expected)
-      throw std::runtime_error(fmt::format("metric {} has {} values, expected P*R = {}*{} = {}",
-                                           id, m.values.size(), c.policies, c.replications,
-                                           expected));
+      throw std::runtime_error(fmt::format("metric {} has {} values, expected P*R = {}*{} = {}", id,
+                                           m.values.size(), c.policies, c.replications, expected));
     if (!seen.emplace(m.group, m.region, m.name).second)
       throw std::runtime_error(fmt::format("metric {} appears twice", id));
   }
@@ -366,8 +366,8 @@ void write_results(const std::string& path, const ResultsContent& content) {
     validate(content);
     write_file(partial, content);  // every handle is closed when this returns or throws
     if (std::rename(partial.c_str(), path.c_str()) != 0)
-      throw std::runtime_error(fmt::format("renaming {} to {}: {}", partial, path,
-                                           std::strerror(errno)));
+      throw std::runtime_error(
+          fmt::format("renaming {} to {}: {}", partial, path, std::strerror(errno)));
   } catch (const std::exception& e) {
     std::remove(partial.c_str());
     throw std::runtime_error(fmt::format("cannot write results file {}: {}", path, e.what()));
@@ -412,15 +412,17 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
 void check_file_kind(hid_t file, const std::string& path) {
   if (H5Aexists(file, "filetype") <= 0 ||
       read_string_attribute(file, "filetype", "attribute filetype") != "crisp-results")
-    throw std::runtime_error(fmt::format("{} is not a crisp results file (no filetype "
-                                         "'crisp-results' at the root)", path));
+    throw std::runtime_error(
+        fmt::format("{} is not a crisp results file (no filetype "
+                    "'crisp-results' at the root)",
+                    path));
   std::array<std::int32_t, 2> version{};
   const auto attr = h5::own<h5::Attribute>(H5Aopen(file, "format_version", H5P_DEFAULT),
                                            "attribute format_version");
   h5::check(H5Aread(attr, H5T_NATIVE_INT32, version.data()), "attribute format_version");
   if (version[0] != kFormatVersionMajor)
-    throw std::runtime_error(fmt::format("{} has format version {}.{}; this crisp reads {}.x",
-                                         path, version[0], version[1], kFormatVersionMajor));
+    throw std::runtime_error(fmt::format("{} has format version {}.{}; this crisp reads {}.x", path,
+                                         version[0], version[1], kFormatVersionMajor));
 }
 
 }  // namespace
@@ -443,13 +445,13 @@ ResultsReader::~ResultsReader() {
 std::vector<std::string> ResultsReader::policy_labels() const {
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"policies"})) return {};
-  const auto dataset = h5::own<h5::Dataset>(H5Dopen2(file_, "policies", H5P_DEFAULT),
-                                            "H5Dopen2 /policies");
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file_, "policies", H5P_DEFAULT), "H5Dopen2 /policies");
   const auto file_type = h5::own<h5::Datatype>(H5Dget_type(dataset), "/policies type");
   const int index = H5Tget_member_index(file_type, "label");
   if (index < 0) throw std::runtime_error("/policies has no label column");
-  const auto label_type = h5::own<h5::Datatype>(H5Tget_member_type(file_type, unsigned(index)),
-                                                "/policies label type");
+  const auto label_type =
+      h5::own<h5::Datatype>(H5Tget_member_type(file_type, unsigned(index)), "/policies label type");
   if (H5Tget_class(label_type) != H5T_STRING || H5Tis_variable_str(label_type) > 0)
     throw std::runtime_error("/policies label column is not a fixed-length string");
 
@@ -475,8 +477,8 @@ std::vector<std::string> ResultsReader::policy_labels() const {
 std::int64_t ResultsReader::replications() const {
   const h5::QuietErrors quiet;
   std::int64_t value = 0;
-  const auto attr = h5::own<h5::Attribute>(H5Aopen(file_, "replications", H5P_DEFAULT),
-                                           "attribute replications");
+  const auto attr =
+      h5::own<h5::Attribute>(H5Aopen(file_, "replications", H5P_DEFAULT), "attribute replications");
   h5::check(H5Aread(attr, H5T_NATIVE_INT64, &value), "attribute replications");
   return value;
 }
@@ -486,8 +488,8 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"metrics", group, region, name})) return {};
   const std::string path = fmt::format("/metrics/{}/{}/{}", group, region, name);
-  const auto dataset = h5::own<h5::Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT),
-                                            "H5Dopen2 " + path);
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
   const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
   std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
   if (!values.empty())
@@ -506,7 +508,8 @@ std::vector<std::string> ResultsReader::regions(const std::string& group) const 
     static_cast<std::vector<std::string>*>(out)->emplace_back(name);
     return 0;
   };
-  h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "H5Literate " + path);
+  h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names),
+            "H5Literate " + path);
   return names;
 }
 

@@ -21,7 +21,7 @@ using Table = std::vector<Column>;
 
 // /metrics/<group>/<region>/<name>: values row-major [P, R].
 struct MetricSeries {
-  std::string group;   // material name, or "all"
+  std::string group;  // material name, or "all"
   std::string region;
   std::string name;
   std::vector<double> values;

@@ -18,18 +18,21 @@ std::string comparison_table(const std::vector<std::string>& labels, std::int64_
   const std::vector<double> cost = source(group, region, "policy_cost_eur");
   const std::vector<double> total = source(group, region, "total_cost_eur");
   auto row = [&](const std::vector<double>& v, std::int64_t p) {
-    return std::span<const double>(v.data() + p * replications, static_cast<std::size_t>(replications));
+    return std::span<const double>(v.data() + p * replications,
+                                   static_cast<std::size_t>(replications));
   };
   constexpr double kMillion = 1e6;
 
   std::size_t width = 6;
-  for (const std::string& l : labels) width = std::max(width, l.size());
+  for (const std::string& l : labels)
+    width = std::max(width, l.size());
   width = std::min<std::size_t>(width, 48);
 
   std::string out = fmt::format("{} / {}: {} replications; money in million EUR, discounted\n",
                                 region, group == "all" ? "all materials" : group, replications);
-  out += fmt::format("{:<{}}  {:>11}  {:>13}  {:>12}  {:>11}  {:>28}\n", "policy", width, "P(shortage)",
-                     "shortage days", "CVaR95 loss", "policy cost", "net benefit [95 % interval]");
+  out += fmt::format("{:<{}}  {:>11}  {:>13}  {:>12}  {:>11}  {:>28}\n", "policy", width,
+                     "P(shortage)", "shortage days", "CVaR95 loss", "policy cost",
+                     "net benefit [95 % interval]");
   for (std::int64_t p = 0; p < P; ++p) {
     const Summary d = summarize(row(days, p));
     const Summary l = summarize(row(loss, p));

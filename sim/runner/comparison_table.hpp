@@ -11,9 +11,8 @@
 namespace crisp {
 
 // Returns the [P * R] values of /metrics/<group>/<region>/<metric>, row-major.
-using SeriesSource =
-    std::function<std::vector<double>(const std::string& group, const std::string& region,
-                                      const std::string& metric)>;
+using SeriesSource = std::function<std::vector<double>(
+    const std::string& group, const std::string& region, const std::string& metric)>;
 
 std::string comparison_table(const std::vector<std::string>& labels, std::int64_t replications,
                              const std::string& group, const std::string& region,

@@ -15,21 +15,24 @@ namespace crisp {
 
 std::vector<double> RunResult::series(std::int64_t policy, int slot) const {
   std::vector<double> out(static_cast<std::size_t>(replications));
-  for (std::int64_t r = 0; r < replications; ++r) out[r] = at(policy, r)[slot];
+  for (std::int64_t r = 0; r < replications; ++r)
+    out[r] = at(policy, r)[slot];
   return out;
 }
 
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress) {
   // Build every policy set's model once up front: a set that cannot apply fails before any work.
-  for (const PolicySet& set : design.sets) Simulator(scenario, set.stockpiles);
+  for (const PolicySet& set : design.sets)
+    Simulator(scenario, set.stockpiles);
 
   RunResult result;
   result.layout = make_layout(scenario);
   result.policies = static_cast<std::int64_t>(design.sets.size());
   result.replications = options.replications;
   const auto slots = static_cast<std::size_t>(result.layout.size());
-  result.values.assign(static_cast<std::size_t>(result.policies * result.replications) * slots, 0.0);
+  result.values.assign(static_cast<std::size_t>(result.policies * result.replications) * slots,
+                       0.0);
 
   const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
   const std::int64_t blocks = (options.replications + block - 1) / block;
@@ -44,7 +47,8 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
     Simulator sim(scenario, design.sets[policy].stockpiles);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
-      double* out = result.values.data() + static_cast<std::size_t>(policy * result.replications + r) * slots;
+      double* out =
+          result.values.data() + static_cast<std::size_t>(policy * result.replications + r) * slots;
       sim.run(shocks, std::span<double>(out, slots));
     }
     const std::int64_t finished = ++done;
@@ -54,12 +58,14 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
     }
   };
 
-  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, units, 1),
                       [&](const tbb::blocked_range<std::int64_t>& range) {
-                        for (std::int64_t u = range.begin(); u != range.end(); ++u) run_unit(u);
+                        for (std::int64_t u = range.begin(); u != range.end(); ++u)
+                          run_unit(u);
                       });
   });
   return result;

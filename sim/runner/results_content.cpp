@@ -13,10 +13,14 @@ namespace {
 
 const char* to_string(ArrivalKind a) {
   switch (a) {
-    case ArrivalKind::poisson: return "poisson";
-    case ArrivalKind::fixed_start: return "start_day";
-    case ArrivalKind::replay: return "events";
-    case ArrivalKind::child: return "crisis child";
+    case ArrivalKind::poisson:
+      return "poisson";
+    case ArrivalKind::fixed_start:
+      return "start_day";
+    case ArrivalKind::replay:
+      return "events";
+    case ArrivalKind::child:
+      return "crisis child";
   }
   return "?";
 }
@@ -25,23 +29,28 @@ std::string target_of(const Scenario& s, const ShockSpec& k) {
   auto materials = [&] {
     if (k.materials.empty()) return std::string("all materials");
     std::vector<std::string> names;
-    for (int m : k.materials) names.push_back(s.materials[m].name);
+    for (int m : k.materials)
+      names.push_back(s.materials[m].name);
     return fmt::format("{}", fmt::join(names, "+"));
   };
   switch (k.kind) {
     case ShockKind::outage:
       if (!k.nodes.empty()) return fmt::format("nodes {}", fmt::join(k.nodes, "+"));
-      return fmt::format("country {} {} ({})", k.country, k.node_kind ? to_string(*k.node_kind) : "all kinds",
-                         materials());
+      return fmt::format("country {} {} ({})", k.country,
+                         k.node_kind ? to_string(*k.node_kind) : "all kinds", materials());
     case ShockKind::export_restriction:
       return fmt::format("from {} to {} ({})", k.country,
-                         k.destinations_foreign ? std::string("foreign") : fmt::format("{}", fmt::join(k.destinations, "+")),
+                         k.destinations_foreign ? std::string("foreign")
+                                                : fmt::format("{}", fmt::join(k.destinations, "+")),
                          materials());
-    case ShockKind::chokepoint: return fmt::format("route {}", k.route);
-    case ShockKind::demand_surge: return fmt::format("regions {} ({})", fmt::join(k.regions, "+"), materials());
+    case ShockKind::chokepoint:
+      return fmt::format("route {}", k.route);
+    case ShockKind::demand_surge:
+      return fmt::format("regions {} ({})", fmt::join(k.regions, "+"), materials());
     case ShockKind::crisis: {
       std::vector<std::string> children;
-      for (const CrisisChild& c : k.children) children.push_back(fmt::format("{} p={}", s.shocks[c.shock].name, c.probability));
+      for (const CrisisChild& c : k.children)
+        children.push_back(fmt::format("{} p={}", s.shocks[c.shock].name, c.probability));
       return fmt::format("children {}", fmt::join(children, ", "));
     }
   }
@@ -63,9 +72,16 @@ Table node_table(const Scenario& s) {
     demand.push_back(n.demand_tpy);
     growth.push_back(n.growth_per_year);
   }
-  return {{"id", id},           {"kind", kind},         {"material", material},    {"country", country},
-          {"region", region},   {"capacity_tpy", capacity}, {"yield", yield},     {"buffer_days", buffer},
-          {"demand_tpy", demand}, {"growth_per_year", growth}};
+  return {{"id", id},
+          {"kind", kind},
+          {"material", material},
+          {"country", country},
+          {"region", region},
+          {"capacity_tpy", capacity},
+          {"yield", yield},
+          {"buffer_days", buffer},
+          {"demand_tpy", demand},
+          {"growth_per_year", growth}};
 }
 
 Table edge_table(const Scenario& s) {
@@ -79,7 +95,7 @@ Table edge_table(const Scenario& s) {
     share.push_back(e.share);
     lead.push_back(e.lead_time_days);
   }
-  return {{"from", from}, {"to", to}, {"material", material}, {"share", share},
+  return {{"from", from},           {"to", to},        {"material", material}, {"share", share},
           {"lead_time_days", lead}, {"routes", routes}};
 }
 
@@ -96,8 +112,9 @@ Table shock_table(const Scenario& s) {
     severity.push_back(k.arrival == ArrivalKind::replay ? "events" : describe(k.severity));
     target.push_back(target_of(s, k));
   }
-  return {{"name", name},         {"kind", kind},         {"arrival", arrival}, {"rate_per_year", rate},
-          {"start_day", start},   {"duration_days", duration}, {"severity", severity}, {"target", target}};
+  return {{"name", name},          {"kind", kind},       {"arrival", arrival},
+          {"rate_per_year", rate}, {"start_day", start}, {"duration_days", duration},
+          {"severity", severity},  {"target", target}};
 }
 
 Table policy_table(const PolicyDesign& design) {
@@ -107,10 +124,12 @@ Table policy_table(const PolicyDesign& design) {
   for (const PolicySet& set : design.sets) {
     id.push_back(set.id);
     label.push_back(set.label);
-    for (std::size_t c = 0; c < design.columns.size(); ++c) params[c].push_back(set.params[c]);
+    for (std::size_t c = 0; c < design.columns.size(); ++c)
+      params[c].push_back(set.params[c]);
   }
   Table t{{"id", id}, {"label", label}};
-  for (std::size_t c = 0; c < design.columns.size(); ++c) t.push_back({design.columns[c], params[c]});
+  for (std::size_t c = 0; c < design.columns.size(); ++c)
+    t.push_back({design.columns[c], params[c]});
   return t;
 }
 
@@ -122,8 +141,9 @@ ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign
   RootAttributes& a = c.attributes;
   a.crisp_version = provenance.crisp_version;
   a.git_commit = provenance.git_commit;
-  a.created_utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                           std::chrono::system_clock::now())));
+  a.created_utc = fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
   a.command_line = provenance.command_line;
   a.experiment_toml = provenance.experiment_toml;
   a.seed = provenance.seed;

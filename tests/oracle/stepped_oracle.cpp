@@ -23,9 +23,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
-long long to_steps(double days, double dt) { return std::llround(days / dt); }
+long long to_steps(double days, double dt) {
+  return std::llround(days / dt);
+}
 
 struct Node {
   NodeKind kind = NodeKind::mine;
@@ -46,11 +50,11 @@ struct Node {
   double rel = 0;            // consumers: stockpile release received (rate)
   double req = 0;            // R_b
   double avail = 0, spare = 0;
-  double shipped = 0;        // refineries: X_r
-  double short_ref = 0;      // contract shortfall on refinery contracts (consumers)
-  double short_mine = 0;     // contract shortfall on mine contracts
-  double spot_cap = 0;       // remaining spot demand in the current spot phase
-  double spot_offered = 0;   // scratch
+  double shipped = 0;       // refineries: X_r
+  double short_ref = 0;     // contract shortfall on refinery contracts (consumers)
+  double short_mine = 0;    // contract shortfall on mine contracts
+  double spot_cap = 0;      // remaining spot demand in the current spot phase
+  double spot_offered = 0;  // scratch
 
   bool has_ref_contract = false, has_mine_contract = false;
   bool spell = false;
@@ -73,8 +77,8 @@ struct Flow {
   std::vector<std::string> routes;
   std::vector<double> ring;  // ring[step % size]: arrival rate in that step
   // per step
-  double factor = 1;    // admissible fraction (restrictions, chokepoint cuts)
-  long long extra = 0;  // chokepoint extra delay, steps
+  double factor = 1;      // admissible fraction (restrictions, chokepoint cuts)
+  long long extra = 0;    // chokepoint extra delay, steps
   bool excluded = false;  // spot pairs: an active restriction covers the pair
   double request = 0, filled = 0, rate = 0, offer = 0;
   int phase = 0;  // spot pairs: 4 (refinery -> consumer) or 6 (mine -> buyer)
@@ -92,10 +96,10 @@ struct Pile {
   long long ready_step = 0;
   long long last_end_step = -1;  // -1: no release yet
   bool refilling = false;
-  double rate = 0;     // release rate this step
+  double rate = 0;  // release rate this step
   double min_frac = 1;
-  double cost = 0;     // discounted euros
-  double refill_in = 0;  // this step, tonnes
+  double cost = 0;             // discounted euros
+  double refill_in = 0;        // this step, tonnes
   std::vector<double> weight;  // per report region: share of its cost
 };
 
@@ -160,12 +164,14 @@ class Oracle {
       n.refill_days = ns.buffer_refill_days;
       n.demand0 = ns.demand_tpy / crisp::kDaysPerYear;
       n.growth = ns.growth_per_year;
-      n.res_steps = to_steps(s_.materials.at(static_cast<std::size_t>(ns.material)).resourcing_delay_days, dt_);
+      n.res_steps = to_steps(
+          s_.materials.at(static_cast<std::size_t>(ns.material)).resourcing_delay_days, dt_);
       if (n.kind == NodeKind::consumer) {
         n.target = n.buffer_days * n.demand0;
         n.level = n.target;
         for (int r = 0; r < nreg_; ++r)
-          if (contains(members(s_.report_regions[static_cast<std::size_t>(r)]), n.region)) n.report.push_back(r);
+          if (contains(members(s_.report_regions[static_cast<std::size_t>(r)]), n.region))
+            n.report.push_back(r);
       }
     }
   }
@@ -183,8 +189,10 @@ class Oracle {
       nodes_[static_cast<std::size_t>(es.from)].out_edges.push_back(static_cast<int>(e));
       Node& b = nodes_[static_cast<std::size_t>(es.to)];
       b.in_edges.push_back(static_cast<int>(e));
-      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::refinery) b.has_ref_contract = true;
-      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::mine) b.has_mine_contract = true;
+      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::refinery)
+        b.has_ref_contract = true;
+      if (nodes_[static_cast<std::size_t>(es.from)].kind == NodeKind::mine)
+        b.has_mine_contract = true;
     }
     // Spot pairs: every supplier of the material of a kind the buyer has a contract with.
     for (std::size_t b = 0; b < nodes_.size(); ++b) {
@@ -193,15 +201,18 @@ class Oracle {
         const Node& ns = nodes_[sidx];
         if (ns.material != nb.material || sidx == b) continue;
         int phase = 0;
-        if (ns.kind == NodeKind::refinery && nb.kind == NodeKind::consumer && nb.has_ref_contract) phase = 4;
-        if (ns.kind == NodeKind::mine && nb.kind != NodeKind::mine && nb.has_mine_contract) phase = 6;
+        if (ns.kind == NodeKind::refinery && nb.kind == NodeKind::consumer && nb.has_ref_contract)
+          phase = 4;
+        if (ns.kind == NodeKind::mine && nb.kind != NodeKind::mine && nb.has_mine_contract)
+          phase = 6;
         if (phase == 0) continue;
         Flow f;
         f.from = static_cast<int>(sidx);
         f.to = static_cast<int>(b);
         f.phase = phase;
         f.lead = std::max<long long>(
-            1, to_steps(s_.materials.at(static_cast<std::size_t>(nb.material)).spot_lead_time_days, dt_));
+            1, to_steps(s_.materials.at(static_cast<std::size_t>(nb.material)).spot_lead_time_days,
+                        dt_));
         const int idx = static_cast<int>(pairs_.size());
         pairs_.push_back(std::move(f));
         nodes_[sidx].spot_out.push_back(idx);
@@ -216,10 +227,12 @@ class Oracle {
       p.spec = spec;
       std::vector<std::string> regs;
       for (const auto& r : spec.regions)
-        for (const auto& m : members(r)) regs.push_back(m);
+        for (const auto& m : members(r))
+          regs.push_back(m);
       for (std::size_t c = 0; c < nodes_.size(); ++c) {
         const Node& n = nodes_[c];
-        if (n.kind == NodeKind::consumer && n.material == spec.material && contains(regs, n.region)) {
+        if (n.kind == NodeKind::consumer && n.material == spec.material &&
+            contains(regs, n.region)) {
           p.consumers.push_back(static_cast<int>(c));
           p.d0 += n.demand0;
         }
@@ -235,11 +248,13 @@ class Oracle {
       for (int r = 0; r < nreg_; ++r) {
         double w = 0;
         for (int c : p.consumers)
-          if (contains(nodes_[static_cast<std::size_t>(c)].report, r)) w += nodes_[static_cast<std::size_t>(c)].demand0;
+          if (contains(nodes_[static_cast<std::size_t>(c)].report, r))
+            w += nodes_[static_cast<std::size_t>(c)].demand0;
         p.weight[static_cast<std::size_t>(r)] = p.d0 > 0 ? w / p.d0 : 0;
       }
       const int idx = static_cast<int>(piles_.size());
-      for (int c : p.consumers) nodes_[static_cast<std::size_t>(c)].piles.push_back(idx);
+      for (int c : p.consumers)
+        nodes_[static_cast<std::size_t>(c)].piles.push_back(idx);
       piles_.push_back(std::move(p));
     }
   }
@@ -283,9 +298,11 @@ class Oracle {
           break;
         case ShockKind::export_restriction:
           for (std::size_t e = 0; e < edges_.size(); ++e)
-            if (restriction_covers(spec, edges_[e].from, edges_[e].to)) oc.edges.push_back(static_cast<int>(e));
+            if (restriction_covers(spec, edges_[e].from, edges_[e].to))
+              oc.edges.push_back(static_cast<int>(e));
           for (std::size_t p = 0; p < pairs_.size(); ++p)
-            if (restriction_covers(spec, pairs_[p].from, pairs_[p].to)) oc.pairs.push_back(static_cast<int>(p));
+            if (restriction_covers(spec, pairs_[p].from, pairs_[p].to))
+              oc.pairs.push_back(static_cast<int>(p));
           break;
         case ShockKind::chokepoint:
           for (std::size_t e = 0; e < edges_.size(); ++e)
@@ -316,23 +333,30 @@ class Oracle {
       }
       f.ring.assign(static_cast<std::size_t>(f.lead + extra + 2), 0.0);
     }
-    for (auto& f : pairs_) f.ring.assign(static_cast<std::size_t>(f.lead + 2), 0.0);
+    for (auto& f : pairs_)
+      f.ring.assign(static_cast<std::size_t>(f.lead + 2), 0.0);
   }
 
   // ---- per step ----------------------------------------------------------------------------
   void apply_shocks(long long k) {
-    for (auto& n : nodes_) n.cf = 1, n.surge = 1;
-    for (auto& f : edges_) f.factor = 1, f.extra = 0;
-    for (auto& f : pairs_) f.excluded = false;
+    for (auto& n : nodes_)
+      n.cf = 1, n.surge = 1;
+    for (auto& f : edges_)
+      f.factor = 1, f.extra = 0;
+    for (auto& f : pairs_)
+      f.excluded = false;
     for (const auto& oc : occs_) {
       if (!(oc.s0 <= k && k < oc.s1)) continue;
       switch (oc.kind) {
         case ShockKind::outage:
-          for (int i : oc.nodes) nodes_[static_cast<std::size_t>(i)].cf *= 1 - oc.sev;
+          for (int i : oc.nodes)
+            nodes_[static_cast<std::size_t>(i)].cf *= 1 - oc.sev;
           break;
         case ShockKind::export_restriction:
-          for (int e : oc.edges) edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
-          for (int p : oc.pairs) pairs_[static_cast<std::size_t>(p)].excluded = true;  // any severity
+          for (int e : oc.edges)
+            edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
+          for (int p : oc.pairs)
+            pairs_[static_cast<std::size_t>(p)].excluded = true;  // any severity
           break;
         case ShockKind::chokepoint:
           for (int e : oc.edges) {
@@ -341,7 +365,8 @@ class Oracle {
           }
           break;
         case ShockKind::demand_surge:
-          for (int c : oc.consumers) nodes_[static_cast<std::size_t>(c)].surge *= 1 + oc.sev;
+          for (int c : oc.consumers)
+            nodes_[static_cast<std::size_t>(c)].surge *= 1 + oc.sev;
           break;
         case ShockKind::crisis:
           break;
@@ -359,7 +384,9 @@ class Oracle {
     return n.arrivals < n.demand && n.level < (n.demand - n.arrivals) * dt_;
   }
 
-  bool ready(const Node& n, long long k) const { return n.spell && k - n.spell_start >= n.res_steps; }
+  bool ready(const Node& n, long long k) const {
+    return n.spell && k - n.spell_start >= n.res_steps;
+  }
 
   void update_spell(Node& n, double shortfall, long long k, bool may_end) {
     if (shortfall > kRel * n.req && shortfall > 0) {
@@ -375,7 +402,8 @@ class Oracle {
   void spot_phase(int phase, long long k) {
     for (int round = 0; round < 3; ++round) {
       bool any = false;
-      for (auto& n : nodes_) n.spot_offered = 0;
+      for (auto& n : nodes_)
+        n.spot_offered = 0;
       for (std::size_t si = 0; si < nodes_.size(); ++si) {
         Node& sup = nodes_[si];
         if (sup.spot_out.empty() || !(sup.spare > kRel * sup.avail) || !(sup.spare > 0)) continue;
@@ -416,7 +444,8 @@ class Oracle {
       // Shortfalls are updated after all offers are taken (the scale used the round's values).
       for (std::size_t si = 0; si < nodes_.size(); ++si) {
         Node& b = nodes_[si];
-        if (b.spot_offered > 0) b.spot_cap = std::max(0.0, b.spot_cap - std::min(b.spot_offered, b.spot_cap));
+        if (b.spot_offered > 0)
+          b.spot_cap = std::max(0.0, b.spot_cap - std::min(b.spot_offered, b.spot_cap));
         b.spot_offered = 0;
       }
       if (!moved) break;
@@ -441,8 +470,10 @@ class Oracle {
       }
       n.req = r;
     }
-    for (auto& f : edges_) f.filled = 0, f.request = 0;
-    for (auto& f : pairs_) f.rate = 0;
+    for (auto& f : edges_)
+      f.filled = 0, f.request = 0;
+    for (auto& f : pairs_)
+      f.rate = 0;
 
     // 4. refineries ration the contract requests addressed to them
     for (auto& n : nodes_) {
@@ -461,7 +492,8 @@ class Oracle {
       double sh = 0;
       for (int e : n.in_edges) {
         const Flow& f = edges_[static_cast<std::size_t>(e)];
-        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::refinery) sh += f.share * n.req - f.filled;
+        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::refinery)
+          sh += f.share * n.req - f.filled;
       }
       n.short_ref = std::max(0.0, sh);
       update_spell(n, n.short_ref, k, false);  // a refinery-contract shortfall is a shortfall
@@ -473,13 +505,16 @@ class Oracle {
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::refinery) continue;
       double x = 0;
-      for (int e : n.out_edges) x += edges_[static_cast<std::size_t>(e)].filled;
-      for (int p : n.spot_out) x += pairs_[static_cast<std::size_t>(p)].rate;
+      for (int e : n.out_edges)
+        x += edges_[static_cast<std::size_t>(e)].filled;
+      for (int p : n.spot_out)
+        x += pairs_[static_cast<std::size_t>(p)].rate;
       n.shipped = x;
       // Input is asked for what the refinery is asked to ship (up to its capacity), not what an
       // empty input buffer lets it ship: docs/model.md step 5.
       double asked = 0;
-      for (int e : n.out_edges) asked += edges_[static_cast<std::size_t>(e)].request;
+      for (int e : n.out_edges)
+        asked += edges_[static_cast<std::size_t>(e)].request;
       const double want = std::max(x, std::min(asked, n.cap * n.cf));
       double r = want / n.yield;
       if (!baseline) {
@@ -498,13 +533,15 @@ class Oracle {
       double sh = 0;
       for (int e : n.in_edges) {
         const Flow& f = edges_[static_cast<std::size_t>(e)];
-        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::mine) sh += f.share * n.req - f.filled;
+        if (nodes_[static_cast<std::size_t>(f.from)].kind == NodeKind::mine)
+          sh += f.share * n.req - f.filled;
       }
       n.short_mine = std::max(0.0, sh);
       const double total = (n.kind == NodeKind::consumer ? n.short_ref : 0.0) + n.short_mine;
       update_spell(n, total, k, true);
       double spot4 = 0;
-      for (int p : n.spot_in) spot4 += pairs_[static_cast<std::size_t>(p)].rate;
+      for (int p : n.spot_in)
+        spot4 += pairs_[static_cast<std::size_t>(p)].rate;
       n.spot_cap = std::max(0.0, total - spot4);
     }
     spot_phase(6, k);
@@ -555,8 +592,8 @@ class Oracle {
       // docs/model.md: refill "from after_days after the end of the last release (from day 0 when
       // there was none)": before any release, refilling is allowed from day 0.
       const bool quiet = p.last_end_step < 0 || k >= p.last_end_step + p.after_steps;
-      p.refilling = p.state == PileState::idle && quiet &&
-                    p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
+      p.refilling = p.state == PileState::idle && quiet && p.level < p.target * (1 - kRel) &&
+                    1.0 <= p.spec.refill_max_price_multiple;
     }
   }
 
@@ -566,12 +603,14 @@ class Oracle {
   }
   double total_gap(const Pile& p) const {
     double g = 0;
-    for (int c : p.consumers) g += gap(p, nodes_[static_cast<std::size_t>(c)]);
+    for (int c : p.consumers)
+      g += gap(p, nodes_[static_cast<std::size_t>(c)]);
     return g;
   }
 
   void releases() {
-    for (auto& n : nodes_) n.rel = 0;
+    for (auto& n : nodes_)
+      n.rel = 0;
     for (auto& p : piles_) {
       p.rate = 0;
       if (p.state != PileState::releasing || !(p.level > 0)) continue;
@@ -598,7 +637,8 @@ class Oracle {
   }
 
   void take_arrivals(long long k) {
-    for (auto& n : nodes_) n.arrivals = 0;
+    for (auto& n : nodes_)
+      n.arrivals = 0;
     for (auto* v : {&edges_, &pairs_})
       for (auto& f : *v) {
         auto& slot = f.ring[static_cast<std::size_t>(k % static_cast<long long>(f.ring.size()))];
@@ -611,10 +651,12 @@ class Oracle {
   void integrate(long long k) {
     const double t = static_cast<double>(k) * dt_;
     const double disc_mid = std::exp(-delta_ * (t + 0.5 * dt_));
-    for (auto& p : piles_) p.refill_in = 0;
+    for (auto& p : piles_)
+      p.refill_in = 0;
     std::vector<double>& pile_start = scratch_levels_;
     pile_start.resize(piles_.size());
-    for (std::size_t i = 0; i < piles_.size(); ++i) pile_start[i] = piles_[i].level;
+    for (std::size_t i = 0; i < piles_.size(); ++i)
+      pile_start[i] = piles_[i].level;
 
     for (auto& n : nodes_) {
       if (n.kind == NodeKind::refinery) {
@@ -666,13 +708,14 @@ class Oracle {
       const auto& mat = s_.materials[static_cast<std::size_t>(p.spec.material)];
       const double price = mat.price_eur_per_t;
       p.cost += (p.refill_in - out) * price * disc_mid;
-      p.cost += p.spec.holding_cost_per_year / crisp::kDaysPerYear * 0.5 * (pile_start[i] + p.level) * price *
-                dt_ * disc_mid;
+      p.cost += p.spec.holding_cost_per_year / crisp::kDaysPerYear * 0.5 *
+                (pile_start[i] + p.level) * price * dt_ * disc_mid;
       if (p.target > 0) p.min_frac = std::min(p.min_frac, p.level / p.target);
     }
 
     // metrics per (material, report region)
-    for (auto& a : acc_) a.step_demand_rate = 0, a.step_short = false, a.step_tau = dt_;
+    for (auto& a : acc_)
+      a.step_demand_rate = 0, a.step_short = false, a.step_tau = dt_;
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::consumer) continue;
       const auto& mat = s_.materials[static_cast<std::size_t>(n.material)];
@@ -684,7 +727,8 @@ class Oracle {
         a.step_demand_rate += n.demand;
         if (n.unmet > 0) {
           const double mid = t + 0.5 * (n.tau + dt_);
-          a.loss += n.unmet * mat.value_of_lost_load_eur_per_t * std::exp(-delta_ * std::min(mid, t + dt_));
+          a.loss += n.unmet * mat.value_of_lost_load_eur_per_t *
+                    std::exp(-delta_ * std::min(mid, t + dt_));
         }
       }
     }
@@ -696,7 +740,9 @@ class Oracle {
         shorts_.clear();
         for (std::size_t c = 0; c < nodes_.size(); ++c) {
           const Node& n = nodes_[c];
-          if (n.kind != NodeKind::consumer || n.material != m || !n.short_now || !contains(n.report, r)) continue;
+          if (n.kind != NodeKind::consumer || n.material != m || !n.short_now ||
+              !contains(n.report, r))
+            continue;
           shorts_.emplace_back(n.tau, n.gap_after);
         }
         if (shorts_.empty()) continue;
@@ -720,8 +766,10 @@ class Oracle {
         if (a.step_short) {
           const double len = dt_ - a.step_tau;
           a.short_time += len;
-          if (a.prev_short_to_end && a.step_tau <= 0) a.spell += len;
-          else a.spell = len;
+          if (a.prev_short_to_end && a.step_tau <= 0)
+            a.spell += len;
+          else
+            a.spell = len;
           a.longest = std::max(a.longest, a.spell);
           a.prev_short_to_end = true;  // a short interval always reaches the end of the step
         } else {
@@ -738,7 +786,8 @@ class Oracle {
     const long long year = baseline ? 0 : k / steps_per_year_;
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::consumer) continue;
-      n.demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) * (baseline ? 1.0 : n.surge);
+      n.demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) *
+                 (baseline ? 1.0 : n.surge);
     }
   }
 
@@ -758,17 +807,21 @@ class Oracle {
 
 void Oracle::run(std::span<double> out) {
   // Day 0, steps 1-2: allocate with no shock, full buffers; the pipelines hold lead time of it.
-  for (auto& n : nodes_) n.cf = 1, n.surge = 1, n.rel = 0, n.arrivals = 0;
+  for (auto& n : nodes_)
+    n.cf = 1, n.surge = 1, n.rel = 0, n.arrivals = 0;
   for (auto& p : piles_)  // no release yet: refilling from day 0 when below target
     p.refilling = p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
   set_demand(0, true);
   allocate(0, true);
   for (auto& n : nodes_)
-    if (n.kind == NodeKind::refinery) n.target = n.buffer_days * n.shipped / n.yield, n.level = n.target;
+    if (n.kind == NodeKind::refinery)
+      n.target = n.buffer_days * n.shipped / n.yield, n.level = n.target;
   for (auto& f : edges_)
-    for (long long j = 0; j < f.lead; ++j) f.ring[static_cast<std::size_t>(j)] = f.filled;
+    for (long long j = 0; j < f.lead; ++j)
+      f.ring[static_cast<std::size_t>(j)] = f.filled;
   for (auto& f : pairs_)
-    for (long long j = 0; j < f.lead; ++j) f.ring[static_cast<std::size_t>(j)] = f.rate;
+    for (long long j = 0; j < f.lead; ++j)
+      f.ring[static_cast<std::size_t>(j)] = f.rate;
   // Short spells seen by the day-0 allocation carry over (they only matter with a delay of 0).
   for (auto& p : piles_) {
     const double price = s_.materials[static_cast<std::size_t>(p.spec.material)].price_eur_per_t;
@@ -843,12 +896,14 @@ void Oracle::run(std::span<double> out) {
 
 crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s) {
   crisp::MetricLayout l;
-  for (const auto& m : s.materials) l.materials.push_back(m.name);
+  for (const auto& m : s.materials)
+    l.materials.push_back(m.name);
   l.regions = s.report_regions;
   return l;
 }
 
-void run_stepped_oracle(const crisp::Scenario& s, const std::vector<crisp::StockpileSpec>& stockpiles,
+void run_stepped_oracle(const crisp::Scenario& s,
+                        const std::vector<crisp::StockpileSpec>& stockpiles,
                         const std::vector<crisp::ShockOccurrence>& shocks, double dt_days,
                         std::span<double> out) {
   Oracle o(s, stockpiles, shocks, dt_days);

@@ -38,6 +38,7 @@ crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s);
 // Simulates one replication with a fixed step dt_days (choose 1/2^p of a day so that whole-day
 // times fall exactly on the grid) and writes stepped_oracle_layout(s).size() values to out.
 // Slots of material "all" for metrics not in kAllMaterialMetrics are NaN.
-void run_stepped_oracle(const crisp::Scenario& s, const std::vector<crisp::StockpileSpec>& stockpiles,
+void run_stepped_oracle(const crisp::Scenario& s,
+                        const std::vector<crisp::StockpileSpec>& stockpiles,
                         const std::vector<crisp::ShockOccurrence>& shocks, double dt_days,
                         std::span<double> out);

@@ -186,14 +186,19 @@ Result run_oracle(const Case& c, double dt = kDt) {
 double euro_per_t(const crisp::Scenario& s, int mi, Metric m) {
   auto one = [&](const crisp::MaterialSpec& mat) {
     switch (m) {
-      case Metric::loss_eur: return mat.value_of_lost_load_eur_per_t;
-      case Metric::policy_cost_eur: return mat.price_eur_per_t;
-      default: return mat.value_of_lost_load_eur_per_t + mat.price_eur_per_t;
+      case Metric::loss_eur:
+        return mat.value_of_lost_load_eur_per_t;
+      case Metric::policy_cost_eur:
+        return mat.price_eur_per_t;
+      default:
+        return mat.value_of_lost_load_eur_per_t + mat.price_eur_per_t;
     }
   };
-  if (mi < static_cast<int>(s.materials.size())) return one(s.materials[static_cast<std::size_t>(mi)]);
+  if (mi < static_cast<int>(s.materials.size()))
+    return one(s.materials[static_cast<std::size_t>(mi)]);
   double sum = 0;
-  for (const auto& mat : s.materials) sum += one(mat);
+  for (const auto& mat : s.materials)
+    sum += one(mat);
   return sum;
 }
 
@@ -201,23 +206,30 @@ double tolerance(const crisp::Scenario& s, int mi, Metric m, double oracle, doub
   const double rel = 0.01 * std::abs(oracle);
   switch (m) {
     case Metric::unmet_t:
-    case Metric::stock_released_t: return std::max(rel, 0.01);
+    case Metric::stock_released_t:
+      return std::max(rel, 0.01);
     case Metric::shortage_days:
-    case Metric::longest_shortage_days: return std::max(rel, 2 * dt + 0.01);
+    case Metric::longest_shortage_days:
+      return std::max(rel, 2 * dt + 0.01);
     case Metric::unmet_frac:
     case Metric::peak_shortfall_frac:
-    case Metric::stock_min_frac: return std::max(rel, 1e-4);
+    case Metric::stock_min_frac:
+      return std::max(rel, 1e-4);
     case Metric::loss_eur:
     case Metric::policy_cost_eur:
-    case Metric::total_cost_eur: return std::max(rel, 0.01 * euro_per_t(s, mi, m));
-    case Metric::price_peak_multiple: return 1e-9;
-    case Metric::count: break;
+    case Metric::total_cost_eur:
+      return std::max(rel, 0.01 * euro_per_t(s, mi, m));
+    case Metric::price_peak_multiple:
+      return 1e-9;
+    case Metric::count:
+      break;
   }
   return 0;
 }
 
 std::string slot_name(const crisp::MetricLayout& l, int mi, int ri, Metric m) {
-  const std::string mat = mi == l.all_material() ? std::string("all") : l.materials[static_cast<std::size_t>(mi)];
+  const std::string mat =
+      mi == l.all_material() ? std::string("all") : l.materials[static_cast<std::size_t>(mi)];
   return mat + "/" + l.regions[static_cast<std::size_t>(ri)] + "/" +
          std::string(crisp::kMetricNames[static_cast<std::size_t>(m)]);
 }
@@ -457,7 +469,6 @@ Case s7_joint_stockpile() {
   return {b.s, {p}, {occ(so, 50, 100, 0.6)}};
 }
 
-
 // S8. Everything at once, three years, off the grid of whole days where the model puts it:
 // refinery yields below 1; a consumer with both a mine and a refinery contract; an ore-stage
 // export restriction toward a listed country (MM ore to CN); an outage by country (all CN
@@ -541,8 +552,8 @@ Case s8_mixed(bool with_shocks = true) {
 
   std::vector<crisp::ShockOccurrence> occs;
   if (with_shocks)
-    occs = {occ(s_ore, 40, 120, 1.0),  occ(s_ch, 60, 20, 0.2, 7), occ(s_cn, 100, 80, 0.5),
-            occ(s_rc, 120, 30, 0.4),   occ(s_su, 150, 60, 0.2),   occ(s_cn, 500, 90, 0.9),
+    occs = {occ(s_ore, 40, 120, 1.0),   occ(s_ch, 60, 20, 0.2, 7), occ(s_cn, 100, 80, 0.5),
+            occ(s_rc, 120, 30, 0.4),    occ(s_su, 150, 60, 0.2),   occ(s_cn, 500, 90, 0.9),
             occ(s_ch, 700, 30, 0.0, 12)};
   return {b.s, {us_pile, de_pile}, occs};
 }
@@ -600,9 +611,11 @@ TEST_CASE("oracle anchors: S1 outage by node", "[oracle][anchor]") {
   CHECK(r.get("ga", "AB", Metric::unmet_frac) == Approx(250.0 / (15 * 365)).epsilon(1e-3));
   CHECK(r.get("all", "AB", Metric::longest_shortage_days) == Approx(30).margin(2 * kDt));
   // Loss: 10 t/day unmet over [75, 90) at 50 000 EUR/t, discounted continuously at ln(1.0225)/365.
-  CHECK(r.get("ga", "A", Metric::loss_eur) == Approx(discounted(c.s, 10 * 50000, 75, 90)).epsilon(1e-3));
+  CHECK(r.get("ga", "A", Metric::loss_eur) ==
+        Approx(discounted(c.s, 10 * 50000, 75, 90)).epsilon(1e-3));
   CHECK(r.get("all", "AB", Metric::total_cost_eur) ==
-        Approx(discounted(c.s, 10 * 50000, 75, 90) + discounted(c.s, 5 * 50000, 85, 105)).epsilon(1e-3));
+        Approx(discounted(c.s, 10 * 50000, 75, 90) + discounted(c.s, 5 * 50000, 85, 105))
+            .epsilon(1e-3));
   CHECK(std::isnan(r.get("ga", "A", Metric::stock_min_frac)));  // no stockpile serves A
   CHECK(r.get("ga", "A", Metric::price_peak_multiple) == 1.0);
 }
@@ -640,8 +653,10 @@ TEST_CASE("oracle anchors: S3 export restriction", "[oracle][anchor]") {
   // shipments arrive from 260: drawn 7 t/day from 235, the 137.5 t last to 254.64, unmet
   // (260 - 254.64) * 7 = 37.5 t. Total 182.5 t in two spells of 20.71 and 5.36 days.
   CHECK(r.get("ge", "EU", Metric::unmet_t) == Approx(182.5).margin(0.1));
-  CHECK(r.get("ge", "EU", Metric::shortage_days) == Approx(95 - 60 - 100.0 / 7 + 25 - 137.5 / 7).margin(3 * kDt));
-  CHECK(r.get("ge", "EU", Metric::longest_shortage_days) == Approx(95 - 60 - 100.0 / 7).margin(2 * kDt));
+  CHECK(r.get("ge", "EU", Metric::shortage_days) ==
+        Approx(95 - 60 - 100.0 / 7 + 25 - 137.5 / 7).margin(3 * kDt));
+  CHECK(r.get("ge", "EU", Metric::longest_shortage_days) ==
+        Approx(95 - 60 - 100.0 / 7).margin(2 * kDt));
   CHECK(r.get("ge", "EU", Metric::peak_shortfall_frac) == Approx(0.7).epsilon(1e-6));
 }
 
@@ -723,9 +738,11 @@ TEST_CASE("oracle anchors: S7 joint stockpile", "[oracle][anchor]") {
   CHECK(r.get("w", "A", Metric::stock_released_t) + r.get("w", "B", Metric::stock_released_t) ==
         Approx(r.get("w", "AB", Metric::stock_released_t)));
   // The joint stockpile's cost is split 2:1 by day-0 demand; the group carries all of it.
-  CHECK(r.get("w", "A", Metric::policy_cost_eur) == Approx(2 * r.get("w", "B", Metric::policy_cost_eur)));
-  CHECK(r.get("w", "AB", Metric::policy_cost_eur) ==
-        Approx(r.get("w", "A", Metric::policy_cost_eur) + r.get("w", "B", Metric::policy_cost_eur)));
+  CHECK(r.get("w", "A", Metric::policy_cost_eur) ==
+        Approx(2 * r.get("w", "B", Metric::policy_cost_eur)));
+  CHECK(
+      r.get("w", "AB", Metric::policy_cost_eur) ==
+      Approx(r.get("w", "A", Metric::policy_cost_eur) + r.get("w", "B", Metric::policy_cost_eur)));
 }
 
 TEST_CASE("oracle anchors: S8 mixed", "[oracle][anchor]") {
@@ -750,8 +767,10 @@ TEST_CASE("oracle anchors: S8 mixed", "[oracle][anchor]") {
   // reaches the stockpile at once (DE's buffer is full): full at day 10. Cost: fill 30 p, refill
   // purchases 2 p over [0, 10), holding h/365 p * level, minus 50 p at the horizon, discounted.
   const double hp = 0.04 / 365 * 800, e10 = std::exp(-10 * d);
-  const double held = 30 * (1 - e10) / d + 2 * (1 - e10 * (1 + 10 * d)) / (d * d) + 50 * (e10 - std::exp(-d * H)) / d;
-  const double de_cost = 800 * 30 + 800 * 2 * (1 - e10) / d + hp * held - 800 * 50 * std::exp(-d * H);
+  const double held = 30 * (1 - e10) / d + 2 * (1 - e10 * (1 + 10 * d)) / (d * d) +
+                      50 * (e10 - std::exp(-d * H)) / d;
+  const double de_cost =
+      800 * 30 + 800 * 2 * (1 - e10) / d + hp * held - 800 * 50 * std::exp(-d * H);
   CHECK(r0.get("nd", "EU", Metric::policy_cost_eur) == Approx(de_cost).epsilon(1e-5));
   CHECK(r0.get("nd", "DE", Metric::stock_min_frac) == Approx(0.6));
   CHECK(r0.get("all", "JP", Metric::policy_cost_eur) == 0);

@@ -25,7 +25,8 @@ struct ScenarioBuilder {
     m.value_of_lost_load_eur_per_t = voll;
     m.resourcing_delay_days = resourcing_delay;
     m.spot_lead_time_days = spot_lead;
-    if (!s.materials.empty() && s.materials.size() == 1 && s.materials[0].name == "m" && name != "m")
+    if (!s.materials.empty() && s.materials.size() == 1 && s.materials[0].name == "m" &&
+        name != "m")
       s.materials.push_back(m);
     else if (s.materials.empty() || s.materials[0].name != name)
       s.materials.push_back(m);
@@ -33,8 +34,8 @@ struct ScenarioBuilder {
       s.materials[0] = m;
     return *this;
   }
-  int node(const std::string& id, NodeKind kind, const std::string& country, double capacity_or_demand_tpy,
-           double buffer_days = 0, int material = 0) {
+  int node(const std::string& id, NodeKind kind, const std::string& country,
+           double capacity_or_demand_tpy, double buffer_days = 0, int material = 0) {
     NodeSpec n;
     n.id = id;
     n.kind = kind;
@@ -47,8 +48,8 @@ struct ScenarioBuilder {
       n.capacity_tpy = capacity_or_demand_tpy;
     n.buffer_days = buffer_days;
     s.nodes.push_back(n);
-    if (kind == NodeKind::consumer &&
-        std::find(s.report_regions.begin(), s.report_regions.end(), country) == s.report_regions.end())
+    if (kind == NodeKind::consumer && std::find(s.report_regions.begin(), s.report_regions.end(),
+                                                country) == s.report_regions.end())
       s.report_regions.push_back(country);
     return static_cast<int>(s.nodes.size()) - 1;
   }

@@ -34,7 +34,8 @@ struct OneInstant {
   }
   Allocator run() {
     Allocator a(net);
-    a.allocate({requirement, availability, availability, pass, blocked, ready, level, target, inflow, refill});
+    a.allocate({requirement, availability, availability, pass, blocked, ready, level, target,
+                inflow, refill});
     return a;
   }
   int pair(int supplier, int buyer) const {
@@ -48,9 +49,9 @@ struct OneInstant {
 
 TEST_CASE("a short supplier rations every request in the same proportion", "[allocation]") {
   ScenarioBuilder b;
-  const int mine = b.node("mine", NodeKind::mine, "CN", 365);     // 1 t/day
-  const int a = b.node("a", NodeKind::consumer, "NL", 365);       // asks 1 t/day
-  const int c = b.node("c", NodeKind::consumer, "DE", 730);       // asks 2 t/day
+  const int mine = b.node("mine", NodeKind::mine, "CN", 365);  // 1 t/day
+  const int a = b.node("a", NodeKind::consumer, "NL", 365);    // asks 1 t/day
+  const int c = b.node("c", NodeKind::consumer, "DE", 730);    // asks 2 t/day
   b.edge(mine, a, 1.0, 10);
   b.edge(mine, c, 1.0, 10);
   OneInstant x(b.s);
@@ -63,7 +64,8 @@ TEST_CASE("a short supplier rations every request in the same proportion", "[all
   CHECK(r.shipped[mine] == Approx(1.0));
 }
 
-TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays home", "[allocation]") {
+TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays home",
+          "[allocation]") {
   ScenarioBuilder b;
   const int cn = b.node("cn-mine", NodeKind::mine, "CN", 3 * 365);
   const int jp = b.node("jp-mine", NodeKind::mine, "JP", 2 * 365);
@@ -81,7 +83,7 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   CHECK(r.edge_flow[1] == Approx(0.2 * 1.0));  // NL asked 0.5 * 2 = 1, 20 % passes
   CHECK(r.edge_flow[2] == Approx(1.0));        // JP contract in full
   CHECK(r.contract_short[nl] == Approx(0.8));
-  CHECK(r.shipped[cn] == Approx(1.2));         // 1.8 t/day withheld: stays with the Chinese mine
+  CHECK(r.shipped[cn] == Approx(1.2));  // 1.8 t/day withheld: stays with the Chinese mine
 
   // Once NL may re-source, it buys spot only from the unrestricted supplier (JP has 1 t/day spare).
   x.ready[nl] = 1;
@@ -91,7 +93,8 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   CHECK(r.shipped[jp] == Approx(1.8));
 }
 
-TEST_CASE("spot re-sourcing only after the delay, split pro rata and capped at the need", "[allocation]") {
+TEST_CASE("spot re-sourcing only after the delay, split pro rata and capped at the need",
+          "[allocation]") {
   ScenarioBuilder b;
   const int a = b.node("a-mine", NodeKind::mine, "AU", 365);       // the contract supplier
   const int s = b.node("spare-mine", NodeKind::mine, "CL", 365);   // 1 t/day, no contracts
@@ -118,21 +121,23 @@ TEST_CASE("spot re-sourcing only after the delay, split pro rata and capped at t
   CHECK(r.spot_flow[x.pair(s, v)] == Approx(0.5));
 }
 
-TEST_CASE("a refinery's output fixes its input requirement, mines ration refineries and consumers together",
-          "[allocation]") {
+TEST_CASE(
+    "a refinery's output fixes its input requirement, mines ration refineries and consumers "
+    "together",
+    "[allocation]") {
   ScenarioBuilder b;
-  const int mine = b.node("mine", NodeKind::mine, "CD", 365);               // 1 t/day
+  const int mine = b.node("mine", NodeKind::mine, "CD", 365);  // 1 t/day
   const int ref = b.node("ref", NodeKind::refinery, "CN", 10 * 365);
-  const int direct = b.node("direct", NodeKind::consumer, "US", 365);      // 1 t/day from the mine
-  const int user = b.node("user", NodeKind::consumer, "NL", 365);          // 1 t/day from the refinery
-  b.s.nodes[ref].yield = 0.5;  // 2 t in per t out
+  const int direct = b.node("direct", NodeKind::consumer, "US", 365);  // 1 t/day from the mine
+  const int user = b.node("user", NodeKind::consumer, "NL", 365);      // 1 t/day from the refinery
+  b.s.nodes[ref].yield = 0.5;                                          // 2 t in per t out
   b.edge(mine, ref, 1.0, 20);
   b.edge(mine, direct, 1.0, 20);
   b.edge(ref, user, 1.0, 20);
   OneInstant x(b.s);
   const Allocator r = x.run();
-  CHECK(r.requirement[ref] == Approx(2.0));    // ships 1 t/day at yield 0.5
-  CHECK(r.edge_flow[0] == Approx(2.0 / 3));    // mine: 1 t/day against 2 + 1 asked
+  CHECK(r.requirement[ref] == Approx(2.0));  // ships 1 t/day at yield 0.5
+  CHECK(r.edge_flow[0] == Approx(2.0 / 3));  // mine: 1 t/day against 2 + 1 asked
   CHECK(r.edge_flow[1] == Approx(1.0 / 3));
   CHECK(r.contract_short[direct] == Approx(2.0 / 3));
   (void)user;

@@ -13,7 +13,8 @@
 
 using namespace crisp;
 
-TEST_CASE("unmet fraction under Poisson outages matches 1 - exp(-rate * mean duration)", "[engine][closed-form]") {
+TEST_CASE("unmet fraction under Poisson outages matches 1 - exp(-rate * mean duration)",
+          "[engine][closed-form]") {
   const double years = 50, rate_per_year = 4, mean_days = 30;
   test::ScenarioBuilder b(years * 365);
   b.add_material("m", 1000, 10000, /*resourcing delay*/ 1e9, /*spot lead*/ 0);

@@ -24,14 +24,17 @@ TEST_CASE("events pop in (time, priority, sequence) order", "[core][queue]") {
   q.push(at(1.0, 9, 4));
   q.push(at(5.0, 1, 5));
   std::vector<std::uint32_t> order;
-  while (!q.empty()) order.push_back(q.pop().target);
+  while (!q.empty())
+    order.push_back(q.pop().target);
   CHECK(order == std::vector<std::uint32_t>{4, 1, 3, 2, 0, 5});
 }
 
 TEST_CASE("ties keep scheduling order across many events", "[core][queue]") {
   EventQueue q;
-  for (std::uint32_t i = 0; i < 1000; ++i) q.push(at(7.0, 2, i));
-  for (std::uint32_t i = 0; i < 1000; ++i) REQUIRE(q.pop().target == i);
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    q.push(at(7.0, 2, i));
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    REQUIRE(q.pop().target == i);
 }
 
 TEST_CASE("clear resets the sequence so a replication is reproducible", "[core][queue]") {

@@ -47,8 +47,14 @@ const std::vector<double> kUnmet = {0.1, 0.2, 0.3, 0.4, 0.5, 0, 0, 0, 0, 0, 1, 1
 
 ResultsContent sample_content() {
   ResultsContent c;
-  c.attributes = {"0.1.0", "abc123def456", "2024-01-02T03:04:05Z", "crisp run exp.toml",
-                  "[experiment]\nname = \"t\"\n", 42, kR, 365.0};
+  c.attributes = {"0.1.0",
+                  "abc123def456",
+                  "2024-01-02T03:04:05Z",
+                  "crisp run exp.toml",
+                  "[experiment]\nname = \"t\"\n",
+                  42,
+                  kR,
+                  365.0};
   c.policies = kP;
   c.replications = kR;
   c.policy_table = {
@@ -307,7 +313,8 @@ TEST_CASE("empty sizes still give a readable file", "[results]") {
   TempDir dir;
   ResultsContent c = sample_content();
   c.attributes.replications = c.replications = 0;  // HDF5 cannot chunk a zero-sized dimension
-  for (MetricSeries& m : c.metrics) m.values.clear();
+  for (MetricSeries& m : c.metrics)
+    m.values.clear();
   write_results(dir.file("r0.h5"), c);
   CHECK(ResultsReader(dir.file("r0.h5")).metric("copper", "EU", "loss_eur").empty());
 

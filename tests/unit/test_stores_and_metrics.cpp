@@ -34,7 +34,9 @@ struct Chain {
 struct Result {
   MetricLayout layout;
   std::vector<double> v;
-  double get(Metric m, int material = 0, int region = 0) const { return v[layout.slot(material, region, m)]; }
+  double get(Metric m, int material = 0, int region = 0) const {
+    return v[layout.slot(material, region, m)];
+  }
 };
 
 Result simulate(const Scenario& s, const std::vector<StockpileSpec>& stockpiles,
@@ -71,7 +73,8 @@ TEST_CASE("no shock, no shortage: day 0 is a steady state", "[engine][metrics]")
   CHECK(r.get(Metric::price_peak_multiple) == 1.0);
 }
 
-TEST_CASE("an outage drains the pipeline, then the buffer, then leaves demand unmet", "[engine][metrics]") {
+TEST_CASE("an outage drains the pipeline, then the buffer, then leaves demand unmet",
+          "[engine][metrics]") {
   Chain c;
   const auto shocks = c.outage();
   const Result r = simulate(c.b.s, {}, shocks);
@@ -101,7 +104,8 @@ TEST_CASE("loss is discounted continuously to day 0", "[engine][metrics]") {
   CHECK(r.get(Metric::loss_eur) == Approx(expected).epsilon(1e-9));
 }
 
-TEST_CASE("a chokepoint's extra delay empties the arrival stream for the extra days", "[engine][metrics]") {
+TEST_CASE("a chokepoint's extra delay empties the arrival stream for the extra days",
+          "[engine][metrics]") {
   Chain c;
   ShockSpec k;
   k.name = "suez";
@@ -116,7 +120,8 @@ TEST_CASE("a chokepoint's extra delay empties the arrival stream for the extra d
   CHECK(r.get(Metric::shortage_days) == Approx(5.0).epsilon(1e-9));
 }
 
-TEST_CASE("a stockpile releases on the shortfall trigger, runs dry, refills and is costed", "[engine][stockpile]") {
+TEST_CASE("a stockpile releases on the shortfall trigger, runs dry, refills and is costed",
+          "[engine][stockpile]") {
   Chain c;
   const auto shocks = c.outage();
   const Result r = simulate(c.b.s, {stockpile_nl(10)}, shocks);
@@ -141,8 +146,8 @@ TEST_CASE("release delay and rate cap", "[engine][stockpile]") {
   Chain c;
   const auto shocks = c.outage();
   StockpileSpec sp = stockpile_nl(30);
-  sp.delay_days = 4;        // released from day 129 instead of 125
-  sp.max_rate_days = 0.5;   // at most 0.5 t/day
+  sp.delay_days = 4;       // released from day 129 instead of 125
+  sp.max_rate_days = 0.5;  // at most 0.5 t/day
   const Result r = simulate(c.b.s, {sp}, shocks);
   // Days 125-129: all 4 t unmet; days 129-140: 0.5 t/day of 1 unmet.
   CHECK(r.get(Metric::unmet_t) == Approx(4 + 0.5 * 11).epsilon(1e-9));
