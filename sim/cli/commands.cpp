@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -108,23 +109,30 @@ int run_command(const RunArgs& args) {
   std::vector<std::string> labels;
   for (const PolicySet& set : design.sets)
     labels.push_back(set.label);
-  const int all = result.layout.all_material();
+  // One table per report region over all materials, then one per material a lever acts on.
+  std::vector<int> groups{result.layout.all_material()};
+  for (const StockpileLever& lever : x.stockpiles)
+    if (std::find(groups.begin(), groups.end(), lever.base.material) == groups.end())
+      groups.push_back(lever.base.material);
   for (int r = 0; r < static_cast<int>(result.layout.regions.size()); ++r) {
-    SeriesSource source = [&](const std::string&, const std::string&, const std::string& metric) {
-      int k = 0;
-      while (kMetricNames[k] != metric)
-        ++k;
-      std::vector<double> v;
-      const int slot = result.layout.slot(all, r, static_cast<Metric>(k));
-      for (std::int64_t p = 0; p < result.policies; ++p) {
-        const std::vector<double> row = result.series(p, slot);
-        v.insert(v.end(), row.begin(), row.end());
-      }
-      return v;
-    };
-    std::cout << comparison_table(labels, result.replications, "all", result.layout.regions[r],
-                                  source)
-              << "\n";
+    for (int m : groups) {
+      SeriesSource source = [&](const std::string&, const std::string&, const std::string& metric) {
+        const auto k =
+            std::find(kMetricNames.begin(), kMetricNames.end(), metric) - kMetricNames.begin();
+        const int slot = result.layout.slot(m, r, static_cast<Metric>(k));
+        std::vector<double> v;
+        for (std::int64_t p = 0; p < result.policies; ++p) {
+          const std::vector<double> row = result.series(p, slot);
+          v.insert(v.end(), row.begin(), row.end());
+        }
+        return v;
+      };
+      const std::string group =
+          m == result.layout.all_material() ? "all" : result.layout.materials[m];
+      std::cout << comparison_table(labels, result.replications, group, result.layout.regions[r],
+                                    source)
+                << "\n";
+    }
   }
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
   return 0;
