@@ -551,22 +551,19 @@ void MaterialSim::compute_store_flows() {
 
 void MaterialSim::schedule_crossings() {
   const double horizon = scenario_.horizon_days;
-  for (int n : net_.consumers) {
-    if (net_rate_[n] == scheduled_net_[n]) continue;
+  // A store's crossing moves only when its net rate changes (or a crossing just fired).
+  auto buffer = [&](int n) {
+    if (net_rate_[n] == scheduled_net_[n]) return;
     scheduled_net_[n] = net_rate_[n];
     ++store_version_[n];
     double kind = 0;
     const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind);
     if (t_ + dt < horizon) schedule(t_ + dt, kNodeCrossing, n, store_version_[n], kind);
-  }
-  for (int n : net_.refineries) {
-    if (net_rate_[n] == scheduled_net_[n]) continue;
-    scheduled_net_[n] = net_rate_[n];
-    ++store_version_[n];
-    double kind = 0;
-    const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind);
-    if (t_ + dt < horizon) schedule(t_ + dt, kNodeCrossing, n, store_version_[n], kind);
-  }
+  };
+  for (int n : net_.consumers)
+    buffer(n);
+  for (int n : net_.refineries)
+    buffer(n);
   for (std::uint32_t k = 0; k < stockpiles_.size(); ++k) {
     Stockpile& sp = stockpiles_[k];
     const double rate = sp.inflow - sp.release;

@@ -1,6 +1,7 @@
 #pragma once
 // Terse construction of small scenarios for hand-worked tests (no TOML involved).
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace crisp::test {
 struct ScenarioBuilder {
   Scenario s;
 
+  // One material, "m", with the given economics; add_material replaces them.
   explicit ScenarioBuilder(double horizon_days = 365) {
     s.name = "test";
     s.horizon_days = horizon_days;
@@ -25,13 +27,7 @@ struct ScenarioBuilder {
     m.value_of_lost_load_eur_per_t = voll;
     m.resourcing_delay_days = resourcing_delay;
     m.spot_lead_time_days = spot_lead;
-    if (!s.materials.empty() && s.materials.size() == 1 && s.materials[0].name == "m" &&
-        name != "m")
-      s.materials.push_back(m);
-    else if (s.materials.empty() || s.materials[0].name != name)
-      s.materials.push_back(m);
-    else
-      s.materials[0] = m;
+    s.materials.assign(1, m);
     return *this;
   }
   int node(const std::string& id, NodeKind kind, const std::string& country,
