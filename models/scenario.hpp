@@ -19,12 +19,35 @@ inline constexpr double kDaysPerYear = 365.0;
 enum class NodeKind : std::uint8_t { mine, refinery, consumer };
 const char* to_string(NodeKind k);
 
+// Market response of one material (MODEL.md section 7); each part is off unless given.
+struct MarketSpec {
+  bool enabled = false;
+  double price_elasticity = 0.2;  // multiple = (1 - tightness)^(-1 / elasticity)
+  double price_cap_multiple = 10;
+  double review_days = 30;  // substitution and expansion step at reviews
+};
+struct SubstitutionSpec {
+  bool enabled = false;
+  double rate_per_year = 0.10;  // fraction of demand substituted per year of high prices
+  double max_fraction = 0.3;
+  double threshold = 0.5;  // high prices: multiple above 1 + threshold
+};
+struct ExpansionSpec {
+  bool enabled = false;
+  double rate_per_year = 0.04;  // new capacity per year, as a fraction of world demand
+  double delay_days = 365;      // of continuous high prices before capacity grows
+  double threshold = 0.5;       // high prices: multiple above 1 + threshold
+};
+
 struct MaterialSpec {
   std::string name;
   double price_eur_per_t = 0;
   double value_of_lost_load_eur_per_t = 0;
   double resourcing_delay_days = 0;
   double spot_lead_time_days = 0;
+  MarketSpec market;
+  SubstitutionSpec substitution;
+  ExpansionSpec expansion;
 };
 
 struct NodeSpec {
@@ -39,6 +62,13 @@ struct NodeSpec {
   double buffer_refill_days = 60;  // a store below target asks for target / this per day
   double demand_tpy = 0;           // consumers
   double growth_per_year = 0;      // consumers: demand steps up by this fraction each year
+
+  // Nodes a policy adds (a domestic refinery, a recycler) belong to a region. A standby node has
+  // no capacity until `activation_days` after the owner region's first unmet demand of its
+  // material; until then the edges that name it as `switch_node` use their standby shares.
+  std::string owner_region;
+  bool standby = false;
+  double activation_days = 0;
 };
 
 struct EdgeSpec {
@@ -46,6 +76,10 @@ struct EdgeSpec {
   double share = 0;      // fraction of the buyer's requirement bought from this supplier
   double lead_time_days = 0;
   std::vector<std::string> routes;  // chokepoint tags
+  // Contracts that change when a standby refinery starts: while `switch_node` (a node index) is
+  // on standby the edge uses `standby_share` instead of `share`.
+  int switch_node = -1;
+  double standby_share = 0;
 };
 
 enum class ShockKind : std::uint8_t {
@@ -92,6 +126,13 @@ struct ShockSpec {
   std::string route;                      // chokepoint
   std::vector<std::string> regions;       // demand_surge
   std::vector<CrisisChild> children;      // crisis
+
+  // Export-restriction mechanics (MODEL.md section 5), each off by default.
+  double announce_days = 0;       // announced this long before it bites ...
+  double max_buffer_days = 0;     // ... and covered buyers top their buffers up to this meanwhile
+  double licence_delay_days = 0;  // exports stop completely this long, then pass at the severity
+  double leakage = 0;             // fraction of the withheld volume that still arrives ...
+  double leakage_delay_days = 0;  // ... from this long after the restriction bites
 };
 
 enum class ReleaseTrigger : std::uint8_t { shortfall, supply_drop };
@@ -113,6 +154,35 @@ struct StockpileSpec {
   double refill_rate_days = 0.1;  // refill purchases, days of baseline demand per day
   double refill_max_price_multiple = std::numeric_limits<double>::infinity();
   double holding_cost_per_year = 0;  // fraction of the value held (at base price) per year
+};
+
+// What a policy lever costs, charged to `regions` pro rata to their day-0 demand of `material`.
+struct LeverCost {
+  std::string lever;  // the lever's name, for reports
+  int material = 0;
+  std::vector<std::string> regions;
+  double eur_per_year = 0;          // fixed: capex annuity, monitoring
+  std::string node;                 // per-tonne costs on what this node ships ("" for none):
+  double eur_per_t = 0;             //   opex premium, recycling opex
+  double standby_eur_per_year = 0;  //   only while `node` is on standby
+  std::vector<std::pair<std::string, std::string>> edges;  // (from id, to id): a per-tonne ...
+  std::vector<double> edge_eur_per_t;                      // ... charge on each edge's flow
+};
+
+// Monitoring that warns a region early (the early_warning lever).
+struct EarlyWarningSpec {
+  std::string name;
+  std::vector<std::string> regions;
+  int material = -1;  // -1: every material
+  double lead_days = 0;
+  double cost_per_year = 0;
+};
+
+// What a policy set asks of the engine beyond its network changes (policies/ fills it).
+struct PolicyEffects {
+  std::vector<StockpileSpec> stockpiles;
+  std::vector<LeverCost> costs;
+  std::vector<EarlyWarningSpec> early_warnings;
 };
 
 struct Scenario {

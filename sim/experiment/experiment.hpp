@@ -20,7 +20,7 @@ class InputError : public std::runtime_error {
 
 struct Experiment {
   Scenario scenario;
-  std::vector<StockpileLever> stockpiles;
+  std::vector<Lever> levers;  // in file order
   std::string design_kind = "grid";
   std::string output_file;  // [output] file; empty when not given
   std::string source_name;  // the file name used in messages
