@@ -69,7 +69,7 @@ void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput&
     double requested = 0;
     for (int e : net_->out_edges[s]) {
       const NetEdge& edge = net_->edges[e];
-      edge_flow[e] = edge.share * requirement[edge.to] * in.pass[e];
+      edge_flow[e] = in.share[e] * requirement[edge.to] * in.pass[e];
       requested += edge_flow[e];
     }
     asked[s] = requested;
@@ -80,7 +80,7 @@ void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput&
       const NetEdge& edge = net_->edges[e];
       edge_flow[e] *= fraction;
       filled += edge_flow[e];
-      const double unfilled = std::max(0.0, edge.share * requirement[edge.to] - edge_flow[e]);
+      const double unfilled = std::max(0.0, in.share[e] * requirement[edge.to] - edge_flow[e]);
       contract_short[edge.to] += unfilled;
       spot_need_[edge.to] += unfilled;
     }

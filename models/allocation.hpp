@@ -18,9 +18,10 @@ struct AllocationInput {
   std::span<const double> availability;          // per node; read for mines and refineries
   std::span<const double> capacity;              // per node: capacity after outages, before an
                                                  // empty input buffer limits a refinery
-  std::span<const double> pass;                  // per edge: product of (1 - f) over its shocks
-  std::span<const char> spot_blocked;            // per spot pair
-  std::span<const char> spot_ready;              // per node: resourcing delay has passed
+  std::span<const double> share;  // per edge: the contract share now (standby contracts switch)
+  std::span<const double> pass;   // per edge: product of (1 - f) over its shocks
+  std::span<const char> spot_blocked;  // per spot pair
+  std::span<const char> spot_ready;    // per node: resourcing delay has passed
   // Refinery input buffers, per node (read for refineries): step 5 adds `refill_rate` when the
   // level is below target, or at target and drawn down by the new throughput.
   std::span<const double> buffer_level, buffer_target, inflow, refill_rate;

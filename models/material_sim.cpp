@@ -1,5 +1,7 @@
 #include "models/material_sim.hpp"
 
+#include "models/market.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,12 +19,16 @@ enum Kind : std::uint32_t {
   kArrivalSpot,
   kShockEnd,
   kShockStart,
+  kAnnounceStart,
+  kShockPhase,
   kNodeCrossing,
   kStockpileCrossing,
   kResourcingReady,
   kReleaseReady,
   kRefillAllowed,
+  kActivation,
   kGrowthStep,
+  kMarketReview,
   kHorizon,
 };
 
@@ -35,6 +41,8 @@ constexpr std::uint32_t priority_of(std::uint32_t kind) {
     case kShockEnd:
       return 1;
     case kShockStart:
+    case kAnnounceStart:
+    case kShockPhase:
       return 2;
     case kNodeCrossing:
     case kStockpileCrossing:
@@ -44,8 +52,10 @@ constexpr std::uint32_t priority_of(std::uint32_t kind) {
     case kReleaseReady:
       return 5;
     case kRefillAllowed:
+    case kActivation:
       return 6;
     case kGrowthStep:
+    case kMarketReview:
       return 7;
     default:
       return 8;
@@ -94,6 +104,14 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   pass_.resize(e);
   extra_delay_.resize(e);
   spot_blocked_.resize(p);
+  share_.resize(e);
+  online_.resize(n);
+  restricted_.resize(n);
+  extra_capacity_.resize(n);
+  base_target_.resize(n);
+  costs_.resize(net.costs.size());
+  country_in_.assign(scenario.report_regions.size(), std::vector<double>(net.countries.size()));
+  region_in_.resize(scenario.report_regions.size());
   ship_.resize(e);
   ship_lead_.resize(e);
   arrive_.resize(e);
@@ -122,6 +140,37 @@ void MaterialSim::schedule(double time, std::uint32_t kind, std::uint32_t target
   e.version = version;
   e.value = value;
   queue_.push(e);
+}
+
+// What consumer c wants now: grown demand, times any surge, less what substitution has replaced.
+double MaterialSim::demand_now(int c) const {
+  return demand_[c] * surge_[c] * (1.0 - substitution_);
+}
+
+void MaterialSim::market_review() {
+  const MaterialSpec& m = net_.spec;
+  substitution_ = substitution_after_review(m.substitution, substitution_, price_multiple_,
+                                            m.market.review_days);
+  if (!m.expansion.enabled) return;
+  if (price_multiple_ <= 1.0 + m.expansion.threshold) {
+    high_price_since_ = -1;
+    return;
+  }
+  if (high_price_since_ < 0) high_price_since_ = t_;
+  if (t_ - high_price_since_ < m.expansion.delay_days) return;
+  // New capacity of rate * world demand a year, per stage, to the suppliers free to sell,
+  // pro rata to their capacity.
+  const double growth =
+      m.expansion.rate_per_year * m.market.review_days / kDaysPerYear * net_.world_demand0;
+  for (const std::vector<int>* stage : {&net_.mines, &net_.refineries}) {
+    double total = 0;
+    for (int n : *stage)
+      if (online_[n] && !restricted_[n]) total += net_.nodes[n].capacity + extra_capacity_[n];
+    if (total <= 0) continue;
+    for (int n : *stage)
+      if (online_[n] && !restricted_[n])
+        extra_capacity_[n] += growth * (net_.nodes[n].capacity + extra_capacity_[n]) / total;
+  }
 }
 
 bool MaterialSim::buffer_empty(int n) const {
@@ -165,15 +214,38 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   active_.clear();
   for (const ShockOccurrence& o : shocks)
     if (net_.shocks[o.shock].touches() && o.duration > 0) occurrences_.push_back(o);
+  announced_.clear();
+  const double horizon = scenario_.horizon_days;
   for (std::uint32_t i = 0; i < occurrences_.size(); ++i) {
     const ShockOccurrence& o = occurrences_[i];
-    schedule(o.start, kShockStart, i, 0, 0);
+    const ShockSpec& k = scenario_.shocks[o.shock];
     const double end = o.start + o.duration;
-    if (end < scenario_.horizon_days) schedule(end, kShockEnd, i, 0, 0);
+    schedule(o.start, kShockStart, i, 0, 0);
+    if (end < horizon) schedule(end, kShockEnd, i, 0, 0);
+    if (k.announce_days > 0)
+      schedule(std::max(0.0, o.start - k.announce_days), kAnnounceStart, i, 0, 0);
+    // The licence delay ending and the leakage starting change the factor mid-shock.
+    for (double phase : {k.licence_delay_days, k.leakage > 0 ? k.leakage_delay_days : 0.0})
+      if (phase > 0 && o.start + phase < std::min(end, horizon))
+        schedule(o.start + phase, kShockPhase, i, 0, 0);
   }
-  for (int y = 1; y * kDaysPerYear < scenario_.horizon_days; ++y)
+  for (int y = 1; y * kDaysPerYear < horizon; ++y)
     schedule(y * kDaysPerYear, kGrowthStep, 0, 0, 0);
-  schedule(scenario_.horizon_days, kHorizon, 0, 0, 0);
+  const MaterialSpec& m = net_.spec;
+  if (m.market.enabled && (m.substitution.enabled || m.expansion.enabled))
+    for (double t = m.market.review_days; t < horizon; t += m.market.review_days)
+      schedule(t, kMarketReview, 0, 0, 0);
+  schedule(horizon, kHorizon, 0, 0, 0);
+
+  price_multiple_ = price_peak_ = 1.0;
+  substitution_ = 0;
+  high_price_since_ = -1;
+  std::fill(extra_capacity_.begin(), extra_capacity_.end(), 0.0);
+  for (std::size_t n = 0; n < net_.nodes.size(); ++n)
+    online_[n] = net_.nodes[n].standby ? 0 : 1;
+  activation_pending_.assign(net_.nodes.size(), 0);
+  for (std::size_t e = 0; e < net_.edges.size(); ++e)
+    update_share(static_cast<int>(e));
   recompute_shock_factors();
 
   std::fill(ship_.begin(), ship_.end(), 0.0);
@@ -194,7 +266,8 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
     const NetNode& node = net_.nodes[n];
     demand_[n] = node.demand0;
     // Consumer targets are known now; refinery targets come from the day-0 allocation.
-    target_[n] = node.kind == NodeKind::consumer ? node.buffer_days * node.demand0 : 0.0;
+    base_target_[n] = node.kind == NodeKind::consumer ? node.buffer_days * node.demand0 : 0.0;
+    target_[n] = base_target_[n];
     level_[n] = target_[n];
     refill_rate_[n] = target_[n] / node.buffer_refill_days;
   }
@@ -211,8 +284,22 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   }
   for (RegionTally& r : regions_)
     r = RegionTally{};
+  std::fill(costs_.begin(), costs_.end(), 0.0);
+  for (auto& c : country_in_)
+    std::fill(c.begin(), c.end(), 0.0);
+  std::fill(region_in_.begin(), region_in_.end(), 0.0);
   for (auto& s : spells_)
     s.clear();
+}
+
+// An export restriction bites fully during its licence delay, and leaks after its leakage delay
+// (docs/model.md "Export-restriction mechanics").
+double MaterialSim::effective_severity(const ShockOccurrence& o) const {
+  const ShockSpec& k = scenario_.shocks[o.shock];
+  if (k.kind != ShockKind::export_restriction) return o.severity;
+  double f = t_ < o.start + k.licence_delay_days ? 1.0 : o.severity;
+  if (k.leakage > 0 && t_ >= o.start + k.leakage_delay_days) f *= 1.0 - k.leakage;
+  return f;
 }
 
 void MaterialSim::recompute_shock_factors() {
@@ -221,23 +308,67 @@ void MaterialSim::recompute_shock_factors() {
   std::fill(pass_.begin(), pass_.end(), 1.0);
   std::fill(extra_delay_.begin(), extra_delay_.end(), 0.0);
   std::fill(spot_blocked_.begin(), spot_blocked_.end(), 0);
+  std::fill(restricted_.begin(), restricted_.end(), 0);
   for (int i : active_) {
     const ShockOccurrence& o = occurrences_[i];
     const ShockReach& reach = net_.shocks[o.shock];
-    const double keep = 1.0 - o.severity;
-    for (int n : reach.nodes)
-      capacity_factor_[n] *= keep;
-    for (int c : reach.consumers)
-      surge_[c] *= 1.0 + o.severity;
-    for (int e : reach.edges)
-      pass_[e] *= keep;
-    if (scenario_.shocks[o.shock].kind == ShockKind::chokepoint)
-      for (int e : reach.edges)
-        extra_delay_[e] += o.extra_delay;
-    if (o.severity > 0)
-      for (int p : reach.spot_pairs)
-        spot_blocked_[p] = 1;
+    const double severity = effective_severity(o);
+    const double keep = 1.0 - severity;
+    switch (scenario_.shocks[o.shock].kind) {
+      case ShockKind::outage:
+        for (int n : reach.nodes)
+          capacity_factor_[n] *= keep;
+        break;
+      case ShockKind::demand_surge:
+        for (int c : reach.consumers)
+          surge_[c] *= 1.0 + severity;
+        break;
+      case ShockKind::chokepoint:
+        for (int e : reach.edges) {
+          pass_[e] *= keep;
+          extra_delay_[e] += o.extra_delay;
+        }
+        break;
+      case ShockKind::export_restriction:
+        for (int e : reach.edges)
+          pass_[e] *= keep;
+        if (severity <= 0) break;
+        for (int e : reach.edges)
+          restricted_[net_.edges[e].from] = 1;
+        for (int p : reach.spot_pairs) {
+          spot_blocked_[p] = 1;
+          restricted_[net_.spot_pairs[p].supplier] = 1;
+        }
+        break;
+      case ShockKind::crisis:
+        break;
+    }
   }
+}
+
+// Buffer targets: day-0 buffer_days of demand, raised during an announced restriction's window
+// for the buyers it covers (pre-emptive buying).
+void MaterialSim::recompute_targets() {
+  for (int c : net_.consumers) {
+    const NetNode& node = net_.nodes[c];
+    double target = base_target_[c];
+    for (int i : announced_) {
+      const ShockSpec& k = scenario_.shocks[occurrences_[i].shock];
+      const auto& covered = net_.shocks[occurrences_[i].shock].consumers;
+      if (std::find(covered.begin(), covered.end(), c) == covered.end()) continue;
+      const double days = k.max_buffer_days > 0 ? k.max_buffer_days : node.buffer_days;
+      target = std::max(target, days * node.demand0);
+    }
+    if (target == target_[c]) continue;
+    target_[c] = target;
+    refill_rate_[c] = target / node.buffer_refill_days;
+    scheduled_net_[c] = kNaN;  // the crossing moves with the target
+  }
+}
+
+void MaterialSim::update_share(int e) {
+  const NetEdge& edge = net_.edges[e];
+  share_[e] = edge.switch_node >= 0 && !online_[edge.switch_node] ? edge.standby_share : edge.share;
 }
 
 void MaterialSim::apply(const Event& e) {
@@ -250,9 +381,32 @@ void MaterialSim::apply(const Event& e) {
       if (std::abs(a) <= 1e-9 * std::abs(e.value)) a = 0.0;
       break;
     }
-    case kShockStart:
+    case kShockStart: {
+      const auto announced =
+          std::find(announced_.begin(), announced_.end(), static_cast<int>(e.target));
+      if (announced != announced_.end()) {
+        announced_.erase(announced);
+        recompute_targets();
+      }
       active_.push_back(static_cast<int>(e.target));
       recompute_shock_factors();
+      break;
+    }
+    case kAnnounceStart:
+      announced_.push_back(static_cast<int>(e.target));
+      recompute_targets();
+      break;
+    case kShockPhase:
+      recompute_shock_factors();
+      break;
+    case kActivation:
+      online_[e.target] = 1;
+      for (std::size_t k = 0; k < net_.edges.size(); ++k)
+        if (net_.edges[k].switch_node == static_cast<int>(e.target))
+          update_share(static_cast<int>(k));
+      break;
+    case kMarketReview:
+      market_review();
       break;
     case kShockEnd:
       active_.erase(std::find(active_.begin(), active_.end(), static_cast<int>(e.target)));
@@ -296,19 +450,41 @@ void MaterialSim::advance(double t1) {
   for (std::size_t n = 0; n < net_.nodes.size(); ++n)
     level_[n] += net_rate_[n] * dt;
 
-  const double price = net_.spec.price_eur_per_t;  // the price multiple is 1 without a market
+  const double price = net_.spec.price_eur_per_t;
   const double disc_const = discount_.constant(t_, dt);
   const double disc_linear = discount_.linear(t_, dt);
+  price_peak_ = std::max(price_peak_, price_multiple_);
   for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
     Stockpile& sp = stockpiles_[k];
     const NetStockpile& spec = net_.stockpiles[k];
     const double net_rate = sp.inflow - sp.release;
     const double held = sp.level * disc_const + net_rate * disc_linear;  // integral of level * disc
-    sp.cost += (sp.inflow - sp.release) * price * disc_const +
+    // Bought and sold at the current price; held at the base price (docs/model.md).
+    sp.cost += (sp.inflow - sp.release) * price * price_multiple_ * disc_const +
                spec.spec.holding_cost_per_year / kDaysPerYear * price * held;
     sp.level = std::max(0.0, sp.level + net_rate * dt);
     if (spec.target > 0) sp.min_frac = std::min(sp.min_frac, sp.level / spec.target);
   }
+
+  for (std::size_t k = 0; k < costs_.size(); ++k) {
+    const NetCost& cost = net_.costs[k];
+    double rate = cost.fixed;
+    if (cost.node >= 0)
+      rate += cost.per_t * alloc_.shipped[cost.node] + (online_[cost.node] ? 0.0 : cost.standby);
+    for (std::size_t i = 0; i < cost.edges.size(); ++i)
+      rate += cost.edge_per_t[i] * ship_[cost.edges[i]];
+    costs_[k] += rate * disc_const;
+  }
+
+  // Arrivals by supplier country, for max_country_share.
+  for (std::size_t r = 0; r < regions_.size(); ++r)
+    for (int c : net_.region_consumers[r]) {
+      for (int e : net_.in_edges[c])
+        country_in_[r][net_.nodes[net_.edges[e].from].country] += arrive_[e] * dt;
+      for (int p : net_.spot_by_buyer[c])
+        country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] += spot_arrive_[p] * dt;
+      region_in_[r] += inflow_[c] * dt;
+    }
 
   const double voll = net_.spec.value_of_lost_load_eur_per_t;
   for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -373,7 +549,7 @@ void MaterialSim::sum_inflows() {
 // What a releasing stockpile would cover at consumer c: D - a, but with the shortfall trigger
 // only once c's own buffer is empty (the buffer is drawn first).
 double MaterialSim::consumer_gap(int c) const {
-  return std::max(0.0, demand_[c] * surge_[c] - inflow_[c]);
+  return std::max(0.0, demand_now(c) - inflow_[c]);
 }
 
 void MaterialSim::update_stockpile_states() {
@@ -384,7 +560,7 @@ void MaterialSim::update_stockpile_states() {
     double gap = 0, arrivals = 0, demand = 0;
     bool dry_and_short = false;
     for (int c : spec.consumers) {
-      const double d = demand_[c] * surge_[c];
+      const double d = demand_now(c);
       const double g = consumer_gap(c);
       const bool empty = buffer_empty(c);
       if (!shortfall_mode || empty) gap += g;
@@ -404,17 +580,17 @@ void MaterialSim::update_stockpile_states() {
           shortfall_mode ? dry_and_short : arrivals < spec.spec.threshold * demand - tol_of(demand);
       if (triggered) {
         ++sp.release_version;
-        if (spec.spec.delay_days <= 0) {
+        if (spec.delay <= 0) {
           sp.state = Release::releasing;
         } else {
           sp.state = Release::armed;
-          schedule(t_ + spec.spec.delay_days, kReleaseReady, static_cast<std::uint32_t>(k),
+          schedule(t_ + spec.delay, kReleaseReady, static_cast<std::uint32_t>(k),
                    sp.release_version, 0);
         }
       }
     }
     const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
-    const bool price_ok = 1.0 <= spec.spec.refill_max_price_multiple;
+    const bool price_ok = price_multiple_ <= spec.spec.refill_max_price_multiple;
     sp.refilling = sp.state == Release::idle && quiet && price_ok &&
                    sp.level < spec.target - tol_of(spec.target);
   }
@@ -441,7 +617,7 @@ void MaterialSim::compute_releases() {
 
 void MaterialSim::compute_requirements(bool initial) {
   for (int c : net_.consumers) {
-    const double d = demand_[c] * surge_[c];
+    const double d = demand_now(c);
     const double tol = tol_of(target_[c]);
     // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
     const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
@@ -459,10 +635,14 @@ void MaterialSim::compute_requirements(bool initial) {
 }
 
 void MaterialSim::run_allocation(bool initial) {
+  // Capacity: as built plus any market expansion, after outages; nothing while on standby.
+  auto capacity = [&](int n) {
+    return online_[n] ? (net_.nodes[n].capacity + extra_capacity_[n]) * capacity_factor_[n] : 0.0;
+  };
   for (int s : net_.mines)
-    capacity_[s] = availability_[s] = net_.nodes[s].capacity * capacity_factor_[s];
+    capacity_[s] = availability_[s] = capacity(s);
   for (int r : net_.refineries) {
-    double a = capacity_[r] = net_.nodes[r].capacity * capacity_factor_[r];
+    double a = capacity_[r] = capacity(r);
     // An empty input buffer limits output to what arrives (not on day 0: pipelines are full).
     if (!initial && buffer_empty(r)) a = std::min(a, inflow_[r] * net_.nodes[r].yield);
     availability_[r] = a;
@@ -471,6 +651,7 @@ void MaterialSim::run_allocation(bool initial) {
   in.consumer_requirement = requirement_in_;
   in.availability = availability_;
   in.capacity = capacity_;
+  in.share = share_;
   in.pass = pass_;
   in.spot_blocked = spot_blocked_;
   in.spot_ready = ready_;
@@ -484,6 +665,22 @@ void MaterialSim::run_allocation(bool initial) {
     for (int r : net_.refineries)
       inflow_[r] = std::numeric_limits<double>::infinity();
   alloc_.allocate(in);
+  if (net_.spec.market.enabled) update_price();
+}
+
+// Tightness = the consumers' unserved requirement / their requirement, at this allocation; the
+// price multiple follows from it and holds until the next one (docs/model.md "Market response").
+void MaterialSim::update_price() {
+  double required = 0, served = 0;
+  for (int c : net_.consumers)
+    required += alloc_.requirement[c];
+  for (std::size_t e = 0; e < net_.edges.size(); ++e)
+    if (net_.nodes[net_.edges[e].to].kind == NodeKind::consumer) served += alloc_.edge_flow[e];
+  for (std::size_t p = 0; p < net_.spot_pairs.size(); ++p)
+    if (net_.nodes[net_.spot_pairs[p].buyer].kind == NodeKind::consumer)
+      served += alloc_.spot_flow[p];
+  const double tightness = required > 0 ? std::max(0.0, 1.0 - served / required) : 0.0;
+  price_multiple_ = price_multiple(net_.spec.market, tightness);
 }
 
 // A change of rate or lead time on an edge ends one shipping segment and starts another
@@ -516,7 +713,7 @@ void MaterialSim::compute_store_flows() {
   for (Stockpile& sp : stockpiles_)
     sp.inflow = 0;
   for (int c : net_.consumers) {
-    const double d = demand_[c] * surge_[c];
+    const double d = demand_now(c);
     const double surplus = inflow_[c] + release_[c] - d;
     unmet_[c] = 0;
     net_rate_[c] = 0;
@@ -538,12 +735,23 @@ void MaterialSim::compute_store_flows() {
     net_rate_[r] = inflow_[r] - alloc_.shipped[r] / net_.nodes[r].yield;
     if (buffer_empty(r) && net_rate_[r] < 0) net_rate_[r] = 0;  // rounding: it cannot go below 0
   }
+  // A standby refinery starts activation_days after its region first goes short.
+  for (int n : net_.standby_nodes) {
+    if (online_[n] || activation_pending_[n]) continue;
+    for (int c : net_.nodes[n].owner_consumers)
+      if (unmet_[c] > tol_of(demand_now(c))) {
+        activation_pending_[n] = 1;
+        schedule(t_ + net_.nodes[n].activation_days, kActivation, static_cast<std::uint32_t>(n), 0,
+                 0);
+        break;
+      }
+  }
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     RegionTally& g = regions_[r];
     g.unmet = g.demand = g.released = 0;
     for (int c : net_.region_consumers[r]) {
       g.unmet += unmet_[c];
-      g.demand += demand_[c] * surge_[c];
+      g.demand += demand_now(c);
       g.released += release_[c];
     }
   }
@@ -579,8 +787,8 @@ void MaterialSim::schedule_crossings() {
 // A buyer's short spell starts when its contracts leave it short and ends when they stop; spot
 // opens to it once the spell has lasted the material's resourcing delay.
 void MaterialSim::track_resourcing() {
-  const double delay = net_.spec.resourcing_delay_days;
   auto track = [&](int b) {
+    const double delay = net_.nodes[b].resourcing_delay;
     const bool short_now = alloc_.contract_short[b] > tol_of(alloc_.requirement[b]);
     if (short_now && short_since_[b] < 0) {
       short_since_[b] = t_;
@@ -627,6 +835,12 @@ void MaterialSim::finish(std::span<double> out) {
       out[layout_.slot(m, static_cast<int>(r), metric)] = v;
     };
     double policy_cost = 0, min_frac = kNaN;
+    for (std::size_t k = 0; k < costs_.size(); ++k)
+      policy_cost += net_.costs[k].region_weight[r] * costs_[k];
+    double largest_third = 0;
+    for (std::size_t c = 0; c < net_.countries.size(); ++c)
+      if (!net_.region_own_country[r][c])
+        largest_third = std::max(largest_third, country_in_[r][c]);
     for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
       const double w = net_.region_stockpile_weight[r][k];
       if (w <= 0) continue;
@@ -645,7 +859,8 @@ void MaterialSim::finish(std::span<double> out) {
     put(Metric::total_cost_eur, g.loss + policy_cost);
     put(Metric::stock_released_t, g.released_t);
     put(Metric::stock_min_frac, min_frac);
-    put(Metric::price_peak_multiple, 1.0);
+    put(Metric::price_peak_multiple, price_peak_);
+    put(Metric::max_country_share, region_in_[r] > 0 ? largest_third / region_in_[r] : 0.0);
   }
 }
 

@@ -53,6 +53,12 @@ class MaterialSim {
   void reset(std::span<const ShockOccurrence> shocks);
   void apply(const Event& e);
   void recompute_shock_factors();
+  void recompute_targets();
+  double effective_severity(const ShockOccurrence& o) const;
+  void update_share(int edge);
+  void market_review();
+  void update_price();
+  double demand_now(int consumer) const;
   void advance(double t1);
   void settle(bool initial);
 
@@ -85,17 +91,25 @@ class MaterialSim {
 
   // Shocks reaching this material, and which are active.
   std::vector<ShockOccurrence> occurrences_;
-  std::vector<int> active_;
+  std::vector<int> active_;       // occurrences in force
+  std::vector<int> announced_;    // export restrictions announced but not yet biting
+  std::vector<char> restricted_;  // per node: an active restriction covers its exports
   std::vector<double> capacity_factor_, surge_;  // per node
   std::vector<double> pass_, extra_delay_;       // per edge
   std::vector<char> spot_blocked_;               // per spot pair
+  std::vector<double> share_;                    // per edge: the contract share in force
+
+  // Policy nodes on standby, and the market.
+  std::vector<char> online_, activation_pending_;  // per node
+  std::vector<double> extra_capacity_;             // per node: supply expansion so far
+  double price_multiple_ = 1, price_peak_ = 1, substitution_ = 0, high_price_since_ = -1;
 
   // Pipelines: what each edge / spot pair ships now (and with which lead), and what arrives.
   std::vector<double> ship_, ship_lead_, arrive_;  // per edge
   std::vector<double> spot_ship_, spot_arrive_;    // per spot pair
 
   // Nodes.
-  std::vector<double> demand_, level_, target_, refill_rate_;
+  std::vector<double> demand_, level_, target_, base_target_, refill_rate_;
   std::vector<double> inflow_, release_, unmet_, net_rate_, scheduled_net_, availability_,
       capacity_;
   std::vector<double> requirement_in_;  // consumer requirements handed to allocation
@@ -104,6 +118,9 @@ class MaterialSim {
   std::vector<char> ready_;
 
   std::vector<Stockpile> stockpiles_;
+  std::vector<double> costs_;                    // per lever cost, discounted euros so far
+  std::vector<std::vector<double>> country_in_;  // [region][country]: tonnes arrived
+  std::vector<double> region_in_;                // [region]: tonnes arrived
   std::vector<RegionTally> regions_;
   std::vector<std::vector<Spell>> spells_;
 };

@@ -22,6 +22,7 @@ enum class Metric : int {
   stock_released_t,
   stock_min_frac,
   price_peak_multiple,
+  max_country_share,
   count
 };
 inline constexpr int kMetricCount = static_cast<int>(Metric::count);
@@ -36,7 +37,7 @@ inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"unm
                                                                             "total_cost_eur",
                                                                             "stock_released_t",
                                                                             "stock_min_frac",
-                                                                            "price_peak_multiple"};
+                                                                            "price_peak_multiple", "max_country_share"};
 
 // The metrics that exist for material "all".
 inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {

@@ -48,6 +48,13 @@ void add_nodes(const Scenario& s, MaterialNet& net, std::vector<int>& local_of) 
     x.buffer_refill_days = n.buffer_refill_days;
     x.demand0 = n.demand_tpy / kDaysPerYear;
     x.growth = n.growth_per_year;
+    x.resourcing_delay = net.spec.resourcing_delay_days;
+    x.standby = n.standby;
+    x.activation_days = n.activation_days;
+    const auto country = std::find(net.countries.begin(), net.countries.end(), n.country);
+    x.country = static_cast<int>(country - net.countries.begin());
+    if (country == net.countries.end()) net.countries.push_back(n.country);
+    if (n.kind == NodeKind::consumer) net.world_demand0 += x.demand0;
     net.nodes.push_back(x);
     auto& by_kind = n.kind == NodeKind::mine       ? net.mines
                     : n.kind == NodeKind::refinery ? net.refineries
@@ -63,7 +70,12 @@ void add_edges(const Scenario& s, MaterialNet& net, const std::vector<int>& loca
   for (const EdgeSpec& e : s.edges) {
     if (s.nodes[e.from].material != net.material) continue;
     const int id = static_cast<int>(net.edges.size());
-    const NetEdge x{local_of[e.from], local_of[e.to], e.share, e.lead_time_days};
+    const NetEdge x{local_of[e.from],
+                    local_of[e.to],
+                    e.share,
+                    e.lead_time_days,
+                    e.switch_node >= 0 ? local_of[e.switch_node] : -1,
+                    e.standby_share};
     net.edges.push_back(x);
     boost::add_edge(x.from, x.to, id, net.graph);
     NetNode& buyer = net.nodes[x.to];
@@ -116,8 +128,14 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
         break;
       case ShockKind::export_restriction:
         for (int e = 0; e < static_cast<int>(net.edges.size()); ++e)
-          if (restriction_covers(shock, spec(net.edges[e].from), spec(net.edges[e].to)))
+          if (restriction_covers(shock, spec(net.edges[e].from), spec(net.edges[e].to))) {
             reach.edges.push_back(e);
+            const int buyer = net.edges[e].to;
+            if (net.nodes[buyer].kind == NodeKind::consumer &&
+                std::find(reach.consumers.begin(), reach.consumers.end(), buyer) ==
+                    reach.consumers.end())
+              reach.consumers.push_back(buyer);
+          }
         for (int p = 0; p < static_cast<int>(net.spot_pairs.size()); ++p)
           if (restriction_covers(shock, spec(net.spot_pairs[p].supplier),
                                  spec(net.spot_pairs[p].buyer)))
@@ -141,6 +159,95 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
       case ShockKind::crisis:
         break;  // a crisis acts only through the children it starts
     }
+  }
+}
+
+// The largest early-warning lead over `regions` for this material.
+double warning_lead(const std::vector<EarlyWarningSpec>& warnings, int material,
+                    const std::vector<std::string>& regions) {
+  double lead = 0;
+  for (const EarlyWarningSpec& w : warnings) {
+    if (w.material >= 0 && w.material != material) continue;
+    for (const std::string& r : regions)
+      if (contains(w.regions, r)) lead = std::max(lead, w.lead_days);
+  }
+  return lead;
+}
+
+void add_policy_settings(const Scenario& s, const PolicyEffects& effects, MaterialNet& net) {
+  for (int c : net.consumers) {
+    const std::string& region = s.nodes[net.nodes[c].scenario_index].region;
+    net.nodes[c].resourcing_delay =
+        std::max(0.0, net.spec.resourcing_delay_days -
+                          warning_lead(effects.early_warnings, net.material, {region}));
+  }
+  for (NetStockpile& sp : net.stockpiles)
+    sp.delay = std::max(0.0, sp.spec.delay_days - warning_lead(effects.early_warnings, net.material,
+                                                               sp.spec.regions));
+  for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v) {
+    NetNode& node = net.nodes[v];
+    if (!node.standby) continue;
+    net.standby_nodes.push_back(v);
+    const std::string& owner = s.nodes[node.scenario_index].owner_region;
+    for (int c : net.consumers)
+      if (s.nodes[net.nodes[c].scenario_index].region == owner) node.owner_consumers.push_back(c);
+  }
+}
+
+int local_node(const Scenario& s, const MaterialNet& net, const std::string& id) {
+  for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v)
+    if (s.nodes[net.nodes[v].scenario_index].id == id) return v;
+  throw std::invalid_argument(
+      fmt::format("a policy cost names node '{}', which the {} network lacks", id, net.spec.name));
+}
+
+// Each report region's part of a cost: the day-0 demand of the lever's regions that lies in it
+// (equal parts per lever region when they have no demand of this material).
+std::vector<double> region_weights(const Scenario& s, const MaterialNet& net,
+                                   const std::vector<std::string>& lever_regions) {
+  std::vector<double> demand(lever_regions.size(), 0.0);
+  for (int c : net.consumers) {
+    const std::string& region = s.nodes[net.nodes[c].scenario_index].region;
+    for (std::size_t i = 0; i < lever_regions.size(); ++i)
+      if (lever_regions[i] == region) demand[i] += net.nodes[c].demand0;
+  }
+  double total = 0;
+  for (double d : demand)
+    total += d;
+  std::vector<double> weight(s.report_regions.size(), 0.0);
+  for (std::size_t r = 0; r < s.report_regions.size(); ++r) {
+    const std::vector<std::string> members = s.member_regions(s.report_regions[r]);
+    for (std::size_t i = 0; i < lever_regions.size(); ++i)
+      if (contains(members, lever_regions[i]))
+        weight[r] +=
+            total > 0 ? demand[i] / total : 1.0 / static_cast<double>(lever_regions.size());
+  }
+  return weight;
+}
+
+void add_costs(const Scenario& s, const PolicyEffects& effects, MaterialNet& net) {
+  for (const LeverCost& cost : effects.costs) {
+    if (cost.material != net.material) continue;
+    NetCost x;
+    x.fixed = cost.eur_per_year / kDaysPerYear;
+    x.standby = cost.standby_eur_per_year / kDaysPerYear;
+    x.per_t = cost.eur_per_t;
+    if (!cost.node.empty()) x.node = local_node(s, net, cost.node);
+    for (std::size_t i = 0; i < cost.edges.size(); ++i) {
+      const int from = local_node(s, net, cost.edges[i].first);
+      const int to = local_node(s, net, cost.edges[i].second);
+      const auto& out = net.out_edges[from];
+      const auto e =
+          std::find_if(out.begin(), out.end(), [&](int e) { return net.edges[e].to == to; });
+      if (e == out.end())
+        throw std::invalid_argument(
+            fmt::format("a policy cost names edge '{} -> {}', which does not exist",
+                        cost.edges[i].first, cost.edges[i].second));
+      x.edges.push_back(*e);
+      x.edge_per_t.push_back(cost.edge_eur_per_t[i]);
+    }
+    x.region_weight = region_weights(s, net, cost.regions);
+    net.costs.push_back(std::move(x));
   }
 }
 
@@ -179,12 +286,15 @@ void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpi
 void add_report_regions(const Scenario& s, MaterialNet& net) {
   const std::size_t regions = s.report_regions.size();
   net.region_consumers.assign(regions, {});
+  net.region_own_country.assign(regions, std::vector<char>(net.countries.size(), 0));
   net.region_stockpile_weight.assign(regions, std::vector<double>(net.stockpiles.size(), 0.0));
   for (std::size_t r = 0; r < regions; ++r) {
     const std::vector<std::string> members = s.member_regions(s.report_regions[r]);
     for (int c : net.consumers)
-      if (contains(members, s.nodes[net.nodes[c].scenario_index].region))
+      if (contains(members, s.nodes[net.nodes[c].scenario_index].region)) {
         net.region_consumers[r].push_back(c);
+        net.region_own_country[r][net.nodes[c].country] = 1;
+      }
     for (std::size_t k = 0; k < net.stockpiles.size(); ++k) {
       const NetStockpile& sp = net.stockpiles[k];
       for (std::size_t i = 0; i < sp.consumers.size(); ++i)
@@ -196,8 +306,7 @@ void add_report_regions(const Scenario& s, MaterialNet& net) {
 
 }  // namespace
 
-std::vector<MaterialNet> compile_networks(const Scenario& s,
-                                          const std::vector<StockpileSpec>& stockpiles) {
+std::vector<MaterialNet> compile_networks(const Scenario& s, const PolicyEffects& effects) {
   std::vector<MaterialNet> nets(s.materials.size());
   std::vector<int> local_of(s.nodes.size(), -1);
   for (int m = 0; m < static_cast<int>(s.materials.size()); ++m) {
@@ -208,7 +317,9 @@ std::vector<MaterialNet> compile_networks(const Scenario& s,
     add_edges(s, net, local_of);
     add_spot_pairs(net);
     add_shock_reach(s, net);
-    add_stockpiles(s, stockpiles, net);
+    add_stockpiles(s, effects.stockpiles, net);
+    add_policy_settings(s, effects, net);
+    add_costs(s, effects, net);
     add_report_regions(s, net);
   }
   return nets;

@@ -23,11 +23,20 @@ struct NetNode {
   double growth = 0;   // per year
   int stockpile = -1;  // consumers: the stockpile serving it, -1 when none
   bool buys_from_refineries = false, buys_from_mines = false;
+  double resourcing_delay = 0;  // buyers: the material's, shortened by early warning
+  int country = 0;              // index into MaterialNet::countries
+  // A standby node: capacity 0 until activation_days after the first unmet demand at one of
+  // `owner_consumers`.
+  bool standby = false;
+  double activation_days = 0;
+  std::vector<int> owner_consumers;
 };
 
 struct NetEdge {
   int from = 0, to = 0;  // local node indices
   double share = 0, lead = 0;
+  int switch_node = -1;  // while this standby node is inactive the edge uses standby_share
+  double standby_share = 0;
 };
 
 struct SpotPair {
@@ -40,6 +49,17 @@ struct NetStockpile {
   std::vector<double> weights;  // day-0 demand shares of the consumers (sum 1)
   double demand0 = 0;           // their day-0 demand, t/day
   double target = 0, cap = 0, refill_rate = 0;
+  double delay = 0;  // release delay, shortened by early warning
+};
+
+// A lever's cost inside this material (docs/model.md "Policy levers"), in euros per day.
+struct NetCost {
+  double fixed = 0;
+  int node = -1;  // per-tonne charge on what it ships; standby charge while inactive
+  double per_t = 0, standby = 0;
+  std::vector<int> edges;  // per-tonne charges on contract flows
+  std::vector<double> edge_per_t;
+  std::vector<double> region_weight;  // per report region: its part of the cost
 };
 
 // What one scenario shock does inside this material.
@@ -47,7 +67,7 @@ struct ShockReach {
   std::vector<int> nodes;       // outage: capacity factor
   std::vector<int> edges;       // export_restriction, chokepoint: contract edges covered
   std::vector<int> spot_pairs;  // export_restriction: spot pairs blocked
-  std::vector<int> consumers;   // demand_surge
+  std::vector<int> consumers;   // demand_surge; export_restriction: buyers it covers (announce)
   bool touches() const {
     return !nodes.empty() || !edges.empty() || !spot_pairs.empty() || !consumers.empty();
   }
@@ -68,15 +88,20 @@ struct MaterialNet {
   std::vector<std::vector<int>> spot_by_supplier, spot_by_buyer;
   std::vector<int> refineries, mines, consumers;  // local indices, in scenario order
   std::vector<NetStockpile> stockpiles;
-  std::vector<ShockReach> shocks;  // per scenario shock
+  std::vector<NetCost> costs;
+  std::vector<ShockReach> shocks;      // per scenario shock
+  std::vector<std::string> countries;  // of this material's nodes, by first appearance
+  std::vector<int> standby_nodes;
+  double world_demand0 = 0;  // t/day, every consumer on day 0
   // Per report region: its consumers of this material, and each stockpile's cost weight in it.
   std::vector<std::vector<int>> region_consumers;
   std::vector<std::vector<double>> region_stockpile_weight;  // [region][stockpile]
+  // Per report region: whether each country is one of its own (for max_country_share).
+  std::vector<std::vector<char>> region_own_country;
 };
 
 // Throws std::invalid_argument when the policy set cannot apply to the scenario (for example two
 // stockpiles serving the same consumer).
-std::vector<MaterialNet> compile_networks(const Scenario& s,
-                                          const std::vector<StockpileSpec>& stockpiles);
+std::vector<MaterialNet> compile_networks(const Scenario& s, const PolicyEffects& effects);
 
 }  // namespace crisp

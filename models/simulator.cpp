@@ -38,8 +38,8 @@ SpellUnion union_of(std::vector<Spell> spells) {
 }  // namespace
 
 struct Simulator::Impl {
-  Impl(const Scenario& s, const std::vector<StockpileSpec>& stockpiles)
-      : scenario(s), nets(compile_networks(scenario, stockpiles)), layout(make_layout(scenario)) {
+  Impl(const Scenario& s, const PolicyEffects& effects)
+      : scenario(s), nets(compile_networks(scenario, effects)), layout(make_layout(scenario)) {
     sims.reserve(nets.size());
     for (const MaterialNet& net : nets)
       sims.emplace_back(scenario, net, layout);
@@ -51,8 +51,10 @@ struct Simulator::Impl {
   std::vector<Spell> merged;
 };
 
+Simulator::Simulator(const Scenario& scenario, const PolicyEffects& effects)
+    : impl_(std::make_unique<Impl>(scenario, effects)) {}
 Simulator::Simulator(const Scenario& scenario, const std::vector<StockpileSpec>& stockpiles)
-    : impl_(std::make_unique<Impl>(scenario, stockpiles)) {}
+    : Simulator(scenario, PolicyEffects{stockpiles, {}, {}}) {}
 Simulator::~Simulator() = default;
 Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;

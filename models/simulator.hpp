@@ -17,6 +17,8 @@ MetricLayout make_layout(const Scenario& s);
 
 class Simulator {
  public:
+  Simulator(const Scenario& scenario, const PolicyEffects& effects);
+  // A policy set of stockpiles only.
   Simulator(const Scenario& scenario, const std::vector<StockpileSpec>& stockpiles);
   ~Simulator();
   Simulator(Simulator&&) noexcept;

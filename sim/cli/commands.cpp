@@ -12,6 +12,7 @@
 #include "bundled.hpp"
 #include "crisp_version.hpp"
 #include "models/baseline.hpp"
+#include "models/crma.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/results_file.hpp"
@@ -88,7 +89,7 @@ int run_command(const RunArgs& args) {
                                                       : std::string("crisp-results.h5");
   check_output_path(output);
 
-  const PolicyDesign design = expand_grid(x.stockpiles);
+  const PolicyDesign design = expand_grid(x.levers);
   RunOptions options;
   options.replications = s.replications;
   options.seed = s.seed;
@@ -111,9 +112,11 @@ int run_command(const RunArgs& args) {
     labels.push_back(set.label);
   // One table per report region over all materials, then one per material a lever acts on.
   std::vector<int> groups{result.layout.all_material()};
-  for (const StockpileLever& lever : x.stockpiles)
-    if (std::find(groups.begin(), groups.end(), lever.base.material) == groups.end())
-      groups.push_back(lever.base.material);
+  for (const Lever& lever : x.levers) {
+    const int material = std::visit([](const auto& spec) { return spec.material; }, lever.base);
+    if (material >= 0 && std::find(groups.begin(), groups.end(), material) == groups.end())
+      groups.push_back(material);
+  }
   for (int r = 0; r < static_cast<int>(result.layout.regions.size()); ++r) {
     for (int m : groups) {
       SeriesSource source = [&](const std::string&, const std::string&, const std::string& metric) {
@@ -153,8 +156,8 @@ int check_command(const std::string& path) {
     fmt::print("  {}: {} mines, {} refineries, {} consumers, {} contract edges\n",
                s.materials[m].name, counts[0], counts[1], counts[2], edges);
   }
-  fmt::print("  {} shocks, {} stockpile levers, {} policy sets\n", s.shocks.size(),
-             x.stockpiles.size(), expand_grid(x.stockpiles).sets.size());
+  fmt::print("  {} shocks, {} policy levers, {} policy sets\n", s.shocks.size(), x.levers.size(),
+             expand_grid(x.levers).sets.size());
 
   fmt::print("\nBaseline balance (day 0, no shocks), t/yr:\n");
   fmt::print("  {:<28} {:<9} {:>14} {:>14} {:>14}\n", "node", "kind", "requested", "supplied",
@@ -178,6 +181,15 @@ int check_command(const std::string& path) {
         "\nWarning: {} node(s) cannot be served in full at baseline: the scenario shows shortages "
         "with no shock at all.\n",
         over);
+
+  // CRMA indicators: stage concentration of world capacity, and where each report region's
+  // day-0 supply comes from (Regulation (EU) 2024/1252: at most 65 % from one third country).
+  fmt::print(
+      "\nCRMA indicators (day 0): largest single-country share per stage (HHI 0-10,000);\n"
+      "  per region: largest third-country supplier (CRMA cap 65 %), share refined at home and\n"
+      "  in the EU (benchmark 40 %), largest third country at the mine stage traced through the\n"
+      "  refineries (and the share mined in the EU, benchmark 10 %):\n");
+  fmt::print("{}", format_crma(crma_indicators(s), "  "));
   return 0;
 }
 

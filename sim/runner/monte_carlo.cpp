@@ -10,6 +10,7 @@
 
 #include "models/shocks.hpp"
 #include "models/simulator.hpp"
+#include "policies/apply_policy.hpp"
 
 namespace crisp {
 
@@ -22,9 +23,12 @@ std::vector<double> RunResult::series(std::int64_t policy, int slot) const {
 
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress) {
-  // Build every policy set's model once up front: a set that cannot apply fails before any work.
-  for (const PolicySet& set : design.sets)
-    Simulator(scenario, set.stockpiles);
+  // Apply every policy set once up front: a set that cannot apply fails before any work.
+  std::vector<AppliedPolicy> applied;
+  for (const PolicySet& set : design.sets) {
+    applied.push_back(apply_policy(scenario, set));
+    Simulator(applied.back().scenario, applied.back().effects);
+  }
 
   RunResult result;
   result.layout = make_layout(scenario);
@@ -44,7 +48,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
     const std::int64_t policy = unit / blocks;
     const std::int64_t first = (unit % blocks) * block;
     const std::int64_t last = std::min(first + block, options.replications);
-    Simulator sim(scenario, design.sets[policy].stockpiles);
+    Simulator sim(applied[policy].scenario, applied[policy].effects);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
       double* out =

@@ -14,9 +14,9 @@ namespace {
 // availabilities (t/day, suppliers), edge pass factors, blocked spot pairs and ready buyers.
 struct OneInstant {
   MaterialNet net;
-  std::vector<double> requirement, availability, pass, level, target, inflow, refill;
+  std::vector<double> requirement, availability, share, pass, level, target, inflow, refill;
   std::vector<char> blocked, ready;
-  explicit OneInstant(const Scenario& s) : net(std::move(compile_networks(s, {})[0])) {
+  explicit OneInstant(const Scenario& s) : net(std::move(compile_networks(s, PolicyEffects{})[0])) {
     const std::size_t n = net.nodes.size();
     requirement.assign(n, 0);
     availability.assign(n, 0);
@@ -25,6 +25,8 @@ struct OneInstant {
       availability[v] = net.nodes[v].capacity;
     }
     pass.assign(net.edges.size(), 1.0);
+    for (const NetEdge& e : net.edges)
+      share.push_back(e.share);
     level.assign(n, 0);
     target.assign(n, 0);
     inflow.assign(n, 1e9);
@@ -34,8 +36,18 @@ struct OneInstant {
   }
   Allocator run() {
     Allocator a(net);
-    a.allocate({requirement, availability, availability, pass, blocked, ready, level, target,
-                inflow, refill});
+    AllocationInput in;
+    in.consumer_requirement = requirement;
+    in.availability = in.capacity = availability;
+    in.share = share;
+    in.pass = pass;
+    in.spot_blocked = blocked;
+    in.spot_ready = ready;
+    in.buffer_level = level;
+    in.buffer_target = target;
+    in.inflow = inflow;
+    in.refill_rate = refill;
+    a.allocate(in);
     return a;
   }
   int pair(int supplier, int buyer) const {

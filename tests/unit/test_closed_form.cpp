@@ -29,7 +29,7 @@ TEST_CASE("unmet fraction under Poisson outages matches 1 - exp(-rate * mean dur
   b.shock(k);
 
   const int R = 800;
-  Simulator sim(b.s, {});
+  Simulator sim(b.s, PolicyEffects{});
   std::vector<double> out(sim.layout().size());
   const int slot = sim.layout().slot(0, 0, Metric::unmet_frac);
   double sum = 0, sum2 = 0;

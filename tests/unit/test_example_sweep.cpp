@@ -10,7 +10,7 @@ using namespace crisp;
 
 TEST_CASE("a bigger Dutch gallium stockpile leaves less demand unmet", "[example][stockpile]") {
   const Experiment x = load_experiment_file(CRISP_SOURCE_DIR "/experiments/example.toml");
-  const PolicyDesign design = expand_grid(x.stockpiles);
+  const PolicyDesign design = expand_grid(x.levers);
   REQUIRE(design.sets.size() == 5);  // baseline (size 0) + 30, 60, 90, 180 days
   RunOptions options;
   options.replications = 150;
