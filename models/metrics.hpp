@@ -37,7 +37,8 @@ inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"unm
                                                                             "total_cost_eur",
                                                                             "stock_released_t",
                                                                             "stock_min_frac",
-                                                                            "price_peak_multiple", "max_country_share"};
+                                                                            "price_peak_multiple",
+                                                                            "max_country_share"};
 
 // The metrics that exist for material "all".
 inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {
