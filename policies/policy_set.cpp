@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -12,14 +13,15 @@ namespace crisp {
 
 namespace {
 
-struct StockpileField {
+template <class Spec>
+struct Field {
   std::string_view name;  // dotted as in the experiment file
-  double StockpileSpec::*member;
+  double Spec::*member;
 };
 
-// The one list of a stockpile's numeric keys: the loader's sweep axes, the policy columns and
-// set/get all go through it.
-constexpr std::array<StockpileField, 10> kStockpileFields{{
+// The one list of each lever kind's numeric keys: the loader's sweep axes, the policy columns and
+// set/get all go through these.
+constexpr std::array<Field<StockpileSpec>, 10> kStockpileFields{{
     {"size_days", &StockpileSpec::size_days},
     {"size_t", &StockpileSpec::size_t_abs},
     {"initial_fill", &StockpileSpec::initial_fill},
@@ -32,22 +34,85 @@ constexpr std::array<StockpileField, 10> kStockpileFields{{
     {"holding_cost_per_year", &StockpileSpec::holding_cost_per_year},
 }};
 
-const StockpileField* find_field(std::string_view name) {
-  for (const auto& f : kStockpileFields) {
-    if (f.name == name) return &f;
+constexpr std::array<Field<RefiningSpec>, 10> kRefiningFields{{
+    {"capacity_tpy", &RefiningSpec::capacity_tpy},
+    {"activation_days", &RefiningSpec::activation_days},
+    {"capex_eur_per_tpy", &RefiningSpec::capex_eur_per_tpy},
+    {"lifetime_years", &RefiningSpec::lifetime_years},
+    {"opex_premium_eur_per_t", &RefiningSpec::opex_premium_eur_per_t},
+    {"standby_cost_per_year", &RefiningSpec::standby_cost_per_year},
+    {"feedstock_lead_time_days", &RefiningSpec::feedstock_lead_time_days},
+    {"lead_time_days", &RefiningSpec::lead_time_days},
+    {"yield", &RefiningSpec::yield},
+    {"buffer_days", &RefiningSpec::buffer_days},
+}};
+
+constexpr std::array<Field<DiversificationSpec>, 3> kDiversificationFields{{
+    {"max_country_share", &DiversificationSpec::max_country_share},
+    {"premium_eur_per_t", &DiversificationSpec::premium_eur_per_t},
+    {"lead_time_days", &DiversificationSpec::lead_time_days},
+}};
+
+constexpr std::array<Field<RecyclingSpec>, 5> kRecyclingFields{{
+    {"rate", &RecyclingSpec::rate},
+    {"capex_eur_per_tpy", &RecyclingSpec::capex_eur_per_tpy},
+    {"lifetime_years", &RecyclingSpec::lifetime_years},
+    {"opex_eur_per_t", &RecyclingSpec::opex_eur_per_t},
+    {"lead_time_days", &RecyclingSpec::lead_time_days},
+}};
+
+constexpr std::array<Field<EarlyWarningSpec>, 2> kEarlyWarningFields{{
+    {"lead_days", &EarlyWarningSpec::lead_days},
+    {"cost_per_year", &EarlyWarningSpec::cost_per_year},
+}};
+
+std::span<const Field<StockpileSpec>> fields_of(const StockpileSpec&) {
+  return kStockpileFields;
+}
+std::span<const Field<RefiningSpec>> fields_of(const RefiningSpec&) {
+  return kRefiningFields;
+}
+std::span<const Field<DiversificationSpec>> fields_of(const DiversificationSpec&) {
+  return kDiversificationFields;
+}
+std::span<const Field<RecyclingSpec>> fields_of(const RecyclingSpec&) {
+  return kRecyclingFields;
+}
+std::span<const Field<EarlyWarningSpec>> fields_of(const EarlyWarningSpec&) {
+  return kEarlyWarningFields;
+}
+
+template <class Spec>
+double Spec::*find_member(const Spec& s, std::string_view name) {
+  for (const auto& f : fields_of(s)) {
+    if (f.name == name) return f.member;
   }
   return nullptr;
 }
 
+template <class Spec>
+const std::vector<std::string_view>& names_of(const Spec& s) {
+  static const std::vector<std::string_view> names = [&] {
+    std::vector<std::string_view> v;
+    for (const auto& f : fields_of(s)) {
+      v.push_back(f.name);
+    }
+    return v;
+  }();
+  return names;
+}
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// What a policy column shows for a lever that is on. The target is given either in days or in
-// tonnes; the unit not in use shows NaN rather than its placeholder (size_t_abs = -1).
-double column_value(const StockpileSpec& s, std::string_view field) {
-  const bool in_tonnes = s.size_t_abs >= 0;
-  if (field == "size_t" && !in_tonnes) return kNaN;
-  if (field == "size_days" && in_tonnes) return kNaN;
-  return get_stockpile_field(s, field);
+// What a policy column shows for a lever that is on. A stockpile's target is given either in days
+// or in tonnes; the unit not in use shows NaN rather than its placeholder (size_t_abs = -1).
+double column_value(const LeverSpec& s, std::string_view field) {
+  if (const auto* sp = std::get_if<StockpileSpec>(&s)) {
+    const bool in_tonnes = sp->size_t_abs >= 0;
+    if (field == "size_t" && !in_tonnes) return kNaN;
+    if (field == "size_days" && in_tonnes) return kNaN;
+  }
+  return get_field(s, field);
 }
 
 // One swept field of one lever, flattened over all levers in file order.
@@ -56,11 +121,15 @@ struct GridAxis {
   const LeverAxis* axis;
 };
 
-std::vector<GridAxis> flatten_axes(const std::vector<StockpileLever>& levers) {
+std::vector<GridAxis> flatten_axes(const std::vector<Lever>& levers) {
   std::vector<GridAxis> axes;
   for (std::size_t i = 0; i < levers.size(); ++i) {
     for (const auto& a : levers[i].axes) {
-      if (!find_field(a.field)) throw std::logic_error("unknown stockpile field " + a.field);
+      LeverSpec probe = levers[i].base;
+      if (!set_field(probe, a.field, 0)) {
+        throw std::logic_error(
+            fmt::format("unknown {} field {}", lever_kind(levers[i].base), a.field));
+      }
       if (a.values.empty()) throw std::logic_error("empty sweep axis " + a.field);
       axes.push_back({i, &a});
     }
@@ -70,9 +139,8 @@ std::vector<GridAxis> flatten_axes(const std::vector<StockpileLever>& levers) {
 
 // "size_days=30, release.delay_days=8"; the lever's name leads each field when several levers
 // could own it. With nothing swept there is one point, named after the levers that are on.
-std::string point_label(const std::vector<StockpileLever>& levers,
-                        const std::vector<GridAxis>& axes, const std::vector<std::size_t>& at,
-                        const std::vector<StockpileSpec>& on) {
+std::string point_label(const std::vector<Lever>& levers, const std::vector<GridAxis>& axes,
+                        const std::vector<std::size_t>& at, const std::vector<LeverSpec>& on) {
   std::string label;
   const auto append = [&label](const std::string& part) {
     if (!label.empty()) label += ", ";
@@ -80,12 +148,13 @@ std::string point_label(const std::vector<StockpileLever>& levers,
   };
   for (std::size_t k = 0; k < axes.size(); ++k) {
     const LeverAxis& a = *axes[k].axis;
-    const std::string prefix = levers.size() > 1 ? levers[axes[k].lever].base.name + "." : "";
+    const std::string prefix =
+        levers.size() > 1 ? lever_name(levers[axes[k].lever].base) + "." : "";
     append(fmt::format("{}{}={}", prefix, a.field, a.values[at[k]]));
   }
   if (axes.empty()) {
     for (const auto& s : on) {
-      append(s.name);
+      append(lever_name(s));
     }
   }
   return label;
@@ -102,39 +171,62 @@ bool next_point(const std::vector<GridAxis>& axes, std::vector<std::size_t>& at)
 
 }  // namespace
 
-const std::vector<std::string_view>& stockpile_numeric_fields() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> v;
-    for (const auto& f : kStockpileFields) {
-      v.push_back(f.name);
+const char* lever_kind(const LeverSpec& s) {
+  static constexpr std::array<const char*, std::variant_size_v<LeverSpec>> kNames = {
+      "stockpile", "refining", "diversification", "recycling", "early_warning"};
+  return kNames[s.index()];
+}
+
+const std::string& lever_name(const LeverSpec& s) {
+  return std::visit([](const auto& spec) -> const std::string& { return spec.name; }, s);
+}
+
+const std::vector<std::string_view>& numeric_fields(const LeverSpec& s) {
+  return std::visit(
+      [](const auto& spec) -> const std::vector<std::string_view>& { return names_of(spec); }, s);
+}
+
+bool set_field(LeverSpec& s, std::string_view field, double value) {
+  return std::visit(
+      [&](auto& spec) {
+        const auto member = find_member(spec, field);
+        if (!member) return false;
+        spec.*member = value;
+        return true;
+      },
+      s);
+}
+
+double get_field(const LeverSpec& s, std::string_view field) {
+  return std::visit(
+      [&](const auto& spec) {
+        const auto member = find_member(spec, field);
+        if (!member) {
+          throw std::invalid_argument(fmt::format("unknown {} field '{}'", lever_kind(s), field));
+        }
+        return spec.*member;
+      },
+      s);
+}
+
+bool is_off(const LeverSpec& s) {
+  struct {
+    bool operator()(const StockpileSpec& x) const {
+      return x.size_t_abs == 0 || (x.size_t_abs < 0 && x.size_days == 0);
     }
-    return v;
-  }();
-  return names;
+    bool operator()(const RefiningSpec& x) const { return x.capacity_tpy == 0; }
+    bool operator()(const DiversificationSpec& x) const { return x.max_country_share >= 1; }
+    bool operator()(const RecyclingSpec& x) const { return x.rate == 0; }
+    bool operator()(const EarlyWarningSpec& x) const { return x.lead_days == 0; }
+  } off;
+  return std::visit(off, s);
 }
 
-bool set_stockpile_field(StockpileSpec& s, std::string_view field, double value) {
-  const StockpileField* f = find_field(field);
-  if (!f) return false;
-  s.*(f->member) = value;
-  return true;
-}
-
-double get_stockpile_field(const StockpileSpec& s, std::string_view field) {
-  const StockpileField* f = find_field(field);
-  if (!f) throw std::invalid_argument(fmt::format("unknown stockpile field '{}'", field));
-  return s.*(f->member);
-}
-
-bool is_off(const StockpileSpec& s) {
-  return s.size_t_abs == 0 || (s.size_t_abs < 0 && s.size_days == 0);
-}
-
-PolicyDesign expand_grid(const std::vector<StockpileLever>& levers) {
+PolicyDesign expand_grid(const std::vector<Lever>& levers) {
   PolicyDesign design;
   for (const auto& lever : levers) {
-    for (auto field : kStockpileFields) {
-      design.columns.push_back(fmt::format("{}.{}", lever.base.name, field.name));
+    for (auto field : numeric_fields(lever.base)) {
+      design.columns.push_back(fmt::format("{}.{}", lever_name(lever.base), field));
     }
   }
 
@@ -147,26 +239,26 @@ PolicyDesign expand_grid(const std::vector<StockpileLever>& levers) {
   const std::vector<GridAxis> axes = flatten_axes(levers);
   std::vector<std::size_t> at(axes.size(), 0);
   do {
-    std::vector<StockpileSpec> specs;
+    std::vector<LeverSpec> specs;
     for (const auto& lever : levers) {
       specs.push_back(lever.base);
     }
     for (std::size_t k = 0; k < axes.size(); ++k) {
-      set_stockpile_field(specs[axes[k].lever], axes[k].axis->field, axes[k].axis->values[at[k]]);
+      set_field(specs[axes[k].lever], axes[k].axis->field, axes[k].axis->values[at[k]]);
     }
 
     PolicySet set;
     for (const auto& spec : specs) {
       const bool off = is_off(spec);
-      for (auto field : kStockpileFields) {
-        set.params.push_back(off ? kNaN : column_value(spec, field.name));
+      for (auto field : numeric_fields(spec)) {
+        set.params.push_back(off ? kNaN : column_value(spec, field));
       }
-      if (!off) set.stockpiles.push_back(spec);
+      if (!off) set.levers.push_back(spec);
     }
     // Every lever off is the baseline, which set 0 already is.
-    if (set.stockpiles.empty()) continue;
+    if (set.levers.empty()) continue;
     set.id = static_cast<int>(design.sets.size());
-    set.label = point_label(levers, axes, at, set.stockpiles);
+    set.label = point_label(levers, axes, at, set.levers);
     design.sets.push_back(std::move(set));
   } while (next_point(axes, at));
   return design;

@@ -81,14 +81,15 @@ bool is_off(const LeverSpec& s);
 
 struct PolicySet {
   int id = 0;
-  std::string label;           // "baseline", or "size_days=30, delay_days=8"
-  std::vector<double> params;  // one per PolicyDesign::columns entry; NaN where a lever is off
+  std::string label;              // "baseline", or "size_days=30, delay_days=8"
+  std::vector<double> params;     // one per PolicyDesign::columns entry; NaN where a lever is off
   std::vector<LeverSpec> levers;  // the levers that are on
 };
 
 struct PolicyDesign {
-  std::vector<std::string> columns;  // "<lever name>.<field>" for every numeric field of every lever
-  std::vector<PolicySet> sets;       // sets[0] is the baseline
+  std::vector<std::string>
+      columns;                  // "<lever name>.<field>" for every numeric field of every lever
+  std::vector<PolicySet> sets;  // sets[0] is the baseline
 };
 
 // Full factorial over every axis of every lever, in file order (the last axis varies fastest).

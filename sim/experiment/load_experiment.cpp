@@ -51,6 +51,12 @@ std::string one_of(const std::vector<std::string>& words) {
   return out;
 }
 
+// "an" before a vowel: "an outage shock", "a mine node".
+const char* article(std::string_view word) {
+  return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an"
+                                                                                            : "a";
+}
+
 // ---- [experiment] ----
 
 void read_experiment(const Table& t, Scenario& sc) {
@@ -84,11 +90,45 @@ void read_report_regions(const Table& t, Scenario& sc, const Catalog& catalog) {
 
 // ---- [[material]] ----
 
+// The market response (MODEL.md section 7): `market` turns the price on; substitution and supply
+// expansion act on the price, so they need it.
+void read_market(const Table& t, MaterialSpec& m) {
+  if (const auto v = t.get("market")) {
+    const Table market = v->table();
+    market.check_keys({.allowed = {"price_elasticity", "price_cap_multiple", "review_days"}});
+    m.market.enabled = true;
+    m.market.price_elasticity = market.number_or("price_elasticity", 0.2, above(0));
+    m.market.price_cap_multiple = market.number_or("price_cap_multiple", 10, at_least(1));
+    m.market.review_days = market.number_or("review_days", 30, above(0));
+  }
+  for (const char* key : {"substitution", "supply_expansion"}) {
+    if (const auto v = t.get(key); v && !m.market.enabled) {
+      v->fail_with(fmt::format("{} needs a market = {{ ... }} block: it acts on the price", key));
+    }
+  }
+  if (const auto v = t.get("substitution")) {
+    const Table sub = v->table();
+    sub.check_keys({.allowed = {"rate_per_year", "max_fraction", "threshold"}});
+    m.substitution.enabled = true;
+    m.substitution.rate_per_year = sub.number_or("rate_per_year", 0.10, at_least(0));
+    m.substitution.max_fraction = sub.number_or("max_fraction", 0.3, closed(0, 1));
+    m.substitution.threshold = sub.number_or("threshold", 0.5, at_least(0));
+  }
+  if (const auto v = t.get("supply_expansion")) {
+    const Table exp = v->table();
+    exp.check_keys({.allowed = {"rate_per_year", "delay_days", "threshold"}});
+    m.expansion.enabled = true;
+    m.expansion.rate_per_year = exp.number_or("rate_per_year", 0.04, at_least(0));
+    m.expansion.delay_days = exp.number_or("delay_days", 365, at_least(0));
+    m.expansion.threshold = exp.number_or("threshold", 0.5, at_least(0));
+  }
+}
+
 void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
   name_early(t, "material", "name");
   t.check_keys({.allowed = {"name", "price_eur_per_t", "value_of_lost_load_eur_per_t",
-                            "resourcing_delay_days", "spot_lead_time_days"},
-                .not_yet = {"market", "substitution", "supply_expansion"}});
+                            "resourcing_delay_days", "spot_lead_time_days", "market",
+                            "substitution", "supply_expansion"}});
   MaterialSpec m;
   m.name = names.add(t.require("name", "a string"));
   t.set_label(fmt::format("material '{}'", m.name));
@@ -96,6 +136,7 @@ void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
   m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", at_least(0));
   m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, at_least(0));
   m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, at_least(0));
+  read_market(t, m);
   sc.materials.push_back(m);
 }
 
@@ -301,7 +342,7 @@ Experiment read_experiment_file(const Table& root) {
   check_network(sc, catalog);
 
   read_shocks(root, sc, catalog);
-  ex.stockpiles = read_policies(root, sc, catalog);
+  ex.levers = read_policies(root, sc, catalog);
   if (const auto design = toml_input::sub_table(root, "design")) {
     ex.design_kind = read_design(*design);
   }
@@ -349,7 +390,7 @@ std::string KindSchema::read_kind(const Table& t) const {
   t.check_keys({.allowed = allowed,
                 .not_yet = keys_not_yet,
                 .other_kinds = others,
-                .kind_phrase = fmt::format("a {} {}", kind, noun)});
+                .kind_phrase = fmt::format("{} {} {}", article(kind), kind, noun)});
   return kind;
 }
 

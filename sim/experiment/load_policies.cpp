@@ -1,13 +1,17 @@
-// Reading [[policy]] tables (MODEL.md section 6). Only the stockpile lever exists so far.
+// Reading [[policy]] tables (MODEL.md section 6, docs/model.md "Policy sets" and "Policy levers
+// other than stockpiles"): the dispatch on kind, the stockpile, and the checks across policies.
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <tuple>
+#include <variant>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "sim/experiment/sections.hpp"
+#include "policies/apply_policy.hpp"
+#include "sim/experiment/lever_reader.hpp"
 
 namespace crisp::experiment_detail {
 
@@ -17,31 +21,9 @@ using toml_input::closed;
 using toml_input::left_open;
 using toml_input::Range;
 
-namespace {
+// ---- shared with load_levers.cpp ----
 
-const KindSchema& policy_schema() {
-  static const KindSchema schema{
-      .noun = "policy",
-      .common = {"kind"},
-      .kinds = {{"stockpile",
-                 {"regions", "material", "size_days", "size_t", "initial_fill", "release", "refill",
-                  "holding_cost_per_year"}}},
-      .kinds_not_yet = {"refining", "diversification", "recycling", "early_warning"},
-  };
-  return schema;
-}
-
-// A sweep axis with where it was written, to order the axes as the file does.
-struct PlacedAxis {
-  toml::source_position pos;
-  LeverAxis axis;
-};
-
-// Reads one numeric key of a stockpile: a number, or a list of numbers that becomes a sweep axis
-// (the base then holds its first value). The key's dotted name ("release.delay_days") is the
-// field's name in policy_set.hpp. Absent, the field keeps its default.
-void read_lever_number(const Table& t, std::string_view key, const Range& range,
-                       StockpileSpec& base, std::vector<PlacedAxis>& axes) {
+void LeverNumbers::read(const Table& t, std::string_view key, const Range& range) {
   const auto v = t.get(key);
   if (!v) return;
   std::vector<double> values;
@@ -53,7 +35,7 @@ void read_lever_number(const Table& t, std::string_view key, const Range& range,
       }
       values.push_back(x);
     }
-    axes.push_back({v->node().source().begin, LeverAxis{v->key(), values}});
+    axes_.push_back({v->node().source().begin, LeverAxis{v->key(), values}});
   } else {
     if (v->node().is_table()) {
       v->fail_with(
@@ -66,12 +48,87 @@ void read_lever_number(const Table& t, std::string_view key, const Range& range,
     }
     values.push_back(v->number(range));
   }
-  if (!set_stockpile_field(base, v->key(), values.front())) {
-    throw std::logic_error("policy_set.hpp has no stockpile field " + v->key());
+  if (!set_field(lever_.base, v->key(), values.front())) {
+    throw std::logic_error(
+        fmt::format("policy_set.hpp has no {} field {}", lever_kind(lever_.base), v->key()));
   }
 }
 
-void read_release(const Table& release, StockpileSpec& base, std::vector<PlacedAxis>& axes) {
+void LeverNumbers::require(const Table& t, std::string_view key, const Range& range) {
+  if (!t.has(key)) {
+    t.fail(fmt::format("missing required key '{}' (a number {}, or a list of them)", key,
+                       range.describe()));
+  }
+  read(t, key, range);
+}
+
+void LeverNumbers::finish() {
+  // "In file order" (policy_set.hpp): the table iterates keys alphabetically, so sort by place.
+  std::stable_sort(axes_.begin(), axes_.end(), [](const PlacedAxis& a, const PlacedAxis& b) {
+    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+  });
+  for (auto& a : axes_) {
+    lever_.axes.push_back(std::move(a.axis));
+  }
+  axes_.clear();
+}
+
+LeverTarget read_target(const Table& t, const Scenario& sc, const Catalog& catalog,
+                        bool material_optional) {
+  LeverTarget target;
+  const Value regions = t.require("regions", "a list of consumer regions and groups");
+  target.regions = resolve_regions(regions, sc, catalog);
+  std::string material = "all";
+  if (!material_optional || t.has("material")) {
+    target.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
+    material = sc.materials[target.material].name;
+  }
+  target.name = fmt::format("{} {}", fmt::join(regions.strings(), "+"), material);
+  return target;
+}
+
+void require_consumers(const Table& t, const Scenario& sc, const std::vector<std::string>& regions,
+                       int material) {
+  const bool any = std::any_of(sc.nodes.begin(), sc.nodes.end(), [&](const NodeSpec& n) {
+    return n.kind == NodeKind::consumer && (material < 0 || n.material == material) &&
+           std::find(regions.begin(), regions.end(), n.region) != regions.end();
+  });
+  if (any) return;
+  const Value v = t.get("regions") ? *t.get("regions") : *t.get("region");
+  const std::string what =
+      material < 0 ? "any material" : fmt::format("'{}'", sc.materials[material].name);
+  v.fail_with(
+      fmt::format("{} {} hold no consumer of {}", v.key(), toml_input::show(v.node()), what));
+}
+
+namespace {
+
+const KindSchema& policy_schema() {
+  static const KindSchema schema{
+      .noun = "policy",
+      .common = {"kind"},
+      .kinds = {{"stockpile",
+                 {"regions", "material", "size_days", "size_t", "initial_fill", "release", "refill",
+                  "holding_cost_per_year"}},
+                {"refining",
+                 {"region", "material", "capacity_tpy", "feedstock", "customers", "mode",
+                  "activation_days", "capex_eur_per_tpy", "lifetime_years",
+                  "opex_premium_eur_per_t", "standby_cost_per_year", "feedstock_lead_time_days",
+                  "lead_time_days", "yield", "buffer_days"}},
+                {"diversification",
+                 {"regions", "material", "max_country_share", "alternatives", "premium_eur_per_t",
+                  "lead_time_days"}},
+                {"recycling",
+                 {"regions", "material", "rate", "capex_eur_per_tpy", "lifetime_years",
+                  "opex_eur_per_t", "lead_time_days"}},
+                {"early_warning", {"regions", "material", "lead_days", "cost_per_year"}}},
+  };
+  return schema;
+}
+
+// ---- stockpile ----
+
+void read_release(const Table& release, StockpileSpec& base, LeverNumbers& numbers) {
   release.check_keys({.allowed = {"trigger", "threshold", "delay_days", "max_rate_days"}});
   const std::vector<std::string> triggers = {"shortfall", "supply_drop"};
   const std::string trigger = release.choice_or("trigger", "shortfall", triggers);
@@ -82,92 +139,160 @@ void read_release(const Table& release, StockpileSpec& base, std::vector<PlacedA
           fmt::format("{} applies only with trigger = 'supply_drop'", threshold->key()));
     }
   }
-  read_lever_number(release, "threshold", left_open(0, 1), base, axes);
-  read_lever_number(release, "delay_days", at_least(0), base, axes);
-  read_lever_number(release, "max_rate_days", above(0), base, axes);
+  numbers.read(release, "threshold", left_open(0, 1));
+  numbers.read(release, "delay_days", at_least(0));
+  numbers.read(release, "max_rate_days", above(0));
 }
 
-void read_refill(const Table& refill, StockpileSpec& base, std::vector<PlacedAxis>& axes) {
+void read_refill(const Table& refill, LeverNumbers& numbers) {
   refill.check_keys({.allowed = {"after_days", "rate_days", "max_price_multiple"}});
-  read_lever_number(refill, "after_days", at_least(0), base, axes);
-  read_lever_number(refill, "rate_days", at_least(0), base, axes);
+  numbers.read(refill, "after_days", at_least(0));
+  numbers.read(refill, "rate_days", at_least(0));
   Range multiple = at_least(1);
   multiple.allow_inf = true;  // inf, the default: refill whatever the price
-  read_lever_number(refill, "max_price_multiple", multiple, base, axes);
+  numbers.read(refill, "max_price_multiple", multiple);
 }
 
 // The target: size_days or size_t, exactly one.
-void read_size(const Table& t, StockpileSpec& base, std::vector<PlacedAxis>& axes) {
+void read_size(const Table& t, LeverNumbers& numbers) {
   if (t.has("size_days") && t.has("size_t")) {
     t.get("size_t")->fail_with("give size_days or size_t, not both");
   }
   if (!t.has("size_days") && !t.has("size_t")) {
     t.fail("missing required key 'size_days' or 'size_t' (a number >= 0, or a list of them)");
   }
-  read_lever_number(t, "size_days", at_least(0), base, axes);
-  read_lever_number(t, "size_t", at_least(0), base, axes);
+  numbers.read(t, "size_days", at_least(0));
+  numbers.read(t, "size_t", at_least(0));
 }
 
-bool serves_a_consumer(const StockpileSpec& s, const Scenario& sc) {
-  return std::any_of(sc.nodes.begin(), sc.nodes.end(), [&](const NodeSpec& n) {
-    return n.kind == NodeKind::consumer && n.material == s.material &&
-           std::find(s.regions.begin(), s.regions.end(), n.region) != s.regions.end();
-  });
-}
-
-StockpileLever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog) {
-  StockpileLever lever;
-  StockpileSpec& base = lever.base;
-  const Value regions = t.require("regions", "a list of consumer regions and groups");
-  base.regions = resolve_regions(regions, sc, catalog);
-  base.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
-  base.name = fmt::format("stockpile {} {}", fmt::join(regions.strings(), "+"),
-                          sc.materials[base.material].name);
+Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog) {
+  Lever lever{StockpileSpec{}, {}};
+  auto& base = std::get<StockpileSpec>(lever.base);
+  const LeverTarget target = read_target(t, sc, catalog, false);
+  base.regions = target.regions;
+  base.material = target.material;
+  base.name = "stockpile " + target.name;
   t.set_label(fmt::format("policy '{}'", base.name));
-  if (!serves_a_consumer(base, sc)) {
-    regions.fail_with(fmt::format("regions {} hold no consumer of '{}'",
-                                  toml_input::show(regions.node()),
-                                  sc.materials[base.material].name));
-  }
+  require_consumers(t, sc, base.regions, base.material);
 
-  std::vector<PlacedAxis> axes;
-  read_size(t, base, axes);
-  read_lever_number(t, "initial_fill", closed(0, 1), base, axes);
-  read_lever_number(t, "holding_cost_per_year", at_least(0), base, axes);
-  if (const auto release = t.get("release")) read_release(release->table(), base, axes);
-  if (const auto refill = t.get("refill")) read_refill(refill->table(), base, axes);
-
-  // "In file order" (policy_set.hpp): the table iterates keys alphabetically, so sort by place.
-  std::stable_sort(axes.begin(), axes.end(), [](const PlacedAxis& a, const PlacedAxis& b) {
-    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
-  });
-  for (auto& a : axes) {
-    lever.axes.push_back(std::move(a.axis));
+  LeverNumbers numbers(lever);
+  read_size(t, numbers);
+  numbers.read(t, "initial_fill", closed(0, 1));
+  numbers.read(t, "holding_cost_per_year", at_least(0));
+  if (const auto release = t.get("release")) {
+    read_release(release->table(), std::get<StockpileSpec>(lever.base), numbers);
   }
+  if (const auto refill = t.get("refill")) read_refill(refill->table(), numbers);
+  numbers.finish();
   return lever;
+}
+
+// ---- checks across policies ----
+
+// The (region, material) pairs a lever acts on that no other lever of its kind may act on too;
+// every material when it has none. Early warnings may overlap: the largest lead counts.
+std::vector<std::pair<std::string, int>> coverage(const LeverSpec& spec, const Scenario& sc) {
+  if (std::holds_alternative<EarlyWarningSpec>(spec)) return {};
+  std::vector<std::string> regions;
+  int material = -1;
+  std::visit(
+      [&](const auto& s) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, RefiningSpec>) {
+          regions = {s.region};
+        } else {
+          regions = s.regions;
+        }
+        material = s.material;
+      },
+      spec);
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& r : regions) {
+    for (int m = 0; m < static_cast<int>(sc.materials.size()); ++m) {
+      if (material < 0 || m == material) out.emplace_back(r, m);
+    }
+  }
+  return out;
+}
+
+// Names are unique, and two levers of one kind never act on one region's consumers of one
+// material: a consumer draws on one stockpile (docs/model.md "Policy sets"), two recyclers would
+// have one node id, and two diversifications would compound in file order.
+class PolicyRegistry {
+ public:
+  void add(const Table& t, const LeverSpec& spec, const Scenario& sc) {
+    const std::string& name = lever_name(spec);
+    const auto line = t.position().line;
+    if (const auto it = names_.find(name); it != names_.end()) {
+      t.fail(fmt::format("a policy named '{}' is already defined at line {}", name, it->second));
+    }
+    names_.emplace(name, line);
+    for (const auto& [region, material] : coverage(spec, sc)) {
+      const auto key = std::tuple(std::string(lever_kind(spec)), region, material);
+      const auto [it, inserted] = covered_.emplace(key, std::pair(name, line));
+      if (!inserted) {
+        t.fail(fmt::format(
+            "overlaps policy '{}' (line {}): both act on region '{}' for '{}'; a region's "
+            "consumers of a material may have one {} policy",
+            it->second.first, it->second.second, region, sc.materials[material].name,
+            lever_kind(spec)));
+      }
+    }
+  }
+
+ private:
+  std::map<std::string, std::uint32_t> names_;
+  std::map<std::tuple<std::string, std::string, int>, std::pair<std::string, std::uint32_t>>
+      covered_;
+};
+
+// Node ids a lever adds must be new (the lever transforms add them to the scenario).
+void check_new_node_ids(const Table& t, const LeverSpec& spec, const Scenario& sc) {
+  std::vector<std::string> ids;
+  if (const auto* r = std::get_if<RefiningSpec>(&spec)) ids.push_back(r->name);
+  if (const auto* r = std::get_if<RecyclingSpec>(&spec)) {
+    for (const auto& region : r->regions) {
+      ids.push_back(fmt::format("recycling {} {}", region, sc.materials[r->material].name));
+    }
+  }
+  for (const auto& id : ids) {
+    if (sc.find_node(id) >= 0) {
+      t.fail(fmt::format(
+          "the node this policy adds, '{}', has the id of a [[node]]; rename that node", id));
+    }
+  }
+}
+
+// Applies the lever alone at each of its own grid points, so that a lever that cannot apply
+// (docs/model.md) fails here, at its table, rather than in the middle of a run.
+void check_applies(const Table& t, const Lever& lever, const Scenario& sc) {
+  const PolicyDesign design = expand_grid({lever});
+  for (std::size_t i = 1; i < design.sets.size(); ++i) {
+    try {
+      apply_policy(sc, design.sets[i]);
+    } catch (const std::invalid_argument& e) {
+      const std::string at =
+          lever.axes.empty() ? "" : fmt::format(" (at {})", design.sets[i].label);
+      toml_input::fail_at(t.file(), t.position(), fmt::format("{}{}", e.what(), at));
+    }
+  }
 }
 
 }  // namespace
 
-std::vector<StockpileLever> read_policies(const Table& root, const Scenario& sc,
-                                          const Catalog& catalog) {
-  std::vector<StockpileLever> levers;
-  // Two stockpiles of one material for the same regions would be one stockpile counted twice.
-  std::map<std::pair<std::vector<std::string>, int>, std::uint32_t> defined_at;
+std::vector<Lever> read_policies(const Table& root, const Scenario& sc, const Catalog& catalog) {
+  std::vector<Lever> levers;
+  PolicyRegistry registry;
   for (const Table& t : toml_input::array_of_tables(root, "policy", "policy")) {
     policy_schema().check_keys(t);
-    policy_schema().read_kind(t);  // "stockpile", the only kind so far
-    StockpileLever lever = read_stockpile(t, sc, catalog);
-
-    std::vector<std::string> regions = lever.base.regions;
-    std::sort(regions.begin(), regions.end());
-    const auto [it, inserted] =
-        defined_at.emplace(std::pair{regions, lever.base.material}, t.position().line);
-    if (!inserted) {
-      t.fail(fmt::format(
-          "a stockpile of this material for these regions is already defined at line {}",
-          it->second));
-    }
+    const std::string kind = policy_schema().read_kind(t);
+    Lever lever = kind == "stockpile"         ? read_stockpile(t, sc, catalog)
+                  : kind == "refining"        ? read_refining(t, sc, catalog)
+                  : kind == "diversification" ? read_diversification(t, sc, catalog)
+                  : kind == "recycling"       ? read_recycling(t, sc, catalog)
+                                              : read_early_warning(t, sc, catalog);
+    registry.add(t, lever.base, sc);
+    check_new_node_ids(t, lever.base, sc);
+    check_applies(t, lever, sc);
     levers.push_back(std::move(lever));
   }
   return levers;

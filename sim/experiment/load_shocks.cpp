@@ -33,12 +33,12 @@ const KindSchema& shock_schema() {
       .common = {"name", "kind", "rate_per_year", "start_day"},
       .kinds = {{"outage", with_timing({"nodes", "country", "node_kind", "materials"})},
                 {"export_restriction",
-                 with_timing({"country", "materials", "destinations", "stage"})},
+                 with_timing({"country", "materials", "destinations", "stage", "announce_days",
+                              "max_buffer_days", "licence_delay_days", "leakage",
+                              "leakage_delay_days"})},
                 {"chokepoint", with_timing({"route", "extra_delay_days"})},
                 {"demand_surge", with_timing({"regions", "materials"})},
                 {"crisis", {"children"}}},
-      .keys_not_yet = {"announce_days", "licence_delay_days", "leakage", "leakage_delay_days",
-                       "max_buffer_days"},
   };
   return schema;
 }
@@ -170,6 +170,23 @@ void read_destinations(const Table& t, ShockSpec& s, const Scenario& sc, const C
   }
 }
 
+// Announcement, licensing and leakage (docs/model.md "Export-restriction mechanics"). A key
+// that only qualifies another is refused without it, as it would do nothing.
+void read_restriction_mechanics(const Table& t, ShockSpec& s) {
+  s.announce_days = t.number_or("announce_days", 0, at_least(0));
+  s.max_buffer_days = t.number_or("max_buffer_days", 0, at_least(0));
+  s.licence_delay_days = t.number_or("licence_delay_days", 0, at_least(0));
+  s.leakage = t.number_or("leakage", 0, closed(0, 1));
+  s.leakage_delay_days = t.number_or("leakage_delay_days", 0, at_least(0));
+  const auto needs = [&](const char* key, const char* other, double other_value) {
+    if (const auto v = t.get(key); v && other_value <= 0) {
+      v->fail_with(fmt::format("{} applies only with {} > 0", key, other));
+    }
+  };
+  needs("max_buffer_days", "announce_days", s.announce_days);
+  needs("leakage_delay_days", "leakage", s.leakage);
+}
+
 void read_export_restriction(const Table& t, ShockSpec& s, const Scenario& sc,
                              const Catalog& catalog) {
   s.country = read_country(t.require("country", "the exporting country"), catalog);
@@ -178,6 +195,7 @@ void read_export_restriction(const Table& t, ShockSpec& s, const Scenario& sc,
   const std::vector<std::string> stages = {"both", "refined", "ore"};
   const std::string stage = t.choice_or("stage", "both", stages);
   s.stage = stage == "refined" ? Stage::refined : stage == "ore" ? Stage::ore : Stage::both;
+  read_restriction_mechanics(t, s);
 }
 
 void read_chokepoint(const Table& t, ShockSpec& s, const Catalog& catalog) {

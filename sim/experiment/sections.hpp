@@ -83,7 +83,6 @@ std::vector<std::string> resolve_regions(const Value& list, const Scenario& sc,
                                          const Catalog& catalog);
 
 void read_shocks(const Table& root, Scenario& sc, const Catalog& catalog);
-std::vector<StockpileLever> read_policies(const Table& root, const Scenario& sc,
-                                          const Catalog& catalog);
+std::vector<Lever> read_policies(const Table& root, const Scenario& sc, const Catalog& catalog);
 
 }  // namespace crisp::experiment_detail

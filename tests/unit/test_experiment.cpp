@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "policies/apply_policy.hpp"
 #include "sim/experiment/experiment.hpp"
 
 namespace {
@@ -95,9 +96,30 @@ void require_one_line(const std::string& message) {
   CHECK(message.find('\n') == std::string::npos);
 }
 
+Experiment load_case(const std::string& name) {
+  return load_experiment_file(std::string(CRISP_SOURCE_DIR) + "/tests/cases/experiment/" + name);
+}
+
 Experiment load_sample() {
-  return load_experiment_file(std::string(CRISP_SOURCE_DIR) +
-                              "/tests/cases/experiment/sample.toml");
+  return load_case("sample.toml");
+}
+
+// One bad input: the text, where the message must start (the line of `needle`) and what it says.
+void check_error(const std::string& name, const std::string& text, const std::string& needle,
+                 const std::vector<std::string>& says) {
+  INFO("case: " << name);
+  const std::string message = error_of(text);
+  INFO("message: " << message);
+  CHECK(message.rfind(line_of(text, needle), 0) == 0);
+  for (const auto& s : says) {
+    CHECK_THAT(message, Contains(s));
+  }
+  require_one_line(message);
+}
+
+// A policy table appended to kMinimal.
+std::string with_policy(const std::string& body) {
+  return kMinimal + "\n[[policy]]\n" + body;
 }
 
 }  // namespace
@@ -122,7 +144,10 @@ TEST_CASE("the minimal experiment loads with every default", "[experiment]") {
   CHECK(sc.nodes[2].growth_per_year == 0);
   CHECK(sc.edges[1].routes.empty());
   CHECK(sc.shocks.empty());
-  CHECK(ex.stockpiles.empty());
+  CHECK(ex.levers.empty());
+  CHECK_FALSE(sc.materials[0].market.enabled);
+  CHECK_FALSE(sc.materials[0].substitution.enabled);
+  CHECK_FALSE(sc.materials[0].expansion.enabled);
   CHECK(ex.design_kind == "grid");
   CHECK(ex.output_file.empty());
   CHECK(ex.source_name == "mini.toml");
@@ -236,33 +261,33 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
   }
 
   SECTION("policies") {
-    REQUIRE(ex.stockpiles.size() == 2);
-    const StockpileLever& nl = ex.stockpiles[0];
-    CHECK(nl.base.name == "stockpile NL gallium");
-    CHECK(nl.base.regions == std::vector<std::string>{"NL"});
-    CHECK(nl.base.size_days == 0);  // an axis's first value
-    CHECK(nl.base.size_t_abs < 0);
-    CHECK(nl.base.trigger == ReleaseTrigger::supply_drop);
-    CHECK(nl.base.threshold == 0.8);
-    CHECK(nl.base.refill_max_price_multiple == 1.5);
-    CHECK(nl.base.holding_cost_per_year == 0.03);
-    REQUIRE(nl.axes.size() == 2);  // in file order
-    CHECK(nl.axes[0].field == "size_days");
-    CHECK(nl.axes[0].values == std::vector<double>{0, 30, 60});
-    CHECK(nl.axes[1].field == "release.delay_days");
-    CHECK(nl.axes[1].values == std::vector<double>{0, 8});
+    REQUIRE(ex.levers.size() == 2);
+    const auto& nl = std::get<StockpileSpec>(ex.levers[0].base);
+    CHECK(nl.name == "stockpile NL gallium");
+    CHECK(nl.regions == std::vector<std::string>{"NL"});
+    CHECK(nl.size_days == 0);  // an axis's first value
+    CHECK(nl.size_t_abs < 0);
+    CHECK(nl.trigger == ReleaseTrigger::supply_drop);
+    CHECK(nl.threshold == 0.8);
+    CHECK(nl.refill_max_price_multiple == 1.5);
+    CHECK(nl.holding_cost_per_year == 0.03);
+    REQUIRE(ex.levers[0].axes.size() == 2);  // in file order
+    CHECK(ex.levers[0].axes[0].field == "size_days");
+    CHECK(ex.levers[0].axes[0].values == std::vector<double>{0, 30, 60});
+    CHECK(ex.levers[0].axes[1].field == "release.delay_days");
+    CHECK(ex.levers[0].axes[1].values == std::vector<double>{0, 8});
 
-    const StockpileLever& eu = ex.stockpiles[1];
-    CHECK(eu.base.name == "stockpile EU germanium");
-    CHECK(eu.base.regions == std::vector<std::string>{"NL", "DE"});
-    CHECK(eu.base.size_t_abs == 1.5);
-    CHECK(eu.base.initial_fill == 0.5);
-    CHECK(eu.base.trigger == ReleaseTrigger::shortfall);
-    CHECK(std::isinf(eu.base.refill_max_price_multiple));
-    CHECK(eu.axes.empty());
+    const auto& eu = std::get<StockpileSpec>(ex.levers[1].base);
+    CHECK(eu.name == "stockpile EU germanium");
+    CHECK(eu.regions == std::vector<std::string>{"NL", "DE"});
+    CHECK(eu.size_t_abs == 1.5);
+    CHECK(eu.initial_fill == 0.5);
+    CHECK(eu.trigger == ReleaseTrigger::shortfall);
+    CHECK(std::isinf(eu.refill_max_price_multiple));
+    CHECK(ex.levers[1].axes.empty());
 
     // The EU stockpile is always on, so no grid point is the baseline: 3 x 2 points + baseline.
-    const PolicyDesign design = expand_grid(ex.stockpiles);
+    const PolicyDesign design = expand_grid(ex.levers);
     CHECK(design.sets.size() == 7);
     CHECK(design.sets[1].label ==
           "stockpile NL gallium.size_days=0, stockpile NL gallium.release.delay_days=0");
@@ -336,10 +361,8 @@ TEST_CASE("bad experiment files fail with a one-line message", "[experiment]") {
       "yield", {"node 'nl-users'", "yield does not apply to a consumer node"});
   add("refinery without supplier", replace_line("to = \"cn-ref\"", "to = \"nl-users\""),
       "[[node]]\nid = \"cn-ref\"", {"a refinery needs at least one [[edge]] into it"});
-  add("a later version's key",
-      replace_line("value_of_lost_load_eur_per_t = 2e7",
-                   "value_of_lost_load_eur_per_t = 2e7\nmarket = {}"),
-      "market", {"material 'gallium'", "market is not supported yet"});
+  add("a later version's key", kMinimal + "\n[output]\ntimeseries = 10\n", "timeseries",
+      {"[output]", "timeseries is not supported yet"});
   add("missing [experiment]", kMinimal.substr(kMinimal.find("[[material]]")), "[[material]]",
       {"missing required table [experiment]"});
   add("integer expected", replace_line("name = \"mini\"", "name = \"mini\"\nreplications = 2.5"),
@@ -419,20 +442,11 @@ TEST_CASE("bad shocks and policies fail with a one-line message", "[experiment]"
        "duration_days = 5\n",
        "\"suez\"",
        {"route must name a route tag of some [[edge]], got 'suez'"}},
-      {"restriction's later key",
-       "[[shock]]\nname = \"s\"\nkind = \"export_restriction\"\ncountry = \"CN\"\nstart_day = 5\n"
-       "duration_days = 5\nlicence_delay_days = 60\n",
-       "licence_delay_days",
-       {"licence_delay_days is not supported yet"}},
       {"surge without severity",
        "[[shock]]\nname = \"s\"\nkind = \"demand_surge\"\nregions = [\"NL\"]\nstart_day = 5\n"
        "duration_days = 5\n",
        "[[shock]]",
        {"missing required key 'severity'"}},
-      {"policy kind of a later version",
-       "[[policy]]\nkind = \"refining\"\nregion = \"NL\"\n",
-       "\"refining\"",
-       {"policy kind 'refining' is not supported yet"}},
       {"empty sweep",
        "[[policy]]\nkind = \"stockpile\"\nregions = [\"NL\"]\nmaterial = \"gallium\"\n"
        "size_days = []\n",
@@ -476,4 +490,312 @@ TEST_CASE("bad shocks and policies fail with a one-line message", "[experiment]"
 
 TEST_CASE("an unreadable experiment file is an input error", "[experiment]") {
   CHECK_THROWS_AS(load_experiment_file("/nonexistent/experiment.toml"), InputError);
+}
+
+TEST_CASE("the levers experiment loads every market, restriction and lever key", "[experiment]") {
+  const Experiment ex = load_case("levers.toml");
+  const Scenario& sc = ex.scenario;
+
+  SECTION("market response") {
+    const MaterialSpec& ga = sc.materials[0];
+    CHECK(ga.market.enabled);
+    CHECK(ga.market.price_elasticity == 0.3);
+    CHECK(ga.market.price_cap_multiple == 8);
+    CHECK(ga.market.review_days == 15);
+    CHECK(ga.substitution.enabled);
+    CHECK(ga.substitution.rate_per_year == 0.2);
+    CHECK(ga.substitution.max_fraction == 0.4);
+    CHECK(ga.substitution.threshold == 0.25);
+    CHECK(ga.expansion.enabled);
+    CHECK(ga.expansion.rate_per_year == 0.05);
+    CHECK(ga.expansion.delay_days == 180);
+    CHECK(ga.expansion.threshold == 0.75);
+    // market = {}: on, with every default.
+    const MaterialSpec& ge = sc.materials[1];
+    CHECK(ge.market.enabled);
+    CHECK(ge.market.price_elasticity == 0.2);
+    CHECK(ge.market.price_cap_multiple == 10);
+    CHECK(ge.market.review_days == 30);
+    CHECK_FALSE(ge.substitution.enabled);
+    CHECK_FALSE(ge.expansion.enabled);
+  }
+
+  SECTION("export-restriction mechanics") {
+    const ShockSpec& s = sc.shocks[0];
+    CHECK(s.announce_days == 30);
+    CHECK(s.max_buffer_days == 90);
+    CHECK(s.licence_delay_days == 60);
+    CHECK(s.leakage == 0.3);
+    CHECK(s.leakage_delay_days == 45);
+  }
+
+  SECTION("levers") {
+    REQUIRE(ex.levers.size() == 4);
+
+    const auto& ref = std::get<RefiningSpec>(ex.levers[0].base);
+    CHECK(ref.name == "refining NL gallium");
+    CHECK(ref.region == "NL");
+    CHECK(ref.material == 0);
+    CHECK(ref.capacity_tpy == 0);  // an axis's first value
+    CHECK(ref.feedstock ==
+          std::vector<std::pair<std::string, double>>{{"cn-ga-mine", 0.25}, {"au-ga-mine", 0.75}});
+    CHECK(ref.customers == std::vector<std::string>{"nl-ga-users"});
+    CHECK(ref.standby);
+    CHECK(ref.activation_days == 90);
+    CHECK(ref.capex_eur_per_tpy == 2e5);
+    CHECK(ref.lifetime_years == 25);
+    CHECK(ref.opex_premium_eur_per_t == 5e4);
+    CHECK(ref.standby_cost_per_year == 1e5);
+    CHECK(ref.feedstock_lead_time_days == 45);
+    CHECK(ref.lead_time_days == 5);
+    CHECK(ref.yield == 0.9);
+    CHECK(ref.buffer_days == 20);
+    REQUIRE(ex.levers[0].axes.size() == 2);
+    CHECK(ex.levers[0].axes[0].field == "capacity_tpy");
+    CHECK(ex.levers[0].axes[0].values == std::vector<double>{0, 3, 6});
+    CHECK(ex.levers[0].axes[1].field == "activation_days");
+
+    const auto& div = std::get<DiversificationSpec>(ex.levers[1].base);
+    CHECK(div.name == "diversification EU gallium");
+    CHECK(div.regions == std::vector<std::string>{"NL", "DE"});
+    CHECK(div.max_country_share == 0.5);
+    CHECK(div.alternatives == std::vector<std::string>{"jp-ga-refinery", "kr-ga-refinery"});
+    CHECK(div.premium_eur_per_t == 1e4);
+    CHECK(div.lead_time_days == 40);
+    CHECK(ex.levers[1].axes[0].values == std::vector<double>{0.5, 0.65});
+
+    const auto& rec = std::get<RecyclingSpec>(ex.levers[2].base);
+    CHECK(rec.name == "recycling NL germanium");
+    CHECK(rec.regions == std::vector<std::string>{"NL"});
+    CHECK(rec.material == 1);
+    CHECK(rec.rate == 0.1);
+    CHECK(rec.capex_eur_per_tpy == 1e5);
+    CHECK(rec.lifetime_years == 15);
+    CHECK(rec.opex_eur_per_t == 2e4);
+    CHECK(rec.lead_time_days == 3);
+
+    const auto& ew = std::get<EarlyWarningSpec>(ex.levers[3].base);
+    CHECK(ew.name == "early_warning DE all");
+    CHECK(ew.regions == std::vector<std::string>{"DE"});
+    CHECK(ew.material == -1);
+    CHECK(ew.lead_days == 0);
+    CHECK(ew.cost_per_year == 5e5);
+
+    // 3 x 2 x 2 x 2 x 2 points; those with every lever off are the baseline: capacity 0 with
+    // the cap at 0.5 or 0.65 is still diversification, so only ... none is all-off.
+    const PolicyDesign design = expand_grid(ex.levers);
+    CHECK(design.sets.size() == 1 + 3 * 2 * 2 * 2 * 2);
+    CHECK(design.columns.size() == 10 + 3 + 5 + 2);
+    for (const auto& set : design.sets) {
+      apply_policy(sc, set);  // every point applies
+    }
+  }
+}
+
+TEST_CASE("lever defaults", "[experiment]") {
+  const std::string jp_refinery =
+      "\n[[node]]\nid = \"jp-ref\"\nkind = \"refinery\"\nmaterial = \"gallium\"\n"
+      "country = \"JP\"\ncapacity_tpy = 10\n\n[[edge]]\nfrom = \"cn-mine\"\nto = \"jp-ref\"\n"
+      "share = 1\nlead_time_days = 5\n";
+  const Experiment ex = load_experiment_text(
+      kMinimal + jp_refinery + "\n[[policy]]\n" +
+          std::string("kind = \"refining\"\nregion = \"NL\"\nmaterial = \"gallium\"\n"
+                      "capacity_tpy = 2\nfeedstock = { \"cn-mine\" = 1 }\n"
+                      "[[policy]]\nkind = \"diversification\"\nregions = [\"NL\"]\n"
+                      "material = \"gallium\"\nalternatives = [\"jp-ref\"]\n"
+                      "[[policy]]\nkind = \"recycling\"\nregions = [\"NL\"]\n"
+                      "material = \"gallium\"\nrate = 0.1\n"
+                      "[[policy]]\nkind = \"early_warning\"\nregions = [\"NL\"]\n"
+                      "material = \"gallium\"\nlead_days = 5\n"),
+      "defaults.toml");
+  REQUIRE(ex.levers.size() == 4);
+  const auto& ref = std::get<RefiningSpec>(ex.levers[0].base);
+  CHECK(ref.customers.empty());  // every consumer of the region
+  CHECK_FALSE(ref.standby);
+  CHECK(ref.activation_days == 0);
+  CHECK(ref.capex_eur_per_tpy == 0);
+  CHECK(ref.lifetime_years == 20);
+  CHECK(ref.opex_premium_eur_per_t == 0);
+  CHECK(ref.feedstock_lead_time_days == 30);
+  CHECK(ref.lead_time_days == 7);
+  CHECK(ref.yield == 1);
+  CHECK(ref.buffer_days == 0);
+  const auto& div = std::get<DiversificationSpec>(ex.levers[1].base);
+  CHECK(div.max_country_share == 0.65);
+  CHECK(div.premium_eur_per_t == 0);
+  CHECK(div.lead_time_days == 30);
+  const auto& rec = std::get<RecyclingSpec>(ex.levers[2].base);
+  CHECK(rec.capex_eur_per_tpy == 0);
+  CHECK(rec.lifetime_years == 20);
+  CHECK(rec.opex_eur_per_t == 0);
+  CHECK(rec.lead_time_days == 7);
+  const auto& ew = std::get<EarlyWarningSpec>(ex.levers[3].base);
+  CHECK(ew.name == "early_warning NL gallium");
+  CHECK(ew.material == 0);
+  CHECK(ew.cost_per_year == 0);
+  const ShockSpec s =
+      load_experiment_text(kMinimal +
+                               "\n[[shock]]\nname = \"s\"\nkind = \"export_restriction\"\n"
+                               "country = \"CN\"\nstart_day = 5\nduration_days = 5\n",
+                           "x.toml")
+          .scenario.shocks[0];
+  CHECK(s.announce_days == 0);
+  CHECK(s.max_buffer_days == 0);
+  CHECK(s.licence_delay_days == 0);
+  CHECK(s.leakage == 0);
+  CHECK(s.leakage_delay_days == 0);
+}
+
+TEST_CASE("bad market, restriction and lever keys fail with a one-line message", "[experiment]") {
+  const std::string voll = "value_of_lost_load_eur_per_t = 2e7";
+  const auto material_with = [&](const std::string& lines) {
+    return replace_line(voll, voll + "\n" + lines);
+  };
+  check_error("substitution without market", material_with("substitution = {}"), "substitution",
+              {"material 'gallium'", "substitution needs a market = { ... } block"});
+  check_error("supply expansion without market",
+              material_with("supply_expansion = { rate_per_year = 0.1 }"), "supply_expansion",
+              {"supply_expansion needs a market"});
+  check_error("market value out of range", material_with("market = { price_elasticity = 0 }"),
+              "market", {"market.price_elasticity must be > 0, got 0"});
+  check_error("market key misspelt", material_with("market = { price_elasticty = 5 }"), "market",
+              {"unknown key 'market.price_elasticty'", "did you mean 'price_elasticity'?"});
+  check_error("max_fraction above 1",
+              material_with("market = {}\nsubstitution = { max_fraction = 1.5 }"), "substitution",
+              {"substitution.max_fraction must be in [0, 1], got 1.5"});
+
+  const std::string restriction =
+      kMinimal +
+      "\n[[shock]]\nname = \"s\"\nkind = \"export_restriction\"\ncountry = \"CN\"\n"
+      "start_day = 5\nduration_days = 5\n";
+  check_error("leakage on an outage",
+              kMinimal +
+                  "\n[[shock]]\nname = \"s\"\nkind = \"outage\"\nnodes = [\"cn-ref\"]\n"
+                  "start_day = 5\nduration_days = 5\nleakage = 0.3\n",
+              "leakage", {"shock 's'", "leakage does not apply to an outage shock"});
+  check_error("leakage above 1", restriction + "leakage = 1.3\n", "leakage",
+              {"leakage must be in [0, 1], got 1.3"});
+  check_error("max_buffer_days without announce_days", restriction + "max_buffer_days = 90\n",
+              "max_buffer_days", {"max_buffer_days applies only with announce_days > 0"});
+  check_error("leakage delay without leakage", restriction + "leakage_delay_days = 9\n",
+              "leakage_delay_days", {"leakage_delay_days applies only with leakage > 0"});
+  check_error("negative licence delay", restriction + "licence_delay_days = -1\n", "-1",
+              {"licence_delay_days must be >= 0, got -1"});
+
+  const std::string refining =
+      "kind = \"refining\"\nregion = \"NL\"\nmaterial = \"gallium\"\ncapacity_tpy = 2\n";
+  check_error("feedstock shares not summing to 1",
+              with_policy(refining + "feedstock = { \"cn-mine\" = 0.5 }\n"), "feedstock",
+              {"policy 'refining NL gallium'", "feedstock shares must sum to 1, got 0.5"});
+  check_error(
+      "unknown mine", with_policy(refining + "feedstock = { \"cn-mne\" = 1 }\n"), "feedstock",
+      {"feedstock key must name a mine of 'gallium', got 'cn-mne'", "did you mean 'cn-mine'?"});
+  check_error("feedstock from a refinery",
+              with_policy(refining + "feedstock = { \"cn-ref\" = 1 }\n"), "feedstock",
+              {"got 'cn-ref' (a refinery of 'gallium')"});
+  check_error("feedstock share above 1",
+              with_policy(refining + "feedstock = { \"cn-mine\" = 1.5 }\n"), "1.5",
+              {"feedstock.cn-mine must be in [0, 1], got 1.5"});
+  check_error("no feedstock", with_policy(refining), "[[policy]]",
+              {"missing required key 'feedstock'"});
+  check_error("no capacity",
+              with_policy("kind = \"refining\"\nregion = \"NL\"\nmaterial = \"gallium\"\n"
+                          "feedstock = { \"cn-mine\" = 1 }\n"),
+              "[[policy]]", {"missing required key 'capacity_tpy'"});
+  check_error("refining for a group",
+              kMinimal + "\n[groups]\nEU = [\"NL\"]\n\n[[policy]]\n" +
+                  "kind = \"refining\"\nregion = \"EU\"\n",
+              "\"EU\"\n", {"region must name a consumer region, not a group, got 'EU'"});
+  check_error(
+      "unknown customer",
+      with_policy(refining + "feedstock = { \"cn-mine\" = 1 }\ncustomers = [\"nl-user\"]\n"),
+      "customers",
+      {"customers[0] must name a consumer of 'gallium' in region 'NL', got 'nl-user'",
+       "did you mean 'nl-users'?"});
+  check_error(
+      "activation without standby",
+      with_policy(refining + "feedstock = { \"cn-mine\" = 1 }\nactivation_days = [30, 60]\n"),
+      "activation_days", {"activation_days applies only with mode = 'standby'"});
+  check_error("bad mode",
+              with_policy(refining + "feedstock = { \"cn-mine\" = 1 }\nmode = \"stanby\"\n"),
+              "\"stanby\"", {"mode must be one of", "did you mean 'standby'?"});
+  check_error("yield of 0", with_policy(refining + "feedstock = { \"cn-mine\" = 1 }\nyield = 0\n"),
+              "yield", {"yield must be in (0, 1000], got 0"});
+  check_error("refinery id taken",
+              kMinimal + "\n[[node]]\nid = \"refining NL gallium\"\nkind = \"mine\"\n" +
+                  "material = \"gallium\"\ncountry = \"NL\"\ncapacity_tpy = 1\n\n[[policy]]\n" +
+                  refining + "feedstock = { \"cn-mine\" = 1 }\n",
+              "[[policy]]", {"'refining NL gallium', has the id of a [[node]]"});
+
+  const std::string other_material =
+      kMinimal +
+      "\n[[material]]\nname = \"germanium\"\nprice_eur_per_t = 1\n"
+      "value_of_lost_load_eur_per_t = 1\n\n[[node]]\nid = \"ge-mine\"\nkind = \"mine\"\n"
+      "material = \"germanium\"\ncountry = \"CN\"\ncapacity_tpy = 5\n";
+  const std::string diversification =
+      "\n[[policy]]\nkind = \"diversification\"\nregions = [\"NL\"]\nmaterial = \"gallium\"\n";
+  check_error("an alternative of the wrong material",
+              other_material + diversification + "alternatives = [\"ge-mine\"]\n", "\"ge-mine\"]",
+              {"policy 'diversification NL gallium'",
+               "alternatives[0] must name a mine or refinery of 'gallium', got 'ge-mine' (a mine "
+               "of 'germanium')"});
+  check_error("a consumer as alternative",
+              kMinimal + diversification + "alternatives = [\"nl-users\"]\n", "\"nl-users\"]",
+              {"got 'nl-users' (a consumer of 'gallium')"});
+  check_error("no alternative it can buy from",
+              kMinimal + diversification +
+                  "alternatives = [\"cn-mine\"]\nmax_country_share = "
+                  "[0.9, 0.5]\n",
+              "[[policy]]",
+              {"consumer 'nl-users' buys more than 0.9 from 'CN'", "(at max_country_share=0.9)"});
+  check_error("cap of 0",
+              kMinimal + diversification + "alternatives = [\"cn-ref\"]\nmax_country_share = 0\n",
+              "max_country_share = 0", {"max_country_share must be in (0, 1], got 0"});
+
+  const std::string recycling =
+      "kind = \"recycling\"\nregions = [\"NL\"]\nmaterial = \"gallium\"\n";
+  check_error("recycling everything", with_policy(recycling + "rate = 1\n"), "rate = 1",
+              {"rate must be in [0, 1), got 1"});
+  check_error("recycling without rate", with_policy(recycling), "[[policy]]",
+              {"missing required key 'rate'"});
+  check_error("overlapping recycling",
+              kMinimal + "\n[groups]\nEU = [\"NL\"]\n\n[[policy]]\n" + recycling +
+                  "rate = 0.1\n\n[[policy]]\nkind = \"recycling\"\nregions = [\"EU\"]\n"
+                  "material = \"gallium\"\nrate = 0.2\n",
+              "[[policy]]\nkind = \"recycling\"\nregions = [\"EU\"]",
+              {"policy 'recycling EU gallium'", "overlaps policy 'recycling NL gallium' (line",
+               "region 'NL' for 'gallium'"});
+  check_error("same policy twice",
+              with_policy(recycling + "rate = 0.1\n\n[[policy]]\n" + recycling + "rate = 0.2\n"),
+              "[[policy]]\n" + recycling + "rate = 0.2",
+              {"a policy named 'recycling NL gallium' is already defined at line"});
+
+  check_error("early warning without lead",
+              with_policy("kind = \"early_warning\"\nregions = [\"NL\"]\n"), "[[policy]]",
+              {"policy 'early_warning NL all'", "missing required key 'lead_days'"});
+  check_error("early warning for an unknown material",
+              with_policy("kind = \"early_warning\"\nregions = [\"NL\"]\nmaterial = \"tin\"\n"),
+              "\"tin\"", {"material must name a [[material]], got 'tin'"});
+}
+
+TEST_CASE("early warnings may overlap; other levers of one kind may not", "[experiment]") {
+  const std::string group = kMinimal + "\n[groups]\nEU = [\"NL\"]\n";
+  const Experiment ex = load_experiment_text(
+      group +
+          "\n[[policy]]\nkind = \"early_warning\"\nregions = [\"NL\"]\nlead_days = 10\n"
+          "\n[[policy]]\nkind = \"early_warning\"\nregions = [\"EU\"]\n"
+          "material = \"gallium\"\nlead_days = 20\n",
+      "ok.toml");
+  REQUIRE(ex.levers.size() == 2);
+  CHECK(lever_name(ex.levers[0].base) == "early_warning NL all");
+  CHECK(lever_name(ex.levers[1].base) == "early_warning EU gallium");
+
+  const std::string stockpiles =
+      group +
+      "\n[[policy]]\nkind = \"stockpile\"\nregions = [\"NL\"]\nmaterial = \"gallium\"\n"
+      "size_days = 30\n\n[[policy]]\nkind = \"stockpile\"\nregions = [\"EU\"]\n"
+      "material = \"gallium\"\nsize_days = 60\n";
+  check_error("overlapping stockpiles", stockpiles,
+              "[[policy]]\nkind = \"stockpile\"\nregions = [\"EU\"]",
+              {"policy 'stockpile EU gallium'", "overlaps policy 'stockpile NL gallium'"});
 }

@@ -1,8 +1,11 @@
-// Policy sets: the stockpile's numeric fields and the full-factorial grid over sweep axes.
+// Policy sets: each lever kind's numeric fields and the full-factorial grid over sweep axes.
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -13,16 +16,21 @@ namespace {
 
 using namespace crisp;
 
-StockpileLever lever(const std::string& region, std::vector<LeverAxis> axes) {
-  StockpileLever l;
-  l.base.name = "stockpile " + region + " gallium";
-  l.base.regions = {region};
-  l.base.size_days = 30;
+Lever lever(const std::string& region, std::vector<LeverAxis> axes) {
+  StockpileSpec s;
+  s.name = "stockpile " + region + " gallium";
+  s.regions = {region};
+  s.size_days = 30;
+  Lever l{s, {}};
   for (const auto& a : axes) {
-    set_stockpile_field(l.base, a.field, a.values.front());
+    set_field(l.base, a.field, a.values.front());
   }
   l.axes = std::move(axes);
   return l;
+}
+
+const StockpileSpec& stockpile(const LeverSpec& s) {
+  return std::get<StockpileSpec>(s);
 }
 
 std::vector<std::string> labels(const PolicyDesign& d) {
@@ -42,41 +50,43 @@ std::size_t column(const PolicyDesign& d, const std::string& name) {
 }  // namespace
 
 TEST_CASE("stockpile fields are set and read by their dotted names", "[policy]") {
-  const auto& fields = stockpile_numeric_fields();
+  LeverSpec s = StockpileSpec{};
+  const auto& fields = numeric_fields(s);
   REQUIRE(fields.size() == 10);
   CHECK(fields.front() == "size_days");
   CHECK(fields.back() == "holding_cost_per_year");
+  CHECK(std::string(lever_kind(s)) == "stockpile");
 
-  StockpileSpec s;
-  CHECK(set_stockpile_field(s, "release.delay_days", 8));
-  CHECK(s.delay_days == 8);
-  CHECK(set_stockpile_field(s, "size_t", 2.5));
-  CHECK(s.size_t_abs == 2.5);
-  CHECK(get_stockpile_field(s, "refill.max_price_multiple") == s.refill_max_price_multiple);
-  CHECK_FALSE(set_stockpile_field(s, "delay_days", 1));  // only the dotted name
+  CHECK(set_field(s, "release.delay_days", 8));
+  CHECK(stockpile(s).delay_days == 8);
+  CHECK(set_field(s, "size_t", 2.5));
+  CHECK(stockpile(s).size_t_abs == 2.5);
+  CHECK(get_field(s, "refill.max_price_multiple") == stockpile(s).refill_max_price_multiple);
+  CHECK_FALSE(set_field(s, "delay_days", 1));  // only the dotted name
+  CHECK_THROWS_AS(get_field(s, "rate"), std::invalid_argument);
   for (auto f : fields) {
-    CHECK(set_stockpile_field(s, f, 1.0));
+    CHECK(set_field(s, f, 1.0));
   }
 }
 
 TEST_CASE("a stockpile is off when its target is zero", "[policy]") {
   StockpileSpec s;
   s.size_days = 0;
-  CHECK(is_off(s));
+  CHECK(is_off(LeverSpec(s)));
   s.size_days = 30;
-  CHECK_FALSE(is_off(s));
+  CHECK_FALSE(is_off(LeverSpec(s)));
   s.size_t_abs = 0;  // tonnes override days
-  CHECK(is_off(s));
+  CHECK(is_off(LeverSpec(s)));
   s.size_t_abs = 1;
   s.size_days = 0;
-  CHECK_FALSE(is_off(s));
+  CHECK_FALSE(is_off(LeverSpec(s)));
 }
 
 TEST_CASE("two axes of three values give nine sets after the baseline", "[policy]") {
   const PolicyDesign d =
       expand_grid({lever("NL", {{"size_days", {30, 60, 90}}, {"release.delay_days", {0, 8, 30}}})});
 
-  REQUIRE(d.columns.size() == stockpile_numeric_fields().size());
+  REQUIRE(d.columns.size() == numeric_fields(StockpileSpec{}).size());
   CHECK(d.columns[0] == "stockpile NL gallium.size_days");
   REQUIRE(d.sets.size() == 10);
   for (std::size_t i = 0; i < d.sets.size(); ++i) {
@@ -85,7 +95,7 @@ TEST_CASE("two axes of three values give nine sets after the baseline", "[policy
 
   const PolicySet& baseline = d.sets[0];
   CHECK(baseline.label == "baseline");
-  CHECK(baseline.stockpiles.empty());
+  CHECK(baseline.levers.empty());
   REQUIRE(baseline.params.size() == d.columns.size());
   for (double p : baseline.params) {
     CHECK(std::isnan(p));
@@ -105,9 +115,9 @@ TEST_CASE("two axes of three values give nine sets after the baseline", "[policy
                          "size_days=90, release.delay_days=30",
                      });
   const PolicySet& s6 = d.sets[6];
-  REQUIRE(s6.stockpiles.size() == 1);
-  CHECK(s6.stockpiles[0].size_days == 60);
-  CHECK(s6.stockpiles[0].delay_days == 30);
+  REQUIRE(s6.levers.size() == 1);
+  CHECK(stockpile(s6.levers[0]).size_days == 60);
+  CHECK(stockpile(s6.levers[0]).delay_days == 30);
   CHECK(s6.params[column(d, "stockpile NL gallium.size_days")] == 60);
   CHECK(s6.params[column(d, "stockpile NL gallium.release.delay_days")] == 30);
   CHECK(s6.params[column(d, "stockpile NL gallium.initial_fill")] == 1);
@@ -130,7 +140,7 @@ TEST_CASE("without axes a lever is one set named after it", "[policy]") {
 TEST_CASE("with several levers labels name the lever and off levers are left out", "[policy]") {
   const PolicyDesign d =
       expand_grid({lever("NL", {{"size_days", {0, 30}}}), lever("DE", {{"size_days", {0, 60}}})});
-  REQUIRE(d.columns.size() == 2 * stockpile_numeric_fields().size());
+  REQUIRE(d.columns.size() == 2 * numeric_fields(StockpileSpec{}).size());
   CHECK(labels(d) == std::vector<std::string>{
                          "baseline",
                          "stockpile NL gallium.size_days=0, stockpile DE gallium.size_days=60",
@@ -138,9 +148,95 @@ TEST_CASE("with several levers labels name the lever and off levers are left out
                          "stockpile NL gallium.size_days=30, stockpile DE gallium.size_days=60",
                      });
   const PolicySet& de_only = d.sets[1];
-  REQUIRE(de_only.stockpiles.size() == 1);
-  CHECK(de_only.stockpiles[0].name == "stockpile DE gallium");
+  REQUIRE(de_only.levers.size() == 1);
+  CHECK(lever_name(de_only.levers[0]) == "stockpile DE gallium");
   CHECK(std::isnan(de_only.params[column(d, "stockpile NL gallium.size_days")]));
   CHECK(de_only.params[column(d, "stockpile DE gallium.size_days")] == 60);
-  CHECK(d.sets[3].stockpiles.size() == 2);
+  CHECK(d.sets[3].levers.size() == 2);
+}
+
+TEST_CASE("every lever kind has its numeric fields by their file names", "[policy]") {
+  struct Kind {
+    LeverSpec spec;
+    const char* kind;
+    std::vector<std::string_view> fields;
+  };
+  const std::vector<Kind> kinds = {
+      {RefiningSpec{},
+       "refining",
+       {"capacity_tpy", "activation_days", "capex_eur_per_tpy", "lifetime_years",
+        "opex_premium_eur_per_t", "standby_cost_per_year", "feedstock_lead_time_days",
+        "lead_time_days", "yield", "buffer_days"}},
+      {DiversificationSpec{},
+       "diversification",
+       {"max_country_share", "premium_eur_per_t", "lead_time_days"}},
+      {RecyclingSpec{},
+       "recycling",
+       {"rate", "capex_eur_per_tpy", "lifetime_years", "opex_eur_per_t", "lead_time_days"}},
+      {EarlyWarningSpec{}, "early_warning", {"lead_days", "cost_per_year"}},
+  };
+  for (const auto& k : kinds) {
+    INFO(k.kind);
+    CHECK(std::string(lever_kind(k.spec)) == k.kind);
+    CHECK(numeric_fields(k.spec) == k.fields);
+    LeverSpec s = k.spec;
+    double value = 1;
+    for (auto f : k.fields) {
+      CHECK(set_field(s, f, value));
+      CHECK(get_field(s, f) == value);
+      value += 1;
+    }
+    CHECK_FALSE(set_field(s, "size_days", 1));
+  }
+  LeverSpec r = RefiningSpec{};
+  set_field(r, "yield", 0.9);
+  set_field(r, "feedstock_lead_time_days", 12);
+  CHECK(std::get<RefiningSpec>(r).yield == 0.9);
+  CHECK(std::get<RefiningSpec>(r).feedstock_lead_time_days == 12);
+}
+
+TEST_CASE("each lever kind is off when it does nothing", "[policy]") {
+  RefiningSpec refining;
+  CHECK(is_off(LeverSpec(refining)));  // capacity 0
+  refining.capacity_tpy = 5;
+  CHECK_FALSE(is_off(LeverSpec(refining)));
+  DiversificationSpec div;
+  CHECK_FALSE(is_off(LeverSpec(div)));  // 0.65
+  div.max_country_share = 1;
+  CHECK(is_off(LeverSpec(div)));
+  RecyclingSpec rec;
+  CHECK(is_off(LeverSpec(rec)));
+  rec.rate = 0.2;
+  CHECK_FALSE(is_off(LeverSpec(rec)));
+  EarlyWarningSpec ew;
+  ew.cost_per_year = 1000;
+  CHECK(is_off(LeverSpec(ew)));
+  ew.lead_days = 10;
+  CHECK_FALSE(is_off(LeverSpec(ew)));
+}
+
+TEST_CASE("a grid mixes lever kinds, each with its own columns", "[policy]") {
+  RefiningSpec refining;
+  refining.name = "refining NL gallium";
+  refining.capacity_tpy = 0;
+  EarlyWarningSpec ew;
+  ew.name = "early_warning NL all";
+  ew.lead_days = 10;
+  const PolicyDesign d = expand_grid(
+      {Lever{refining, {{"capacity_tpy", {0, 2}}}}, Lever{ew, {{"lead_days", {0, 10}}}}});
+  REQUIRE(d.columns.size() == 12);
+  CHECK(d.columns[0] == "refining NL gallium.capacity_tpy");
+  CHECK(d.columns[10] == "early_warning NL all.lead_days");
+  CHECK(labels(d) == std::vector<std::string>{
+                         "baseline",
+                         "refining NL gallium.capacity_tpy=0, early_warning NL all.lead_days=10",
+                         "refining NL gallium.capacity_tpy=2, early_warning NL all.lead_days=0",
+                         "refining NL gallium.capacity_tpy=2, early_warning NL all.lead_days=10",
+                     });
+  const PolicySet& both = d.sets[3];
+  REQUIRE(both.levers.size() == 2);
+  CHECK(std::get<RefiningSpec>(both.levers[0]).capacity_tpy == 2);
+  CHECK(both.params[column(d, "refining NL gallium.lifetime_years")] == 20);
+  CHECK(both.params[column(d, "early_warning NL all.lead_days")] == 10);
+  CHECK(std::isnan(d.sets[1].params[column(d, "refining NL gallium.capacity_tpy")]));
 }

@@ -1,0 +1,144 @@
+// Applying a policy set to a copy of the scenario (docs/model.md "Policy levers other than
+// stockpiles"). The network levers are applied in a fixed order whatever the file's order:
+// diversification first (it works on the contracts the file gives), then recycling, then
+// refining (both put home supply ahead of the rescaled contracts), so that a result does not depend
+// on the order of the [[policy]] tables.
+
+#include "policies/apply_policy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "models/baseline.hpp"
+#include "policies/apply_detail.hpp"
+
+namespace crisp {
+
+namespace apply_detail {
+
+double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double lifetime_years) {
+  const double capital = capex_eur_per_tpy * capacity_tpy;
+  if (r == 0) return capital / lifetime_years;
+  return capital * r / -std::expm1(-lifetime_years * std::log1p(r));
+}
+
+void fail(std::string_view lever, std::string_view message) {
+  throw std::invalid_argument(fmt::format("policy '{}': {}", lever, message));
+}
+
+std::vector<int> consumers_in(const Scenario& s, int material,
+                              const std::vector<std::string>& regions) {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    const NodeSpec& n = s.nodes[i];
+    if (n.kind != NodeKind::consumer || n.material != material) continue;
+    for (const auto& r : regions) {
+      if (n.region == r) {
+        out.push_back(static_cast<int>(i));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+double demand_tpy(const Scenario& s, const std::vector<int>& consumers) {
+  double d = 0;
+  for (int c : consumers) {
+    d += s.nodes[c].demand_tpy;
+  }
+  return d;
+}
+
+int add_node(Scenario& s, NodeSpec node, std::string_view lever) {
+  if (s.find_node(node.id) >= 0) {
+    fail(lever, fmt::format("the node it adds, '{}', has the id of a node already in the scenario",
+                            node.id));
+  }
+  s.nodes.push_back(std::move(node));
+  return static_cast<int>(s.nodes.size()) - 1;
+}
+
+void add_edge(Scenario& s, int from, int to, double share, double lead_time_days) {
+  EdgeSpec e;
+  e.from = from;
+  e.to = to;
+  e.share = share;
+  e.lead_time_days = lead_time_days;
+  s.edges.push_back(std::move(e));
+}
+
+std::vector<double> spare_capacity_tpy(const Scenario& s) {
+  std::vector<double> spare(s.nodes.size(), 0.0);
+  for (const NodeBalance& b : baseline_balance(s)) {
+    if (s.nodes[b.node].kind == NodeKind::consumer) continue;
+    spare[b.node] = std::max(0.0, b.capacity_tpy - b.requested_tpy);
+  }
+  return spare;
+}
+
+}  // namespace apply_detail
+
+namespace {
+
+void check_material(const Scenario& s, int material, const std::string& lever) {
+  if (material < 0 || material >= static_cast<int>(s.materials.size())) {
+    apply_detail::fail(lever, fmt::format("material index {} is out of range", material));
+  }
+}
+
+// Monitoring costs `cost_per_year`, in equal parts over the materials it covers.
+void apply_early_warning(const EarlyWarningSpec& spec, AppliedPolicy& out) {
+  const Scenario& s = out.scenario;
+  std::vector<int> materials;
+  if (spec.material >= 0) {
+    check_material(s, spec.material, spec.name);
+    materials.push_back(spec.material);
+  } else {
+    for (std::size_t m = 0; m < s.materials.size(); ++m) {
+      materials.push_back(static_cast<int>(m));
+    }
+  }
+  out.effects.early_warnings.push_back(spec);
+  if (materials.empty()) return;
+  for (int m : materials) {
+    LeverCost cost;
+    cost.lever = spec.name;
+    cost.material = m;
+    cost.regions = spec.regions;
+    cost.eur_per_year = spec.cost_per_year / static_cast<double>(materials.size());
+    out.effects.costs.push_back(std::move(cost));
+  }
+}
+
+template <class Spec, class Apply>
+void apply_each(const PolicySet& set, AppliedPolicy& out, Apply apply) {
+  for (const LeverSpec& lever : set.levers) {
+    if (const Spec* spec = std::get_if<Spec>(&lever); spec && !is_off(lever)) {
+      if constexpr (!std::is_same_v<Spec, EarlyWarningSpec>) {
+        check_material(out.scenario, spec->material, spec->name);
+      }
+      apply(*spec, out);
+    }
+  }
+}
+
+}  // namespace
+
+AppliedPolicy apply_policy(const Scenario& base, const PolicySet& set) {
+  AppliedPolicy out{base, {}};
+  apply_each<StockpileSpec>(set, out, [](const StockpileSpec& spec, AppliedPolicy& o) {
+    o.effects.stockpiles.push_back(spec);
+  });
+  apply_each<DiversificationSpec>(set, out, apply_detail::apply_diversification);
+  apply_each<RecyclingSpec>(set, out, apply_detail::apply_recycling);
+  apply_each<RefiningSpec>(set, out, apply_detail::apply_refining);
+  apply_each<EarlyWarningSpec>(set, out, apply_early_warning);
+  return out;
+}
+
+}  // namespace crisp

@@ -1,0 +1,227 @@
+// Reading the [[policy]] kinds other than stockpile (MODEL.md section 6, docs/model.md "Policy
+// levers other than stockpiles"): refining, diversification, recycling and early_warning.
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "sim/experiment/lever_reader.hpp"
+
+namespace crisp::experiment_detail {
+
+using toml_input::above;
+using toml_input::at_least;
+using toml_input::closed;
+using toml_input::left_open;
+using toml_input::Range;
+
+namespace {
+
+Range closed_open(double lo, double hi) {
+  return Range{.lo = lo, .hi = hi, .hi_open = true};
+}
+
+// The ids of the nodes of `material` that `keep` accepts, in node order.
+template <class Keep>
+std::vector<std::string> node_ids(const Scenario& sc, int material, Keep keep) {
+  std::vector<std::string> ids;
+  for (const auto& n : sc.nodes) {
+    if (n.material == material && keep(n)) ids.push_back(n.id);
+  }
+  return ids;
+}
+
+// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
+// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
+const NodeSpec& resolve_among(const Value& v, const std::string& id,
+                              const std::vector<std::string>& ids, const Scenario& sc,
+                              std::string_view what) {
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return sc.nodes[sc.find_node(id)];
+  if (const int other = sc.find_node(id); other >= 0) {
+    const NodeSpec& n = sc.nodes[other];
+    v.fail_with(fmt::format("{} must name {}, got '{}' (a {} of '{}')", v.key(), what, id,
+                            to_string(n.kind), sc.materials[n.material].name));
+  }
+  v.fail_with(
+      fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
+}
+
+// ---- refining ----
+
+std::string read_refining_region(const Table& t, const Catalog& catalog) {
+  const Value v = t.require("region", "a consumer region");
+  const std::string name = v.string();
+  if (std::find(catalog.group_names.begin(), catalog.group_names.end(), name) !=
+      catalog.group_names.end()) {
+    v.fail_with(
+        fmt::format("region must name a consumer region, not a group, got '{}': a "
+                    "refinery belongs to one region",
+                    name));
+  }
+  return catalog.consumer_regions[resolve(v, catalog.consumer_regions, "a consumer region")];
+}
+
+// feedstock = { "mine-id" = share, ... }: mines of the material, shares summing to 1.
+void read_feedstock(const Table& t, RefiningSpec& spec, const Scenario& sc) {
+  constexpr double kShareTolerance = 1e-6;  // as for the shares of [[edge]]s
+  const Value v = t.require("feedstock", "a table { \"mine-id\" = share, ... }");
+  const Table feedstock = v.table();
+  if (feedstock.raw().empty()) v.fail("a non-empty table { \"mine-id\" = share, ... }");
+  const auto mines =
+      node_ids(sc, spec.material, [](const NodeSpec& n) { return n.kind == NodeKind::mine; });
+  const std::string what = fmt::format("a mine of '{}'", sc.materials[spec.material].name);
+
+  std::vector<Value> entries;
+  for (const auto& entry : feedstock.raw()) {
+    entries.push_back(*feedstock.get(entry.first.str()));
+  }
+  std::sort(entries.begin(), entries.end(), [](const Value& a, const Value& b) {
+    const auto &pa = a.node().source().begin, &pb = b.node().source().begin;
+    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+  });
+  double sum = 0;
+  for (const Value& share : entries) {
+    const std::string id = share.key().substr(std::string("feedstock.").size());
+    resolve_among(share.renamed("feedstock key"), id, mines, sc, what);
+    const double x = share.number(closed(0, 1));
+    spec.feedstock.emplace_back(id, x);
+    sum += x;
+  }
+  if (std::abs(sum - 1) > kShareTolerance) {
+    v.fail_with(fmt::format("feedstock shares must sum to 1, got {:.9g}", sum));
+  }
+}
+
+// customers = ["consumer-id", ...]: consumers of the material in the region; default all of them.
+void read_customers(const Table& t, RefiningSpec& spec, const Scenario& sc) {
+  const auto v = t.get("customers");
+  if (!v) return;
+  const auto consumers = node_ids(sc, spec.material, [&](const NodeSpec& n) {
+    return n.kind == NodeKind::consumer && n.region == spec.region;
+  });
+  const std::string what = fmt::format("a consumer of '{}' in region '{}'",
+                                       sc.materials[spec.material].name, spec.region);
+  for (const auto& item : v->list(false)) {
+    const std::string id = resolve_among(item, item.string(), consumers, sc, what).id;
+    if (std::find(spec.customers.begin(), spec.customers.end(), id) != spec.customers.end()) {
+      item.fail_with(fmt::format("customers lists '{}' twice", id));
+    }
+    spec.customers.push_back(id);
+  }
+}
+
+}  // namespace
+
+Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog) {
+  Lever lever{RefiningSpec{}, {}};
+  auto& spec = std::get<RefiningSpec>(lever.base);
+  spec.region = read_refining_region(t, catalog);
+  spec.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
+  spec.name = fmt::format("refining {} {}", spec.region, sc.materials[spec.material].name);
+  t.set_label(fmt::format("policy '{}'", spec.name));
+  const bool has_consumers = !node_ids(sc, spec.material, [&](const NodeSpec& n) {
+                                return n.kind == NodeKind::consumer && n.region == spec.region;
+                              }).empty();
+  if (!has_consumers) {
+    t.get("region")->fail_with(fmt::format("region '{}' holds no consumer of '{}'", spec.region,
+                                           sc.materials[spec.material].name));
+  }
+  read_feedstock(t, spec, sc);
+  read_customers(t, spec, sc);
+  const std::vector<std::string> modes = {"operating", "standby"};
+  spec.standby = t.choice_or("mode", "operating", modes) == "standby";
+  if (!spec.standby) {
+    for (const char* key : {"activation_days", "standby_cost_per_year"}) {
+      if (const auto v = t.get(key)) {
+        v->fail_with(fmt::format("{} applies only with mode = 'standby'", key));
+      }
+    }
+  }
+
+  LeverNumbers numbers(lever);
+  numbers.require(t, "capacity_tpy", at_least(0));
+  numbers.read(t, "activation_days", at_least(0));
+  numbers.read(t, "capex_eur_per_tpy", at_least(0));
+  numbers.read(t, "lifetime_years", above(0));
+  numbers.read(t, "opex_premium_eur_per_t", at_least(0));
+  numbers.read(t, "standby_cost_per_year", at_least(0));
+  numbers.read(t, "feedstock_lead_time_days", at_least(0));
+  numbers.read(t, "lead_time_days", at_least(0));
+  numbers.read(t, "yield", left_open(0, 1e3));
+  numbers.read(t, "buffer_days", at_least(0));
+  numbers.finish();
+  return lever;
+}
+
+Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog) {
+  Lever lever{DiversificationSpec{}, {}};
+  auto& spec = std::get<DiversificationSpec>(lever.base);
+  const LeverTarget target = read_target(t, sc, catalog, false);
+  spec.regions = target.regions;
+  spec.material = target.material;
+  spec.name = "diversification " + target.name;
+  t.set_label(fmt::format("policy '{}'", spec.name));
+  require_consumers(t, sc, spec.regions, spec.material);
+
+  const auto suppliers =
+      node_ids(sc, spec.material, [](const NodeSpec& n) { return n.kind != NodeKind::consumer; });
+  const std::string what =
+      fmt::format("a mine or refinery of '{}'", sc.materials[spec.material].name);
+  const Value alternatives = t.require("alternatives", "a list of mine and refinery ids");
+  for (const auto& item : alternatives.list(false)) {
+    const std::string id = resolve_among(item, item.string(), suppliers, sc, what).id;
+    if (std::find(spec.alternatives.begin(), spec.alternatives.end(), id) !=
+        spec.alternatives.end()) {
+      item.fail_with(fmt::format("alternatives lists '{}' twice", id));
+    }
+    spec.alternatives.push_back(id);
+  }
+
+  LeverNumbers numbers(lever);
+  numbers.read(t, "max_country_share", left_open(0, 1));
+  numbers.read(t, "premium_eur_per_t", at_least(0));
+  numbers.read(t, "lead_time_days", at_least(0));
+  numbers.finish();
+  return lever;
+}
+
+Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog) {
+  Lever lever{RecyclingSpec{}, {}};
+  auto& spec = std::get<RecyclingSpec>(lever.base);
+  const LeverTarget target = read_target(t, sc, catalog, false);
+  spec.regions = target.regions;
+  spec.material = target.material;
+  spec.name = "recycling " + target.name;
+  t.set_label(fmt::format("policy '{}'", spec.name));
+  require_consumers(t, sc, spec.regions, spec.material);
+
+  LeverNumbers numbers(lever);
+  numbers.require(t, "rate", closed_open(0, 1));
+  numbers.read(t, "capex_eur_per_tpy", at_least(0));
+  numbers.read(t, "lifetime_years", above(0));
+  numbers.read(t, "opex_eur_per_t", at_least(0));
+  numbers.read(t, "lead_time_days", at_least(0));
+  numbers.finish();
+  return lever;
+}
+
+Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog) {
+  Lever lever{EarlyWarningSpec{}, {}};
+  auto& spec = std::get<EarlyWarningSpec>(lever.base);
+  const LeverTarget target = read_target(t, sc, catalog, true);
+  spec.regions = target.regions;
+  spec.material = target.material;
+  spec.name = "early_warning " + target.name;
+  t.set_label(fmt::format("policy '{}'", spec.name));
+  require_consumers(t, sc, spec.regions, spec.material);
+
+  LeverNumbers numbers(lever);
+  numbers.require(t, "lead_days", at_least(0));
+  numbers.read(t, "cost_per_year", at_least(0));
+  numbers.finish();
+  return lever;
+}
+
+}  // namespace crisp::experiment_detail
