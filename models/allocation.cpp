@@ -43,7 +43,10 @@ void Allocator::allocate(const AllocationInput& in) {
 
   // Step 4: refineries ration, then consumers short on refinery contracts buy their spare.
   ration(net_->refineries, in);
-  if (any_ready) spot(net_->refineries, in);
+  if (any_ready) {
+    anticipate_spot(in);
+    spot(net_->refineries, in);
+  }
 
   // Step 5: each refinery's output fixes its input requirement. A refinery whose empty input
   // buffer holds its output down still asks for the input to serve what it is asked for (up to
@@ -86,6 +89,28 @@ void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput&
     }
     shipped[s] += filled;
     spare_[s] = std::max(0.0, available - filled);
+  }
+}
+
+// A refinery whose input is short cannot sell spot from it; so that spot buyers can draw more
+// input through it, their needs count as asked of the refineries they may buy from, split pro
+// rata to the refineries' spare capacity (capacity less contract shipments): docs/model.md step 5.
+void Allocator::anticipate_spot(const AllocationInput& in) {
+  auto spare_capacity = [&](int s) { return std::max(0.0, in.capacity[s] - shipped[s]); };
+  for (int c : net_->consumers) {
+    if (!in.spot_ready[c] || spot_need_[c] <= kRelTol * std::max(requirement[c], 1e-12)) continue;
+    double total = 0;
+    for (int p : net_->spot_by_buyer[c]) {
+      const int s = net_->spot_pairs[p].supplier;
+      if (!in.spot_blocked[p] && net_->nodes[s].kind == NodeKind::refinery)
+        total += spare_capacity(s);
+    }
+    if (total <= 0) continue;
+    for (int p : net_->spot_by_buyer[c]) {
+      const int s = net_->spot_pairs[p].supplier;
+      if (!in.spot_blocked[p] && net_->nodes[s].kind == NodeKind::refinery)
+        asked[s] += spot_need_[c] * spare_capacity(s) / total;
+    }
   }
 }
 

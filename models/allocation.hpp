@@ -37,11 +37,13 @@ class Allocator {
   std::vector<double> requirement;     // per node: consumers' and refineries' requirement
   std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
   std::vector<double> shipped;         // per supplier: contract plus spot
-  std::vector<double> asked;           // per supplier: admissible contract requests
+  std::vector<double> asked;  // per supplier: admissible contract requests, and for refineries
+                              // the spot needs they may anticipate
 
  private:
   void ration(const std::vector<int>& suppliers, const AllocationInput& in);
   void spot(const std::vector<int>& suppliers, const AllocationInput& in);
+  void anticipate_spot(const AllocationInput& in);
 
   const MaterialNet* net_;         // a pointer, so an Allocator can be reassigned
   std::vector<double> spare_;      // per supplier, after contracts and earlier rounds
