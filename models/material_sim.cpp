@@ -238,6 +238,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   schedule(horizon, kHorizon, 0, 0, 0);
 
   price_multiple_ = price_peak_ = 1.0;
+  price_recheck_time_ = -1;
   substitution_ = 0;
   high_price_since_ = -1;
   std::fill(extra_capacity_.begin(), extra_capacity_.end(), 0.0);
@@ -536,6 +537,15 @@ void MaterialSim::settle(bool initial) {
   compute_store_flows();
   schedule_crossings();
   track_resourcing();
+  // The allocation just made sets the price; when that pauses or resumes a refill, the instant
+  // is settled once more with it (once: a refill that would flip the price back stays as set).
+  if (!initial && net_.spec.market.enabled && t_ != price_recheck_time_)
+    for (std::size_t k = 0; k < stockpiles_.size(); ++k)
+      if (may_refill(k) != stockpiles_[k].refilling) {
+        price_recheck_time_ = t_;
+        schedule(t_, kRefillAllowed, static_cast<std::uint32_t>(k), 0, 0);
+        break;
+      }
 }
 
 void MaterialSim::sum_inflows() {
@@ -589,11 +599,18 @@ void MaterialSim::update_stockpile_states() {
         }
       }
     }
-    const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
-    const bool price_ok = price_multiple_ <= spec.spec.refill_max_price_multiple;
-    sp.refilling = sp.state == Release::idle && quiet && price_ok &&
-                   sp.level < spec.target - tol_of(spec.target);
+    sp.refilling = may_refill(k);
   }
+}
+
+// Idle, quiet for after_days since the last release, prices low enough, and below target.
+bool MaterialSim::may_refill(std::size_t k) const {
+  const Stockpile& sp = stockpiles_[k];
+  const NetStockpile& spec = net_.stockpiles[k];
+  const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
+  return sp.state == Release::idle && quiet &&
+         price_multiple_ <= spec.spec.refill_max_price_multiple &&
+         sp.level < spec.target - tol_of(spec.target);
 }
 
 void MaterialSim::compute_releases() {

@@ -57,6 +57,7 @@ class MaterialSim {
   double effective_severity(const ShockOccurrence& o) const;
   void update_share(int edge);
   void market_review();
+  bool may_refill(std::size_t stockpile) const;
   void update_price();
   double demand_now(int consumer) const;
   void advance(double t1);
@@ -103,6 +104,7 @@ class MaterialSim {
   std::vector<char> online_, activation_pending_;  // per node
   std::vector<double> extra_capacity_;             // per node: supply expansion so far
   double price_multiple_ = 1, price_peak_ = 1, substitution_ = 0, high_price_since_ = -1;
+  double price_recheck_time_ = -1;  // the instant last settled again for a new price
 
   // Pipelines: what each edge / spot pair ships now (and with which lead), and what arrives.
   std::vector<double> ship_, ship_lead_, arrive_;  // per edge

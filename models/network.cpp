@@ -162,14 +162,24 @@ void add_shock_reach(const Scenario& s, MaterialNet& net) {
   }
 }
 
+// Consumer regions, with any group among them replaced by its members.
+std::vector<std::string> expand_groups(const Scenario& s, const std::vector<std::string>& regions) {
+  std::vector<std::string> out;
+  for (const std::string& r : regions)
+    for (const std::string& m : s.member_regions(r))
+      if (!contains(out, m)) out.push_back(m);
+  return out;
+}
+
 // The largest early-warning lead over `regions` for this material.
-double warning_lead(const std::vector<EarlyWarningSpec>& warnings, int material,
+double warning_lead(const Scenario& s, const std::vector<EarlyWarningSpec>& warnings, int material,
                     const std::vector<std::string>& regions) {
   double lead = 0;
   for (const EarlyWarningSpec& w : warnings) {
     if (w.material >= 0 && w.material != material) continue;
+    const std::vector<std::string> warned = expand_groups(s, w.regions);
     for (const std::string& r : regions)
-      if (contains(w.regions, r)) lead = std::max(lead, w.lead_days);
+      if (contains(warned, r)) lead = std::max(lead, w.lead_days);
   }
   return lead;
 }
@@ -179,11 +189,12 @@ void add_policy_settings(const Scenario& s, const PolicyEffects& effects, Materi
     const std::string& region = s.nodes[net.nodes[c].scenario_index].region;
     net.nodes[c].resourcing_delay =
         std::max(0.0, net.spec.resourcing_delay_days -
-                          warning_lead(effects.early_warnings, net.material, {region}));
+                          warning_lead(s, effects.early_warnings, net.material, {region}));
   }
   for (NetStockpile& sp : net.stockpiles)
-    sp.delay = std::max(0.0, sp.spec.delay_days - warning_lead(effects.early_warnings, net.material,
-                                                               sp.spec.regions));
+    sp.delay =
+        std::max(0.0, sp.spec.delay_days - warning_lead(s, effects.early_warnings, net.material,
+                                                        expand_groups(s, sp.spec.regions)));
   for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v) {
     NetNode& node = net.nodes[v];
     if (!node.standby) continue;
@@ -246,7 +257,7 @@ void add_costs(const Scenario& s, const PolicyEffects& effects, MaterialNet& net
       x.edges.push_back(*e);
       x.edge_per_t.push_back(cost.edge_eur_per_t[i]);
     }
-    x.region_weight = region_weights(s, net, cost.regions);
+    x.region_weight = region_weights(s, net, expand_groups(s, cost.regions));
     net.costs.push_back(std::move(x));
   }
 }

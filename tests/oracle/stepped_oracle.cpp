@@ -1,12 +1,13 @@
 // The time-stepped oracle (see stepped_oracle.hpp). Written from MODEL.md and docs/model.md
-// only; it deliberately shares no code with models/*.cpp, so that a misreading of the rules in
-// one implementation shows up as a disagreement with the other.
+// only; it deliberately shares no code with models/*.cpp or policies/*.cpp, so that a misreading
+// of the rules in one implementation shows up as a disagreement with the other.
 
 #include "tests/oracle/stepped_oracle.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -19,6 +20,17 @@ using crisp::ShockKind;
 
 constexpr double kRel = 1e-9;  // relative tolerance of the model's comparisons (docs/model.md)
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr long long kNever = std::numeric_limits<long long>::max();
+
+// Metric::max_country_share when models/metrics.hpp defines it, else -1.
+template <class M>
+constexpr int max_country_share_index() {
+  if constexpr (requires { M::max_country_share; })
+    return static_cast<int>(M::max_country_share);
+  else
+    return -1;
+}
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -35,22 +47,32 @@ struct Node {
   NodeKind kind = NodeKind::mine;
   int material = 0;
   std::string country, region;
-  double cap = 0;  // t/day
+  int country_idx = 0;
+  double cap = 0;                    // t/day now: 0 on standby, else cap_base + cap_add
+  double cap_base = 0, cap_add = 0;  // t/day: nominal, and what supply expansion added
   double yield = 1, buffer_days = 0, refill_days = 60;
   double demand0 = 0, growth = 0;  // consumers, t/day and per year
-  long long res_steps = 0;         // resourcing delay of its material
+  long long res_steps = 0;         // resourcing delay (of its material, less early warning)
+
+  // standby nodes
+  bool on_standby = false;
+  double activation_days = 0;
+  std::vector<std::string> owner_members;  // regions whose first unmet demand starts the clock
+  double act_time = kInf;                  // known once the owner region has been short
 
   // stores
-  double level = 0, target = 0;
+  double level = 0, target = 0;  // target: now (raised in an announce window)
+  double target0 = 0;            // consumers: fixed on day 0
 
   // per step
   double cf = 1, surge = 1;  // shock effects
+  bool restricted = false;   // an active export restriction covers it as a supplier
   double arrivals = 0;       // consumer: a; refinery: inflow
   double demand = 0;         // consumers: D_b
   double rel = 0;            // consumers: stockpile release received (rate)
   double req = 0;            // R_b
   double avail = 0, spare = 0;
-  double shipped = 0;       // refineries: X_r
+  double shipped = 0;       // everything it ships now (contract and spot)
   double short_ref = 0;     // contract shortfall on refinery contracts (consumers)
   double short_mine = 0;    // contract shortfall on mine contracts
   double spot_cap = 0;      // remaining spot demand in the current spot phase
@@ -68,11 +90,18 @@ struct Node {
   // per-step results of the consumer
   double unmet = 0, gap_after = 0, tau = 0;  // tau: time into the step when unmet starts
   bool short_now = false;
+
+  // whole run
+  double first_unmet = kInf;           // consumers: time of the first unmet demand
+  double shipped_t = 0;                // tonnes shipped so far
+  std::vector<double> arr_by_country;  // consumers: tonnes arrived per supplier country
 };
 
 struct Flow {
   int from = 0, to = 0;
-  double share = 0;
+  double share = 0;  // in force now (the standby share while the switch node is on standby)
+  double share_on = 0, share_standby = 0;
+  int switch_node = -1;
   long long lead = 1;  // steps
   std::vector<std::string> routes;
   std::vector<double> ring;  // ring[step % size]: arrival rate in that step
@@ -82,6 +111,7 @@ struct Flow {
   bool excluded = false;  // spot pairs: an active restriction covers the pair
   double request = 0, filled = 0, rate = 0, offer = 0;
   int phase = 0;  // spot pairs: 4 (refinery -> consumer) or 6 (mine -> buyer)
+  double shipped_t = 0;
 };
 
 enum class PileState { idle, armed, releasing };
@@ -109,6 +139,40 @@ struct Occ {
   double sev = 0;
   long long extra = 0;
   std::vector<int> nodes, edges, pairs, consumers;
+  // export restrictions
+  long long ann0 = 0;        // announce window [ann0, s0)
+  long long lic1 = 0;        // licence delay [s0, lic1): nothing passes
+  long long leak0 = kNever;  // leakage from this step on
+  double leak = 0;
+  std::vector<std::pair<int, double>> announce;  // consumer, raised buffer target
+  std::vector<int> suppliers;                    // nodes it covers as suppliers
+};
+
+// The market of one material (docs/model.md "Market response").
+struct Market {
+  bool on = false;
+  double elasticity = 0.2, cap = 10;
+  long long review_steps = 0;  // 0: no reviews
+  double review_days = 30;
+  crisp::SubstitutionSpec sub;
+  crisp::ExpansionSpec exp;
+  double world_d0 = 0;  // world day-0 demand, t/day
+  double mult = 1, peak = 1, subst = 0;
+  bool spell = false;
+  double spell_start = 0;
+};
+
+// A cost that accrues at a rate: fixed per day, per tonne a node ships, per day on standby, per
+// tonne on contract edges.
+struct CostItem {
+  int material = 0;
+  int lever = -1;  // index into PolicyEffects::costs
+  double per_day = 0;
+  int node = -1;
+  double per_t = 0, standby_per_day = 0;
+  std::vector<std::pair<int, double>> edges;  // edge index, euros per tonne
+  std::vector<double> weight;                 // per report region
+  double cost = 0;                            // discounted euros
 };
 
 struct Acc {  // per (material incl. all, report region)
@@ -123,18 +187,22 @@ struct Acc {  // per (material incl. all, report region)
 
 class Oracle {
  public:
-  Oracle(const crisp::Scenario& s, const std::vector<crisp::StockpileSpec>& piles,
-         const std::vector<crisp::ShockOccurrence>& shocks, double dt)
-      : s_(s), dt_(dt) {
+  Oracle(const crisp::Scenario& s, const crisp::PolicyEffects& fx,
+         const std::vector<crisp::ShockOccurrence>& shocks, double dt, SteppedOracleTrace* trace)
+      : s_(s), dt_(dt), trace_(trace) {
     if (!(dt > 0)) throw std::invalid_argument("stepped oracle: dt must be > 0");
     nsteps_ = to_steps(s.horizon_days, dt);
     steps_per_year_ = to_steps(crisp::kDaysPerYear, dt);
+    steps_per_day_ = std::max<long long>(1, to_steps(1.0, dt));
     delta_ = std::log1p(s.discount_rate) / crisp::kDaysPerYear;
     nmat_ = static_cast<int>(s.materials.size());
     nreg_ = static_cast<int>(s.report_regions.size());
     build_nodes();
     build_flows();
-    build_piles(piles);
+    build_markets();
+    build_early_warnings(fx.early_warnings);
+    build_piles(fx.stockpiles, fx.early_warnings);
+    build_costs(fx);
     build_occs(shocks);
     acc_.assign(static_cast<std::size_t>((nmat_ + 1) * nreg_), Acc{});
   }
@@ -148,6 +216,44 @@ class Oracle {
     if (it != s_.groups.end()) return it->second;
     return {r};
   }
+  std::vector<std::string> expand(const std::vector<std::string>& regions) const {
+    std::vector<std::string> out;
+    for (const auto& r : regions)
+      for (const auto& m : members(r))
+        if (!contains(out, m)) out.push_back(m);
+    return out;
+  }
+  int find_node(const std::string& id) const {
+    for (std::size_t i = 0; i < s_.nodes.size(); ++i)
+      if (s_.nodes[i].id == id) return static_cast<int>(i);
+    throw std::invalid_argument("stepped oracle: unknown node '" + id + "'");
+  }
+
+  // Per report region, the share of a cost charged to `regions` (expanded) pro rata to their
+  // day-0 demand of `material`.
+  std::vector<double> weights(const std::vector<std::string>& regions, int material) const {
+    const std::vector<std::string> regs = expand(regions);
+    std::vector<double> w(static_cast<std::size_t>(nreg_), 0.0);
+    double total = 0;
+    for (const auto& n : nodes_)
+      if (n.kind == NodeKind::consumer && n.material == material && contains(regs, n.region))
+        total += n.demand0;
+    if (!(total > 0)) return w;
+    for (const auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer || n.material != material || !contains(regs, n.region))
+        continue;
+      for (int r : n.report)
+        w[static_cast<std::size_t>(r)] += n.demand0 / total;
+    }
+    return w;
+  }
+
+  int country_index(const std::string& c) {
+    for (std::size_t i = 0; i < countries_.size(); ++i)
+      if (countries_[i] == c) return static_cast<int>(i);
+    countries_.push_back(c);
+    return static_cast<int>(countries_.size()) - 1;
+  }
 
   void build_nodes() {
     nodes_.resize(s_.nodes.size());
@@ -157,8 +263,13 @@ class Oracle {
       n.kind = ns.kind;
       n.material = ns.material;
       n.country = ns.country;
+      n.country_idx = country_index(ns.country);
       n.region = ns.region.empty() ? ns.country : ns.region;
-      n.cap = ns.capacity_tpy / crisp::kDaysPerYear;
+      n.cap_base = ns.capacity_tpy / crisp::kDaysPerYear;
+      n.on_standby = ns.standby;
+      n.activation_days = std::max(0.0, ns.activation_days);
+      n.owner_members = members(ns.owner_region.empty() ? n.region : ns.owner_region);
+      n.cap = n.on_standby ? 0.0 : n.cap_base;
       n.yield = ns.yield;
       n.buffer_days = ns.buffer_days;
       n.refill_days = ns.buffer_refill_days;
@@ -167,13 +278,16 @@ class Oracle {
       n.res_steps = to_steps(
           s_.materials.at(static_cast<std::size_t>(ns.material)).resourcing_delay_days, dt_);
       if (n.kind == NodeKind::consumer) {
-        n.target = n.buffer_days * n.demand0;
+        n.target0 = n.buffer_days * n.demand0;
+        n.target = n.target0;
         n.level = n.target;
         for (int r = 0; r < nreg_; ++r)
           if (contains(members(s_.report_regions[static_cast<std::size_t>(r)]), n.region))
             n.report.push_back(r);
       }
     }
+    for (auto& n : nodes_)
+      n.arr_by_country.assign(countries_.size(), 0.0);
   }
 
   void build_flows() {
@@ -182,7 +296,10 @@ class Oracle {
       Flow f;
       f.from = es.from;
       f.to = es.to;
-      f.share = es.share;
+      f.share_on = es.share;
+      f.share_standby = es.standby_share;
+      f.switch_node = es.switch_node;
+      f.share = share_now(f);
       f.lead = std::max<long long>(1, to_steps(es.lead_time_days, dt_));
       f.routes = es.routes;
       edges_.push_back(std::move(f));
@@ -221,14 +338,56 @@ class Oracle {
     }
   }
 
-  void build_piles(const std::vector<crisp::StockpileSpec>& specs) {
+  double share_now(const Flow& f) const {
+    if (f.switch_node >= 0 && nodes_[static_cast<std::size_t>(f.switch_node)].on_standby)
+      return f.share_standby;
+    return f.share_on;
+  }
+
+  void build_markets() {
+    markets_.resize(static_cast<std::size_t>(nmat_));
+    for (int m = 0; m < nmat_; ++m) {
+      const auto& ms = s_.materials[static_cast<std::size_t>(m)];
+      Market& mk = markets_[static_cast<std::size_t>(m)];
+      mk.on = ms.market.enabled;
+      mk.elasticity = ms.market.price_elasticity;
+      mk.cap = ms.market.price_cap_multiple;
+      mk.review_days = ms.market.review_days;
+      mk.sub = ms.substitution;
+      mk.exp = ms.expansion;
+      if (mk.sub.enabled || mk.exp.enabled)
+        mk.review_steps = std::max<long long>(1, to_steps(mk.review_days, dt_));
+      for (const auto& n : nodes_)
+        if (n.kind == NodeKind::consumer && n.material == m) mk.world_d0 += n.demand0;
+    }
+  }
+
+  // A warning covers a consumer of its material (or of every material) in its regions.
+  static bool warns(const crisp::EarlyWarningSpec& w, int material) {
+    return w.material < 0 || w.material == material;
+  }
+
+  void build_early_warnings(const std::vector<crisp::EarlyWarningSpec>& ws) {
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      double lead = 0;
+      for (const auto& w : ws)
+        if (warns(w, n.material) && contains(expand(w.regions), n.region))
+          lead = std::max(lead, w.lead_days);
+      if (lead > 0) {
+        const double d =
+            s_.materials[static_cast<std::size_t>(n.material)].resourcing_delay_days - lead;
+        n.res_steps = to_steps(std::max(0.0, d), dt_);
+      }
+    }
+  }
+
+  void build_piles(const std::vector<crisp::StockpileSpec>& specs,
+                   const std::vector<crisp::EarlyWarningSpec>& ws) {
     for (const auto& spec : specs) {
       Pile p;
       p.spec = spec;
-      std::vector<std::string> regs;
-      for (const auto& r : spec.regions)
-        for (const auto& m : members(r))
-          regs.push_back(m);
+      const std::vector<std::string> regs = expand(spec.regions);
       for (std::size_t c = 0; c < nodes_.size(); ++c) {
         const Node& n = nodes_[c];
         if (n.kind == NodeKind::consumer && n.material == spec.material &&
@@ -241,17 +400,17 @@ class Oracle {
       p.cap = spec.max_rate_days * p.d0;
       p.refill_rate = spec.refill_rate_days * p.d0;
       p.level = spec.initial_fill * p.target;
-      p.delay_steps = to_steps(spec.delay_days, dt_);
+      // Early warning: the release delay shrinks by the largest lead among the regions served.
+      double lead = 0;
+      for (const auto& w : ws) {
+        if (!warns(w, spec.material)) continue;
+        for (const auto& r : expand(w.regions))
+          if (contains(regs, r)) lead = std::max(lead, w.lead_days);
+      }
+      p.delay_steps = to_steps(std::max(0.0, spec.delay_days - lead), dt_);
       p.after_steps = to_steps(spec.refill_after_days, dt_);
       p.min_frac = p.target > 0 ? p.level / p.target : kNaN;
-      p.weight.assign(static_cast<std::size_t>(nreg_), 0.0);
-      for (int r = 0; r < nreg_; ++r) {
-        double w = 0;
-        for (int c : p.consumers)
-          if (contains(nodes_[static_cast<std::size_t>(c)].report, r))
-            w += nodes_[static_cast<std::size_t>(c)].demand0;
-        p.weight[static_cast<std::size_t>(r)] = p.d0 > 0 ? w / p.d0 : 0;
-      }
+      p.weight = weights(spec.regions, spec.material);
       const int idx = static_cast<int>(piles_.size());
       for (int c : p.consumers)
         nodes_[static_cast<std::size_t>(c)].piles.push_back(idx);
@@ -259,14 +418,52 @@ class Oracle {
     }
   }
 
-  // Does export restriction `spec` cover shipments from node s to node b?
-  bool restriction_covers(const crisp::ShockSpec& spec, int s, int b) const {
+  void build_costs(const crisp::PolicyEffects& fx) {
+    for (std::size_t i = 0; i < fx.costs.size(); ++i) {
+      const auto& lc = fx.costs[i];
+      CostItem c;
+      c.material = lc.material;
+      c.lever = static_cast<int>(i);
+      c.per_day = lc.eur_per_year / crisp::kDaysPerYear;
+      if (!lc.node.empty()) {
+        c.node = find_node(lc.node);
+        c.per_t = lc.eur_per_t;
+        c.standby_per_day = lc.standby_eur_per_year / crisp::kDaysPerYear;
+      }
+      if (lc.edges.size() != lc.edge_eur_per_t.size())
+        throw std::invalid_argument("stepped oracle: lever cost edges and charges differ in size");
+      for (std::size_t j = 0; j < lc.edges.size(); ++j) {
+        const int from = find_node(lc.edges[j].first), to = find_node(lc.edges[j].second);
+        bool found = false;
+        for (std::size_t e = 0; e < edges_.size(); ++e)
+          if (edges_[e].from == from && edges_[e].to == to) {
+            c.edges.emplace_back(static_cast<int>(e), lc.edge_eur_per_t[j]);
+            found = true;
+          }
+        if (!found) throw std::invalid_argument("stepped oracle: lever cost on a missing edge");
+      }
+      c.weight = weights(lc.regions, lc.material);
+      costs_.push_back(std::move(c));
+    }
+    // An early warning's cost_per_year is not charged from EarlyWarningSpec: models/scenario.hpp
+    // puts monitoring among LeverCost's fixed costs, so the policy layer hands it over as a
+    // LeverCost per material it covers (cost_per_year in equal parts), charged above.
+  }
+
+  // Does export restriction `spec` cover node s as a supplier (country, material, stage)?
+  bool restriction_covers_supplier(const crisp::ShockSpec& spec, int s) const {
     const Node& ns = nodes_[static_cast<std::size_t>(s)];
-    const Node& nb = nodes_[static_cast<std::size_t>(b)];
+    if (ns.kind == NodeKind::consumer) return false;
     if (ns.country != spec.country) return false;
     if (!spec.materials.empty() && !contains(spec.materials, ns.material)) return false;
     if (spec.stage == crisp::Stage::refined && ns.kind != NodeKind::refinery) return false;
     if (spec.stage == crisp::Stage::ore && ns.kind != NodeKind::mine) return false;
+    return true;
+  }
+  // Does export restriction `spec` cover shipments from node s to node b?
+  bool restriction_covers(const crisp::ShockSpec& spec, int s, int b) const {
+    if (!restriction_covers_supplier(spec, s)) return false;
+    const Node& nb = nodes_[static_cast<std::size_t>(b)];
     if (!spec.destinations.empty())  // an explicit list wins over the "foreign" default
       return contains(spec.destinations, nb.country) || contains(spec.destinations, nb.region);
     return spec.destinations_foreign && nb.country != spec.country;
@@ -282,6 +479,8 @@ class Oracle {
       oc.s1 = to_steps(o.start + std::max(0.0, o.duration), dt_);
       oc.sev = std::clamp(o.severity, 0.0, 1.0);
       oc.extra = to_steps(std::max(0.0, o.extra_delay), dt_);
+      oc.ann0 = oc.s0;
+      oc.lic1 = oc.s0;
       switch (spec.kind) {
         case ShockKind::outage:
           for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -296,14 +495,39 @@ class Oracle {
             if (hit) oc.nodes.push_back(static_cast<int>(i));
           }
           break;
-        case ShockKind::export_restriction:
+        case ShockKind::export_restriction: {
           for (std::size_t e = 0; e < edges_.size(); ++e)
             if (restriction_covers(spec, edges_[e].from, edges_[e].to))
               oc.edges.push_back(static_cast<int>(e));
           for (std::size_t p = 0; p < pairs_.size(); ++p)
             if (restriction_covers(spec, pairs_[p].from, pairs_[p].to))
               oc.pairs.push_back(static_cast<int>(p));
+          for (std::size_t i = 0; i < nodes_.size(); ++i)
+            if (restriction_covers_supplier(spec, static_cast<int>(i)))
+              oc.suppliers.push_back(static_cast<int>(i));
+          // Announce window: consumers with at least one covered contract edge raise their
+          // buffer target to max_buffer_days (default their own buffer_days) of day-0 demand.
+          oc.ann0 =
+              std::max<long long>(0, to_steps(o.start - std::max(0.0, spec.announce_days), dt_));
+          if (spec.announce_days > 0) {
+            for (std::size_t c = 0; c < nodes_.size(); ++c) {
+              const Node& n = nodes_[c];
+              if (n.kind != NodeKind::consumer) continue;
+              bool covered = false;
+              for (int e : n.in_edges)
+                if (contains(oc.edges, e)) covered = true;
+              if (!covered) continue;
+              const double days = spec.max_buffer_days > 0 ? spec.max_buffer_days : n.buffer_days;
+              oc.announce.emplace_back(static_cast<int>(c), std::max(n.target0, days * n.demand0));
+            }
+          }
+          oc.lic1 = to_steps(o.start + std::max(0.0, spec.licence_delay_days), dt_);
+          if (spec.leakage > 0) {
+            oc.leak = std::clamp(spec.leakage, 0.0, 1.0);
+            oc.leak0 = to_steps(o.start + std::max(0.0, spec.leakage_delay_days), dt_);
+          }
           break;
+        }
         case ShockKind::chokepoint:
           for (std::size_t e = 0; e < edges_.size(); ++e)
             if (contains(edges_[e].routes, spec.route)) oc.edges.push_back(static_cast<int>(e));
@@ -339,25 +563,40 @@ class Oracle {
 
   // ---- per step ----------------------------------------------------------------------------
   void apply_shocks(long long k) {
-    for (auto& n : nodes_)
-      n.cf = 1, n.surge = 1;
+    for (auto& n : nodes_) {
+      n.cf = 1, n.surge = 1, n.restricted = false;
+      if (n.kind == NodeKind::consumer) n.target = n.target0;
+    }
     for (auto& f : edges_)
       f.factor = 1, f.extra = 0;
     for (auto& f : pairs_)
       f.excluded = false;
     for (const auto& oc : occs_) {
+      if (oc.s1 <= oc.s0) continue;  // an occurrence of duration 0 has no effect
+      if (oc.kind == ShockKind::export_restriction && oc.ann0 <= k && k < oc.s0)
+        for (const auto& [c, raised] : oc.announce) {
+          Node& n = nodes_[static_cast<std::size_t>(c)];
+          n.target = std::max(n.target, raised);
+        }
       if (!(oc.s0 <= k && k < oc.s1)) continue;
       switch (oc.kind) {
         case ShockKind::outage:
           for (int i : oc.nodes)
             nodes_[static_cast<std::size_t>(i)].cf *= 1 - oc.sev;
           break;
-        case ShockKind::export_restriction:
+        case ShockKind::export_restriction: {
+          const double f = k < oc.lic1 ? 1.0 : oc.sev;  // licence delay: nothing passes
+          const double pass = 1 - f * (k >= oc.leak0 ? 1 - oc.leak : 1.0);
           for (int e : oc.edges)
-            edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
-          for (int p : oc.pairs)
-            pairs_[static_cast<std::size_t>(p)].excluded = true;  // any severity
+            edges_[static_cast<std::size_t>(e)].factor *= pass;
+          if (f > 0) {
+            for (int p : oc.pairs)
+              pairs_[static_cast<std::size_t>(p)].excluded = true;
+            for (int i : oc.suppliers)
+              nodes_[static_cast<std::size_t>(i)].restricted = true;
+          }
           break;
+        }
         case ShockKind::chokepoint:
           for (int e : oc.edges) {
             edges_[static_cast<std::size_t>(e)].factor *= 1 - oc.sev;
@@ -370,6 +609,63 @@ class Oracle {
           break;
         case ShockKind::crisis:
           break;
+      }
+    }
+  }
+
+  // Standby nodes start `activation_days` after the first unmet demand of their material in the
+  // owner region; their capacity and the shares of the edges that name them switch then.
+  void update_standby(long long k) {
+    const double t = static_cast<double>(k) * dt_;
+    for (auto& n : nodes_) {
+      if (!n.on_standby) continue;
+      double first = kInf;
+      for (const auto& c : nodes_)
+        if (c.kind == NodeKind::consumer && c.material == n.material &&
+            contains(n.owner_members, c.region))
+          first = std::min(first, c.first_unmet);
+      if (!std::isfinite(first)) continue;
+      n.act_time = first + n.activation_days;
+      if (t >= n.act_time - kRel * std::max(1.0, n.act_time)) n.on_standby = false;
+    }
+  }
+
+  void update_capacities() {
+    for (auto& n : nodes_)
+      if (n.kind != NodeKind::consumer) n.cap = n.on_standby ? 0.0 : n.cap_base + n.cap_add;
+    for (auto& f : edges_)
+      f.share = share_now(f);
+  }
+
+  // Market review at step k: substitution and expansion, on the multiple in force.
+  void review(int m, long long k) {
+    Market& mk = markets_[static_cast<std::size_t>(m)];
+    const double t = static_cast<double>(k) * dt_;
+    const double step = mk.review_days / crisp::kDaysPerYear;
+    if (mk.sub.enabled) {
+      const bool high = mk.mult > 1 + mk.sub.threshold;
+      const double d = mk.sub.rate_per_year * step;
+      mk.subst = std::clamp(mk.subst + (high ? d : -d), 0.0, std::max(0.0, mk.sub.max_fraction));
+    }
+    if (mk.exp.enabled) {
+      const bool high = mk.mult > 1 + mk.exp.threshold;
+      if (!high) {
+        mk.spell = false;
+      } else {
+        if (!mk.spell) mk.spell = true, mk.spell_start = t;
+        if (t - mk.spell_start >= mk.exp.delay_days - kRel * std::max(1.0, mk.exp.delay_days)) {
+          const double inc = mk.exp.rate_per_year * step * mk.world_d0;  // t/day per stage
+          for (NodeKind stage : {NodeKind::mine, NodeKind::refinery}) {
+            double total = 0;
+            for (const auto& n : nodes_)
+              if (n.kind == stage && n.material == m && !n.on_standby && !n.restricted)
+                total += n.cap_base + n.cap_add;
+            if (!(total > 0)) continue;
+            for (auto& n : nodes_)
+              if (n.kind == stage && n.material == m && !n.on_standby && !n.restricted)
+                n.cap_add += inc * (n.cap_base + n.cap_add) / total;
+          }
+        }
       }
     }
   }
@@ -397,8 +693,8 @@ class Oracle {
   }
 
   // Rounds of spot buying in one phase: every supplier offers its spare to its ready partners
-  // pro rata to their remaining shortfall, a buyer offered more than it needs scales its offers
-  // down, then the next round runs on what is left.
+  // pro rata to their remaining shortfall, each offer capped at that shortfall; a buyer offered
+  // more than it needs scales its offers down, then the next round runs on what is left.
   void spot_phase(int phase, long long k) {
     for (int round = 0; round < 3; ++round) {
       bool any = false;
@@ -420,7 +716,8 @@ class Oracle {
           Flow& f = pairs_[static_cast<std::size_t>(p)];
           Node& b = nodes_[static_cast<std::size_t>(f.to)];
           if (f.phase != phase || f.excluded || !ready(b, k) || !(b.spot_cap > 0)) continue;
-          f.offer = sup.spare * b.spot_cap / tot;
+          // MODEL.md section 3: "split pro-rata to the eligible buyers' u_b, capped at u_b".
+          f.offer = std::min(b.spot_cap, sup.spare * b.spot_cap / tot);
           b.spot_offered += f.offer;
           any = true;
         }
@@ -545,6 +842,45 @@ class Oracle {
       n.spot_cap = std::max(0.0, total - spot4);
     }
     spot_phase(6, k);
+
+    // What every supplier ships now (mines included: per-tonne lever costs).
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::mine) continue;
+      double x = 0;
+      for (int e : n.out_edges)
+        x += edges_[static_cast<std::size_t>(e)].filled;
+      for (int p : n.spot_out)
+        x += pairs_[static_cast<std::size_t>(p)].rate;
+      n.shipped = x;
+    }
+  }
+
+  // Tightness and price multiple of each material, from the allocation just made.
+  void price() {
+    for (int m = 0; m < nmat_; ++m) {
+      Market& mk = markets_[static_cast<std::size_t>(m)];
+      if (!mk.on) {
+        mk.mult = 1;
+        continue;
+      }
+      double req = 0, miss = 0;
+      for (const auto& n : nodes_) {
+        if (n.kind != NodeKind::consumer || n.material != m) continue;
+        double got = 0;
+        for (int e : n.in_edges)
+          got += edges_[static_cast<std::size_t>(e)].filled;
+        for (int p : n.spot_in)
+          got += pairs_[static_cast<std::size_t>(p)].rate;
+        req += n.req;
+        if (n.req - got > kRel * n.req) miss += n.req - got;  // rate comparisons: relative 1e-9
+      }
+      const double tau = req > 0 ? std::clamp(miss / req, 0.0, 1.0) : 0.0;
+      mk.mult = tau >= 1 ? mk.cap : std::min(mk.cap, std::pow(1 - tau, -1 / mk.elasticity));
+    }
+  }
+  void record_peaks() {
+    for (auto& mk : markets_)
+      mk.peak = std::max(mk.peak, mk.mult);
   }
 
   // Pro-rata rationing by the suppliers of one kind of their admissible contract requests.
@@ -589,13 +925,26 @@ class Oracle {
         p.state = PileState::idle;
         p.last_end_step = k;
       }
-      // docs/model.md: refill "from after_days after the end of the last release (from day 0 when
-      // there was none)": before any release, refilling is allowed from day 0.
-      const bool quiet = p.last_end_step < 0 || k >= p.last_end_step + p.after_steps;
-      p.refilling = p.state == PileState::idle && quiet && p.level < p.target * (1 - kRel) &&
-                    1.0 <= p.spec.refill_max_price_multiple;
     }
+    refill_flags(k);
   }
+
+  // docs/model.md: refill "from after_days after the end of the last release (from day 0 when
+  // there was none)": before any release, refilling is allowed from day 0; and only while the
+  // material's price multiple is at most max_price_multiple. Returns whether any flag changed.
+  bool refill_flags(long long k) {
+    bool changed = false;
+    for (auto& p : piles_) {
+      const bool quiet = p.last_end_step < 0 || k >= p.last_end_step + p.after_steps;
+      const bool r = p.state == PileState::idle && quiet && p.level < p.target * (1 - kRel) &&
+                     multiple(p.spec.material) <= p.spec.refill_max_price_multiple;
+      if (r != p.refilling) changed = true;
+      p.refilling = r;
+    }
+    return changed;
+  }
+
+  double multiple(int m) const { return markets_[static_cast<std::size_t>(m)].mult; }
 
   double gap(const Pile& p, const Node& n) const {
     if (p.spec.trigger == crisp::ReleaseTrigger::shortfall && !buffer_empty(n)) return 0;
@@ -642,15 +991,27 @@ class Oracle {
     for (auto* v : {&edges_, &pairs_})
       for (auto& f : *v) {
         auto& slot = f.ring[static_cast<std::size_t>(k % static_cast<long long>(f.ring.size()))];
-        nodes_[static_cast<std::size_t>(f.to)].arrivals += slot;
+        Node& b = nodes_[static_cast<std::size_t>(f.to)];
+        b.arrivals += slot;
+        if (b.kind == NodeKind::consumer)
+          b.arr_by_country[static_cast<std::size_t>(
+              nodes_[static_cast<std::size_t>(f.from)].country_idx)] += slot * dt_;
         slot = 0;
       }
   }
 
-  // Integrates stores and metrics over [t, t + dt) at the step's constant rates.
+  // Integral of the discount factor over [t0, t1).
+  double disc(double t0, double t1) const {
+    if (!(t1 > t0)) return 0;
+    if (delta_ == 0) return t1 - t0;
+    return (std::exp(-delta_ * t0) - std::exp(-delta_ * t1)) / delta_;
+  }
+
+  // Integrates stores, metrics and costs over [t, t + dt) at the step's constant rates.
   void integrate(long long k) {
     const double t = static_cast<double>(k) * dt_;
     const double disc_mid = std::exp(-delta_ * (t + 0.5 * dt_));
+    const double disc_step = disc(t, t + dt_);
     for (auto& p : piles_)
       p.refill_in = 0;
     std::vector<double>& pile_start = scratch_levels_;
@@ -696,22 +1057,41 @@ class Oracle {
           n.gap_after = g;
           n.tau = b0 / g;
           n.short_now = g > kRel * n.demand && n.tau < dt_ * (1 - kRel);
+          if (n.short_now && !std::isfinite(n.first_unmet)) n.first_unmet = t + n.tau;
         }
       }
     }
 
-    // stockpiles: release, costs, lowest level
+    // stockpiles: release, costs (trading at the current price), lowest level
     for (std::size_t i = 0; i < piles_.size(); ++i) {
       Pile& p = piles_[i];
       const double out = p.rate * dt_;
       p.level = std::max(0.0, p.level - out);
       const auto& mat = s_.materials[static_cast<std::size_t>(p.spec.material)];
       const double price = mat.price_eur_per_t;
-      p.cost += (p.refill_in - out) * price * disc_mid;
+      p.cost += (p.refill_in - out) * price * multiple(p.spec.material) * disc_mid;
       p.cost += p.spec.holding_cost_per_year / crisp::kDaysPerYear * 0.5 *
                 (pile_start[i] + p.level) * price * dt_ * disc_mid;
       if (p.target > 0) p.min_frac = std::min(p.min_frac, p.level / p.target);
     }
+
+    // lever costs
+    for (auto& c : costs_) {
+      double rate = c.per_day;
+      if (c.node >= 0) {
+        const Node& n = nodes_[static_cast<std::size_t>(c.node)];
+        rate += c.per_t * n.shipped;
+        if (n.on_standby && c.standby_per_day > 0)
+          c.cost += c.standby_per_day * disc(t, std::min(t + dt_, n.act_time));
+      }
+      for (const auto& [e, eur] : c.edges)
+        rate += eur * edges_[static_cast<std::size_t>(e)].filled;
+      c.cost += rate * disc_step;
+    }
+    for (auto& f : edges_)
+      f.shipped_t += f.filled * dt_;
+    for (auto& n : nodes_)
+      if (n.kind != NodeKind::consumer) n.shipped_t += n.shipped * dt_;
 
     // metrics per (material, report region)
     for (auto& a : acc_)
@@ -786,19 +1166,84 @@ class Oracle {
     const long long year = baseline ? 0 : k / steps_per_year_;
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::consumer) continue;
+      const double subst = baseline ? 0.0 : markets_[static_cast<std::size_t>(n.material)].subst;
       n.demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) *
-                 (baseline ? 1.0 : n.surge);
+                 (baseline ? 1.0 : n.surge) * (1 - subst);
     }
+  }
+
+  void record_day() {
+    auto& tr = *trace_;
+    std::vector<double> v;
+    v.clear();
+    for (const auto& f : edges_)
+      v.push_back(f.filled);
+    tr.edge_rate.push_back(v);
+    v.clear();
+    for (const auto& f : edges_)
+      v.push_back(f.shipped_t);
+    tr.edge_shipped.push_back(v);
+    v.clear();
+    for (const auto& n : nodes_)
+      v.push_back(n.kind == NodeKind::consumer ? 0.0 : n.cap);
+    tr.node_capacity.push_back(v);
+    v.clear();
+    for (const auto& n : nodes_)
+      v.push_back(n.shipped_t);
+    tr.node_shipped.push_back(v);
+    v.clear();
+    for (const auto& n : nodes_)
+      v.push_back(n.level);
+    tr.level.push_back(v);
+    v.clear();
+    for (const auto& n : nodes_)
+      v.push_back(n.target);
+    tr.target.push_back(v);
+    v.clear();
+    for (const auto& p : piles_)
+      v.push_back(p.level);
+    tr.stockpile_level.push_back(v);
+    v.clear();
+    for (const auto& mk : markets_)
+      v.push_back(mk.mult);
+    tr.price_multiple.push_back(v);
+    v.clear();
+    for (const auto& mk : markets_)
+      v.push_back(mk.subst);
+    tr.substitution.push_back(v);
+  }
+
+  // max_country_share of (material m, report region r): docs/model.md "max_country_share".
+  double country_share(int m, int r) const {
+    const std::vector<std::string> regs = members(s_.report_regions[static_cast<std::size_t>(r)]);
+    std::vector<double> by(countries_.size(), 0.0);
+    std::vector<bool> home(countries_.size(), false);
+    for (const auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer || n.material != m || !contains(regs, n.region)) continue;
+      home[static_cast<std::size_t>(n.country_idx)] = true;
+      for (std::size_t c = 0; c < by.size(); ++c)
+        by[c] += n.arr_by_country[c];
+    }
+    double total = 0, best = 0;
+    for (std::size_t c = 0; c < by.size(); ++c) {
+      total += by[c];
+      if (!home[c]) best = std::max(best, by[c]);
+    }
+    return total > 0 ? best / total : 0.0;
   }
 
   const crisp::Scenario& s_;
   double dt_;
-  long long nsteps_ = 0, steps_per_year_ = 0;
+  SteppedOracleTrace* trace_;
+  long long nsteps_ = 0, steps_per_year_ = 0, steps_per_day_ = 1;
   double delta_ = 0;
   int nmat_ = 0, nreg_ = 0;
+  std::vector<std::string> countries_;
   std::vector<Node> nodes_;
   std::vector<Flow> edges_, pairs_;
   std::vector<Pile> piles_;
+  std::vector<Market> markets_;
+  std::vector<CostItem> costs_;
   std::vector<Occ> occs_;
   std::vector<Acc> acc_;
   std::vector<std::pair<double, double>> shorts_;
@@ -809,10 +1254,13 @@ void Oracle::run(std::span<double> out) {
   // Day 0, steps 1-2: allocate with no shock, full buffers; the pipelines hold lead time of it.
   for (auto& n : nodes_)
     n.cf = 1, n.surge = 1, n.rel = 0, n.arrivals = 0;
+  update_capacities();
   for (auto& p : piles_)  // no release yet: refilling from day 0 when below target
     p.refilling = p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
   set_demand(0, true);
   allocate(0, true);
+  price();
+  record_peaks();
   for (auto& n : nodes_)
     if (n.kind == NodeKind::refinery)
       n.target = n.buffer_days * n.shipped / n.yield, n.level = n.target;
@@ -829,16 +1277,29 @@ void Oracle::run(std::span<double> out) {
   }
 
   for (long long k = 0; k < nsteps_; ++k) {
-    bool dirty = k == 0;
-    for (const auto& oc : occs_)
-      if (oc.s0 == k || oc.s1 == k) dirty = true;
-    if (dirty) apply_shocks(k);
+    apply_shocks(k);
+    update_standby(k);
+    for (int m = 0; m < nmat_; ++m) {
+      const Market& mk = markets_[static_cast<std::size_t>(m)];
+      if (mk.review_steps > 0 && k > 0 && k % mk.review_steps == 0) review(m, k);
+    }
+    update_capacities();
     set_demand(k, false);
     take_arrivals(k);
     stockpile_state(k);
     releases();
     allocate(k, false);
+    price();
+    // The multiple the allocation just set may pause or resume a refill (refill purchases are
+    // requirement, so they move the multiple too): the refill follows the new multiple at the
+    // same instant, and the material is allocated again (a few rounds at most).
+    for (int round = 0; round < 4 && refill_flags(k); ++round) {
+      allocate(k, false);
+      price();
+    }
+    record_peaks();
     ship(k);
+    if (trace_ && k % steps_per_day_ == 0) record_day();
     integrate(k);
   }
 
@@ -855,6 +1316,7 @@ void Oracle::run(std::span<double> out) {
   auto put = [&](int m, int r, Metric metric, double v) {
     out[static_cast<std::size_t>(layout.slot(m, r, metric))] = v;
   };
+  const int mcs = max_country_share_index<Metric>();
   for (int r = 0; r < nreg_; ++r) {
     double loss_all = 0, policy_all = 0;
     for (int m = 0; m < nmat_; ++m) {
@@ -869,6 +1331,8 @@ void Oracle::run(std::span<double> out) {
           if (contains(nodes_[static_cast<std::size_t>(c)].report, r)) serves = true;
         if (serves) served = true, min_frac = std::min(min_frac, p.min_frac);
       }
+      for (const auto& c : costs_)
+        if (c.material == m) policy += c.cost * c.weight[static_cast<std::size_t>(r)];
       put(m, r, Metric::unmet_t, a.unmet);
       put(m, r, Metric::unmet_frac, a.demand > 0 ? a.unmet / a.demand : 0.0);
       put(m, r, Metric::shortage_days, a.short_time);
@@ -879,7 +1343,8 @@ void Oracle::run(std::span<double> out) {
       put(m, r, Metric::total_cost_eur, a.loss + policy);
       put(m, r, Metric::stock_released_t, a.released);
       put(m, r, Metric::stock_min_frac, served ? min_frac : kNaN);
-      put(m, r, Metric::price_peak_multiple, 1.0);
+      put(m, r, Metric::price_peak_multiple, markets_[static_cast<std::size_t>(m)].peak);
+      if (mcs >= 0) put(m, r, static_cast<Metric>(mcs), country_share(m, r));
       loss_all += a.loss;
       policy_all += policy;
     }
@@ -889,6 +1354,28 @@ void Oracle::run(std::span<double> out) {
     put(nmat_, r, Metric::loss_eur, loss_all);
     put(nmat_, r, Metric::policy_cost_eur, policy_all);
     put(nmat_, r, Metric::total_cost_eur, loss_all + policy_all);
+  }
+
+  if (trace_) {
+    auto& tr = *trace_;
+    tr.price_peak.clear();
+    for (const auto& mk : markets_)
+      tr.price_peak.push_back(mk.peak);
+    tr.max_country_share.assign(static_cast<std::size_t>(nmat_), {});
+    for (int m = 0; m < nmat_; ++m)
+      for (int r = 0; r < nreg_; ++r)
+        tr.max_country_share[static_cast<std::size_t>(m)].push_back(country_share(m, r));
+    tr.activation_day.clear();
+    tr.first_unmet_day.clear();
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const Node& n = nodes_[i];
+      tr.activation_day.push_back(s_.nodes[i].standby && std::isfinite(n.act_time) ? n.act_time
+                                                                                   : kNaN);
+      tr.first_unmet_day.push_back(std::isfinite(n.first_unmet) ? n.first_unmet : kNaN);
+    }
+    tr.lever_cost.clear();
+    for (const auto& c : costs_)
+      if (c.lever >= 0) tr.lever_cost.push_back(c.cost);
   }
 }
 
@@ -902,10 +1389,22 @@ crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s) {
   return l;
 }
 
+int stepped_oracle_max_country_share_metric() {
+  return max_country_share_index<Metric>();
+}
+
+void run_stepped_oracle(const crisp::Scenario& s, const crisp::PolicyEffects& effects,
+                        const std::vector<crisp::ShockOccurrence>& shocks, double dt_days,
+                        std::span<double> out, SteppedOracleTrace* trace) {
+  Oracle o(s, effects, shocks, dt_days, trace);
+  o.run(out);
+}
+
 void run_stepped_oracle(const crisp::Scenario& s,
                         const std::vector<crisp::StockpileSpec>& stockpiles,
                         const std::vector<crisp::ShockOccurrence>& shocks, double dt_days,
-                        std::span<double> out) {
-  Oracle o(s, stockpiles, shocks, dt_days);
-  o.run(out);
+                        std::span<double> out, SteppedOracleTrace* trace) {
+  crisp::PolicyEffects fx;
+  fx.stockpiles = stockpiles;
+  run_stepped_oracle(s, fx, shocks, dt_days, out, trace);
 }
