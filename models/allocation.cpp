@@ -1,6 +1,7 @@
 #include "models/allocation.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace crisp {
 
@@ -13,6 +14,39 @@ bool refinery_needs_refill(double level, double target, double inflow, double us
   return level <= target + tol && inflow < use * (1 - kRelTol);
 }
 }  // namespace
+
+QuietInputs::QuietInputs(const MaterialNet& net)
+    : requirement(net.nodes.size()),
+      availability(net.nodes.size()),
+      pass(net.edges.size(), 1.0),
+      level(net.nodes.size()),
+      target(net.nodes.size()),
+      inflow(net.nodes.size(), std::numeric_limits<double>::infinity()),
+      refill(net.nodes.size()),
+      blocked(net.spot_pairs.size(), 0),
+      ready(net.nodes.size(), 0) {
+  for (std::size_t v = 0; v < net.nodes.size(); ++v) {
+    requirement[v] = net.nodes[v].demand0;
+    availability[v] = net.nodes[v].capacity;
+  }
+  for (const NetEdge& e : net.edges)
+    share.push_back(e.share);
+}
+
+AllocationInput QuietInputs::view() const {
+  AllocationInput in;
+  in.consumer_requirement = requirement;
+  in.availability = in.capacity = availability;
+  in.share = share;
+  in.pass = pass;
+  in.spot_blocked = blocked;
+  in.spot_ready = ready;
+  in.buffer_level = level;
+  in.buffer_target = target;
+  in.inflow = inflow;
+  in.refill_rate = refill;
+  return in;
+}
 
 Allocator::Allocator(const MaterialNet& net)
     : edge_flow(net.edges.size()),

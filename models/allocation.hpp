@@ -27,6 +27,17 @@ struct AllocationInput {
   std::span<const double> buffer_level, buffer_target, inflow, refill_rate;
 };
 
+// The inputs of a quiet instant: day-0 demand and capacity, contracts as built, no shock, nobody
+// ready for spot, buffers taking nothing. `crisp check`'s day-0 balance allocates from it, and
+// tests change a field or two before allocating.
+struct QuietInputs {
+  explicit QuietInputs(const MaterialNet& net);
+  AllocationInput view() const;
+
+  std::vector<double> requirement, availability, share, pass, level, target, inflow, refill;
+  std::vector<char> blocked, ready;
+};
+
 class Allocator {
  public:
   explicit Allocator(const MaterialNet& net);

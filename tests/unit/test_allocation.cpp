@@ -14,40 +14,12 @@ namespace {
 // availabilities (t/day, suppliers), edge pass factors, blocked spot pairs and ready buyers.
 struct OneInstant {
   MaterialNet net;
-  std::vector<double> requirement, availability, share, pass, level, target, inflow, refill;
-  std::vector<char> blocked, ready;
-  explicit OneInstant(const Scenario& s) : net(std::move(compile_networks(s, PolicyEffects{})[0])) {
-    const std::size_t n = net.nodes.size();
-    requirement.assign(n, 0);
-    availability.assign(n, 0);
-    for (std::size_t v = 0; v < n; ++v) {
-      requirement[v] = net.nodes[v].demand0;
-      availability[v] = net.nodes[v].capacity;
-    }
-    pass.assign(net.edges.size(), 1.0);
-    for (const NetEdge& e : net.edges)
-      share.push_back(e.share);
-    level.assign(n, 0);
-    target.assign(n, 0);
-    inflow.assign(n, 1e9);
-    refill.assign(n, 0);
-    blocked.assign(net.spot_pairs.size(), 0);
-    ready.assign(n, 0);
-  }
+  QuietInputs in;  // edited by each case before it allocates
+  explicit OneInstant(const Scenario& s)
+      : net(std::move(compile_networks(s, PolicyEffects{})[0])), in(net) {}
   Allocator run() {
     Allocator a(net);
-    AllocationInput in;
-    in.consumer_requirement = requirement;
-    in.availability = in.capacity = availability;
-    in.share = share;
-    in.pass = pass;
-    in.spot_blocked = blocked;
-    in.spot_ready = ready;
-    in.buffer_level = level;
-    in.buffer_target = target;
-    in.inflow = inflow;
-    in.refill_rate = refill;
-    a.allocate(in);
+    a.allocate(in.view());
     return a;
   }
   int pair(int supplier, int buyer) const {
@@ -87,8 +59,8 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   b.edge(cn, nl, 0.5, 30);
   b.edge(jp, nl, 0.5, 30);
   OneInstant x(b.s);
-  x.pass[1] = 1.0 - 0.8;  // severity 0.8 on cn -> nl
-  x.blocked[x.pair(cn, nl)] = 1;
+  x.in.pass[1] = 1.0 - 0.8;  // severity 0.8 on cn -> nl
+  x.in.blocked[x.pair(cn, nl)] = 1;
 
   Allocator r = x.run();
   CHECK(r.edge_flow[0] == Approx(1.0));        // home buyer: in full
@@ -98,7 +70,7 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   CHECK(r.shipped[cn] == Approx(1.2));  // 1.8 t/day withheld: stays with the Chinese mine
 
   // Once NL may re-source, it buys spot only from the unrestricted supplier (JP has 1 t/day spare).
-  x.ready[nl] = 1;
+  x.in.ready[nl] = 1;
   r = x.run();
   CHECK(r.spot_flow[x.pair(cn, nl)] == 0.0);
   CHECK(r.spot_flow[x.pair(jp, nl)] == Approx(0.8));
@@ -115,19 +87,19 @@ TEST_CASE("spot re-sourcing only after the delay, split pro rata and capped at t
   b.edge(a, u, 1.0, 10);
   b.edge(a, v, 1.0, 10);
   OneInstant x(b.s);
-  x.availability[a] = 0;  // an outage of severity 1
+  x.in.availability[a] = 0;  // an outage of severity 1
 
   Allocator r = x.run();  // nobody ready yet
   CHECK(r.spot_flow[x.pair(s, u)] == 0.0);
   CHECK(r.contract_short[u] == Approx(2.0));
 
-  x.ready[u] = x.ready[v] = 1;
+  x.in.ready[u] = x.in.ready[v] = 1;
   r = x.run();
   // 1 t/day spare against needs 2 and 0.5: pro rata 0.8 and 0.2.
   CHECK(r.spot_flow[x.pair(s, u)] == Approx(0.8));
   CHECK(r.spot_flow[x.pair(s, v)] == Approx(0.2));
 
-  x.availability[s] = 10;  // plenty of spare: each gets exactly its need, no more
+  x.in.availability[s] = 10;  // plenty of spare: each gets exactly its need, no more
   r = x.run();
   CHECK(r.spot_flow[x.pair(s, u)] == Approx(2.0));
   CHECK(r.spot_flow[x.pair(s, v)] == Approx(0.5));
