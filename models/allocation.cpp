@@ -54,6 +54,7 @@ Allocator::Allocator(const MaterialNet& net)
       requirement(net.nodes.size()),
       contract_short(net.nodes.size()),
       shipped(net.nodes.size()),
+      refilling(net.nodes.size()),
       asked(net.nodes.size()),
       net_(&net),
       spare_(net.nodes.size()),
@@ -88,9 +89,12 @@ void Allocator::allocate(const AllocationInput& in) {
   for (int r : net_->refineries) {
     const double want = std::max(shipped[r], std::min(asked[r], in.capacity[r]));
     const double use = want / net_->nodes[r].yield;
-    const bool refill =
-        refinery_needs_refill(in.buffer_level[r], in.buffer_target[r], in.inflow[r], use);
-    requirement[r] = use + (refill ? in.refill_rate[r] : 0.0);
+    // A refill started at this instant stands for the rest of it: with a zero lead time the refill
+    // itself raises the inflow at once, and re-deciding would flip it off and on for ever.
+    const bool latched = !in.refill_latched.empty() && in.refill_latched[r];
+    refilling[r] = latched || refinery_needs_refill(in.buffer_level[r], in.buffer_target[r],
+                                                    in.inflow[r], use);
+    requirement[r] = use + (refilling[r] ? in.refill_rate[r] : 0.0);
   }
 
   // Step 6: mines ration every request at once, then buyers still short buy their spare.

@@ -25,6 +25,8 @@ struct AllocationInput {
   // Refinery input buffers, per node (read for refineries): step 5 adds `refill_rate` when the
   // level is below target, or at target and drawn down by the new throughput.
   std::span<const double> buffer_level, buffer_target, inflow, refill_rate;
+  // Per node: a refill this refinery started earlier at the same instant stands (see Allocator).
+  std::span<const char> refill_latched;
 };
 
 // The inputs of a quiet instant: day-0 demand and capacity, contracts as built, no shock, nobody
@@ -48,6 +50,7 @@ class Allocator {
   std::vector<double> requirement;     // per node: consumers' and refineries' requirement
   std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
   std::vector<double> shipped;         // per supplier: contract plus spot
+  std::vector<char> refilling;         // per refinery: its requirement includes its buffer refill
   std::vector<double> asked;  // per supplier: admissible contract requests, and for refineries
                               // the spot needs they may anticipate
 

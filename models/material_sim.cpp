@@ -117,13 +117,14 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   arrive_.resize(e);
   spot_ship_.resize(p);
   spot_arrive_.resize(p);
-  for (auto* v :
-       {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_, &net_rate_,
-        &scheduled_net_, &availability_, &capacity_, &requirement_in_, &short_since_})
+  for (auto* v : {&demand_, &level_, &target_, &refill_rate_, &inflow_, &release_, &unmet_,
+                  &net_rate_, &scheduled_net_, &availability_, &capacity_, &requirement_in_,
+                  &short_since_, &refill_latch_time_})
     v->resize(n);
   store_version_.resize(n);
   resourcing_version_.resize(n);
   ready_.resize(n);
+  refill_latched_.resize(n);
   stockpiles_.resize(net.stockpiles.size());
   regions_.resize(scenario.report_regions.size());
   spells_.resize(scenario.report_regions.size());
@@ -262,6 +263,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   std::fill(store_version_.begin(), store_version_.end(), 0);
   std::fill(resourcing_version_.begin(), resourcing_version_.end(), 0);
   std::fill(short_since_.begin(), short_since_.end(), -1.0);
+  std::fill(refill_latch_time_.begin(), refill_latch_time_.end(), -1.0);
   std::fill(ready_.begin(), ready_.end(), 0);
   for (std::size_t n = 0; n < net_.nodes.size(); ++n) {
     const NetNode& node = net_.nodes[n];
@@ -638,7 +640,12 @@ void MaterialSim::compute_requirements(bool initial) {
     const double tol = tol_of(target_[c]);
     // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
     const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
-    const bool refill = level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && drawn);
+    // A refill started at this instant stands for the rest of it (a zero lead time would
+    // otherwise flip it off and on for ever: the refill raises the arrivals at once).
+    const bool latched = refill_latch_time_[c] == t_;
+    const bool refill =
+        level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && (drawn || latched));
+    if (refill && !initial) refill_latch_time_[c] = t_;
     double r = d + (refill ? refill_rate_[c] : 0.0);
     const int k = net_.nodes[c].stockpile;
     if (k >= 0 && stockpiles_[k].refilling) {
@@ -676,12 +683,18 @@ void MaterialSim::run_allocation(bool initial) {
   in.buffer_target = target_;
   in.inflow = inflow_;
   in.refill_rate = refill_rate_;
+  for (int r : net_.refineries)
+    refill_latched_[r] = refill_latch_time_[r] == t_;
+  in.refill_latched = refill_latched_;
   // On day 0 the refineries' buffers are full and their inflow is their steady use, so none asks
   // for a refill (settle() recomputes the inflows right after).
   if (initial)
     for (int r : net_.refineries)
       inflow_[r] = std::numeric_limits<double>::infinity();
   alloc_.allocate(in);
+  if (!initial)
+    for (int r : net_.refineries)
+      if (alloc_.refilling[r]) refill_latch_time_[r] = t_;
   if (net_.spec.market.enabled) update_price();
 }
 

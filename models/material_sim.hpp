@@ -117,6 +117,8 @@ class MaterialSim {
   std::vector<double> requirement_in_;  // consumer requirements handed to allocation
   std::vector<std::uint64_t> store_version_, resourcing_version_;
   std::vector<double> short_since_;
+  std::vector<double> refill_latch_time_;  // per node: when its buffer refill last started
+  std::vector<char> refill_latched_;       // per node: that was at the current instant
   std::vector<char> ready_;
 
   std::vector<Stockpile> stockpiles_;

@@ -169,3 +169,19 @@ TEST_CASE("the supply-drop trigger releases ahead of the private buffer", "[engi
   CHECK(r.get(Metric::stock_released_t) == Approx(10.0).epsilon(1e-9));
   CHECK(r.get(Metric::longest_shortage_days) == Approx(5.0).epsilon(1e-9));
 }
+
+TEST_CASE("a zero lead time settles: a buffer refill at target does not flip for ever", "[engine]") {
+  // With no lead time a buffer at target that is drawn down asks for its refill, the refill
+  // arrives at once, and the buffer is no longer drawn down: the refill must stand for the
+  // instant rather than flip off and on without end.
+  Chain c;
+  c.b.s.edges[0].lead_time_days = 0;
+  ShockSpec surge;
+  surge.name = "surge";
+  surge.kind = ShockKind::demand_surge;
+  surge.arrival = ArrivalKind::replay;
+  surge.regions = {"NL"};
+  c.b.shock(surge);
+  const Result r = simulate(c.b.s, {}, {{0, 100, 30, 0.2, 0}});
+  CHECK(r.get(Metric::unmet_t) == 0.0);  // the mine has spare capacity and ships at once
+}
