@@ -170,7 +170,8 @@ TEST_CASE("the supply-drop trigger releases ahead of the private buffer", "[engi
   CHECK(r.get(Metric::longest_shortage_days) == Approx(5.0).epsilon(1e-9));
 }
 
-TEST_CASE("a zero lead time settles: a buffer refill at target does not flip for ever", "[engine]") {
+TEST_CASE("a zero lead time settles: a buffer refill at target does not flip for ever",
+          "[engine]") {
   // With no lead time a buffer at target that is drawn down asks for its refill, the refill
   // arrives at once, and the buffer is no longer drawn down: the refill must stand for the
   // instant rather than flip off and on without end.
