@@ -84,8 +84,9 @@ struct Node {
 
   std::vector<int> in_edges, out_edges;  // contract edges
   std::vector<int> spot_in, spot_out;    // spot pairs
-  std::vector<int> piles;                // stockpiles serving this consumer
-  std::vector<int> report;               // report regions this consumer belongs to
+  double anticipated = 0;   // refineries: spot needs counted as asked of it (docs/model.md step 5)
+  std::vector<int> piles;   // stockpiles serving this consumer
+  std::vector<int> report;  // report regions this consumer belongs to
 
   // per-step results of the consumer
   double unmet = 0, gap_after = 0, tau = 0;  // tau: time into the step when unmet starts
@@ -695,6 +696,36 @@ class Oracle {
   // Rounds of spot buying in one phase: every supplier offers its spare to its ready partners
   // pro rata to their remaining shortfall, each offer capped at that shortfall; a buyer offered
   // more than it needs scales its offers down, then the next round runs on what is left.
+  // Ready consumers' remaining refinery-contract needs count as asked of the refineries they may
+  // buy spot from, split by those refineries' spare capacity (nominal capacity now, after
+  // outages, less their contract shipments): docs/model.md step 5.
+  void anticipate_spot(long long k) {
+    for (auto& n : nodes_)
+      n.anticipated = 0;
+    auto spare_capacity = [&](const Node& s) {
+      double filled = 0;
+      for (int e : s.out_edges)
+        filled += edges_[static_cast<std::size_t>(e)].filled;
+      return std::max(0.0, s.cap * s.cf - filled);
+    };
+    for (const Node& b : nodes_) {
+      if (b.kind != NodeKind::consumer || !ready(b, k) || !(b.spot_cap > kRel * b.req)) continue;
+      double total = 0;
+      for (int p : b.spot_in) {
+        const Flow& f = pairs_[static_cast<std::size_t>(p)];
+        if (f.phase == 4 && !f.excluded)
+          total += spare_capacity(nodes_[static_cast<std::size_t>(f.from)]);
+      }
+      if (!(total > 0)) continue;
+      for (int p : b.spot_in) {
+        const Flow& f = pairs_[static_cast<std::size_t>(p)];
+        if (f.phase != 4 || f.excluded) continue;
+        Node& s = nodes_[static_cast<std::size_t>(f.from)];
+        s.anticipated += b.spot_cap * spare_capacity(s) / total;
+      }
+    }
+  }
+
   void spot_phase(int phase, long long k) {
     for (int round = 0; round < 3; ++round) {
       bool any = false;
@@ -796,6 +827,7 @@ class Oracle {
       update_spell(n, n.short_ref, k, false);  // a refinery-contract shortfall is a shortfall
       n.spot_cap = n.short_ref;
     }
+    anticipate_spot(k);
     spot_phase(4, k);
 
     // 5. refinery input requirement
@@ -809,7 +841,7 @@ class Oracle {
       n.shipped = x;
       // Input is asked for what the refinery is asked to ship (up to its capacity), not what an
       // empty input buffer lets it ship: docs/model.md step 5.
-      double asked = 0;
+      double asked = n.anticipated;
       for (int e : n.out_edges)
         asked += edges_[static_cast<std::size_t>(e)].request;
       const double want = std::max(x, std::min(asked, n.cap * n.cf));
