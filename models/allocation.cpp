@@ -61,7 +61,9 @@ Allocator::Allocator(const MaterialNet& net)
       spot_need_(net.nodes.size()),
       offered_(net.nodes.size()),
       accept_(net.nodes.size()),
-      offer_(net.spot_pairs.size()) {}
+      offer_(net.spot_pairs.size()) {
+  candidates_.reserve(net.spot_pairs.size());  // no allocation per call in steady state
+}
 
 void Allocator::allocate(const AllocationInput& in) {
   std::fill(spot_flow.begin(), spot_flow.end(), 0.0);
@@ -157,51 +159,57 @@ void Allocator::anticipate_spot(const AllocationInput& in) {
 // offered more than it needs scales its offers down. Simultaneous offers make the result
 // independent of the order suppliers are visited in.
 void Allocator::spot(const std::vector<int>& suppliers, const AllocationInput& in) {
-  auto eligible = [&](int p) {
-    const int b = net_->spot_pairs[p].buyer;
-    return !in.spot_blocked[p] && in.spot_ready[b] &&
-           spot_need_[b] > kRelTol * std::max(requirement[b], 1e-12);
-  };
+  // The pairs that can trade at all this instant (unblocked, buyer ready), grouped by supplier in
+  // the order of `suppliers`; rounds then only visit these.
+  candidates_.clear();
+  for (int s : suppliers)
+    for (int p : net_->spot_by_supplier[s])
+      if (!in.spot_blocked[p] && in.spot_ready[net_->spot_pairs[p].buyer]) candidates_.push_back(p);
+  if (candidates_.empty()) return;
+  auto needy = [&](int b) { return spot_need_[b] > kRelTol * std::max(requirement[b], 1e-12); };
+  const std::size_t n = candidates_.size();
   for (int round = 0; round < kSpotRounds; ++round) {
     bool any = false;
-    for (int s : suppliers)
-      for (int p : net_->spot_by_supplier[s])
-        offered_[net_->spot_pairs[p].buyer] = 0.0;
-    for (int s : suppliers) {
+    for (int p : candidates_)
+      offered_[net_->spot_pairs[p].buyer] = 0.0;
+    for (std::size_t i = 0; i < n;) {
+      const int s = net_->spot_pairs[candidates_[i]].supplier;
+      std::size_t end = i;
       double need = 0;
-      for (int p : net_->spot_by_supplier[s])
-        if (eligible(p)) need += spot_need_[net_->spot_pairs[p].buyer];
+      for (; end < n && net_->spot_pairs[candidates_[end]].supplier == s; ++end) {
+        const int b = net_->spot_pairs[candidates_[end]].buyer;
+        if (needy(b)) need += spot_need_[b];
+      }
       const double spare = spare_[s];
       const bool offers = need > 0 && spare > kRelTol * net_->nodes[s].capacity;
       const double k = offers ? std::min(1.0, spare / need) : 0.0;
-      for (int p : net_->spot_by_supplier[s]) {
+      for (; i < end; ++i) {
+        const int p = candidates_[i];
         const int b = net_->spot_pairs[p].buyer;
-        offer_[p] = offers && eligible(p) ? spot_need_[b] * k : 0.0;
+        offer_[p] = offers && needy(b) ? spot_need_[b] * k : 0.0;
         offered_[b] += offer_[p];
         any = any || offer_[p] > 0;
       }
     }
     if (!any) return;
-    for (int s : suppliers)
-      for (int p : net_->spot_by_supplier[s]) {
+    for (int p : candidates_) {
+      const int b = net_->spot_pairs[p].buyer;
+      accept_[b] = offered_[b] > spot_need_[b] ? spot_need_[b] / offered_[b] : 1.0;
+    }
+    for (int p : candidates_) {
+      if (offer_[p] <= 0) continue;
+      const int s = net_->spot_pairs[p].supplier;
+      const double got = offer_[p] * accept_[net_->spot_pairs[p].buyer];
+      spot_flow[p] += got;
+      shipped[s] += got;
+      spare_[s] = std::max(0.0, spare_[s] - got);
+      offer_[p] = got;  // remembered for the need update below
+    }
+    for (int p : candidates_)
+      if (offer_[p] > 0) {
         const int b = net_->spot_pairs[p].buyer;
-        accept_[b] = offered_[b] > spot_need_[b] ? spot_need_[b] / offered_[b] : 1.0;
+        spot_need_[b] = std::max(0.0, spot_need_[b] - offer_[p]);
       }
-    for (int s : suppliers)
-      for (int p : net_->spot_by_supplier[s]) {
-        if (offer_[p] <= 0) continue;
-        const double got = offer_[p] * accept_[net_->spot_pairs[p].buyer];
-        spot_flow[p] += got;
-        shipped[s] += got;
-        spare_[s] = std::max(0.0, spare_[s] - got);
-        offer_[p] = got;  // remembered for the need update below
-      }
-    for (int s : suppliers)
-      for (int p : net_->spot_by_supplier[s])
-        if (offer_[p] > 0) {
-          const int b = net_->spot_pairs[p].buyer;
-          spot_need_[b] = std::max(0.0, spot_need_[b] - offer_[p]);
-        }
   }
 }
 

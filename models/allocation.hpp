@@ -64,6 +64,7 @@ class Allocator {
   std::vector<double> spot_need_;  // per buyer, what spot may still cover
   std::vector<double> offered_;    // per buyer, offers in the current round
   std::vector<double> accept_;     // per buyer, the fraction of its offers it takes
+  std::vector<int> candidates_;    // spot pairs that may trade at this instant
   std::vector<double> offer_;      // per spot pair, current round
 };
 
