@@ -1,4 +1,5 @@
 #include "policies/policy_set.hpp"
+#include <algorithm>
 
 #include <array>
 #include <cmath>
@@ -8,6 +9,10 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <boost/random/uniform_01.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include "sim/core/random.hpp"
 
 namespace crisp {
 
@@ -137,8 +142,9 @@ std::vector<GridAxis> flatten_axes(const std::vector<Lever>& levers) {
   return axes;
 }
 
-// "size_days=30, release.delay_days=8"; the lever's name leads each field when several levers
-// could own it. With nothing swept there is one point, named after the levers that are on.
+// "size_days=30, release.delay_days=8"; the lever's name leads a field only when another swept
+// lever has a field of the same name. With nothing swept there is one point, named after the
+// levers that are on.
 std::string point_label(const std::vector<Lever>& levers, const std::vector<GridAxis>& axes,
                         const std::vector<std::size_t>& at, const std::vector<LeverSpec>& on) {
   std::string label;
@@ -148,8 +154,10 @@ std::string point_label(const std::vector<Lever>& levers, const std::vector<Grid
   };
   for (std::size_t k = 0; k < axes.size(); ++k) {
     const LeverAxis& a = *axes[k].axis;
-    const std::string prefix =
-        levers.size() > 1 ? lever_name(levers[axes[k].lever].base) + "." : "";
+    const bool shared = std::any_of(axes.begin(), axes.end(), [&](const GridAxis& other) {
+      return other.lever != axes[k].lever && other.axis->field == a.field;
+    });
+    const std::string prefix = shared ? lever_name(levers[axes[k].lever].base) + "." : "";
     append(fmt::format("{}{}={}", prefix, a.field, a.values[at[k]]));
   }
   if (axes.empty()) {
@@ -167,6 +175,43 @@ bool next_point(const std::vector<GridAxis>& axes, std::vector<std::size_t>& at)
     at[k] = 0;
   }
   return false;
+}
+
+// The columns and the baseline (set 0, every lever off) that every design starts with.
+PolicyDesign baseline_design(const std::vector<Lever>& levers) {
+  PolicyDesign design;
+  for (const auto& lever : levers) {
+    for (auto field : numeric_fields(lever.base)) {
+      design.columns.push_back(fmt::format("{}.{}", lever_name(lever.base), field));
+    }
+  }
+  PolicySet baseline;
+  baseline.label = "baseline";
+  baseline.params.assign(design.columns.size(), kNaN);
+  design.sets.push_back(std::move(baseline));
+  return design;
+}
+
+std::vector<LeverSpec> base_specs(const std::vector<Lever>& levers) {
+  std::vector<LeverSpec> specs;
+  for (const auto& lever : levers) {
+    specs.push_back(lever.base);
+  }
+  return specs;
+}
+
+// A policy set of one value per lever field: its columns, and the levers that are on (id and
+// label are the caller's).
+PolicySet make_set(const std::vector<LeverSpec>& specs) {
+  PolicySet set;
+  for (const auto& spec : specs) {
+    const bool off = is_off(spec);
+    for (auto field : numeric_fields(spec)) {
+      set.params.push_back(off ? kNaN : column_value(spec, field));
+    }
+    if (!off) set.levers.push_back(spec);
+  }
+  return set;
 }
 
 }  // namespace
@@ -223,44 +268,109 @@ bool is_off(const LeverSpec& s) {
 }
 
 PolicyDesign expand_grid(const std::vector<Lever>& levers) {
-  PolicyDesign design;
-  for (const auto& lever : levers) {
-    for (auto field : numeric_fields(lever.base)) {
-      design.columns.push_back(fmt::format("{}.{}", lever_name(lever.base), field));
-    }
-  }
-
-  PolicySet baseline;
-  baseline.label = "baseline";
-  baseline.params.assign(design.columns.size(), kNaN);
-  design.sets.push_back(std::move(baseline));
+  PolicyDesign design = baseline_design(levers);
   if (levers.empty()) return design;
 
   const std::vector<GridAxis> axes = flatten_axes(levers);
+  for (const auto& lever : levers) {
+    if (!lever.ranges.empty()) {
+      throw std::logic_error(fmt::format("{}: a range in a grid design", lever_name(lever.base)));
+    }
+  }
   std::vector<std::size_t> at(axes.size(), 0);
   do {
-    std::vector<LeverSpec> specs;
-    for (const auto& lever : levers) {
-      specs.push_back(lever.base);
-    }
+    std::vector<LeverSpec> specs = base_specs(levers);
     for (std::size_t k = 0; k < axes.size(); ++k) {
       set_field(specs[axes[k].lever], axes[k].axis->field, axes[k].axis->values[at[k]]);
     }
-
-    PolicySet set;
-    for (const auto& spec : specs) {
-      const bool off = is_off(spec);
-      for (auto field : numeric_fields(spec)) {
-        set.params.push_back(off ? kNaN : column_value(spec, field));
-      }
-      if (!off) set.levers.push_back(spec);
-    }
+    PolicySet set = make_set(specs);
     // Every lever off is the baseline, which set 0 already is.
     if (set.levers.empty()) continue;
     set.id = static_cast<int>(design.sets.size());
     set.label = point_label(levers, axes, at, set.levers);
     design.sets.push_back(std::move(set));
   } while (next_point(axes, at));
+  return design;
+}
+
+std::vector<double> latin_hypercube(std::size_t samples, std::size_t dims, std::uint64_t seed) {
+  std::vector<double> points(samples * dims);
+  Rng rng = make_stream(seed, 0, StreamId::design);
+  std::vector<std::size_t> perm(samples);
+  for (std::size_t d = 0; d < dims; ++d) {
+    for (std::size_t i = 0; i < samples; ++i) {
+      perm[i] = i;
+    }
+    for (std::size_t i = samples; i-- > 1;) {
+      const std::size_t j = boost::random::uniform_int_distribution<std::size_t>(0, i)(rng);
+      std::swap(perm[i], perm[j]);
+    }
+    for (std::size_t i = 0; i < samples; ++i) {
+      const double u = boost::random::uniform_01<double>()(rng);
+      const double x = (static_cast<double>(perm[i]) + u) / static_cast<double>(samples);
+      // Rounding could carry (N - 1 + u) / N up to 1; keep the point inside its stratum.
+      points[i * dims + d] = std::min(x, std::nextafter(1.0, 0.0));
+    }
+  }
+  return points;
+}
+
+PolicyDesign expand_lhs(const std::vector<Lever>& levers, std::int64_t samples,
+                        std::uint64_t seed) {
+  if (samples < 1) throw std::invalid_argument("a Latin hypercube needs at least one sample");
+  std::vector<std::pair<std::size_t, const LeverRange*>> dims;
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    if (!levers[i].axes.empty()) {
+      throw std::logic_error(
+          fmt::format("{}: a sweep axis in a Latin hypercube", lever_name(levers[i].base)));
+    }
+    for (const auto& r : levers[i].ranges) {
+      LeverSpec probe = levers[i].base;
+      if (!set_field(probe, r.field, r.min)) {
+        throw std::logic_error(fmt::format("unknown {} field {}", lever_kind(probe), r.field));
+      }
+      dims.emplace_back(i, &r);
+    }
+  }
+  PolicyDesign design = baseline_design(levers);
+  const auto n = static_cast<std::size_t>(samples);
+  const std::vector<double> points = latin_hypercube(n, dims.size(), seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<LeverSpec> specs = base_specs(levers);
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      const LeverRange& r = *dims[d].second;
+      set_field(specs[dims[d].first], r.field,
+                r.min + (r.max - r.min) * points[i * dims.size() + d]);
+    }
+    PolicySet set = make_set(specs);
+    set.id = static_cast<int>(design.sets.size());
+    set.label = fmt::format("lhs {}", i + 1);
+    design.sets.push_back(std::move(set));
+  }
+  return design;
+}
+
+PolicyDesign expand_list(const std::vector<Lever>& levers, const std::vector<ListedSet>& sets) {
+  for (const auto& lever : levers) {
+    if (!lever.axes.empty() || !lever.ranges.empty()) {
+      throw std::logic_error(
+          fmt::format("{}: a sweep axis or range in a list design", lever_name(lever.base)));
+    }
+  }
+  PolicyDesign design = baseline_design(levers);
+  for (const ListedSet& listed : sets) {
+    std::vector<LeverSpec> specs = base_specs(levers);
+    for (const ListedValue& v : listed.values) {
+      if (v.lever >= specs.size() || !set_field(specs[v.lever], v.field, v.value)) {
+        throw std::logic_error(
+            fmt::format("set '{}': no lever field {}.{}", listed.label, v.lever, v.field));
+      }
+    }
+    PolicySet set = make_set(specs);
+    set.id = static_cast<int>(design.sets.size());
+    set.label = listed.label;
+    design.sets.push_back(std::move(set));
+  }
   return design;
 }
 

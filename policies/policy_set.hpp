@@ -3,6 +3,8 @@
 // design expands them to. A policy set holds one value for every lever; set 0 is the baseline
 // with every lever off.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,9 +65,17 @@ struct LeverAxis {
   std::vector<double> values;
 };
 
+// One field of a lever sampled from [min, max) by a Latin hypercube: a numeric key given as
+// { min, max } in an experiment whose [design] kind is "lhs".
+struct LeverRange {
+  std::string field;  // dotted, as for LeverAxis
+  double min = 0, max = 0;
+};
+
 struct Lever {
-  LeverSpec base;  // every field at its single value (axes hold the first value here)
+  LeverSpec base;  // every field at its single value (axes hold the first value, ranges the min)
   std::vector<LeverAxis> axes;
+  std::vector<LeverRange> ranges = {};
 };
 
 const char* lever_kind(const LeverSpec& s);  // "stockpile", "refining", ...
@@ -95,5 +105,32 @@ struct PolicyDesign {
 // Full factorial over every axis of every lever, in file order (the last axis varies fastest).
 // A grid point with every lever off is the baseline and is not repeated.
 PolicyDesign expand_grid(const std::vector<Lever>& levers);
+
+// A Latin hypercube of `samples` points in `dims` dimensions, row-major [samples][dims], every
+// coordinate in [0, 1). In each dimension every stratum [i / N, (i + 1) / N) holds exactly one
+// point: coordinate d of point i is (perm_d[i] + u) / N. Draws come from the stream keyed
+// (seed, 0, StreamId::design) only, in this order: for each dimension, a random permutation
+// (Fisher-Yates from the last position down, swapping position i with a uniform integer in
+// [0, i]), then one uniform u in [0, 1) per point.
+std::vector<double> latin_hypercube(std::size_t samples, std::size_t dims, std::uint64_t seed);
+
+// A Latin hypercube over every range of every lever, in file order (dimension d is the d-th
+// range): policy set i (from 1) is point i - 1, labelled "lhs i", with each ranged field at
+// min + (max - min) * coordinate and every other field at its base value. Axes are an error.
+PolicyDesign expand_lhs(const std::vector<Lever>& levers, std::int64_t samples, std::uint64_t seed);
+
+// One policy set of a list design: the fields it sets, every other field at its base value.
+struct ListedValue {
+  std::size_t lever = 0;  // index into the levers
+  std::string field;      // dotted
+  double value = 0;
+};
+struct ListedSet {
+  std::string label;
+  std::vector<ListedValue> values;
+};
+
+// The listed sets, in order, after the baseline. Axes and ranges are an error.
+PolicyDesign expand_list(const std::vector<Lever>& levers, const std::vector<ListedSet>& sets);
 
 }  // namespace crisp

@@ -19,6 +19,7 @@
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
+#include "sim/runner/sensitivity.hpp"
 
 namespace crisp {
 
@@ -89,7 +90,7 @@ int run_command(const RunArgs& args) {
                                                       : std::string("crisp-results.h5");
   check_output_path(output);
 
-  const PolicyDesign design = expand_grid(x.levers);
+  const PolicyDesign design = make_design(x);
   RunOptions options;
   options.replications = s.replications;
   options.seed = s.seed;
@@ -105,7 +106,20 @@ int run_command(const RunArgs& args) {
 
   RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
                            s.seed};
-  write_results(output, make_results_content(s, design, result, provenance));
+  ResultsContent content = make_results_content(s, design, result, provenance);
+  if (x.sensitivity) {
+    // The scaled runs: the same policy sets, replications and seed (common random numbers).
+    Progress sensitivity_progress(
+        !args.quiet && isatty(fileno(stderr)),
+        static_cast<double>(options.block_size) * s.horizon_days / kDaysPerYear);
+    try {
+      content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
+                                            std::ref(sensitivity_progress));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
+    }
+  }
+  write_results(output, content);
 
   std::vector<std::string> labels;
   for (const PolicySet& set : design.sets)
@@ -156,8 +170,13 @@ int check_command(const std::string& path) {
     fmt::print("  {}: {} mines, {} refineries, {} consumers, {} contract edges\n",
                s.materials[m].name, counts[0], counts[1], counts[2], edges);
   }
-  fmt::print("  {} shocks, {} policy levers, {} policy sets\n", s.shocks.size(), x.levers.size(),
-             expand_grid(x.levers).sets.size());
+  fmt::print("  {} shocks, {} policy levers, {} policy sets ({} design)\n", s.shocks.size(),
+             x.levers.size(), make_design(x).sets.size(), x.design_kind);
+  if (x.sensitivity) {
+    fmt::print("  sensitivity: {} parameters x {} factors ({}), {} runs with the unscaled one\n",
+               x.sensitivity->parameters.size(), x.sensitivity->factors.size(),
+               fmt::join(x.sensitivity->factors, ", "), sensitivity_runs(*x.sensitivity).size());
+  }
 
   fmt::print("\nBaseline balance (day 0, no shocks), t/yr:\n");
   fmt::print("  {:<28} {:<9} {:>14} {:>14} {:>14}\n", "node", "kind", "requested", "supplied",

@@ -20,22 +20,25 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 }  // namespace
 
 double sample(const Distribution& d, Rng& rng) {
-  return std::visit(
-      Overloaded{
-          [](const Fixed& f) { return f.value; },
-          [&](const Uniform& u) {
-            return boost::random::uniform_real_distribution<double>(u.a, u.b)(rng);
-          },
-          [&](const LogNormal& l) {
-            // Boost's lognormal takes the mean and sd of the underlying normal: log(median), sigma.
-            return boost::random::lognormal_distribution<double>(std::log(l.median), l.sigma)(rng);
-          },
-          [&](const Exponential& e) {
-            return boost::random::exponential_distribution<double>(1.0 / e.mean)(rng);
-          },
-          [&](const Beta& b) { return boost::random::beta_distribution<double>(b.a, b.b)(rng); },
-      },
-      d);
+  return std::visit(Overloaded{
+                        [](const Fixed& f) { return f.value; },
+                        [&](const Uniform& u) {
+                          return boost::random::uniform_real_distribution<double>(u.a, u.b)(rng);
+                        },
+                        [&](const LogNormal& l) {
+                          // Boost's lognormal takes the mean and sd of the underlying normal:
+                          // log(median), sigma.
+                          return boost::random::lognormal_distribution<double>(std::log(l.median),
+                                                                               l.sigma)(rng);
+                        },
+                        [&](const Exponential& e) {
+                          return boost::random::exponential_distribution<double>(1.0 / e.mean)(rng);
+                        },
+                        [&](const Beta& b) {
+                          return b.scale * boost::random::beta_distribution<double>(b.a, b.b)(rng);
+                        },
+                    },
+                    d);
 }
 
 double mean(const Distribution& d) {
@@ -45,7 +48,7 @@ double mean(const Distribution& d) {
           [](const Uniform& u) { return 0.5 * (u.a + u.b); },
           [](const LogNormal& l) { return l.median * std::exp(0.5 * l.sigma * l.sigma); },
           [](const Exponential& e) { return e.mean; },
-          [](const Beta& b) { return b.a / (b.a + b.b); },
+          [](const Beta& b) { return b.scale * b.a / (b.a + b.b); },
       },
       d);
 }
@@ -59,7 +62,10 @@ std::string describe(const Distribution& d) {
             return fmt::format("lognormal(median {}, sigma {})", l.median, l.sigma);
           },
           [](const Exponential& e) { return fmt::format("exponential(mean {})", e.mean); },
-          [](const Beta& b) { return fmt::format("beta({}, {})", b.a, b.b); },
+          [](const Beta& b) {
+            if (b.scale == 1) return fmt::format("beta({}, {})", b.a, b.b);
+            return fmt::format("{} * beta({}, {})", b.scale, b.a, b.b);
+          },
       },
       d);
 }

@@ -19,6 +19,7 @@ namespace crisp {
 
 enum class StreamId : std::uint64_t {
   shocks = 0,  // the shock history of a replication (every policy set sees the same one)
+  design = 1,  // the points of a Latin hypercube design (replication 0 of the design's seed)
   // append new streams here, never reorder
 };
 
@@ -54,6 +55,7 @@ struct Exponential {
 };
 struct Beta {
   double a = 1.0, b = 1.0;
+  double scale = 1.0;  // draws are scale * Beta(a, b): a sensitivity run scales a beta severity
 };
 
 using Distribution = std::variant<Fixed, Uniform, LogNormal, Exponential, Beta>;

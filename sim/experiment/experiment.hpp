@@ -2,11 +2,15 @@
 // Loading an experiment file (INTERFACES.md): parse, then validate each field, then check fields
 // against each other, then freeze into a Scenario plus its levers.
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/scenario.hpp"
+#include "models/sensitivity.hpp"
 #include "policies/policy_set.hpp"
 
 namespace crisp {
@@ -20,14 +24,26 @@ class InputError : public std::runtime_error {
 
 struct Experiment {
   Scenario scenario;
-  std::vector<Lever> levers;  // in file order
-  std::string design_kind = "grid";
-  std::string output_file;  // [output] file; empty when not given
-  std::string source_name;  // the file name used in messages
-  std::string source_text;  // the file as read, stored in the results file
+  std::vector<Lever> levers;                   // in file order
+  std::string design_kind = "grid";            // [design] kind: "grid", "lhs" or "list"
+  std::int64_t lhs_samples = 0;                // lhs: points of the Latin hypercube
+  std::optional<std::uint64_t> lhs_seed;       // lhs: its seed; absent: the experiment's seed
+  std::vector<ListedSet> listed_sets;          // list: [[design.sets]], in file order
+  std::optional<SensitivitySpec> sensitivity;  // [sensitivity]
+  std::string output_file;                     // [output] file; empty when not given
+  std::string source_name;                     // the file name used in messages
+  // The file as read, stored in the results file; CSV files a [network] names follow it as
+  // comments.
+  std::string source_text;
 };
 
+// Reads an experiment file; [network] CSV paths are relative to its folder.
 Experiment load_experiment_file(const std::string& path);
+// Reads an experiment given as text (no folder: [network] CSV files are an error).
 Experiment load_experiment_text(std::string_view text, const std::string& source_name);
+
+// The policy sets of the experiment's design: grid, Latin hypercube (seeded by lhs_seed, else by
+// scenario.seed, which --seed overrides) or list. Set 0 is the baseline.
+PolicyDesign make_design(const Experiment& x);
 
 }  // namespace crisp

@@ -9,25 +9,37 @@
 
 namespace crisp::experiment_detail {
 
-// The numeric keys of one lever: each a number, or a list of numbers that becomes a sweep axis
-// (the base then holds its first value). A key's dotted name ("release.delay_days") is the
-// field's name in policy_set.hpp. Absent, the field keeps its default.
+// The numeric keys of one lever: each a number; in a grid design also a list of numbers that
+// becomes a sweep axis (the base then holds its first value); in an lhs design also a
+// { min, max } range (the base then holds min). A key's dotted name ("release.delay_days") is
+// the field's name in policy_set.hpp. Absent, the field keeps its default. Every key asked for,
+// present or not, is recorded in `fields` with its range.
 class LeverNumbers {
  public:
-  explicit LeverNumbers(Lever& lever) : lever_(lever) {}
+  LeverNumbers(Lever& lever, const Catalog& catalog, FieldRanges& fields)
+      : lever_(lever), design_kind_(catalog.design_kind), fields_(fields) {}
   void read(const Table& t, std::string_view key, const toml_input::Range& range);
   // As read(), with a "missing required key" error when absent.
   void require(const Table& t, std::string_view key, const toml_input::Range& range);
-  // Stores the axes in the lever, in file order.
+  // Stores the axes and ranges in the lever, in file order.
   void finish();
 
  private:
+  double read_range(const Value& v, const toml_input::Range& range);
+
   struct PlacedAxis {
     toml::source_position pos;
     LeverAxis axis;
   };
+  struct PlacedRange {
+    toml::source_position pos;
+    LeverRange range;
+  };
   Lever& lever_;
+  std::string design_kind_;
+  FieldRanges& fields_;
   std::vector<PlacedAxis> axes_;
+  std::vector<PlacedRange> ranges_;
 };
 
 // What a lever acts on: `regions` (groups expanded) and `material`, and the name part they give
@@ -44,9 +56,13 @@ LeverTarget read_target(const Table& t, const Scenario& sc, const Catalog& catal
 void require_consumers(const Table& t, const Scenario& sc, const std::vector<std::string>& regions,
                        int material);
 
-Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog);
-Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog);
-Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog);
-Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog);
+Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
+                    FieldRanges& fields);
+Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,
+                           FieldRanges& fields);
+Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
+                     FieldRanges& fields);
+Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog,
+                         FieldRanges& fields);
 
 }  // namespace crisp::experiment_detail

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -292,17 +293,7 @@ void check_network(const Scenario& sc, const Catalog& catalog) {
   }
 }
 
-// ---- [design], [output] ----
-
-std::string read_design(const Table& t) {
-  t.check_keys({.allowed = {"kind"}, .not_yet = {"samples"}});
-  const auto kind = t.get("kind");
-  if (kind && (kind->string() == "lhs" || kind->string() == "list")) {
-    kind->fail_with(fmt::format("kind '{}' is not supported yet (only 'grid')", kind->string()));
-  }
-  const std::vector<std::string> kinds = {"grid"};
-  return t.choice_or("kind", "grid", kinds);
-}
+// ---- [output] ----
 
 std::string read_output(const Table& t) {
   t.check_keys({.allowed = {"file"}, .not_yet = {"timeseries", "timeseries_step_days"}});
@@ -321,9 +312,30 @@ void for_each_table(const Table& root, std::string_view key, Read read) {
   }
 }
 
-Experiment read_experiment_file(const Table& root) {
+// The [[node]] and [[edge]] columns of [network] CSV files: the keys of the tables.
+CsvSchema node_csv_schema() {
+  CsvSchema schema{.noun = "node", .required = {"id", "kind", "material", "country"}};
+  schema.columns = node_schema().common;
+  for (const auto& [kind, keys] : node_schema().kinds) {
+    for (const auto& k : keys) {
+      add_once(schema.columns, k);
+    }
+  }
+  schema.text_columns = {"id", "kind", "material", "country", "region"};
+  return schema;
+}
+
+CsvSchema edge_csv_schema() {
+  return {.noun = "edge",
+          .columns = {"from", "to", "share", "lead_time_days", "routes"},
+          .required = {"from", "to", "share", "lead_time_days"},
+          .text_columns = {"from", "to"},
+          .list_columns = {"routes"}};
+}
+
+Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   root.check_keys({.allowed = {"experiment", "material", "node", "edge", "shock", "policy",
-                               "groups", "design", "output"}});
+                               "groups", "design", "output", "network", "sensitivity"}});
   Experiment ex;
   Scenario& sc = ex.scenario;
   Catalog catalog;
@@ -332,23 +344,59 @@ Experiment read_experiment_file(const Table& root) {
   if (!experiment) root.fail("missing required table [experiment] (with at least its name)");
   read_experiment(*experiment, sc);
 
+  const auto network = toml_input::sub_table(root, "network");
+  if (network) network->check_keys({.allowed = {"nodes_csv", "edges_csv"}});
+
   UniqueNames material_names("material name");
   for_each_table(root, "material", [&](const Table& t) { read_material(t, sc, material_names); });
   UniqueNames node_ids("node id");
   for_each_table(root, "node", [&](const Table& t) { read_node(t, sc, catalog, node_ids); });
+  if (network) {
+    for (const Table& t : read_csv_tables(*network, "nodes_csv", node_csv_schema(), csv)) {
+      read_node(t, sc, catalog, node_ids);
+    }
+  }
   if (const auto groups = toml_input::sub_table(root, "groups")) read_groups(*groups, sc, catalog);
   read_report_regions(*experiment, sc, catalog);
   for_each_table(root, "edge", [&](const Table& t) { read_edge(t, sc, catalog); });
+  if (network) {
+    for (const Table& t : read_csv_tables(*network, "edges_csv", edge_csv_schema(), csv)) {
+      read_edge(t, sc, catalog);
+    }
+  }
   check_network(sc, catalog);
 
   read_shocks(root, sc, catalog);
-  ex.levers = read_policies(root, sc, catalog);
-  if (const auto design = toml_input::sub_table(root, "design")) {
-    ex.design_kind = read_design(*design);
+  const auto design = toml_input::sub_table(root, "design");
+  if (design) read_design(*design, ex);
+  catalog.design_kind = ex.design_kind;
+  const PolicySection policies = read_policies(root, sc, catalog);
+  ex.levers = policies.levers;
+  if (design) read_design_sets(*design, ex, policies);
+  check_design(design, ex);
+  if (const auto sensitivity = toml_input::sub_table(root, "sensitivity")) {
+    ex.sensitivity = read_sensitivity(*sensitivity, sc);
   }
   if (const auto output = toml_input::sub_table(root, "output")) {
     ex.output_file = read_output(*output);
   }
+  return ex;
+}
+
+Experiment load_text(std::string_view text, const std::string& source_name,
+                     std::optional<std::string> folder) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(source_name));
+  } catch (const toml::parse_error& e) {
+    toml_input::fail_at(source_name, e.source().begin,
+                        fmt::format("TOML syntax error: {}", e.description()));
+  }
+  const Table top(root, std::make_shared<toml_input::Place>(toml_input::Place{source_name, ""}));
+  CsvContext csv{.folder = std::move(folder)};
+  Experiment ex = read_experiment_file(top, csv);
+  ex.source_name = source_name;
+  ex.source_text = std::string(text) + csv.appendix;
   return ex;
 }
 
@@ -397,11 +445,14 @@ std::string KindSchema::read_kind(const Table& t) const {
 std::string UniqueNames::add(const Value& v) {
   std::string name = v.string();
   if (name.empty()) v.fail("a non-empty string");
-  const auto line = v.node().source().begin.line;
-  const auto [it, inserted] = lines_.emplace(name, line);
+  const auto line = toml_input::line_in(v.place(), v.node().source().begin);
+  const auto [it, inserted] = places_.emplace(name, std::pair(v.place().file, line));
   if (!inserted) {
-    v.fail_with(fmt::format("duplicate {} '{}' ({} is already defined at line {})", what_, name,
-                            v.key(), it->second));
+    const auto& [file, first] = it->second;
+    const std::string where =
+        file == v.place().file ? fmt::format("line {}", first) : fmt::format("{}:{}", file, first);
+    v.fail_with(fmt::format("duplicate {} '{}' ({} is already defined at {})", what_, name, v.key(),
+                            where));
   }
   return name;
 }
@@ -456,19 +507,7 @@ std::vector<std::string> resolve_regions(const Value& list, const Scenario& sc,
 }  // namespace experiment_detail
 
 Experiment load_experiment_text(std::string_view text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, std::string_view(source_name));
-  } catch (const toml::parse_error& e) {
-    toml_input::fail_at(source_name, e.source().begin,
-                        fmt::format("TOML syntax error: {}", e.description()));
-  }
-  const experiment_detail::Table top(
-      root, std::make_shared<toml_input::Place>(toml_input::Place{source_name, ""}));
-  Experiment ex = experiment_detail::read_experiment_file(top);
-  ex.source_name = source_name;
-  ex.source_text = std::string(text);
-  return ex;
+  return experiment_detail::load_text(text, source_name, std::nullopt);
 }
 
 Experiment load_experiment_file(const std::string& path) {
@@ -479,7 +518,8 @@ Experiment load_experiment_file(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_experiment_text(text.str(), path);
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  return experiment_detail::load_text(text.str(), path, folder.empty() ? "." : folder);
 }
 
 }  // namespace crisp

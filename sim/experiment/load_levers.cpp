@@ -114,7 +114,8 @@ void read_customers(const Table& t, RefiningSpec& spec, const Scenario& sc) {
 
 }  // namespace
 
-Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog) {
+Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
+                    FieldRanges& fields) {
   Lever lever{RefiningSpec{}, {}};
   auto& spec = std::get<RefiningSpec>(lever.base);
   spec.region = read_refining_region(t, catalog);
@@ -140,7 +141,7 @@ Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog) 
     }
   }
 
-  LeverNumbers numbers(lever);
+  LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "capacity_tpy", at_least(0));
   numbers.read(t, "activation_days", at_least(0));
   numbers.read(t, "capex_eur_per_tpy", at_least(0));
@@ -155,7 +156,8 @@ Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog) 
   return lever;
 }
 
-Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog) {
+Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,
+                           FieldRanges& fields) {
   Lever lever{DiversificationSpec{}, {}};
   auto& spec = std::get<DiversificationSpec>(lever.base);
   const LeverTarget target = read_target(t, sc, catalog, false);
@@ -179,7 +181,7 @@ Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& ca
     spec.alternatives.push_back(id);
   }
 
-  LeverNumbers numbers(lever);
+  LeverNumbers numbers(lever, catalog, fields);
   numbers.read(t, "max_country_share", left_open(0, 1));
   numbers.read(t, "premium_eur_per_t", at_least(0));
   numbers.read(t, "lead_time_days", at_least(0));
@@ -187,7 +189,8 @@ Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& ca
   return lever;
 }
 
-Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog) {
+Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
+                     FieldRanges& fields) {
   Lever lever{RecyclingSpec{}, {}};
   auto& spec = std::get<RecyclingSpec>(lever.base);
   const LeverTarget target = read_target(t, sc, catalog, false);
@@ -197,7 +200,7 @@ Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog)
   t.set_label(fmt::format("policy '{}'", spec.name));
   require_consumers(t, sc, spec.regions, spec.material);
 
-  LeverNumbers numbers(lever);
+  LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "rate", closed_open(0, 1));
   numbers.read(t, "capex_eur_per_tpy", at_least(0));
   numbers.read(t, "lifetime_years", above(0));
@@ -207,7 +210,8 @@ Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog)
   return lever;
 }
 
-Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog) {
+Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog,
+                         FieldRanges& fields) {
   Lever lever{EarlyWarningSpec{}, {}};
   auto& spec = std::get<EarlyWarningSpec>(lever.base);
   const LeverTarget target = read_target(t, sc, catalog, true);
@@ -217,7 +221,7 @@ Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& cata
   t.set_label(fmt::format("policy '{}'", spec.name));
   require_consumers(t, sc, spec.regions, spec.material);
 
-  LeverNumbers numbers(lever);
+  LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "lead_days", at_least(0));
   numbers.read(t, "cost_per_year", at_least(0));
   numbers.finish();

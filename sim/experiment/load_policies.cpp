@@ -24,10 +24,18 @@ using toml_input::Range;
 // ---- shared with load_levers.cpp ----
 
 void LeverNumbers::read(const Table& t, std::string_view key, const Range& range) {
+  fields_.emplace_back(t.full_key(key), range);
   const auto v = t.get(key);
   if (!v) return;
   std::vector<double> values;
   if (v->node().is_array()) {
+    if (design_kind_ != "grid") {
+      v->fail_with(
+          fmt::format("{} is a list (a sweep axis of a grid), but [design] kind is '{}': give {}",
+                      v->key(), design_kind_,
+                      design_kind_ == "lhs" ? "a number or a { min = ..., max = ... } range"
+                                            : "one number, and vary it in [[design.sets]]"));
+    }
     for (const auto& item : v->list(false)) {
       const double x = item.number(range);
       if (std::find(values.begin(), values.end(), x) != values.end()) {
@@ -36,15 +44,22 @@ void LeverNumbers::read(const Table& t, std::string_view key, const Range& range
       values.push_back(x);
     }
     axes_.push_back({v->node().source().begin, LeverAxis{v->key(), values}});
-  } else {
-    if (v->node().is_table()) {
-      v->fail_with(
-          fmt::format("{} is given as a table; {{ min, max }} ranges are for [design] kind 'lhs', "
-                      "which is not supported yet",
-                      v->key()));
+  } else if (v->node().is_table()) {
+    if (design_kind_ != "lhs") {
+      v->fail_with(fmt::format(
+          "{} is a {{ min, max }} range, which needs [design] kind = 'lhs' (this design is "
+          "'{}'): give {}",
+          v->key(), design_kind_,
+          design_kind_ == "grid" ? "a number, or a list to sweep"
+                                 : "one number, and vary it in [[design.sets]]"));
     }
+    values.push_back(read_range(*v, range));
+  } else {
     if (!v->is_number()) {
-      v->fail_type(fmt::format("a number {} or a list of them", range.describe()));
+      const std::string also = design_kind_ == "grid"  ? " or a list of them"
+                               : design_kind_ == "lhs" ? " or a { min, max } range"
+                                                       : "";
+      v->fail_type(fmt::format("a number {}{}", range.describe(), also));
     }
     values.push_back(v->number(range));
   }
@@ -54,10 +69,31 @@ void LeverNumbers::read(const Table& t, std::string_view key, const Range& range
   }
 }
 
+// { min = a, max = b }: both finite, in the key's range, a < b. Returns a.
+double LeverNumbers::read_range(const Value& v, const Range& range) {
+  const Table t = v.table();
+  t.check_keys({.allowed = {"min", "max"}});
+  Range finite = range;
+  finite.allow_inf = false;
+  const double lo = t.number("min", finite);
+  const double hi = t.number("max", finite);
+  if (!(lo < hi)) {
+    const Value max = *t.get("max");
+    max.fail_with(
+        fmt::format("{} must be above {}.min = {}, got {} (a fixed value is given as a "
+                    "number, not a range)",
+                    max.key(), v.key(), lo, hi));
+  }
+  ranges_.push_back({v.node().source().begin, LeverRange{v.key(), lo, hi}});
+  return lo;
+}
+
 void LeverNumbers::require(const Table& t, std::string_view key, const Range& range) {
   if (!t.has(key)) {
-    t.fail(fmt::format("missing required key '{}' (a number {}, or a list of them)", key,
-                       range.describe()));
+    const std::string also = design_kind_ == "grid"  ? ", or a list of them"
+                             : design_kind_ == "lhs" ? ", or a { min, max } range"
+                                                     : "";
+    t.fail(fmt::format("missing required key '{}' (a number {}{})", key, range.describe(), also));
   }
   read(t, key, range);
 }
@@ -71,6 +107,13 @@ void LeverNumbers::finish() {
     lever_.axes.push_back(std::move(a.axis));
   }
   axes_.clear();
+  std::stable_sort(ranges_.begin(), ranges_.end(), [](const PlacedRange& a, const PlacedRange& b) {
+    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+  });
+  for (auto& r : ranges_) {
+    lever_.ranges.push_back(std::move(r.range));
+  }
+  ranges_.clear();
 }
 
 LeverTarget read_target(const Table& t, const Scenario& sc, const Catalog& catalog,
@@ -165,7 +208,8 @@ void read_size(const Table& t, LeverNumbers& numbers) {
   numbers.read(t, "size_t", at_least(0));
 }
 
-Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog) {
+Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog,
+                     FieldRanges& fields) {
   Lever lever{StockpileSpec{}, {}};
   auto& base = std::get<StockpileSpec>(lever.base);
   const LeverTarget target = read_target(t, sc, catalog, false);
@@ -175,14 +219,14 @@ Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog)
   t.set_label(fmt::format("policy '{}'", base.name));
   require_consumers(t, sc, base.regions, base.material);
 
-  LeverNumbers numbers(lever);
+  LeverNumbers numbers(lever, catalog, fields);
   read_size(t, numbers);
   numbers.read(t, "initial_fill", closed(0, 1));
   numbers.read(t, "holding_cost_per_year", at_least(0));
-  if (const auto release = t.get("release")) {
-    read_release(release->table(), std::get<StockpileSpec>(lever.base), numbers);
-  }
-  if (const auto refill = t.get("refill")) read_refill(refill->table(), numbers);
+  // Absent, they are read as empty tables: their fields keep their defaults, and are recorded
+  // for [[design.sets]].
+  read_release(t.sub_or_empty("release"), std::get<StockpileSpec>(lever.base), numbers);
+  read_refill(t.sub_or_empty("refill"), numbers);
   numbers.finish();
   return lever;
 }
@@ -262,40 +306,60 @@ void check_new_node_ids(const Table& t, const LeverSpec& spec, const Scenario& s
   }
 }
 
-// Applies the lever alone at each of its own grid points, so that a lever that cannot apply
-// (docs/model.md) fails here, at its table, rather than in the middle of a run.
+// Applies the lever alone at each of its own grid points (with ranges: at every min, then at
+// every max), so that a lever that cannot apply (docs/model.md) fails here, at its table, rather
+// than in the middle of a run.
 void check_applies(const Table& t, const Lever& lever, const Scenario& sc) {
-  const PolicyDesign design = expand_grid({lever});
-  for (std::size_t i = 1; i < design.sets.size(); ++i) {
+  std::vector<PolicySet> sets;
+  if (lever.ranges.empty()) {
+    sets = expand_grid({lever}).sets;
+  } else {
+    for (const bool at_max : {false, true}) {
+      Lever corner{lever.base, {}};
+      for (const LeverRange& r : lever.ranges) {
+        set_field(corner.base, r.field, at_max ? r.max : r.min);
+      }
+      auto corner_sets = expand_grid({corner}).sets;
+      if (corner_sets.size() > 1) {
+        corner_sets[1].label = at_max ? "every range at its max" : "every range at its min";
+        sets.push_back(corner_sets[1]);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    if (lever.ranges.empty() && i == 0) continue;  // the grid's baseline
     try {
-      apply_policy(sc, design.sets[i]);
+      apply_policy(sc, sets[i]);
     } catch (const std::invalid_argument& e) {
-      const std::string at =
-          lever.axes.empty() ? "" : fmt::format(" (at {})", design.sets[i].label);
-      toml_input::fail_at(t.file(), t.position(), fmt::format("{}{}", e.what(), at));
+      const bool varied = !lever.axes.empty() || !lever.ranges.empty();
+      const std::string at = varied ? fmt::format(" (at {})", sets[i].label) : "";
+      toml_input::fail_in(t.place(), t.position(), fmt::format("{}{}", e.what(), at));
     }
   }
 }
 
 }  // namespace
 
-std::vector<Lever> read_policies(const Table& root, const Scenario& sc, const Catalog& catalog) {
-  std::vector<Lever> levers;
+PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog& catalog) {
+  PolicySection section;
   PolicyRegistry registry;
   for (const Table& t : toml_input::array_of_tables(root, "policy", "policy")) {
     policy_schema().check_keys(t);
     const std::string kind = policy_schema().read_kind(t);
-    Lever lever = kind == "stockpile"         ? read_stockpile(t, sc, catalog)
-                  : kind == "refining"        ? read_refining(t, sc, catalog)
-                  : kind == "diversification" ? read_diversification(t, sc, catalog)
-                  : kind == "recycling"       ? read_recycling(t, sc, catalog)
-                                              : read_early_warning(t, sc, catalog);
+    FieldRanges fields;
+    Lever lever = kind == "stockpile"         ? read_stockpile(t, sc, catalog, fields)
+                  : kind == "refining"        ? read_refining(t, sc, catalog, fields)
+                  : kind == "diversification" ? read_diversification(t, sc, catalog, fields)
+                  : kind == "recycling"       ? read_recycling(t, sc, catalog, fields)
+                                              : read_early_warning(t, sc, catalog, fields);
     registry.add(t, lever.base, sc);
     check_new_node_ids(t, lever.base, sc);
     check_applies(t, lever, sc);
-    levers.push_back(std::move(lever));
+    section.levers.push_back(std::move(lever));
+    section.fields.push_back(std::move(fields));
+    section.tables.push_back(t);
   }
-  return levers;
+  return section;
 }
 
 }  // namespace crisp::experiment_detail

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -13,7 +15,9 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "models/sensitivity.hpp"
 #include "policies/policy_set.hpp"
+#include "sim/experiment/experiment.hpp"
 #include "sim/experiment/toml_reader.hpp"
 
 namespace crisp::experiment_detail {
@@ -27,7 +31,18 @@ struct Catalog {
   std::vector<std::string> countries;         // of every node, in order of first appearance
   std::vector<std::string> routes;            // every edge's route tags
   std::vector<std::string> group_names;
-  std::vector<Table> node_tables;  // for messages about a node, by node index
+  std::vector<Table> node_tables;    // for messages about a node, by node index
+  std::string design_kind = "grid";  // [design] kind: how numeric policy keys may vary
+};
+
+// The numeric keys a lever may have, each dotted name ("release.delay_days") with the numbers it
+// accepts: what [[design.sets]] values are checked against.
+using FieldRanges = std::vector<std::pair<std::string, toml_input::Range>>;
+
+struct PolicySection {
+  std::vector<Lever> levers;        // in file order
+  std::vector<FieldRanges> fields;  // per lever
+  std::vector<Table> tables;        // per lever, for messages
 };
 
 // The keys of a table whose kind decides which keys it may hold ([[node]], [[shock]], ...).
@@ -54,7 +69,7 @@ class UniqueNames {
 
  private:
   std::string what_;
-  std::map<std::string, std::uint32_t> lines_;
+  std::map<std::string, std::pair<std::string, std::uint32_t>> places_;  // name -> file, line
 };
 
 // The enumerator whose to_string() is `name`, a name the schema has already checked.
@@ -83,6 +98,36 @@ std::vector<std::string> resolve_regions(const Value& list, const Scenario& sc,
                                          const Catalog& catalog);
 
 void read_shocks(const Table& root, Scenario& sc, const Catalog& catalog);
-std::vector<Lever> read_policies(const Table& root, const Scenario& sc, const Catalog& catalog);
+PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog& catalog);
+
+// [design] (load_design.cpp): its kind and the keys of that kind, read before the policies
+// (whose numeric keys the kind governs); then the listed sets, which name the policies.
+void read_design(const Table& design, Experiment& ex);
+void read_design_sets(const Table& design, Experiment& ex, const PolicySection& policies);
+// Checks that the design has something to vary, once the policies are read.
+void check_design(const std::optional<Table>& design, const Experiment& ex);
+
+// [sensitivity] (load_sensitivity.cpp).
+SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc);
+
+// [network] (load_network_csv.cpp): [[node]] and [[edge]] tables kept in CSV files, one row a
+// table. Each row becomes a toml::table in `rows` (which must outlive the Tables over them),
+// placed at its file and line, so that the readers of [[node]] and [[edge]] check it as they
+// check a table of the experiment file.
+struct CsvSchema {
+  std::string noun = {};                       // "node": rows are "node #i" until named
+  std::vector<std::string> columns = {};       // every column the header may name
+  std::vector<std::string> required = {};      // columns the header must name
+  std::vector<std::string> text_columns = {};  // kept as strings; the others are numbers ...
+  std::vector<std::string> list_columns = {};  // ... or ';'-separated lists of strings
+};
+struct CsvContext {
+  std::optional<std::string> folder = {};  // the experiment file's folder; none from text
+  std::deque<toml::table> rows = {};
+  std::string appendix = {};  // each file as read, as TOML comments, for source_text
+};
+// The rows of the file `key` of [network] names ("nodes_csv"), or none when it names none.
+std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
+                                   const CsvSchema& schema, CsvContext& context);
 
 }  // namespace crisp::experiment_detail

@@ -153,6 +153,17 @@ void fail_at(const std::string& file, const toml::source_position& pos, std::str
   throw InputError(fmt::format("{}:{}:{}: {}", file, pos.line, pos.column, message));
 }
 
+void fail_in(const Place& place, const toml::source_position& pos, std::string_view message) {
+  if (place.fixed_line > 0) {
+    throw InputError(fmt::format("{}:{}: {}", place.file, place.fixed_line, message));
+  }
+  fail_at(place.file, pos, message);
+}
+
+std::uint32_t line_in(const Place& place, const toml::source_position& pos) {
+  return place.fixed_line > 0 ? place.fixed_line : pos.line;
+}
+
 // ---- Range ----
 
 bool Range::contains(double v) const {
@@ -215,11 +226,13 @@ void Value::fail(std::string_view expected) const {
 }
 
 void Value::fail_type(std::string_view expected) const {
-  fail_with(fmt::format("{} must be {}, got {}", key_, expected, with_type(*node_)));
+  // Every cell of a CSV file is text: its type says nothing.
+  const std::string got = place_->fixed_line > 0 ? show(*node_) : with_type(*node_);
+  fail_with(fmt::format("{} must be {}, got {}", key_, expected, got));
 }
 
 void Value::fail_with(std::string_view message) const {
-  fail_at(place_->file, node_->source().begin, with_label(*place_, message));
+  fail_in(*place_, node_->source().begin, with_label(*place_, message));
 }
 
 double Value::number(const Range& range) const {
@@ -284,7 +297,7 @@ void Table::check_keys(const KeyRules& rules) const {
     keys.push_back(&entry.first);
   }
   // The table iterates in key order; the first bad key in the file is the one to report.
-  std::sort(keys.begin(), keys.end(), [](const toml::key* a, const toml::key* b) {
+  std::stable_sort(keys.begin(), keys.end(), [](const toml::key* a, const toml::key* b) {
     const auto &pa = a->source().begin, &pb = b->source().begin;
     return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
   });
@@ -302,8 +315,14 @@ void Table::check_keys(const KeyRules& rules) const {
     } else {
       message = fmt::format("unknown key '{}'{}", full_key(k), suggest(k, rules.allowed));
     }
-    fail_at(place_->file, key->source().begin, with_label(*place_, message));
+    fail_in(*place_, key->source().begin, with_label(*place_, message));
   }
+}
+
+Table Table::sub_or_empty(std::string_view key) const {
+  if (const auto v = get(key)) return v->table();
+  static const toml::table kEmpty;
+  return Table(kEmpty, place_, full_key(key) + ".");
 }
 
 std::optional<Value> Table::get(std::string_view key) const {
@@ -348,7 +367,7 @@ std::string Table::choice_or(std::string_view key, std::string fallback,
 }
 
 void Table::fail(std::string_view message) const {
-  fail_at(place_->file, position(), with_label(*place_, message));
+  fail_in(*place_, position(), with_label(*place_, message));
 }
 
 // ---- top-level tables ----

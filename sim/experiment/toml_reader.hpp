@@ -23,14 +23,22 @@ namespace crisp::toml_input {
 // Where messages point: the file name and the label of the table being read, such as
 // "node 'cn-ref'". Shared by a table, its inline sub-tables and every value read from them, so
 // naming the table once its id is known renames it in every later message.
+// A table built from a row of a CSV file has no TOML positions: `fixed_line` (from 1) is the
+// row's line, and every message about it points there, without a column.
 struct Place {
   std::string file;
   std::string label;
+  std::uint32_t fixed_line = 0;
 };
 using PlacePtr = std::shared_ptr<Place>;
 
 [[noreturn]] void fail_at(const std::string& file, const toml::source_position& pos,
                           std::string_view message);
+// As fail_at, at the place's fixed line when it has one.
+[[noreturn]] void fail_in(const Place& place, const toml::source_position& pos,
+                          std::string_view message);
+// The line a value at `pos` is reported at: the place's fixed line, else `pos.line`.
+std::uint32_t line_in(const Place& place, const toml::source_position& pos);
 
 // The numbers a key accepts. Non-finite values (TOML's inf and nan) are refused unless allowed.
 struct Range {
@@ -66,6 +74,7 @@ class Value {
 
   const toml::node& node() const { return *node_; }
   const std::string& key() const { return key_; }
+  const Place& place() const { return *place_; }
   // The same value under another name in messages: "events[0] severity" for "events[0][2]".
   Value renamed(std::string key) const { return Value(*node_, std::move(key), place_); }
   bool is_number() const { return node_->is_integer() || node_->is_floating_point(); }
@@ -109,6 +118,7 @@ class Table {
   const toml::table& raw() const { return *table_; }
   const toml::source_position& position() const { return table_->source().begin; }
   const std::string& file() const { return place_->file; }
+  const Place& place() const { return *place_; }
   // Names the table in messages, its values' included (they share its Place).
   void set_label(std::string label) const { place_->label = std::move(label); }
 
@@ -123,6 +133,8 @@ class Table {
     return std::nullopt;
   }
   std::optional<Value> get(std::string_view key) const;
+  // The inline table at `key`, or an empty one (keyed "key.") when it is absent.
+  Table sub_or_empty(std::string_view key) const;
   // The value of `key`, or a "missing required key" error describing `expected`.
   Value require(std::string_view key, std::string_view expected) const;
 
@@ -137,9 +149,10 @@ class Table {
   // "<label>: <message>", at the table's header.
   [[noreturn]] void fail(std::string_view message) const;
 
- private:
+  // `key` as messages name it: "release.delay_days" in the table of `release`.
   std::string full_key(std::string_view key) const { return prefix_ + std::string(key); }
 
+ private:
   const toml::table* table_;
   PlacePtr place_;
   std::string prefix_;

@@ -310,8 +310,61 @@ void write_scenario(hid_t file, const ResultsContent& c) {
     write_table(scenario, name, *table, fmt::format("/scenario/{}", name));
 }
 
+// /sensitivity: the runs table, then /sensitivity/<statistic>/<group>/<region>/<name> float64
+// [S, P], each small enough to store contiguously.
+void write_sensitivity(hid_t file, const SensitivityContent& s, hsize_t policies) {
+  const h5::Group top = open_or_create_group(file, "sensitivity", "/sensitivity");
+  write_table(top, "runs", s.run_table, "/sensitivity/runs");
+  const std::array<hsize_t, 2> dims{hsize_t(s.runs), policies};
+  for (const auto& [statistic, series] : s.statistics) {
+    const std::string stat_path = "/sensitivity/" + statistic;
+    const h5::Group stat = open_or_create_group(top, statistic, stat_path);
+    for (const MetricSeries& m : series) {
+      const std::string group_path = stat_path + "/" + m.group;
+      const h5::Group g = open_or_create_group(stat, m.group, group_path);
+      const h5::Group r = open_or_create_group(g, m.region, group_path + "/" + m.region);
+      const std::string path = fmt::format("{}/{}/{}", group_path, m.region, m.name);
+      const auto space = h5::own<h5::Dataspace>(H5Screate_simple(2, dims.data(), nullptr), path);
+      const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
+      const auto dataset = h5::own<h5::Dataset>(
+          H5Dcreate2(r, m.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+          "H5Dcreate2 " + path);
+      if (m.values.empty()) continue;
+      h5::check(
+          H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
+          "H5Dwrite " + path);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Whole file
+
+void validate_sensitivity(const SensitivityContent& s, std::int64_t policies) {
+  if (s.runs < 1) throw std::runtime_error("sensitivity: no runs (run 0 is the unscaled run)");
+  if (s.run_table.empty() || column_rows(s.run_table.front()) != std::size_t(s.runs))
+    throw std::runtime_error(fmt::format("sensitivity: the runs table must have {} rows", s.runs));
+  const std::size_t expected = std::size_t(s.runs) * std::size_t(policies);
+  std::set<std::string> statistics;
+  for (const auto& [statistic, series] : s.statistics) {
+    if (!valid_link_name(statistic) || statistic == "runs" || !statistics.insert(statistic).second)
+      throw std::runtime_error(
+          fmt::format("sensitivity: bad or repeated statistic '{}'", statistic));
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const MetricSeries& m : series) {
+      const std::string id = fmt::format("{}/{}/{}/{}", statistic, m.group, m.region, m.name);
+      if (!valid_link_name(m.group) || !valid_link_name(m.region) || !valid_link_name(m.name))
+        throw std::runtime_error(fmt::format(
+            "sensitivity '{}': group, region and name must be non-empty, without '/' and not '.'",
+            id));
+      if (m.values.size() != expected)
+        throw std::runtime_error(fmt::format("sensitivity {} has {} values, expected S*P = {}*{}",
+                                             id, m.values.size(), s.runs, policies));
+      if (!seen.emplace(m.group, m.region, m.name).second)
+        throw std::runtime_error(fmt::format("sensitivity {} appears twice", id));
+    }
+  }
+}
 
 // Checks what HDF5 would otherwise reject midway (or accept and get wrong) before any file is
 // created.
@@ -339,6 +392,7 @@ void validate(const ResultsContent& c) {
     if (!seen.emplace(m.group, m.region, m.name).second)
       throw std::runtime_error(fmt::format("metric {} appears twice", id));
   }
+  if (c.sensitivity) validate_sensitivity(*c.sensitivity, c.policies);
 }
 
 void write_file(const std::string& file_path, const ResultsContent& c) {
@@ -354,6 +408,7 @@ void write_file(const std::string& file_path, const ResultsContent& c) {
   for (const MetricSeries& m : c.metrics)
     write_series(file, m, std::size_t(c.policies), std::size_t(c.replications));
   write_scenario(file, c);
+  if (c.sensitivity) write_sensitivity(file, *c.sensitivity, hsize_t(c.policies));
   file.close("H5Fclose " + file_path);  // flushes: a full disk fails here, not silently later
 }
 
@@ -425,6 +480,64 @@ void check_file_kind(hid_t file, const std::string& path) {
                                          version[0], version[1], kFormatVersionMajor));
 }
 
+// One fixed-length string column of a table (HDF5 picks compound members by name).
+std::vector<std::string> read_string_column(hid_t file, const std::string& path,
+                                            const char* column) {
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
+  const auto file_type = h5::own<h5::Datatype>(H5Dget_type(dataset), path + " type");
+  const int index = H5Tget_member_index(file_type, column);
+  if (index < 0) throw std::runtime_error(fmt::format("{} has no {} column", path, column));
+  const auto column_type = h5::own<h5::Datatype>(H5Tget_member_type(file_type, unsigned(index)),
+                                                 fmt::format("{} {} type", path, column));
+  if (H5Tget_class(column_type) != H5T_STRING || H5Tis_variable_str(column_type) > 0)
+    throw std::runtime_error(
+        fmt::format("{} {} column is not a fixed-length string", path, column));
+
+  const std::size_t width = H5Tget_size(column_type);
+  const auto mem_type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, width), "column type");
+  h5::check(H5Tinsert(mem_type, column, 0, column_type), "column type");
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
+  const auto rows = std::size_t(H5Sget_simple_extent_npoints(space));
+  std::vector<char> buffer(rows * width);
+  if (rows > 0)
+    h5::check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+              "H5Dread " + path);
+
+  std::vector<std::string> values;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const char* cell = buffer.data() + r * width;
+    values.emplace_back(cell, strnlen(cell, width));  // null-padded, not null-terminated
+  }
+  return values;
+}
+
+// One numeric column of a table, converted to double.
+std::vector<double> read_double_column(hid_t file, const std::string& path, const char* column) {
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
+  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
+  const auto type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, sizeof(double)), "column type");
+  h5::check(H5Tinsert(type, column, 0, H5T_NATIVE_DOUBLE), "column type");
+  if (!values.empty())
+    h5::check(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+              "H5Dread " + path);
+  return values;
+}
+
+// A whole float64 dataset, row-major.
+std::vector<double> read_doubles(hid_t file, const std::string& path) {
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
+  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
+  if (!values.empty())
+    h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+              "H5Dread " + path);
+  return values;
+}
+
 }  // namespace
 
 ResultsReader::ResultsReader(const std::string& path) {
@@ -445,33 +558,7 @@ ResultsReader::~ResultsReader() {
 std::vector<std::string> ResultsReader::policy_labels() const {
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"policies"})) return {};
-  const auto dataset =
-      h5::own<h5::Dataset>(H5Dopen2(file_, "policies", H5P_DEFAULT), "H5Dopen2 /policies");
-  const auto file_type = h5::own<h5::Datatype>(H5Dget_type(dataset), "/policies type");
-  const int index = H5Tget_member_index(file_type, "label");
-  if (index < 0) throw std::runtime_error("/policies has no label column");
-  const auto label_type =
-      h5::own<h5::Datatype>(H5Tget_member_type(file_type, unsigned(index)), "/policies label type");
-  if (H5Tget_class(label_type) != H5T_STRING || H5Tis_variable_str(label_type) > 0)
-    throw std::runtime_error("/policies label column is not a fixed-length string");
-
-  // Read just the label member: HDF5 picks compound members by name.
-  const std::size_t width = H5Tget_size(label_type);
-  const auto mem_type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, width), "label type");
-  h5::check(H5Tinsert(mem_type, "label", 0, label_type), "label type");
-  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), "/policies space");
-  const auto rows = std::size_t(H5Sget_simple_extent_npoints(space));
-  std::vector<char> buffer(rows * width);
-  if (rows > 0)
-    h5::check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-              "H5Dread /policies");
-
-  std::vector<std::string> labels;
-  for (std::size_t r = 0; r < rows; ++r) {
-    const char* cell = buffer.data() + r * width;
-    labels.emplace_back(cell, strnlen(cell, width));  // null-padded, not null-terminated
-  }
-  return labels;
+  return read_string_column(file_, "/policies", "label");
 }
 
 std::int64_t ResultsReader::replications() const {
@@ -487,15 +574,28 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
                                           const std::string& name) const {
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"metrics", group, region, name})) return {};
-  const std::string path = fmt::format("/metrics/{}/{}/{}", group, region, name);
-  const auto dataset =
-      h5::own<h5::Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
-  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
-  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
-  if (!values.empty())
-    h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-              "H5Dread " + path);
-  return values;
+  return read_doubles(file_, fmt::format("/metrics/{}/{}/{}", group, region, name));
+}
+
+std::vector<std::pair<std::string, double>> ResultsReader::sensitivity_runs() const {
+  const h5::QuietErrors quiet;
+  if (!path_exists(file_, {"sensitivity", "runs"})) return {};
+  const auto parameters = read_string_column(file_, "/sensitivity/runs", "parameter");
+  const auto factors = read_double_column(file_, "/sensitivity/runs", "factor");
+  std::vector<std::pair<std::string, double>> runs;
+  for (std::size_t i = 0; i < parameters.size() && i < factors.size(); ++i)
+    runs.emplace_back(parameters[i], factors[i]);
+  return runs;
+}
+
+std::vector<double> ResultsReader::sensitivity(const std::string& statistic,
+                                               const std::string& group, const std::string& region,
+                                               const std::string& name) const {
+  const h5::QuietErrors quiet;
+  if (statistic == "runs" || !path_exists(file_, {"sensitivity", statistic, group, region, name}))
+    return {};
+  return read_doubles(file_,
+                      fmt::format("/sensitivity/{}/{}/{}/{}", statistic, group, region, name));
 }
 
 std::vector<std::string> ResultsReader::regions(const std::string& group) const {

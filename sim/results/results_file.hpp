@@ -3,6 +3,7 @@
 // nothing of materials or policies: it takes named series of [P, R] doubles and plain tables.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -34,6 +35,16 @@ struct RootAttributes {
   double horizon_days = 0;
 };
 
+// /sensitivity (one-at-a-time sensitivity runs, docs/results-format.md): statistics over
+// replications of every metric, per run and policy set.
+struct SensitivityContent {
+  std::int64_t runs = 0;  // S: run 0 is the unscaled scenario
+  Table run_table;        // /sensitivity/runs [S]: run, parameter, factor
+  // /sensitivity/<statistic>/<group>/<region>/<name>: values row-major [S, P], one list of
+  // series per statistic ("mean", ...), in the order written.
+  std::vector<std::pair<std::string, std::vector<MetricSeries>>> statistics;
+};
+
 struct ResultsContent {
   RootAttributes attributes;
   std::int64_t policies = 0;      // P
@@ -41,6 +52,7 @@ struct ResultsContent {
   Table policy_table;             // /policies: id, label, then one column per lever parameter
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
+  std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
 };
 
 // Writes `path`.partial, then renames it to `path`; on any failure removes the partial file and
@@ -62,6 +74,13 @@ struct ResultsReader {
   // Empty when the dataset does not exist.
   std::vector<double> metric(const std::string& group, const std::string& region,
                              const std::string& name) const;
+
+  // /sensitivity/runs: the parameter ("" for run 0) and factor of each run; empty when the file
+  // has no /sensitivity.
+  std::vector<std::pair<std::string, double>> sensitivity_runs() const;
+  // /sensitivity/<statistic>/<group>/<region>/<name>, row-major [S, P]; empty when absent.
+  std::vector<double> sensitivity(const std::string& statistic, const std::string& group,
+                                  const std::string& region, const std::string& name) const;
 
  private:
   std::int64_t file_ = -1;  // hid_t

@@ -1,5 +1,6 @@
 #include "sim/runner/results_content.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -135,6 +136,24 @@ Table policy_table(const PolicyDesign& design) {
 
 }  // namespace
 
+void for_each_series(const MetricLayout& layout,
+                     const std::function<void(const std::string& group, const std::string& region,
+                                              const std::string& name, int slot)>& visit) {
+  for (int m = 0; m < layout.material_slots(); ++m) {
+    const bool all = m == layout.all_material();
+    for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r) {
+      for (int k = 0; k < kMetricCount; ++k) {
+        const auto metric = static_cast<Metric>(k);
+        if (all && std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(), metric) ==
+                       kAllMaterialMetrics.end())
+          continue;
+        visit(all ? std::string("all") : layout.materials[m], layout.regions[r],
+              std::string(kMetricNames[k]), layout.slot(m, r, metric));
+      }
+    }
+  }
+}
+
 ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
                                     const RunResult& result, const RunProvenance& provenance) {
   ResultsContent c;
@@ -153,28 +172,15 @@ ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign
   c.replications = result.replications;
   c.policy_table = policy_table(design);
 
-  const MetricLayout& layout = result.layout;
-  for (int m = 0; m < layout.material_slots(); ++m) {
-    const bool all = m == layout.all_material();
-    for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r) {
-      for (int k = 0; k < kMetricCount; ++k) {
-        const auto metric = static_cast<Metric>(k);
-        if (all && std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(), metric) ==
-                       kAllMaterialMetrics.end())
-          continue;
-        MetricSeries series;
-        series.group = all ? "all" : layout.materials[m];
-        series.region = layout.regions[r];
-        series.name = std::string(kMetricNames[k]);
-        series.values.reserve(static_cast<std::size_t>(result.policies * result.replications));
-        const int slot = layout.slot(m, r, metric);
-        for (std::int64_t p = 0; p < result.policies; ++p)
-          for (std::int64_t rep = 0; rep < result.replications; ++rep)
-            series.values.push_back(result.at(p, rep)[slot]);
-        c.metrics.push_back(std::move(series));
-      }
-    }
-  }
+  for_each_series(result.layout, [&](const std::string& group, const std::string& region,
+                                     const std::string& name, int slot) {
+    MetricSeries series{group, region, name, {}};
+    series.values.reserve(static_cast<std::size_t>(result.policies * result.replications));
+    for (std::int64_t p = 0; p < result.policies; ++p)
+      for (std::int64_t rep = 0; rep < result.replications; ++rep)
+        series.values.push_back(result.at(p, rep)[slot]);
+    c.metrics.push_back(std::move(series));
+  });
   c.scenario_nodes = node_table(scenario);
   c.scenario_edges = edge_table(scenario);
   c.scenario_shocks = shock_table(scenario);

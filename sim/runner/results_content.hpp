@@ -1,6 +1,7 @@
 #pragma once
 // Turns a finished run into what the results file holds (INTERFACES.md "Results file").
 
+#include <functional>
 #include <string>
 
 #include "models/scenario.hpp"
@@ -17,5 +18,11 @@ struct RunProvenance {
 
 ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
                                     const RunResult& result, const RunProvenance& provenance);
+
+// Every series the results file holds, in the order it writes them: for each material (then
+// "all"), each report region, each metric (for "all" only the metrics it has), with its slot.
+void for_each_series(const MetricLayout& layout,
+                     const std::function<void(const std::string& group, const std::string& region,
+                                              const std::string& name, int slot)>& visit);
 
 }  // namespace crisp

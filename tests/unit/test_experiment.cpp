@@ -289,8 +289,7 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
     // The EU stockpile is always on, so no grid point is the baseline: 3 x 2 points + baseline.
     const PolicyDesign design = expand_grid(ex.levers);
     CHECK(design.sets.size() == 7);
-    CHECK(design.sets[1].label ==
-          "stockpile NL gallium.size_days=0, stockpile NL gallium.release.delay_days=0");
+    CHECK(design.sets[1].label == "size_days=0, release.delay_days=0");
   }
 }
 
@@ -470,10 +469,10 @@ TEST_CASE("bad shocks and policies fail with a one-line message", "[experiment]"
        "[[policy]]\nkind = \"stockpile\"\nregions = [\"NL\"]\nmaterial = \"gallium\"\n"
        "size_days = 60",
        {"policy 'stockpile NL gallium'", "already defined at line"}},
-      {"design of a later version",
-       "[design]\nkind = \"lhs\"\n",
-       "\"lhs\"",
-       {"[design]: kind 'lhs' is not supported yet"}},
+      {"unknown design kind",
+       "[design]\nkind = \"lhd\"\n",
+       "\"lhd\"",
+       {"[design]: kind must be one of 'grid', 'lhs', 'list', got 'lhd' (did you mean 'lhs'?)"}},
   };
   for (const auto& c : cases) {
     INFO("case: " << c.name);

@@ -144,7 +144,8 @@ double price_on(const Replay& r, const std::string& material, int day) {
 
 double mean_price(const Replay& r, const std::string& material, int a, int b) {
   double sum = 0;
-  for (int d = a; d < b; ++d) sum += price_on(r, material, d);
+  for (int d = a; d < b; ++d)
+    sum += price_on(r, material, d);
   return sum / (b - a);
 }
 
@@ -167,8 +168,8 @@ void pin(const char* what, double value, double expected) {
 // The engine and the oracle agree on a metric (tests/oracle: 1 % or a small absolute margin).
 void agree(const Replay& r, const std::string& material, const std::string& region, Metric m) {
   const double e = metric(r.result, material, region, m), o = oracle_metric(r, material, region, m);
-  INFO(material << " / " << region << " / " << kMetricNames[static_cast<int>(m)] << ": engine "
-                << e << ", oracle " << o);
+  INFO(material << " / " << region << " / " << kMetricNames[static_cast<int>(m)] << ": engine " << e
+                << ", oracle " << o);
   CHECK(e == Approx(o).epsilon(0.01).margin(m == Metric::longest_shortage_days ? 0.3 : 1e-4));
 }
 
@@ -224,7 +225,8 @@ TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   pin("days with price multiple above 1.5", high_price_days(r, ree), 184);
   // MODEL.md section 7: ~10 % of demand a year substituted (an input); the fraction reached.
   double substituted = 0;
-  for (const auto& day : r.trace.substitution) substituted = std::max(substituted, day[0]);
+  for (const auto& day : r.trace.substitution)
+    substituted = std::max(substituted, day[0]);
   pin("highest substitution fraction", substituted, 0.0493);
 
   // No source publishes unmet demand; ATI (quota utilisation 52 % in 2011) says the quota stopped
@@ -314,8 +316,8 @@ TEST_CASE("history: the 2023 graphite export permits", "[history]") {
   pin("exports March-October 2024 / baseline", exports(r, "graphite", "CN", 121, 364), 1.122);
 
   // No published price figure for this episode.
-  pin("price_peak_multiple", metric(r.result, "graphite", "importers",
-                                    Metric::price_peak_multiple), 4.616);
+  pin("price_peak_multiple", metric(r.result, "graphite", "importers", Metric::price_peak_multiple),
+      4.616);
   pin("days with price multiple above 1.5", high_price_days(r, "graphite"), 91);
   pin("importers unmet_frac", metric(r.result, "graphite", "importers", Metric::unmet_frac), 0);
   pin("importers longest_shortage_days",
@@ -339,8 +341,8 @@ TEST_CASE("history: the 2025 DRC cobalt export stop and quotas", "[history]") {
   CHECK(quota_exports < 1.0);
 
   // INK (~10 $/lb Feb 2025 -> ~16 $/lb Sep 2025: 1.6x), ECO (42725 $/t on 12 Oct 2025: 1.94x).
-  const double peak_to_oct = metric_until(r, 266, "cobalt", "importers",
-                                          Metric::price_peak_multiple);
+  const double peak_to_oct =
+      metric_until(r, 266, "cobalt", "importers", Metric::price_peak_multiple);
   pin("price_peak_multiple up to 15 Oct 2025", peak_to_oct, 1.903);
   CHECK(peak_to_oct > 1.3);
   CHECK(peak_to_oct < 2.5);
@@ -363,5 +365,6 @@ TEST_CASE("history: the 2025 DRC cobalt export stop and quotas", "[history]") {
 // and buyers re-source on the spot market (docs/validation.md, "Engine and oracle").
 TEST_CASE("history: engine and oracle agree on the cobalt replay", "[history]") {
   const Replay r = run_replay("cobalt-drc-2025");
-  for (const char* region : {"importers", "EU", "NL", "CN"}) agree_all(r, "cobalt", region);
+  for (const char* region : {"importers", "EU", "NL", "CN"})
+    agree_all(r, "cobalt", region);
 }

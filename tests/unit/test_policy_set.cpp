@@ -227,11 +227,12 @@ TEST_CASE("a grid mixes lever kinds, each with its own columns", "[policy]") {
   REQUIRE(d.columns.size() == 12);
   CHECK(d.columns[0] == "refining NL gallium.capacity_tpy");
   CHECK(d.columns[10] == "early_warning NL all.lead_days");
+  // Field names no other lever sweeps need no lever name in front.
   CHECK(labels(d) == std::vector<std::string>{
                          "baseline",
-                         "refining NL gallium.capacity_tpy=0, early_warning NL all.lead_days=10",
-                         "refining NL gallium.capacity_tpy=2, early_warning NL all.lead_days=0",
-                         "refining NL gallium.capacity_tpy=2, early_warning NL all.lead_days=10",
+                         "capacity_tpy=0, lead_days=10",
+                         "capacity_tpy=2, lead_days=0",
+                         "capacity_tpy=2, lead_days=10",
                      });
   const PolicySet& both = d.sets[3];
   REQUIRE(both.levers.size() == 2);

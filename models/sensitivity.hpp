@@ -1,0 +1,49 @@
+#pragma once
+// One-at-a-time sensitivity (the experiment file's [sensitivity]): scenario parameters scaled by
+// a low and a high factor, one parameter at a time, for tornado charts. Run 0 is the scenario as
+// given; each parameter then has one run per factor.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace crisp {
+
+struct SensitivityParameter {
+  enum class Target : std::uint8_t {
+    shock,     // <shock>.<rate_per_year | duration_days | severity | extra_delay_days>
+    demand,    // demand.growth_per_year: every consumer
+    material,  // <material>.<demand_tpy | value_of_lost_load_eur_per_t>
+  };
+  std::string name;  // as the experiment file gives it: "china-controls.duration_days"
+  Target target = Target::shock;
+  int index = -1;     // the shock or material
+  std::string field;  // the part after the last '.'
+};
+
+struct SensitivitySpec {
+  std::vector<double> factors = {0.5, 2.0};  // low, high
+  std::vector<SensitivityParameter> parameters;
+};
+
+// The fields each target scales, for the loader's messages.
+const std::vector<std::string>& sensitivity_fields(SensitivityParameter::Target target);
+
+struct SensitivityRun {
+  int parameter = -1;  // index into SensitivitySpec::parameters; -1 for run 0 (unscaled)
+  double factor = 1;
+};
+// Run 0 unscaled, then for each parameter in order one run per factor in order.
+std::vector<SensitivityRun> sensitivity_runs(const SensitivitySpec& spec);
+
+// The scenario with `p` multiplied by `factor` (docs/model.md "Sensitivity"): a shock's
+// distribution by its location (a fixed value, both uniform bounds, the lognormal median, the
+// exponential mean, a beta's scale), replayed events one by one, severities capped at 1. Throws
+// std::invalid_argument when `p` does not apply to its target (a rate of a shock that has no
+// Poisson arrivals) or the scaled value is out of its range.
+Scenario scale_parameter(const Scenario& s, const SensitivityParameter& p, double factor);
+
+}  // namespace crisp

@@ -1,0 +1,144 @@
+// Reading [network] nodes_csv and edges_csv: each row of a CSV file becomes a table that the
+// readers of [[node]] and [[edge]] check like any other, with messages at the file and line.
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/experiment/csv_reader.hpp"
+#include "sim/experiment/sections.hpp"
+
+namespace crisp::experiment_detail {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, std::string_view x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// The number a cell spells, as a TOML float; else the cell as a string, which the reader of the
+// key then refuses as "must be a number ..., got '<cell>'".
+void insert_number(toml::table& row, const std::string& key, const std::string& cell) {
+  std::string_view digits = cell;
+  if (digits.size() > 1 && digits.front() == '+') digits.remove_prefix(1);
+  double value = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error == std::errc() && end == digits.data() + digits.size()) {
+    row.insert(key, value);
+  } else {
+    row.insert(key, cell);
+  }
+}
+
+// "a;b; c" -> ["a", "b", "c"]; items are trimmed, so "a;;b" keeps an empty item to refuse.
+toml::array split_list(const std::string& cell) {
+  toml::array out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = cell.find(';', start);
+    std::string item = cell.substr(start, end == std::string::npos ? end : end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    out.push_back(item);
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
+// Checks the header: each column known, once, and the required ones present.
+void check_header(const csv::Record& header, const CsvSchema& schema, const std::string& file) {
+  const auto fail = [&](const std::string& message) {
+    throw InputError(fmt::format("{}:{}: {}", file, header.line, message));
+  };
+  for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    const std::string& column = header.fields[i];
+    if (column.empty()) fail(fmt::format("column {} of the header has no name", i + 1));
+    if (!contains(schema.columns, column)) {
+      fail(fmt::format("unknown column '{}'{}", column,
+                       toml_input::suggest(column, schema.columns)));
+    }
+    if (std::find(header.fields.begin(), header.fields.begin() + static_cast<long>(i), column) !=
+        header.fields.begin() + static_cast<long>(i)) {
+      fail(fmt::format("column '{}' appears twice", column));
+    }
+  }
+  for (const auto& column : schema.required) {
+    if (!contains(header.fields, column)) {
+      fail(fmt::format("missing required column '{}' (the header names: {})", column,
+                       fmt::join(header.fields, ", ")));
+    }
+  }
+}
+
+std::string commented(const std::string& text) {
+  std::string out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out += line.empty() ? "#\n" : "# " + line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
+                                   const CsvSchema& schema, CsvContext& context) {
+  const auto v = network.get(key);
+  if (!v) return {};
+  const std::string name = v->string();
+  if (name.empty()) v->fail("a non-empty file name");
+  if (!context.folder) {
+    v->fail_with(fmt::format(
+        "{} names a CSV file, but this experiment was given as text, with no folder to find it "
+        "in: run it from a file",
+        v->key()));
+  }
+  namespace fs = std::filesystem;
+  const fs::path path =
+      fs::path(name).is_absolute() ? fs::path(name) : fs::path(*context.folder) / name;
+  const std::string file = path.lexically_normal().string();
+
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    v->fail_with(fmt::format("{}: cannot read '{}': {}", v->key(), file, std::strerror(errno)));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const csv::Document doc = csv::parse(text, file);
+  check_header(doc.header, schema, file);
+  context.appendix += fmt::format("\n# ---- [network] {} = '{}', as read ----\n{}", v->key(), name,
+                                  commented(text));
+
+  std::vector<Table> tables;
+  for (std::size_t r = 0; r < doc.rows.size(); ++r) {
+    const csv::Record& row = doc.rows[r];
+    toml::table& t = context.rows.emplace_back();
+    for (std::size_t c = 0; c < row.fields.size(); ++c) {
+      const std::string& column = doc.header.fields[c];
+      const std::string& cell = row.fields[c];
+      if (cell.empty()) continue;  // an empty cell is an absent key
+      if (contains(schema.text_columns, column)) {
+        t.insert(column, cell);
+      } else if (contains(schema.list_columns, column)) {
+        t.insert(column, split_list(cell));
+      } else {
+        insert_number(t, column, cell);
+      }
+    }
+    auto place = std::make_shared<toml_input::Place>(
+        toml_input::Place{file, fmt::format("{} #{}", schema.noun, r + 1), row.line});
+    tables.emplace_back(t, std::move(place));
+  }
+  return tables;
+}
+
+}  // namespace crisp::experiment_detail

@@ -1,0 +1,90 @@
+#include "sim/runner/sensitivity.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/stats.hpp"
+#include "sim/runner/results_content.hpp"
+
+namespace crisp {
+
+namespace {
+
+constexpr std::array<double Summary::*, kSensitivityStatistics.size()> kMembers = {
+    &Summary::mean, &Summary::ci95_lo, &Summary::ci95_hi, &Summary::p_positive, &Summary::cvar95};
+
+class Gatherer {
+ public:
+  Gatherer(const MetricLayout& layout, std::size_t runs, std::size_t policies)
+      : runs_(runs), policies_(policies) {
+    for (const char* statistic : kSensitivityStatistics) {
+      content_.statistics.emplace_back(statistic, std::vector<MetricSeries>{});
+    }
+    for_each_series(layout, [&](const std::string& group, const std::string& region,
+                                const std::string& name, int slot) {
+      slots_.push_back(slot);
+      for (auto& [statistic, series] : content_.statistics) {
+        series.push_back({group, region, name, std::vector<double>(runs * policies, 0.0)});
+      }
+    });
+    content_.runs = static_cast<std::int64_t>(runs);
+  }
+
+  void add(std::size_t run, const RunResult& result) {
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+      for (std::size_t p = 0; p < policies_; ++p) {
+        const Summary s = summarize(result.series(static_cast<std::int64_t>(p), slots_[k]));
+        for (std::size_t i = 0; i < kMembers.size(); ++i) {
+          content_.statistics[i].second[k].values[run * policies_ + p] = s.*kMembers[i];
+        }
+      }
+    }
+  }
+
+  SensitivityContent take(Table run_table) {
+    content_.run_table = std::move(run_table);
+    return std::move(content_);
+  }
+
+ private:
+  std::size_t runs_, policies_;
+  std::vector<int> slots_;
+  SensitivityContent content_;
+};
+
+}  // namespace
+
+SensitivityContent run_sensitivity(const Scenario& scenario, const PolicyDesign& design,
+                                   const SensitivitySpec& spec, const RunOptions& options,
+                                   const RunResult& unscaled, const ProgressFn& progress) {
+  const std::vector<SensitivityRun> runs = sensitivity_runs(spec);
+  const auto policies = static_cast<std::size_t>(unscaled.policies);
+  Gatherer gatherer(unscaled.layout, runs.size(), policies);
+  gatherer.add(0, unscaled);
+
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> parameters;
+  std::vector<double> factors;
+  for (std::size_t s = 0; s < runs.size(); ++s) {
+    ids.push_back(static_cast<std::int64_t>(s));
+    parameters.push_back(runs[s].parameter < 0 ? "" : spec.parameters[runs[s].parameter].name);
+    factors.push_back(runs[s].factor);
+    if (s == 0) continue;
+    const Scenario scaled =
+        scale_parameter(scenario, spec.parameters[runs[s].parameter], runs[s].factor);
+    const auto before = static_cast<std::int64_t>(s - 1);
+    const auto scaled_runs = static_cast<std::int64_t>(runs.size() - 1);
+    ProgressFn step;
+    if (progress) {
+      step = [&](std::int64_t done, std::int64_t total) {
+        progress(before * total + done, scaled_runs * total);
+      };
+    }
+    gatherer.add(s, run_monte_carlo(scaled, design, options, step));
+  }
+  return gatherer.take({{"run", ids}, {"parameter", parameters}, {"factor", factors}});
+}
+
+}  // namespace crisp
