@@ -56,6 +56,23 @@ LeverTarget read_target(const Table& t, const Scenario& sc, const Catalog& catal
 void require_consumers(const Table& t, const Scenario& sc, const std::vector<std::string>& regions,
                        int material);
 
+// What every lever over regions starts with: `lever` becomes a `Spec` with its regions,
+// material and name ("<kind> NL+DE gallium") read from `t`, which is relabelled after it; the
+// regions must hold consumers of the material.
+template <class Spec>
+Spec& start_regional_lever(Lever& lever, const Table& t, const Scenario& sc, const Catalog& catalog,
+                           const char* kind, bool material_optional) {
+  lever.base = Spec{};
+  auto& spec = std::get<Spec>(lever.base);
+  const LeverTarget target = read_target(t, sc, catalog, material_optional);
+  spec.regions = target.regions;
+  spec.material = target.material;
+  spec.name = std::string(kind) + " " + target.name;
+  t.set_label("policy '" + spec.name + "'");
+  require_consumers(t, sc, spec.regions, spec.material);
+  return spec;
+}
+
 Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
                     FieldRanges& fields);
 Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,

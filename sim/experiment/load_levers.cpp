@@ -158,14 +158,9 @@ Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
 
 Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,
                            FieldRanges& fields) {
-  Lever lever{DiversificationSpec{}, {}};
-  auto& spec = std::get<DiversificationSpec>(lever.base);
-  const LeverTarget target = read_target(t, sc, catalog, false);
-  spec.regions = target.regions;
-  spec.material = target.material;
-  spec.name = "diversification " + target.name;
-  t.set_label(fmt::format("policy '{}'", spec.name));
-  require_consumers(t, sc, spec.regions, spec.material);
+  Lever lever;
+  auto& spec =
+      start_regional_lever<DiversificationSpec>(lever, t, sc, catalog, "diversification", false);
 
   const auto suppliers =
       node_ids(sc, spec.material, [](const NodeSpec& n) { return n.kind != NodeKind::consumer; });
@@ -191,14 +186,8 @@ Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& ca
 
 Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
                      FieldRanges& fields) {
-  Lever lever{RecyclingSpec{}, {}};
-  auto& spec = std::get<RecyclingSpec>(lever.base);
-  const LeverTarget target = read_target(t, sc, catalog, false);
-  spec.regions = target.regions;
-  spec.material = target.material;
-  spec.name = "recycling " + target.name;
-  t.set_label(fmt::format("policy '{}'", spec.name));
-  require_consumers(t, sc, spec.regions, spec.material);
+  Lever lever;
+  start_regional_lever<RecyclingSpec>(lever, t, sc, catalog, "recycling", false);
 
   LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "rate", closed_open(0, 1));
@@ -212,14 +201,8 @@ Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
 
 Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog,
                          FieldRanges& fields) {
-  Lever lever{EarlyWarningSpec{}, {}};
-  auto& spec = std::get<EarlyWarningSpec>(lever.base);
-  const LeverTarget target = read_target(t, sc, catalog, true);
-  spec.regions = target.regions;
-  spec.material = target.material;
-  spec.name = "early_warning " + target.name;
-  t.set_label(fmt::format("policy '{}'", spec.name));
-  require_consumers(t, sc, spec.regions, spec.material);
+  Lever lever;
+  start_regional_lever<EarlyWarningSpec>(lever, t, sc, catalog, "early_warning", true);
 
   LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "lead_days", at_least(0));

@@ -210,14 +210,8 @@ void read_size(const Table& t, LeverNumbers& numbers) {
 
 Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog,
                      FieldRanges& fields) {
-  Lever lever{StockpileSpec{}, {}};
-  auto& base = std::get<StockpileSpec>(lever.base);
-  const LeverTarget target = read_target(t, sc, catalog, false);
-  base.regions = target.regions;
-  base.material = target.material;
-  base.name = "stockpile " + target.name;
-  t.set_label(fmt::format("policy '{}'", base.name));
-  require_consumers(t, sc, base.regions, base.material);
+  Lever lever;
+  start_regional_lever<StockpileSpec>(lever, t, sc, catalog, "stockpile", false);
 
   LeverNumbers numbers(lever, catalog, fields);
   read_size(t, numbers);
