@@ -18,8 +18,20 @@ namespace {
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
 
+// One line, whatever the message quotes from the input: control characters are escaped.
 int fail(int code, const std::string& message) {
-  std::cerr << "crisp: error: " << message << "\n";
+  std::string line;
+  for (const char c : message) {
+    if (c == '\n')
+      line += "\\n";
+    else if (c == '\r')
+      line += "\\r";
+    else if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+      line += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else
+      line += c;
+  }
+  std::cerr << "crisp: error: " << line << "\n";
   return code;
 }
 
