@@ -709,7 +709,9 @@ void MaterialSim::update_price() {
   for (std::size_t p = 0; p < net_.spot_pairs.size(); ++p)
     if (net_.nodes[net_.spot_pairs[p].buyer].kind == NodeKind::consumer)
       served += alloc_.spot_flow[p];
-  const double tightness = required > 0 ? std::max(0.0, 1.0 - served / required) : 0.0;
+  // Rounding in the allocation must not move the price: a shortfall below the tolerance is none.
+  double tightness = required > 0 ? 1.0 - served / required : 0.0;
+  if (tightness <= kRelTol) tightness = 0.0;
   price_multiple_ = price_multiple(net_.spec.market, tightness);
 }
 
