@@ -649,10 +649,7 @@ void MaterialSim::compute_requirements(bool initial) {
     double r = d + (refill ? refill_rate_[c] : 0.0);
     const int k = net_.nodes[c].stockpile;
     if (k >= 0 && stockpiles_[k].refilling) {
-      const NetStockpile& spec = net_.stockpiles[k];
-      const auto at =
-          std::find(spec.consumers.begin(), spec.consumers.end(), c) - spec.consumers.begin();
-      r += spec.weights[at] * spec.refill_rate;
+      r += net_.nodes[c].stockpile_weight * net_.stockpiles[k].refill_rate;
     }
     requirement_in_[c] = r;
   }

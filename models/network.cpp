@@ -287,6 +287,8 @@ void add_stockpiles(const Scenario& s, const std::vector<StockpileSpec>& stockpi
     for (int c : sp.consumers)
       sp.weights.push_back(sp.demand0 > 0 ? net.nodes[c].demand0 / sp.demand0
                                           : 1.0 / static_cast<double>(sp.consumers.size()));
+    for (std::size_t i = 0; i < sp.consumers.size(); ++i)
+      net.nodes[sp.consumers[i]].stockpile_weight = sp.weights[i];
     sp.target = spec.size_t_abs >= 0 ? spec.size_t_abs : spec.size_days * sp.demand0;
     sp.cap = spec.max_rate_days * sp.demand0;
     sp.refill_rate = spec.refill_rate_days * sp.demand0;

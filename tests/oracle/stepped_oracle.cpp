@@ -1204,45 +1204,26 @@ class Oracle {
     }
   }
 
+  // One row of each day-by-day series: a projection of every edge, node, stockpile or market.
   void record_day() {
     auto& tr = *trace_;
-    std::vector<double> v;
-    v.clear();
-    for (const auto& f : edges_)
-      v.push_back(f.filled);
-    tr.edge_rate.push_back(v);
-    v.clear();
-    for (const auto& f : edges_)
-      v.push_back(f.shipped_t);
-    tr.edge_shipped.push_back(v);
-    v.clear();
-    for (const auto& n : nodes_)
-      v.push_back(n.kind == NodeKind::consumer ? 0.0 : n.cap);
-    tr.node_capacity.push_back(v);
-    v.clear();
-    for (const auto& n : nodes_)
-      v.push_back(n.shipped_t);
-    tr.node_shipped.push_back(v);
-    v.clear();
-    for (const auto& n : nodes_)
-      v.push_back(n.level);
-    tr.level.push_back(v);
-    v.clear();
-    for (const auto& n : nodes_)
-      v.push_back(n.target);
-    tr.target.push_back(v);
-    v.clear();
-    for (const auto& p : piles_)
-      v.push_back(p.level);
-    tr.stockpile_level.push_back(v);
-    v.clear();
-    for (const auto& mk : markets_)
-      v.push_back(mk.mult);
-    tr.price_multiple.push_back(v);
-    v.clear();
-    for (const auto& mk : markets_)
-      v.push_back(mk.subst);
-    tr.substitution.push_back(v);
+    auto row = [](const auto& items, auto value) {
+      std::vector<double> v;
+      v.reserve(items.size());
+      for (const auto& x : items)
+        v.push_back(value(x));
+      return v;
+    };
+    tr.edge_rate.push_back(row(edges_, [](const Flow& f) { return f.filled; }));
+    tr.edge_shipped.push_back(row(edges_, [](const Flow& f) { return f.shipped_t; }));
+    tr.node_capacity.push_back(
+        row(nodes_, [](const Node& n) { return n.kind == NodeKind::consumer ? 0.0 : n.cap; }));
+    tr.node_shipped.push_back(row(nodes_, [](const Node& n) { return n.shipped_t; }));
+    tr.level.push_back(row(nodes_, [](const Node& n) { return n.level; }));
+    tr.target.push_back(row(nodes_, [](const Node& n) { return n.target; }));
+    tr.stockpile_level.push_back(row(piles_, [](const auto& p) { return p.level; }));
+    tr.price_multiple.push_back(row(markets_, [](const auto& mk) { return mk.mult; }));
+    tr.substitution.push_back(row(markets_, [](const auto& mk) { return mk.subst; }));
   }
 
   // max_country_share of (material m, report region r): docs/model.md "max_country_share".
