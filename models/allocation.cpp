@@ -19,6 +19,8 @@ QuietInputs::QuietInputs(const MaterialNet& net)
     : requirement(net.nodes.size()),
       availability(net.nodes.size()),
       pass(net.edges.size(), 1.0),
+      quota(net.edges.size(), std::numeric_limits<double>::infinity()),
+      quota_pass(net.edges.size(), 1.0),
       level(net.nodes.size()),
       target(net.nodes.size()),
       inflow(net.nodes.size(), std::numeric_limits<double>::infinity()),
@@ -39,6 +41,8 @@ AllocationInput QuietInputs::view() const {
   in.availability = in.capacity = availability;
   in.share = share;
   in.pass = pass;
+  in.quota = quota;
+  in.quota_pass = quota_pass;
   in.spot_blocked = blocked;
   in.spot_ready = ready;
   in.buffer_level = level;
@@ -112,7 +116,11 @@ void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput&
     double requested = 0;
     for (int e : net_->out_edges[s]) {
       const NetEdge& edge = net_->edges[e];
-      edge_flow[e] = in.share[e] * requirement[edge.to] * in.pass[e];
+      double admissible = in.share[e] * requirement[edge.to];
+      // A quota licenses a tonnage; a chokepoint or share cut then acts on what is shipped.
+      if (!in.quota.empty() && admissible > in.quota[e])
+        admissible = in.quota[e] + in.quota_pass[e] * (admissible - in.quota[e]);
+      edge_flow[e] = admissible * in.pass[e];
       requested += edge_flow[e];
     }
     asked[s] = requested;

@@ -20,6 +20,9 @@ struct AllocationInput {
                                                  // empty input buffer limits a refinery
   std::span<const double> share;  // per edge: the contract share now (standby contracts switch)
   std::span<const double> pass;   // per edge: product of (1 - f) over its shocks
+  // Per edge, export quotas (docs/model.md "Export quotas"): a request above `quota` passes only
+  // `quota_pass` of its excess (the leakage). Empty spans: no quotas.
+  std::span<const double> quota, quota_pass;
   std::span<const char> spot_blocked;  // per spot pair
   std::span<const char> spot_ready;    // per node: resourcing delay has passed
   // Refinery input buffers, per node (read for refineries): step 5 adds `refill_rate` when the
@@ -36,7 +39,8 @@ struct QuietInputs {
   explicit QuietInputs(const MaterialNet& net);
   AllocationInput view() const;
 
-  std::vector<double> requirement, availability, share, pass, level, target, inflow, refill;
+  std::vector<double> requirement, availability, share, pass, quota, quota_pass, level, target,
+      inflow, refill;
   std::vector<char> blocked, ready;
 };
 

@@ -102,6 +102,9 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   capacity_factor_.resize(n);
   surge_.resize(n);
   pass_.resize(e);
+  quota_.resize(e);
+  quota_pass_.resize(e);
+  base_flow_.resize(e);
   extra_delay_.resize(e);
   spot_blocked_.resize(p);
   share_.resize(e);
@@ -297,34 +300,35 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
 
 // An export restriction bites fully during its licence delay, and leaks after its leakage delay
 // (docs/model.md "Export-restriction mechanics").
-double MaterialSim::effective_severity(const ShockOccurrence& o) const {
+std::pair<double, double> MaterialSim::restriction_now(const ShockOccurrence& o) const {
   const ShockSpec& k = scenario_.shocks[o.shock];
-  if (k.kind != ShockKind::export_restriction) return o.severity;
-  double f = t_ < o.start + k.licence_delay_days ? 1.0 : o.severity;
-  if (k.leakage > 0 && t_ >= o.start + k.leakage_delay_days) f *= 1.0 - k.leakage;
-  return f;
+  const double f = t_ < o.start + k.licence_delay_days ? 1.0 : o.severity;
+  const double leak = k.leakage > 0 && t_ >= o.start + k.leakage_delay_days ? k.leakage : 0.0;
+  return {f, leak};
 }
 
 void MaterialSim::recompute_shock_factors() {
   std::fill(capacity_factor_.begin(), capacity_factor_.end(), 1.0);
   std::fill(surge_.begin(), surge_.end(), 1.0);
   std::fill(pass_.begin(), pass_.end(), 1.0);
+  std::fill(quota_.begin(), quota_.end(), std::numeric_limits<double>::infinity());
+  std::fill(quota_pass_.begin(), quota_pass_.end(), 1.0);
   std::fill(extra_delay_.begin(), extra_delay_.end(), 0.0);
   std::fill(spot_blocked_.begin(), spot_blocked_.end(), 0);
   std::fill(restricted_.begin(), restricted_.end(), 0);
   for (int i : active_) {
     const ShockOccurrence& o = occurrences_[i];
     const ShockReach& reach = net_.shocks[o.shock];
-    const double severity = effective_severity(o);
-    const double keep = 1.0 - severity;
-    switch (scenario_.shocks[o.shock].kind) {
+    const ShockSpec& spec = scenario_.shocks[o.shock];
+    const double keep = 1.0 - o.severity;
+    switch (spec.kind) {
       case ShockKind::outage:
         for (int n : reach.nodes)
           capacity_factor_[n] *= keep;
         break;
       case ShockKind::demand_surge:
         for (int c : reach.consumers)
-          surge_[c] *= 1.0 + severity;
+          surge_[c] *= 1.0 + o.severity;
         break;
       case ShockKind::chokepoint:
         for (int e : reach.edges) {
@@ -332,10 +336,18 @@ void MaterialSim::recompute_shock_factors() {
           extra_delay_[e] += o.extra_delay;
         }
         break;
-      case ShockKind::export_restriction:
-        for (int e : reach.edges)
-          pass_[e] *= keep;
-        if (severity <= 0) break;
+      case ShockKind::export_restriction: {
+        const auto [f, leak] = restriction_now(o);
+        for (int e : reach.edges) {
+          if (spec.quota) {
+            // Several quotas on one edge: their caps multiply, the smallest leakage applies.
+            quota_[e] = std::min(quota_[e], base_flow_[e]) * (1.0 - f);
+            quota_pass_[e] = std::min(quota_pass_[e], leak);
+          } else {
+            pass_[e] *= 1.0 - f * (1.0 - leak);
+          }
+        }
+        if (f * (1.0 - leak) <= 0) break;
         for (int e : reach.edges)
           restricted_[net_.edges[e].from] = 1;
         for (int p : reach.spot_pairs) {
@@ -343,6 +355,7 @@ void MaterialSim::recompute_shock_factors() {
           restricted_[net_.spot_pairs[p].supplier] = 1;
         }
         break;
+      }
       case ShockKind::crisis:
         break;
     }
@@ -524,6 +537,7 @@ void MaterialSim::settle(bool initial) {
   if (initial) {
     // Day 0 is a steady state: pipelines already hold the day-0 allocation.
     arrive_ = alloc_.edge_flow;
+    base_flow_ = alloc_.edge_flow;
     spot_arrive_ = alloc_.spot_flow;
     ship_ = alloc_.edge_flow;
     spot_ship_ = alloc_.spot_flow;
@@ -674,6 +688,8 @@ void MaterialSim::run_allocation(bool initial) {
   in.capacity = capacity_;
   in.share = share_;
   in.pass = pass_;
+  in.quota = quota_;
+  in.quota_pass = quota_pass_;
   in.spot_blocked = spot_blocked_;
   in.spot_ready = ready_;
   in.buffer_level = level_;

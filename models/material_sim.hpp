@@ -54,7 +54,8 @@ class MaterialSim {
   void apply(const Event& e);
   void recompute_shock_factors();
   void recompute_targets();
-  double effective_severity(const ShockOccurrence& o) const;
+  // An export restriction's severity now (licence delay) and the leakage now.
+  std::pair<double, double> restriction_now(const ShockOccurrence& o) const;
   void update_share(int edge);
   void market_review();
   bool may_refill(std::size_t stockpile) const;
@@ -97,6 +98,8 @@ class MaterialSim {
   std::vector<char> restricted_;  // per node: an active restriction covers its exports
   std::vector<double> capacity_factor_, surge_;  // per node
   std::vector<double> pass_, extra_delay_;       // per edge
+  std::vector<double> quota_, quota_pass_;       // per edge: quota cap, share of excess passing
+  std::vector<double> base_flow_;                // per edge: day-0 shipments (quota basis)
   std::vector<char> spot_blocked_;               // per spot pair
   std::vector<double> share_;                    // per edge: the contract share in force
 

@@ -133,6 +133,9 @@ struct ShockSpec {
   double licence_delay_days = 0;  // exports stop completely this long, then pass at the severity
   double leakage = 0;             // fraction of the withheld volume that still arrives ...
   double leakage_delay_days = 0;  // ... from this long after the restriction bites
+  // A quota caps each covered edge at (1 - f) of its day-0 shipments, a fixed tonnage, instead of
+  // passing (1 - f) of its requests (docs/model.md "Export quotas"; an extension, off by default).
+  bool quota = false;
 };
 
 enum class ReleaseTrigger : std::uint8_t { shortfall, supply_drop };

@@ -35,7 +35,7 @@ const KindSchema& shock_schema() {
                 {"export_restriction",
                  with_timing({"country", "materials", "destinations", "stage", "announce_days",
                               "max_buffer_days", "licence_delay_days", "leakage",
-                              "leakage_delay_days"})},
+                              "leakage_delay_days", "mode"})},
                 {"chokepoint", with_timing({"route", "extra_delay_days"})},
                 {"demand_surge", with_timing({"regions", "materials"})},
                 {"crisis", {"children"}}},
@@ -185,6 +185,8 @@ void read_restriction_mechanics(const Table& t, ShockSpec& s) {
   };
   needs("max_buffer_days", "announce_days", s.announce_days);
   needs("leakage_delay_days", "leakage", s.leakage);
+  const std::vector<std::string> modes = {"share", "quota"};
+  s.quota = t.choice_or("mode", "share", modes) == "quota";
 }
 
 void read_export_restriction(const Table& t, ShockSpec& s, const Scenario& sc,

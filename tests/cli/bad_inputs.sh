@@ -35,6 +35,7 @@ check unknown-node    '48s/nl-users/nl-user/'                 48 nl-user
 check unknown-key     '36s/buffer_days/bufer_days/'           36 "did you mean"
 check edge-kinds      '54s/jp-mine/cn-users/'                 53 consumer
 check syntax          '35s/= 10/= = 10/'                      35 ""
+check quota-mode      '69s/$/\nmode = "quotas"/'            70 "did you mean 'quota'"
 check control-chars   '18s/kind = "mine"/kind = "mi\\nne"/'   18 'mi\nne'
 
 exit $fails

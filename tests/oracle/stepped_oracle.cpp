@@ -108,6 +108,9 @@ struct Flow {
   std::vector<double> ring;  // ring[step % size]: arrival rate in that step
   // per step
   double factor = 1;      // admissible fraction (restrictions, chokepoint cuts)
+  double base = 0;        // day-0 shipments: the basis of an export quota
+  double cap = kInf;      // export quota now, t/day
+  double cap_pass = 1;    // share of a request above the quota that still passes (leakage)
   long long extra = 0;    // chokepoint extra delay, steps
   bool excluded = false;  // spot pairs: an active restriction covers the pair
   double request = 0, filled = 0, rate = 0, offer = 0;
@@ -145,6 +148,7 @@ struct Occ {
   long long lic1 = 0;        // licence delay [s0, lic1): nothing passes
   long long leak0 = kNever;  // leakage from this step on
   double leak = 0;
+  bool quota = false;                            // caps covered edges at (1 - f) of day-0 shipments
   std::vector<std::pair<int, double>> announce;  // consumer, raised buffer target
   std::vector<int> suppliers;                    // nodes it covers as suppliers
 };
@@ -523,6 +527,7 @@ class Oracle {
             }
           }
           oc.lic1 = to_steps(o.start + std::max(0.0, spec.licence_delay_days), dt_);
+          oc.quota = spec.quota;
           if (spec.leakage > 0) {
             oc.leak = std::clamp(spec.leakage, 0.0, 1.0);
             oc.leak0 = to_steps(o.start + std::max(0.0, spec.leakage_delay_days), dt_);
@@ -569,7 +574,7 @@ class Oracle {
       if (n.kind == NodeKind::consumer) n.target = n.target0;
     }
     for (auto& f : edges_)
-      f.factor = 1, f.extra = 0;
+      f.factor = 1, f.extra = 0, f.cap = kInf, f.cap_pass = 1;
     for (auto& f : pairs_)
       f.excluded = false;
     for (const auto& oc : occs_) {
@@ -587,10 +592,17 @@ class Oracle {
           break;
         case ShockKind::export_restriction: {
           const double f = k < oc.lic1 ? 1.0 : oc.sev;  // licence delay: nothing passes
-          const double pass = 1 - f * (k >= oc.leak0 ? 1 - oc.leak : 1.0);
-          for (int e : oc.edges)
-            edges_[static_cast<std::size_t>(e)].factor *= pass;
-          if (f > 0) {
+          const double leak = k >= oc.leak0 ? oc.leak : 0.0;
+          for (int e : oc.edges) {
+            Flow& flow = edges_[static_cast<std::size_t>(e)];
+            if (oc.quota) {
+              flow.cap = std::min(flow.cap, flow.base) * (1 - f);
+              flow.cap_pass = std::min(flow.cap_pass, leak);
+            } else {
+              flow.factor *= 1 - f * (1 - leak);
+            }
+          }
+          if (f * (1 - leak) > 0) {
             for (int p : oc.pairs)
               pairs_[static_cast<std::size_t>(p)].excluded = true;
             for (int i : oc.suppliers)
@@ -922,7 +934,9 @@ class Oracle {
       double q = 0;
       for (int e : n.out_edges) {
         Flow& f = edges_[static_cast<std::size_t>(e)];
-        f.request = f.share * nodes_[static_cast<std::size_t>(f.to)].req * f.factor;
+        double want = f.share * nodes_[static_cast<std::size_t>(f.to)].req;
+        if (want > f.cap) want = f.cap + f.cap_pass * (want - f.cap);  // export quota
+        f.request = want * f.factor;
         q += f.request;
       }
       const double ratio = q > n.avail ? (q > 0 ? n.avail / q : 0.0) : 1.0;
@@ -1277,9 +1291,11 @@ void Oracle::run(std::span<double> out) {
   for (auto& n : nodes_)
     if (n.kind == NodeKind::refinery)
       n.target = n.buffer_days * n.shipped / n.yield, n.level = n.target;
-  for (auto& f : edges_)
+  for (auto& f : edges_) {
+    f.base = f.filled;
     for (long long j = 0; j < f.lead; ++j)
       f.ring[static_cast<std::size_t>(j)] = f.filled;
+  }
   for (auto& f : pairs_)
     for (long long j = 0; j < f.lead; ++j)
       f.ring[static_cast<std::size_t>(j)] = f.rate;

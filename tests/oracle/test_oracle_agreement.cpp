@@ -881,8 +881,10 @@ Case sf_substitution_expansion() {
 // severity 0.5 over [100, 200), announced 30 days ahead (EU tops its 10-day buffer up to 30
 // days meanwhile), with a 20-day licence delay (nothing passes over [100, 120)) and leakage 0.5
 // of the withheld volume from 40 days after it bites (the edge passes 0.75 from 140).
-Case sg_export_mechanics(bool mechanics = true) {
-  Build b(mechanics ? "sg-export-mechanics" : "sg-plain-restriction", 365, {"EU", "CN"});
+Case sg_export_mechanics(bool mechanics = true, bool quota = false) {
+  Build b(std::string(mechanics ? "sg-export-mechanics" : "sg-plain-restriction") +
+              (quota ? "-quota" : ""),
+          365, {"EU", "CN"});
   const int ge = b.material("ge", 1500, 80000, kNoSpot, 15);
   const int mcn = b.mine("m-cn", ge, "CN", 30);
   const int ccn = b.consumer("c-cn", ge, "CN", 10, 10);
@@ -891,6 +893,7 @@ Case sg_export_mechanics(bool mechanics = true) {
   b.edge(mcn, ceu, 1.0, 10);
   auto r = named("cn-ge-controls", ShockKind::export_restriction);
   r.country = "CN";
+  r.quota = quota;
   if (mechanics) {
     r.announce_days = 30;
     r.max_buffer_days = 30;
@@ -1661,10 +1664,36 @@ TEST_CASE("oracle agreement: SF substitution and expansion", "[oracle][agreement
   require_agreement(c, run_oracle(c));
 }
 TEST_CASE("oracle agreement: SG export mechanics", "[oracle][agreement]") {
-  for (bool mechanics : {true, false}) {
-    const Case c = sg_export_mechanics(mechanics);
-    require_agreement(c, run_oracle(c));
-  }
+  for (bool quota : {false, true})
+    for (bool mechanics : {true, false}) {
+      const Case c = sg_export_mechanics(mechanics, quota);
+      require_agreement(c, run_oracle(c));
+    }
+}
+
+// SG as a quota (mode = "quota"): the EU edge may ship at most half its day-0 10 t/day.
+TEST_CASE("oracle anchors: SK export quota", "[oracle][anchor]") {
+  const Case c = sg_export_mechanics(true, true);
+  SteppedOracleTrace tr;
+  const Result r = run_oracle(c, kDt, &tr);
+  const int e = edge_index(c.s, "m-cn", "c-eu"), ceu = node_index(c.s, "c-eu");
+  // Before it bites the announcement works as in SG (15 t/day); the licence delay stops exports.
+  CHECK(trace_at(tr.edge_rate, 80, e) == Approx(15));
+  CHECK(trace_at(tr.edge_shipped, 120, e) - trace_at(tr.edge_shipped, 100, e) ==
+        Approx(0).margin(1e-9));
+  // Then the quota of 5 t/day holds although EU, below its target, asks 10 + 100/60; from 140 the
+  // leakage passes half the excess: 5 + 0.5 * (10 + 100/60 - 5).
+  CHECK(trace_at(tr.edge_rate, 130, e) == Approx(5));
+  CHECK(trace_at(tr.edge_rate, 150, e) == Approx(5 + 0.5 * (5 + 100.0 / 60)));
+  // 50 t left at 130 (as in SG); 5 t/day arrive over [130, 150): empty at 140, 5 t/day short to
+  // 150, then 10 - 8.33 t/day short to 210: 50 + 100 t.
+  CHECK(trace_at(tr.level, 130, ceu) == Approx(50).margin(1e-6));
+  CHECK(r.get("ge", "EU", Metric::unmet_t) == Approx(150).margin(0.05));
+  CHECK(r.get("ge", "EU", Metric::peak_shortfall_frac) == Approx(0.5).epsilon(1e-6));
+  // Without the mechanics: 5 t/day arrive from 110, the 100 t buffer is empty at 130, then
+  // 5 t/day short to 210: 400 t (325 t as a share of requests).
+  const Case p = sg_export_mechanics(false, true);
+  CHECK(run_oracle(p).get("ge", "EU", Metric::unmet_t) == Approx(400).margin(0.05));
 }
 TEST_CASE("oracle agreement: SH max_country_share", "[oracle][agreement]") {
   for (bool shocked : {false, true}) {

@@ -77,6 +77,36 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   CHECK(r.shipped[jp] == Approx(1.8));
 }
 
+TEST_CASE("an export quota caps a request at a tonnage; leakage and cuts act on top",
+          "[allocation]") {
+  ScenarioBuilder b;
+  const int cn = b.node("cn-mine", NodeKind::mine, "CN", 10 * 365);
+  const int nl = b.node("nl-users", NodeKind::consumer, "NL", 365);
+  const int de = b.node("de-users", NodeKind::consumer, "DE", 365);
+  b.edge(cn, nl, 1.0, 30);
+  b.edge(cn, de, 1.0, 30);
+  OneInstant x(b.s);
+  x.in.requirement[nl] = 3.0;  // a buyer refilling its stock asks for more than its day-0 1 t/day
+  x.in.requirement[de] = 0.2;
+  x.in.quota = {0.4, 0.4};  // a quota of 0.4 t/day on each edge, no leakage
+  x.in.quota_pass = {0.0, 0.0};
+
+  Allocator r = x.run();
+  CHECK(r.edge_flow[0] == Approx(0.4));  // asking more does not get more
+  CHECK(r.edge_flow[1] == Approx(0.2));  // a request under the quota passes in full
+  CHECK(r.contract_short[nl] == Approx(2.6));
+  CHECK(r.shipped[cn] == Approx(0.6));
+
+  // Leakage 0.25 passes a quarter of the excess: 0.4 + 0.25 * 2.6; a chokepoint cut of half then
+  // halves what is shipped.
+  x.in.quota_pass = {0.25, 0.25};
+  r = x.run();
+  CHECK(r.edge_flow[0] == Approx(0.4 + 0.25 * 2.6));
+  x.in.pass[0] = 0.5;
+  r = x.run();
+  CHECK(r.edge_flow[0] == Approx(0.5 * (0.4 + 0.25 * 2.6)));
+}
+
 TEST_CASE("spot re-sourcing only after the delay, split pro rata and capped at the need",
           "[allocation]") {
   ScenarioBuilder b;

@@ -65,3 +65,30 @@ TEST_CASE("an announced restriction brings pre-emptive buying before it bites", 
   // buffer holds 10 + 30 * 40/60 = 30 t on day 100, covering 30 days: 30 t unmet.
   CHECK(announced.unmet(60, 1.0) == Approx(30.0).epsilon(1e-9));
 }
+
+// mode = "quota" (docs/model.md "Export quotas"): the edge may ship at most (1 - f) of its day-0
+// 1 t/day, whatever the buyer asks.
+TEST_CASE("a quota without stocks cuts as much as a share", "[export]") {
+  Case c;
+  c.k.quota = true;
+  CHECK(c.unmet() == Approx(50.0).epsilon(1e-9));
+  c.k.licence_delay_days = 30;
+  CHECK(c.unmet() == Approx(30.0 + 35.0).epsilon(1e-9));
+}
+
+TEST_CASE("a buyer drawing its stock orders through a share cut but not through a quota",
+          "[export]") {
+  // A 20-day buffer (20 t) refilled over the default 60 days asks 1/3 t/day more once drawn.
+  Case share(20), quota(20);
+  quota.k.quota = true;
+  // Share: half of 4/3 t/day passes, the buffer drains at 1/3 t/day and lasts 60 days; the last
+  // 40 days are 1/3 t/day short.
+  CHECK(share.unmet() == Approx(40.0 / 3).epsilon(1e-9));
+  // Quota: 0.5 t/day passes, the buffer lasts 40 days; the last 60 days are 0.5 t/day short.
+  CHECK(quota.unmet() == Approx(30.0).epsilon(1e-9));
+  // Leakage 0.4 from day 50 passes 0.4 of the 5/6 t/day asked above the quota: the buffer is empty
+  // on day 40, 10 days 0.5 t/day short, then 50 days 1 - (0.5 + 0.4 * 5/6) = 1/6 t/day short.
+  quota.k.leakage = 0.4;
+  quota.k.leakage_delay_days = 50;
+  CHECK(quota.unmet() == Approx(5.0 + 50.0 / 6).epsilon(1e-9));
+}
