@@ -177,6 +177,15 @@ void agree_all(const Replay& r, const std::string& material, const std::string& 
   }
 }
 
+// With CRISP_HISTORY_PRINT: the price path every `step` days, for the tables' descriptions.
+void print_price_path(const Replay& r, const std::string& material, int step) {
+  if (std::getenv("CRISP_HISTORY_PRINT") == nullptr) return;
+  std::printf("  %s price multiple, every %d days:", material.c_str(), step);
+  for (int d = 0; d < static_cast<int>(r.trace.price_multiple.size()); d += step)
+    std::printf(" %d:%.2f", d, price_on(r, material, d));
+  std::printf("\n");
+}
+
 void title(const char* name) {
   if (std::getenv("CRISP_HISTORY_PRINT") != nullptr) std::printf("%s\n", name);
 }
@@ -227,6 +236,7 @@ TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   // RER (REO index FOB China +1100 % end-2009 to Q3-2011: 12x), MIN (Dy oxide 7.8x 2008 to
   // Q2-2011): the peak comes in 2011 and within a factor 2 of the index.
   const double peak = metric(r.result, ree, "importers", Metric::price_peak_multiple);
+  print_price_path(r, ree, 91);
   pin("price_peak_multiple", peak, 7.788);
   CHECK(peak > 12.0 / 2);
   CHECK(peak < 12.0 * 2);
@@ -239,7 +249,7 @@ TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   pin("price multiple at the end of 2010", price_on(r, ree, 364), 5.815);
   pin("price multiple at the end of 2012", price_on(r, ree, 1094), 5.271);
   // PMR/RER (REO -85 % from the peak by Q4-2014), SPR17 (recovery ~2 years): high prices from
-  // mid-2010 until the quotas stop binding in early 2014, back to 1 by Q4-2014.
+  // mid-2010 until the quotas stop binding in October 2013, back to 1 by Q4-2014.
   const int last_high = last_high_price_day(r, ree);
   pin("last day with price multiple above 1.5", last_high, 1371);
   pin("days with price multiple above 1.5", high_price_days(r, ree), 1191);
@@ -306,6 +316,8 @@ TEST_CASE("history: the 2023 gallium and germanium licensing", "[history]") {
   pin("germanium price_peak_multiple",
       metric(r.result, "germanium", "importers", Metric::price_peak_multiple), 3.211);
   pin("germanium mean price Jan-Nov 2024", mean_price(r, "germanium", 214, 547), 1.0);
+  print_price_path(r, "gallium", 15);
+  print_price_path(r, "germanium", 15);
 
   // No source publishes unmet demand. The model: EU gallium users (71 % from China, FL) go short
   // once their stock is drawn; germanium buyers re-source from Canada and Belgium.
@@ -343,6 +355,7 @@ TEST_CASE("history: the 2023 graphite export permits", "[history]") {
   pin("price_peak_multiple", metric(r.result, "graphite", "importers", Metric::price_peak_multiple),
       4.678);
   pin("days with price multiple above 1.5", high_price_days(r, "graphite"), 91);
+  print_price_path(r, "graphite", 15);
   pin("importers unmet_frac", metric(r.result, "graphite", "importers", Metric::unmet_frac), 0);
   pin("importers longest_shortage_days",
       metric(r.result, "graphite", "importers", Metric::longest_shortage_days), 0);
@@ -370,6 +383,7 @@ TEST_CASE("history: the 2025 DRC cobalt export stop and quotas", "[history]") {
   pin("price_peak_multiple up to 15 Oct 2025", peak_to_oct, 1.903);
   CHECK(peak_to_oct > 1.3);
   CHECK(peak_to_oct < 2.5);
+  print_price_path(r, "cobalt", 30);
   // No published figures after October 2025: the model's outlook under the quotas.
   pin("price_peak_multiple, whole horizon",
       metric(r.result, "cobalt", "importers", Metric::price_peak_multiple), 10);
