@@ -77,7 +77,7 @@ TEST_CASE("a restriction withholds exports, home buyers keep theirs, spare stays
   CHECK(r.shipped[jp] == Approx(1.8));
 }
 
-TEST_CASE("an export quota caps a request at a tonnage; leakage and cuts act on top",
+TEST_CASE("an export quota caps a request at a tonnage, leakage and cuts act on top",
           "[allocation]") {
   ScenarioBuilder b;
   const int cn = b.node("cn-mine", NodeKind::mine, "CN", 10 * 365);

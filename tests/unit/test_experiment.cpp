@@ -777,7 +777,7 @@ TEST_CASE("bad market, restriction and lever keys fail with a one-line message",
               "\"tin\"", {"material must name a [[material]], got 'tin'"});
 }
 
-TEST_CASE("early warnings may overlap; other levers of one kind may not", "[experiment]") {
+TEST_CASE("early warnings may overlap, other levers of one kind may not", "[experiment]") {
   const std::string group = kMinimal + "\n[groups]\nEU = [\"NL\"]\n";
   const Experiment ex = load_experiment_text(
       group +
