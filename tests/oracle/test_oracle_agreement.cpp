@@ -523,8 +523,8 @@ Case s7_joint_stockpile() {
 // several short buyers and several suppliers; a national stockpile with the shortfall trigger
 // that runs empty, and a supply_drop stockpile sized in tonnes, starting 60 % full, with no
 // release delay.
-Case s8_mixed(bool with_shocks = true) {
-  Build b("s8-mixed", 1095, {"DE", "FR", "US", "JP", "EU"});
+Case s8_mixed(bool with_shocks = true, bool quotas = false) {
+  Build b(quotas ? "s8-mixed-quotas" : "s8-mixed", 1095, {"DE", "FR", "US", "JP", "EU"});
   b.s.groups["EU"] = {"DE", "FR"};
   const int nd = b.material("nd", 800, 40000, 15, 10);
   const int mcn = b.mine("m-cn", nd, "CN", 30);
@@ -556,7 +556,18 @@ Case s8_mixed(bool with_shocks = true) {
   ore.destinations_foreign = false;
   ore.destinations = {"CN"};
   ore.stage = crisp::Stage::ore;
+  ore.quota = quotas;
   const int s_ore = b.shock(ore);
+  // `quotas`: China's refined exports under a leaking quota as well (docs/model.md "Export
+  // quotas"), overlapping the outages and the stockpiles' releases.
+  auto refined = named("cn-refined-quota", ShockKind::export_restriction);
+  refined.country = "CN";
+  refined.stage = crisp::Stage::refined;
+  refined.quota = true;
+  refined.leakage = 0.3;
+  refined.leakage_delay_days = 40;
+  refined.licence_delay_days = 10;
+  const int s_refined = b.shock(refined);
   auto cn = named("cn-outage", ShockKind::outage);
   cn.country = "CN";
   const int s_cn = b.shock(cn);
@@ -601,6 +612,10 @@ Case s8_mixed(bool with_shocks = true) {
     occs = {occ(s_ore, 40, 120, 1.0),   occ(s_ch, 60, 20, 0.2, 7), occ(s_cn, 100, 80, 0.5),
             occ(s_rc, 120, 30, 0.4),    occ(s_su, 150, 60, 0.2),   occ(s_cn, 500, 90, 0.9),
             occ(s_ch, 700, 30, 0.0, 12)};
+  if (with_shocks && quotas) {
+    occs[0].severity = 0.6;  // a quota of 40 % of the day-0 ore flow to China
+    occs.push_back(occ(s_refined, 250, 200, 0.5));
+  }
   return {b.s, piles({us_pile, de_pile}), occs};
 }
 
@@ -1374,6 +1389,14 @@ TEST_CASE("oracle agreement: S7 joint stockpile", "[oracle][agreement]") {
 TEST_CASE("oracle agreement: S8 mixed", "[oracle][agreement]") {
   const Case c = s8_mixed();
   require_agreement(c, run_oracle(c));
+  require_agreement(c, run_oracle(c));
+  const Case q = s8_mixed(true, true);
+  const Result rq = run_oracle(q);
+  require_agreement(q, rq);
+  // The quotas bite: more of Europe's and the US's demand goes unmet than without them.
+  const Result rc = run_oracle(c);
+  CHECK(rq.get("nd", "EU", Metric::unmet_t) > rc.get("nd", "EU", Metric::unmet_t) + 1);
+  CHECK(rq.get("nd", "US", Metric::unmet_t) > rc.get("nd", "US", Metric::unmet_t) + 1);
 }
 TEST_CASE("oracle agreement: S9 joint stockpile, shortfall trigger", "[oracle][agreement]") {
   const Case c = s9_joint_shortfall();
