@@ -8,16 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/overloaded.hpp"
+
 namespace crisp {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Multiplies a distribution by `f` (f > 0) through its location. A fixed value is capped at
 // `cap`; draws of the others are clamped when sampled (models/shocks.hpp), so they keep their

@@ -8,16 +8,9 @@
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-namespace crisp {
+#include "sim/core/overloaded.hpp"
 
-namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-}  // namespace
+namespace crisp {
 
 double sample(const Distribution& d, Rng& rng) {
   return std::visit(Overloaded{

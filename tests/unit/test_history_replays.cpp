@@ -155,6 +155,22 @@ double high_price_days(const Replay& r, const std::string& material) {
                                            [&](const auto& day) { return day[m] > 1.5; }));
 }
 
+// The last whole day on which the price multiple is above 1.5, -1 if none.
+int last_high_price_day(const Replay& r, const std::string& material) {
+  int last = -1;
+  for (int d = 0; d < static_cast<int>(r.trace.price_multiple.size()); ++d)
+    if (price_on(r, material, d) > 1.5) last = d;
+  return last;
+}
+
+// The first whole day with the highest price multiple.
+int peak_price_day(const Replay& r, const std::string& material) {
+  int peak = 0;
+  for (int d = 1; d < static_cast<int>(r.trace.price_multiple.size()); ++d)
+    if (price_on(r, material, d) > price_on(r, material, peak)) peak = d;
+  return peak;
+}
+
 // A simulated figure pinned to its value in docs/validation.md.
 void pin(const char* what, double value, double expected) {
   if (std::getenv("CRISP_HISTORY_PRINT") != nullptr) std::printf("  %-58s %.4f\n", what, value);
@@ -194,15 +210,6 @@ void title(const char* name) {
 
 // ---- 2010 rare-earth quota cut (day 0 = 1 Jan 2010; H2 quota from day 181, quotas to 2014) ----
 
-// The last whole day on which the price multiple is above 1.5 (the market's "high prices").
-int last_high_price_day(const Replay& r, const std::string& material) {
-  const int m = r.x.scenario.find_material(material);
-  int last = -1;
-  for (int d = 0; d < static_cast<int>(r.trace.price_multiple.size()); ++d)
-    if (r.trace.price_multiple[d][m] > 1.5) last = d;
-  return last;
-}
-
 TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   title("ree-2010");
   const Replay r = run_replay("ree-2010");
@@ -240,9 +247,7 @@ TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   pin("price_peak_multiple", peak, 7.788);
   CHECK(peak > 12.0 / 2);
   CHECK(peak < 12.0 * 2);
-  int peak_day = 0;
-  for (int d = 0; d < static_cast<int>(r.trace.price_multiple.size()); ++d)
-    if (r.trace.price_multiple[d][0] > r.trace.price_multiple[peak_day][0]) peak_day = d;
+  const int peak_day = peak_price_day(r, ree);
   pin("day of the price peak", peak_day, 365);
   CHECK(peak_day >= 365);  // 2011
   CHECK(peak_day < 730);
