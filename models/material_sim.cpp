@@ -2,6 +2,8 @@
 
 #include "models/market.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -62,17 +64,29 @@ constexpr std::uint32_t priority_of(std::uint32_t kind) {
   }
 }
 
-constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0;
+constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0, kRestartCrossing = 2.0;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double tol_of(double scale) {
   return kRelTol * std::max(scale, 1e-12);
 }
 
+// Two shipping rates that differ by rounding only (kRelTol of the larger) are one rate: a rate
+// change is an event at the far end of the pipeline, and rounding residue must not make events.
+bool same_rate(double a, double b) {
+  return std::abs(a - b) <= kRelTol * std::max(std::abs(a), std::abs(b));
+}
+
 // Time to the next crossing of 0 or `target` for a level moving at `rate`; infinity when none.
-// `kind` is set to the crossing's kind.
-double time_to_crossing(double level, double target, double rate, double& kind) {
+// `kind` is set to the crossing's kind. A dry refinery buffer (restart > 0) crosses `restart`
+// first on its way up.
+double time_to_crossing(double level, double target, double rate, double& kind,
+                        double restart = 0) {
   const double tol = tol_of(target);
+  if (restart > 0 && rate > 0 && level < restart - tol) {
+    kind = kRestartCrossing;
+    return (restart - level) / rate;
+  }
   if (rate < 0) {
     if (level > target + tol) {
       kind = kTargetCrossing;
@@ -131,8 +145,19 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   stockpiles_.resize(net.stockpiles.size());
   regions_.resize(scenario.report_regions.size());
   spells_.resize(scenario.report_regions.size());
+  dry_.resize(n);
   queue_.reserve(1024);
+  // The progress guard's budget: generous for any network (a legitimate day sees a few events per
+  // store, edge and spot pair), far below what a runaway cascade reaches.
+  event_budget_ = scenario.event_budget * (1 + n + e + p + net.stockpiles.size());
 }
+
+NoProgress::NoProgress(const std::string& material, double day, std::uint64_t budget)
+    : std::runtime_error(fmt::format("the simulation of material '{}' makes no progress: more than "
+                                     "{} events (its event_budget) in the day from day {:g}",
+                                     material, budget, day)),
+      material(material),
+      day(day) {}
 
 void MaterialSim::schedule(double time, std::uint32_t kind, std::uint32_t target,
                            std::uint64_t version, double value) {
@@ -177,8 +202,14 @@ void MaterialSim::market_review() {
   }
 }
 
+// A consumer's buffer is empty at level 0. A refinery's is empty from the moment it runs dry until
+// it holds its restart level again (docs/model.md "Refinery input buffers: running dry").
 bool MaterialSim::buffer_empty(int n) const {
-  return level_[n] <= tol_of(target_[n]);
+  return dry_[n] || level_[n] <= tol_of(target_[n]);
+}
+
+double MaterialSim::restart_level(int r) const {
+  return kRestartFraction * target_[r];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,23 +218,28 @@ bool MaterialSim::buffer_empty(int n) const {
 void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   reset(shocks);
   settle(/*initial=*/true);
-  // Zero lead times schedule arrivals at the current instant; a chain of them must settle. A
-  // model that keeps rescheduling the same instant is a bug, reported rather than left to hang.
-  constexpr int kMaxInstantsAtOneTime = 100000;
-  int same_time = 0;
+  // Progress is a guarantee, checked: no simulated day may take more events than the budget
+  // (docs/model.md "Progress"). A model that breaks it is a bug, reported rather than left to
+  // eat memory or hang.
+  double day_start = 0;
+  std::uint64_t day_events = 0;
   for (;;) {
     const double t1 = queue_.top().time;
-    same_time = t1 == t_ ? same_time + 1 : 0;
-    if (same_time > kMaxInstantsAtOneTime)
-      throw std::runtime_error("the simulation makes no progress at day " + std::to_string(t_) +
-                               " (material " + net_.spec.name + ")");
+    if (t1 >= day_start + 1.0) {
+      day_start = std::floor(t1);
+      day_events = 0;
+    }
     advance(t1);
     bool horizon = false;
     while (!queue_.empty() && queue_.top().time == t1) {
       const Event e = queue_.pop();
       if (e.kind == kHorizon) horizon = true;
+      ++stats_.events;
+      if (++day_events > event_budget_ || queue_.size() > event_budget_)
+        throw NoProgress(net_.spec.name, day_start, event_budget_);
       apply(e);
     }
+    ++stats_.instants;
     if (horizon) break;
     settle(/*initial=*/false);
   }
@@ -212,6 +248,7 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
 
 void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   queue_.clear();
+  stats_ = RunStats{};
   t_ = 0;
   year_ = 0;
   occurrences_.clear();
@@ -268,6 +305,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   std::fill(short_since_.begin(), short_since_.end(), -1.0);
   std::fill(refill_latch_time_.begin(), refill_latch_time_.end(), -1.0);
   std::fill(ready_.begin(), ready_.end(), 0);
+  std::fill(dry_.begin(), dry_.end(), 0);
   for (std::size_t n = 0; n < net_.nodes.size(); ++n) {
     const NetNode& node = net_.nodes[n];
     demand_[n] = node.demand0;
@@ -428,11 +466,19 @@ void MaterialSim::apply(const Event& e) {
       active_.erase(std::find(active_.begin(), active_.end(), static_cast<int>(e.target)));
       recompute_shock_factors();
       break;
-    case kNodeCrossing:
+    case kNodeCrossing: {
       if (e.version != store_version_[e.target]) break;
-      level_[e.target] = e.value == kEmptyCrossing ? 0.0 : target_[e.target];
-      scheduled_net_[e.target] = kNaN;  // force a new crossing to be scheduled
+      const int n = static_cast<int>(e.target);
+      if (e.value == kRestartCrossing) {
+        level_[n] = restart_level(n);
+        dry_[n] = 0;
+      } else {
+        level_[n] = e.value == kEmptyCrossing ? 0.0 : target_[n];
+        if (e.value == kEmptyCrossing && net_.nodes[n].kind == NodeKind::refinery) dry_[n] = 1;
+      }
+      scheduled_net_[n] = kNaN;  // force a new crossing to be scheduled
       break;
+    }
     case kStockpileCrossing: {
       Stockpile& sp = stockpiles_[e.target];
       if (e.version != sp.crossing_version) break;
@@ -529,6 +575,10 @@ void MaterialSim::advance(double t1) {
 // One instant: docs/model.md "One instant"
 
 void MaterialSim::settle(bool initial) {
+  // A refinery buffer found at 0 is dry, whether or not a crossing brought it there.
+  if (!initial)
+    for (int r : net_.refineries)
+      if (level_[r] <= tol_of(target_[r])) dry_[r] = 1;
   sum_inflows();
   if (!initial) update_stockpile_states();
   compute_releases();
@@ -732,7 +782,7 @@ void MaterialSim::update_price() {
 // (docs/model.md "Lead times and pipelines").
 void MaterialSim::schedule_arrivals() {
   for (std::uint32_t e = 0; e < net_.edges.size(); ++e) {
-    const double rate = alloc_.edge_flow[e];
+    const double rate = same_rate(alloc_.edge_flow[e], ship_[e]) ? ship_[e] : alloc_.edge_flow[e];
     const double lead = net_.edges[e].lead + extra_delay_[e];
     if (rate == ship_[e] && lead == ship_lead_[e]) continue;
     if (lead == ship_lead_[e]) {
@@ -747,7 +797,7 @@ void MaterialSim::schedule_arrivals() {
   const double spot_lead = net_.spec.spot_lead_time_days;
   for (std::uint32_t p = 0; p < net_.spot_pairs.size(); ++p) {
     const double rate = alloc_.spot_flow[p];
-    if (rate == spot_ship_[p]) continue;
+    if (same_rate(rate, spot_ship_[p])) continue;
     schedule(t_ + spot_lead, kArrivalSpot, p, 0, rate - spot_ship_[p]);
     spot_ship_[p] = rate;
   }
@@ -810,7 +860,8 @@ void MaterialSim::schedule_crossings() {
     scheduled_net_[n] = net_rate_[n];
     ++store_version_[n];
     double kind = 0;
-    const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind);
+    const double dt = time_to_crossing(level_[n], target_[n], net_rate_[n], kind,
+                                       dry_[n] ? restart_level(n) : 0.0);
     if (t_ + dt < horizon) schedule(t_ + dt, kNodeCrossing, n, store_version_[n], kind);
   };
   for (int n : net_.consumers)

@@ -4,6 +4,8 @@
 // run, and euro totals, which the Simulator adds up; so each material runs on its own queue.
 
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,24 @@ namespace crisp {
 
 using Spell = std::pair<double, double>;  // [start, end) of a shortage
 
+// Thrown when one simulated day takes more events than the progress budget (docs/model.md
+// "Progress"); the runner adds the replication and seed to the message.
+struct NoProgress : std::runtime_error {
+  NoProgress(const std::string& material, double day, std::uint64_t budget);
+  std::string material;
+  double day;
+};
+
+// What a run cost, for the bench and the progress tests.
+struct RunStats {
+  std::uint64_t events = 0;    // events popped, stale ones included
+  std::uint64_t instants = 0;  // distinct times settled
+};
+
+// A refinery that ran dry processes only what arrives until its input buffer holds this fraction
+// of its target again (docs/model.md "Refinery input buffers: running dry").
+inline constexpr double kRestartFraction = 0.01;
+
 class MaterialSim {
  public:
   MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout);
@@ -27,6 +47,7 @@ class MaterialSim {
 
   // After run(): the shortage spells per report region, and the euro metrics per region.
   const std::vector<std::vector<Spell>>& spells() const { return spells_; }
+  const RunStats& stats() const { return stats_; }
 
  private:
   enum class Release { idle, armed, releasing };
@@ -77,6 +98,7 @@ class MaterialSim {
 
   double consumer_gap(int c) const;
   bool buffer_empty(int n) const;
+  double restart_level(int refinery) const;
   void schedule(double time, std::uint32_t kind, std::uint32_t target, std::uint64_t version,
                 double value);
   void close_spells(double t);
@@ -123,6 +145,9 @@ class MaterialSim {
   std::vector<double> refill_latch_time_;  // per node: when its buffer refill last started
   std::vector<char> refill_latched_;       // per node: that was at the current instant
   std::vector<char> ready_;
+  std::vector<char> dry_;  // per refinery: ran dry, not yet back at its restart level
+  RunStats stats_;
+  std::uint64_t event_budget_ = 0;
 
   std::vector<Stockpile> stockpiles_;
   std::vector<double> costs_;                    // per lever cost, discounted euros so far

@@ -194,6 +194,9 @@ struct Scenario {
   std::uint64_t seed = 1;
   std::int64_t replications = 100;
   double discount_rate = 0.0225;
+  // The progress guard: events one simulated day may take, per store, edge and spot pair of a
+  // material (docs/model.md "Progress"). Far above any legitimate day; a bound, not a tuning knob.
+  std::uint64_t event_budget = 1000;
   std::vector<std::string> report_regions;
   std::map<std::string, std::vector<std::string>> groups;  // group name -> member regions
 

@@ -22,7 +22,7 @@ struct SpellUnion {
   double total = 0, longest = 0;
 };
 
-SpellUnion union_of(std::vector<Spell> spells) {
+SpellUnion union_of(std::vector<Spell>& spells) {
   std::sort(spells.begin(), spells.end());
   SpellUnion u;
   for (std::size_t i = 0; i < spells.size();) {
@@ -49,6 +49,7 @@ struct Simulator::Impl {
   MetricLayout layout;
   std::vector<MaterialSim> sims;
   std::vector<Spell> merged;
+  std::vector<const std::vector<std::vector<Spell>>*> spells;
 };
 
 Simulator::Simulator(const Scenario& scenario, const PolicyEffects& effects)
@@ -65,30 +66,37 @@ const MetricLayout& Simulator::layout() const {
 
 void Simulator::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   Impl& x = *impl_;
-  for (MaterialSim& sim : x.sims)
+  x.spells.clear();
+  for (MaterialSim& sim : x.sims) {
     sim.run(shocks, out);
+    x.spells.push_back(&sim.spells());
+  }
+  fill_all_material(x.layout, x.spells, out, x.merged);
+}
 
-  // Material "all": euro totals, and shortage time when any material is short.
-  const int all = x.layout.all_material();
-  const int materials = static_cast<int>(x.sims.size());
-  for (int r = 0; r < static_cast<int>(x.layout.regions.size()); ++r) {
+void fill_all_material(const MetricLayout& layout,
+                       std::span<const std::vector<std::vector<Spell>>* const> spells,
+                       std::span<double> out, std::vector<Spell>& scratch) {
+  const int all = layout.all_material();
+  const int materials = static_cast<int>(layout.materials.size());
+  for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r) {
     double loss = 0, policy = 0;
-    x.merged.clear();
+    scratch.clear();
     for (int m = 0; m < materials; ++m) {
-      loss += out[x.layout.slot(m, r, Metric::loss_eur)];
-      policy += out[x.layout.slot(m, r, Metric::policy_cost_eur)];
-      const auto& spells = x.sims[m].spells()[r];
-      x.merged.insert(x.merged.end(), spells.begin(), spells.end());
+      loss += out[layout.slot(m, r, Metric::loss_eur)];
+      policy += out[layout.slot(m, r, Metric::policy_cost_eur)];
+      const auto& s = (*spells[m])[r];
+      scratch.insert(scratch.end(), s.begin(), s.end());
     }
-    const SpellUnion u = union_of(x.merged);
+    const SpellUnion u = union_of(scratch);
     for (int metric = 0; metric < kMetricCount; ++metric)
-      out[x.layout.slot(all, r, static_cast<Metric>(metric))] =
+      out[layout.slot(all, r, static_cast<Metric>(metric))] =
           std::numeric_limits<double>::quiet_NaN();
-    out[x.layout.slot(all, r, Metric::loss_eur)] = loss;
-    out[x.layout.slot(all, r, Metric::policy_cost_eur)] = policy;
-    out[x.layout.slot(all, r, Metric::total_cost_eur)] = loss + policy;
-    out[x.layout.slot(all, r, Metric::shortage_days)] = u.total;
-    out[x.layout.slot(all, r, Metric::longest_shortage_days)] = u.longest;
+    out[layout.slot(all, r, Metric::loss_eur)] = loss;
+    out[layout.slot(all, r, Metric::policy_cost_eur)] = policy;
+    out[layout.slot(all, r, Metric::total_cost_eur)] = loss + policy;
+    out[layout.slot(all, r, Metric::shortage_days)] = u.total;
+    out[layout.slot(all, r, Metric::longest_shortage_days)] = u.longest;
   }
 }
 

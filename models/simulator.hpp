@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "models/material_sim.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
 #include "models/shocks.hpp"
@@ -14,6 +15,12 @@
 namespace crisp {
 
 MetricLayout make_layout(const Scenario& s);
+
+// Material "all" of one replication from its materials' slots in `out`: euro totals, and shortage
+// time over the union of the materials' spells (`spells[m][region]`). `scratch` is reused.
+void fill_all_material(const MetricLayout& layout,
+                       std::span<const std::vector<std::vector<Spell>>* const> spells,
+                       std::span<double> out, std::vector<Spell>& scratch);
 
 class Simulator {
  public:

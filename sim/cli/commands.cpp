@@ -96,7 +96,8 @@ int run_command(const RunArgs& args) {
   options.seed = s.seed;
   options.threads = args.threads;
   Progress progress(!args.quiet && isatty(fileno(stderr)),
-                    static_cast<double>(options.block_size) * s.horizon_days / kDaysPerYear);
+                    static_cast<double>(options.block_size * std::ssize(design.sets)) *
+                        s.horizon_days / kDaysPerYear);
   RunResult result;
   try {
     result = run_monte_carlo(s, design, options, std::ref(progress));
@@ -111,7 +112,8 @@ int run_command(const RunArgs& args) {
     // The scaled runs: the same policy sets, replications and seed (common random numbers).
     Progress sensitivity_progress(
         !args.quiet && isatty(fileno(stderr)),
-        static_cast<double>(options.block_size) * s.horizon_days / kDaysPerYear);
+        static_cast<double>(options.block_size * std::ssize(design.sets)) * s.horizon_days /
+            kDaysPerYear);
     try {
       content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
                                             std::ref(sensitivity_progress));

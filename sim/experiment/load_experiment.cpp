@@ -62,7 +62,7 @@ const char* article(std::string_view word) {
 
 void read_experiment(const Table& t, Scenario& sc) {
   t.check_keys({.allowed = {"name", "horizon_years", "replications", "seed", "report_regions",
-                            "discount_rate"}});
+                            "discount_rate", "event_budget"}});
   const Value name = t.require("name", "a string");
   sc.name = name.string();
   if (sc.name.empty()) name.fail("a non-empty string");
@@ -70,6 +70,8 @@ void read_experiment(const Table& t, Scenario& sc) {
   sc.replications = t.integer_or("replications", 100, 1);
   sc.seed = static_cast<std::uint64_t>(t.integer_or("seed", 1, 0));
   sc.discount_rate = t.number_or("discount_rate", 0.0225, at_least(0));
+  sc.event_budget = static_cast<std::uint64_t>(
+      t.integer_or("event_budget", static_cast<std::int64_t>(sc.event_budget), 1));
 }
 
 // Default: every consumer region, in the order the nodes name them.

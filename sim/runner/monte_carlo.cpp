@@ -2,15 +2,19 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 
+#include <fmt/format.h>
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "models/shocks.hpp"
-#include "models/simulator.hpp"
 #include "policies/apply_policy.hpp"
+#include "sim/runner/material_runs.hpp"
 
 namespace crisp {
 
@@ -23,37 +27,45 @@ std::vector<double> RunResult::series(std::int64_t policy, int slot) const {
 
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress) {
-  // Apply every policy set once up front: a set that cannot apply fails before any work.
+  // Apply and compile every policy set once up front: a set that cannot apply fails before any
+  // work, and every worker reads the same networks.
   std::vector<AppliedPolicy> applied;
-  for (const PolicySet& set : design.sets) {
+  for (const PolicySet& set : design.sets)
     applied.push_back(apply_policy(scenario, set));
-    Simulator(applied.back().scenario, applied.back().effects);
-  }
+  const MaterialRuns runs(applied, options.share_material_runs);
 
   RunResult result;
-  result.layout = make_layout(scenario);
+  result.layout = runs.layout();
   result.policies = static_cast<std::int64_t>(design.sets.size());
   result.replications = options.replications;
   const auto slots = static_cast<std::size_t>(result.layout.size());
   result.values.assign(static_cast<std::size_t>(result.policies * result.replications) * slots,
                        0.0);
 
+  // A work unit is a block of replications with every policy set: its results depend only on the
+  // experiment and the replication numbers, never on the thread that runs it.
   const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
-  const std::int64_t blocks = (options.replications + block - 1) / block;
-  const std::int64_t units = result.policies * blocks;
+  const std::int64_t units = (options.replications + block - 1) / block;
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
+  tbb::enumerable_thread_specific<std::unique_ptr<MaterialRuns::Worker>> workers;
+  std::vector<double> row_scratch;
 
   auto run_unit = [&](std::int64_t unit) {
-    const std::int64_t policy = unit / blocks;
-    const std::int64_t first = (unit % blocks) * block;
+    auto& worker = workers.local();
+    if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs);
+    const std::int64_t first = unit * block;
     const std::int64_t last = std::min(first + block, options.replications);
-    Simulator sim(applied[policy].scenario, applied[policy].effects);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
-      double* out =
-          result.values.data() + static_cast<std::size_t>(policy * result.replications + r) * slots;
-      sim.run(shocks, std::span<double>(out, slots));
+      try {
+        // Policy set p's row of replication r is at (p * replications + r) * slots.
+        worker->run(shocks, result.values.data() + static_cast<std::size_t>(r) * slots,
+                    static_cast<std::size_t>(result.replications) * slots);
+      } catch (const NoProgress& e) {
+        throw std::runtime_error(fmt::format("{} (replication {}, seed {}); please report it",
+                                             e.what(), r, options.seed));
+      }
     }
     const std::int64_t finished = ++done;
     if (progress) {

@@ -1,7 +1,7 @@
 #pragma once
-// The parallel Monte Carlo runner. Work units are (policy set, block of replications); a unit's
-// results depend only on the experiment, the policy set and the replication numbers, never on
-// which thread runs it, so every dataset is bit-identical for any thread count.
+// The parallel Monte Carlo runner. A work unit is a block of replications with every policy set;
+// a unit's results depend only on the experiment and the replication numbers, never on which
+// thread runs it, so every dataset is bit-identical for any thread count.
 
 #include <cstdint>
 #include <functional>
@@ -17,7 +17,10 @@ struct RunOptions {
   std::int64_t replications = 100;
   std::uint64_t seed = 1;
   int threads = 0;               // 0: all cores
-  std::int64_t block_size = 32;  // replications per work unit
+  std::int64_t block_size = 32;  // replications per work unit (each with every policy set)
+  // Simulate each distinct material run of a replication once (docs/model.md "Shared material
+  // runs"); off only to check that sharing changes nothing.
+  bool share_material_runs = true;
 };
 
 struct RunResult {
@@ -32,8 +35,8 @@ struct RunResult {
   std::vector<double> series(std::int64_t policy, int slot) const;
 };
 
-// Called after each finished work unit with (units done, units in all); from a worker thread,
-// never concurrently.
+// Called after each finished work unit (a block of replications, every policy set) with (units
+// done, units in all); from a worker thread, never concurrently.
 using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
 
 // Throws std::invalid_argument when a policy set cannot apply to the scenario.

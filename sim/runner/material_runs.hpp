@@ -1,0 +1,66 @@
+#pragma once
+// The material runs of one experiment: every (policy set, material) pair mapped to a distinct
+// run, so that a replication simulates each distinct one once and copies its metrics to every
+// policy set that shares it (docs/model.md "Shared material runs"). A lever that touches one
+// material leaves the other materials' runs identical to the baseline's; they are not repeated.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/material_sim.hpp"
+#include "models/metrics.hpp"
+#include "models/network.hpp"
+#include "policies/apply_policy.hpp"
+
+namespace crisp {
+
+class MaterialRuns {
+ public:
+  // `applied[p]` is policy set p applied to the scenario; it must outlive this object. With
+  // `share` false every pair is a run of its own (the with/without tests compare the two).
+  // Throws std::invalid_argument when a policy set cannot apply (compile_networks).
+  MaterialRuns(const std::vector<AppliedPolicy>& applied, bool share = true);
+
+  const MetricLayout& layout() const { return layout_; }
+  std::int64_t policies() const { return static_cast<std::int64_t>(run_of_.size()) / materials_; }
+  int runs() const { return static_cast<int>(runs_.size()); }
+  // The run that simulates `material` under policy set `policy`.
+  int run_of(std::int64_t policy, int material) const {
+    return run_of_[static_cast<std::size_t>(policy * materials_ + material)];
+  }
+
+  // One worker's simulators, one per distinct run, reused for every replication it simulates.
+  class Worker {
+   public:
+    explicit Worker(const MaterialRuns& runs);
+    // Simulates one replication on `shocks` for every policy set; policy set p's metrics go to
+    // out[p * stride, p * stride + layout().size()).
+    void run(std::span<const ShockOccurrence> shocks, double* out, std::size_t stride);
+    // Events and instants of distinct run k in the last replication.
+    const RunStats& stats(int k) const { return sims_[static_cast<std::size_t>(k)].stats(); }
+
+   private:
+    const MaterialRuns& runs_;
+    std::vector<MaterialSim> sims_;
+    std::vector<std::vector<double>> metrics_;  // per run: a whole layout, its material filled
+    std::vector<const std::vector<std::vector<Spell>>*> spells_;
+    std::vector<Spell> scratch_;
+  };
+
+ private:
+  struct Run {
+    std::int64_t policy;  // the first policy set with this signature: its scenario and network
+    int material;
+  };
+  MetricLayout layout_;
+  int materials_ = 0;
+  std::vector<std::unique_ptr<std::vector<MaterialNet>>> nets_;  // per policy set, runs' only
+  const std::vector<AppliedPolicy>& applied_;
+  std::vector<Run> runs_;
+  std::vector<int> run_of_;  // [policy * materials + material]
+};
+
+}  // namespace crisp

@@ -1,0 +1,79 @@
+// Shared material runs (docs/model.md "Shared material runs"): a replication simulates each
+// distinct (material, signature) run once and copies its metrics to the policy sets that share
+// it. The results must be bit-identical to simulating every (policy set, material) pair.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+
+#include "policies/apply_policy.hpp"
+#include "sim/experiment/experiment.hpp"
+#include "sim/runner/material_runs.hpp"
+#include "sim/runner/monte_carlo.hpp"
+
+using namespace crisp;
+
+namespace {
+
+// Runs an experiment with and without sharing; every value must match to the last bit (NaN
+// slots included, so the comparison is of bytes).
+void check_sharing_changes_nothing(const std::string& file, std::int64_t replications) {
+  const Experiment x = load_experiment_file(file);
+  const PolicyDesign design = make_design(x);
+  RunOptions options;
+  options.replications = replications;
+  options.seed = x.scenario.seed;
+  options.threads = 2;
+  options.block_size = 4;
+  const RunResult shared = run_monte_carlo(x.scenario, design, options);
+  options.share_material_runs = false;
+  const RunResult separate = run_monte_carlo(x.scenario, design, options);
+  REQUIRE(shared.values.size() == separate.values.size());
+  CHECK(std::memcmp(shared.values.data(), separate.values.data(),
+                    shared.values.size() * sizeof(double)) == 0);
+}
+
+std::vector<AppliedPolicy> apply_all(const Experiment& x) {
+  std::vector<AppliedPolicy> applied;
+  for (const PolicySet& set : make_design(x).sets)
+    applied.push_back(apply_policy(x.scenario, set));
+  return applied;
+}
+
+}  // namespace
+
+TEST_CASE("shared material runs: the bundled default, bit-identical with and without", "[shared]") {
+  check_sharing_changes_nothing(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml", 12);
+}
+
+TEST_CASE("shared material runs: levers on every material, bit-identical with and without",
+          "[shared]") {
+  // Refining and diversification act on gallium, recycling on germanium, early warning on both.
+  check_sharing_changes_nothing(CRISP_SOURCE_DIR "/tests/cases/experiment/levers.toml", 16);
+}
+
+TEST_CASE("shared material runs: which pairs share", "[shared]") {
+  const Experiment x =
+      load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
+  const std::vector<AppliedPolicy> applied = apply_all(x);
+  const MaterialRuns runs(applied);
+  const int gallium = x.scenario.find_material("gallium");
+  const int rare_earths = x.scenario.find_material("rare_earths");
+  const int cobalt = x.scenario.find_material("cobalt");
+  // 20 sets = gallium stockpile (5 sizes) x NdPr plant (2) x early warning (2). The early warning
+  // acts on every material, the stockpile on gallium, the plant on rare earths, so gallium has
+  // 5 x 2 distinct runs, rare earths 2 x 2, and each of the other four materials 2: 22 in all
+  // instead of 120.
+  CHECK(applied.size() == 20);
+  CHECK(runs.runs() == 10 + 4 + 4 * 2);
+  // The plant does not change cobalt's run; the early warning does.
+  const auto set_of = [&](int size, int plant, int warn) { return size * 4 + plant * 2 + warn; };
+  CHECK(runs.run_of(set_of(0, 1, 0), cobalt) == runs.run_of(set_of(0, 0, 0), cobalt));
+  CHECK(runs.run_of(set_of(3, 1, 0), cobalt) == runs.run_of(set_of(0, 0, 0), cobalt));
+  CHECK(runs.run_of(set_of(0, 0, 1), cobalt) != runs.run_of(set_of(0, 0, 0), cobalt));
+  CHECK(runs.run_of(set_of(4, 1, 1), rare_earths) == runs.run_of(set_of(0, 1, 1), rare_earths));
+  CHECK(runs.run_of(set_of(4, 0, 0), gallium) != runs.run_of(set_of(3, 0, 0), gallium));
+
+  const MaterialRuns separate(applied, /*share=*/false);
+  CHECK(separate.runs() == 120);
+}
