@@ -67,6 +67,10 @@ constexpr std::uint32_t priority_of(std::uint32_t kind) {
 constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0, kRestartCrossing = 2.0;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Events closer than this (about 0.1 ms) belong to one instant; times computed by division
+// (crossings) and by addition (arrivals) may differ by rounding when they mean the same instant.
+constexpr double kInstantDays = 1e-9;
+
 double tol_of(double scale) {
   return kRelTol * std::max(scale, 1e-12);
 }
@@ -106,8 +110,9 @@ double time_to_crossing(double level, double target, double rate, double& kind,
 }  // namespace
 
 MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
-                         const MetricLayout& layout)
-    : scenario_(scenario),
+                         const MetricLayout& layout, EngineOptions options)
+    : options_(options),
+      scenario_(scenario),
       net_(net),
       layout_(layout),
       discount_(Discount::from_yearly_rate(scenario.discount_rate)),
@@ -224,6 +229,14 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
   double day_start = 0;
   std::uint64_t day_events = 0;
   for (;;) {
+    // An event superseded since it was scheduled changes nothing: it costs no settle. (Time still
+    // advances to it, so that every integral is summed over the same intervals as without the
+    // skip, to the last bit.)
+    if (options_.drop_stale)
+      while (is_stale(queue_.top())) {
+        advance(queue_.pop().time);
+        ++stats_.events;
+      }
     const double t1 = queue_.top().time;
     if (t1 >= day_start + 1.0) {
       day_start = std::floor(t1);
@@ -425,6 +438,23 @@ void MaterialSim::update_share(int e) {
   share_[e] = edge.switch_node >= 0 && !online_[edge.switch_node] ? edge.standby_share : edge.share;
 }
 
+// A crossing or timer whose object has been rescheduled since (lazy deletion, version stamps).
+bool MaterialSim::is_stale(const Event& e) const {
+  switch (e.kind) {
+    case kNodeCrossing:
+      return e.version != store_version_[e.target];
+    case kStockpileCrossing:
+      return e.version != stockpiles_[e.target].crossing_version;
+    case kResourcingReady:
+      return e.version != resourcing_version_[e.target];
+    case kReleaseReady:
+      return e.version != stockpiles_[e.target].release_version ||
+             stockpiles_[e.target].state != Release::armed;
+    default:
+      return false;
+  }
+}
+
 void MaterialSim::apply(const Event& e) {
   switch (e.kind) {
     case kArrivalEdge:
@@ -557,7 +587,8 @@ void MaterialSim::advance(double t1) {
     g.loss += g.unmet * voll * disc_const;
     if (g.unmet > tol_of(g.demand)) {
       g.shortage_days += dt;
-      if (g.demand > 0) g.peak = std::max(g.peak, g.unmet / g.demand);
+      // A rate held for less than kInstantDays is rounding between two events of one instant.
+      if (g.demand > 0 && dt > kInstantDays) g.peak = std::max(g.peak, g.unmet / g.demand);
       if (!g.in_spell) {
         g.in_spell = true;
         g.spell_start = t_;
@@ -854,9 +885,11 @@ void MaterialSim::compute_store_flows() {
 
 void MaterialSim::schedule_crossings() {
   const double horizon = scenario_.horizon_days;
-  // A store's crossing moves only when its net rate changes (or a crossing just fired).
+  // A store's crossing moves only when its net rate changes beyond rounding (or a crossing just
+  // fired): a crossing recomputed for a rate one ulp away would land a rounding away from the
+  // one pending, and the two would split one instant in two.
   auto buffer = [&](int n) {
-    if (net_rate_[n] == scheduled_net_[n]) return;
+    if (same_rate(net_rate_[n], scheduled_net_[n])) return;
     scheduled_net_[n] = net_rate_[n];
     ++store_version_[n];
     double kind = 0;
@@ -871,7 +904,7 @@ void MaterialSim::schedule_crossings() {
   for (std::uint32_t k = 0; k < stockpiles_.size(); ++k) {
     Stockpile& sp = stockpiles_[k];
     const double rate = sp.inflow - sp.release;
-    if (rate == sp.scheduled_net) continue;
+    if (same_rate(rate, sp.scheduled_net)) continue;
     sp.scheduled_net = rate;
     ++sp.crossing_version;
     double kind = 0;

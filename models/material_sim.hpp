@@ -38,9 +38,16 @@ struct RunStats {
 // of its target again (docs/model.md "Refinery input buffers: running dry").
 inline constexpr double kRestartFraction = 0.01;
 
+// Work the engine may skip because it cannot change a result; each is on by default and can be
+// turned off to check that (tests/unit/test_engine_skips.cpp).
+struct EngineOptions {
+  bool drop_stale = true;  // superseded crossings and timers cost no instant
+};
+
 class MaterialSim {
  public:
-  MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout);
+  MaterialSim(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout,
+              EngineOptions options = {});
 
   // `shocks` is the whole replication's history; only occurrences that reach this material act.
   void run(std::span<const ShockOccurrence> shocks, std::span<double> metrics_out);
@@ -73,6 +80,7 @@ class MaterialSim {
 
   void reset(std::span<const ShockOccurrence> shocks);
   void apply(const Event& e);
+  bool is_stale(const Event& e) const;
   void recompute_shock_factors();
   void recompute_targets();
   // An export restriction's severity now (licence delay) and the leakage now.
@@ -104,6 +112,7 @@ class MaterialSim {
   void close_spells(double t);
   void finish(std::span<double> out);
 
+  EngineOptions options_;
   const Scenario& scenario_;
   const MaterialNet& net_;
   const MetricLayout& layout_;

@@ -36,11 +36,11 @@ MaterialRuns::MaterialRuns(const std::vector<AppliedPolicy>& applied, bool share
   }
 }
 
-MaterialRuns::Worker::Worker(const MaterialRuns& runs) : runs_(runs) {
+MaterialRuns::Worker::Worker(const MaterialRuns& runs, EngineOptions options) : runs_(runs) {
   sims_.reserve(runs.runs_.size());
   for (const Run& run : runs.runs_)
     sims_.emplace_back(runs.applied_[run.policy].scenario, (*runs.nets_[run.policy])[run.material],
-                       runs.layout_);
+                       runs.layout_, options);
   metrics_.assign(runs.runs_.size(), std::vector<double>(runs.layout_.size()));
   spells_.resize(static_cast<std::size_t>(runs.materials_));
 }

@@ -35,7 +35,7 @@ class MaterialRuns {
   // One worker's simulators, one per distinct run, reused for every replication it simulates.
   class Worker {
    public:
-    explicit Worker(const MaterialRuns& runs);
+    explicit Worker(const MaterialRuns& runs, EngineOptions options = {});
     // Simulates one replication on `shocks` for every policy set; policy set p's metrics go to
     // out[p * stride, p * stride + layout().size()).
     void run(std::span<const ShockOccurrence> shocks, double* out, std::size_t stride);

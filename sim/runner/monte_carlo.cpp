@@ -53,7 +53,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
 
   auto run_unit = [&](std::int64_t unit) {
     auto& worker = workers.local();
-    if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs);
+    if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs, options.engine);
     const std::int64_t first = unit * block;
     const std::int64_t last = std::min(first + block, options.replications);
     for (std::int64_t r = first; r < last; ++r) {

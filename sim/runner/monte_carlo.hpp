@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "models/material_sim.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
 #include "policies/policy_set.hpp"
@@ -21,6 +22,7 @@ struct RunOptions {
   // Simulate each distinct material run of a replication once (docs/model.md "Shared material
   // runs"); off only to check that sharing changes nothing.
   bool share_material_runs = true;
+  EngineOptions engine;  // skips that cannot change a result, all on by default
 };
 
 struct RunResult {
