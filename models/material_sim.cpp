@@ -151,6 +151,7 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   regions_.resize(scenario.report_regions.size());
   spells_.resize(scenario.report_regions.size());
   dry_.resize(n);
+  touched_.reserve(n);
   queue_.reserve(1024);
   // The progress guard's budget: generous for any network (a legitimate day sees a few events per
   // store, edge and spot pair), far below what a runaway cascade reaches.
@@ -244,16 +245,26 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
     }
     advance(t1);
     bool horizon = false;
+    touched_.clear();
+    bool arrivals_only = true;
     while (!queue_.empty() && queue_.top().time == t1) {
       const Event e = queue_.pop();
       if (e.kind == kHorizon) horizon = true;
       ++stats_.events;
       if (++day_events > event_budget_ || queue_.size() > event_budget_)
         throw NoProgress(net_.spec.name, day_start, event_budget_);
+      if (e.kind == kArrivalEdge)
+        touched_.push_back(net_.edges[e.target].to);
+      else if (e.kind == kArrivalSpot)
+        touched_.push_back(net_.spot_pairs[e.target].buyer);
+      else if (!is_stale(e))
+        arrivals_only = false;
       apply(e);
     }
     ++stats_.instants;
     if (horizon) break;
+    if (arrivals_only && options_.local_arrivals && settle_arrivals()) continue;
+    ++stats_.settles;
     settle(/*initial=*/false);
   }
   finish(out);
@@ -646,11 +657,18 @@ void MaterialSim::settle(bool initial) {
 }
 
 void MaterialSim::sum_inflows() {
-  std::fill(inflow_.begin(), inflow_.end(), 0.0);
-  for (std::size_t e = 0; e < net_.edges.size(); ++e)
-    inflow_[net_.edges[e].to] += arrive_[e];
-  for (std::size_t p = 0; p < net_.spot_pairs.size(); ++p)
-    inflow_[net_.spot_pairs[p].buyer] += spot_arrive_[p];
+  for (std::size_t n = 0; n < net_.nodes.size(); ++n)
+    inflow_[n] = inflow_of(static_cast<int>(n));
+}
+
+// Node n's arrival rate: its contract edges, then its spot pairs, each in index order.
+double MaterialSim::inflow_of(int n) const {
+  double sum = 0;
+  for (int e : net_.in_edges[n])
+    sum += arrive_[e];
+  for (int p : net_.spot_by_buyer[n])
+    sum += spot_arrive_[p];
+  return sum;
 }
 
 // What a releasing stockpile would cover at consumer c: D - a, but with the shortfall trigger
@@ -731,23 +749,61 @@ void MaterialSim::compute_releases() {
 
 void MaterialSim::compute_requirements(bool initial) {
   for (int c : net_.consumers) {
-    const double d = demand_now(c);
-    const double tol = tol_of(target_[c]);
-    // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
-    const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
-    // A refill started at this instant stands for the rest of it (a zero lead time would
-    // otherwise flip it off and on for ever: the refill raises the arrivals at once).
-    const bool latched = refill_latch_time_[c] == t_;
-    const bool refill =
-        level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && (drawn || latched));
+    bool refill = false;
+    requirement_in_[c] = requirement_of(c, initial, refill);
     if (refill && !initial) refill_latch_time_[c] = t_;
-    double r = d + (refill ? refill_rate_[c] : 0.0);
-    const int k = net_.nodes[c].stockpile;
-    if (k >= 0 && stockpiles_[k].refilling) {
-      r += net_.nodes[c].stockpile_weight * net_.stockpiles[k].refill_rate;
-    }
-    requirement_in_[c] = r;
   }
+}
+
+// Consumer c's requirement now; `refill` is set when it includes the buffer refill.
+double MaterialSim::requirement_of(int c, bool initial, bool& refill) const {
+  const double d = demand_now(c);
+  const double tol = tol_of(target_[c]);
+  // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
+  const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
+  // A refill started at this instant stands for the rest of it (a zero lead time would
+  // otherwise flip it off and on for ever: the refill raises the arrivals at once).
+  const bool latched = refill_latch_time_[c] == t_;
+  refill = level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && (drawn || latched));
+  double r = d + (refill ? refill_rate_[c] : 0.0);
+  const int k = net_.nodes[c].stockpile;
+  if (k >= 0 && stockpiles_[k].refilling)
+    r += net_.nodes[c].stockpile_weight * net_.stockpiles[k].refill_rate;
+  return r;
+}
+
+// An instant whose only events are arrivals at stores whose new inflow changes no allocation
+// input: the allocation, and so every shipping rate, spot flow and the price, stand as they are;
+// only store flows and crossings move (docs/model.md "Work skipped"). Returns false, having
+// changed nothing but inflows, when the instant needs a full settle.
+bool MaterialSim::settle_arrivals() {
+  for (int r : net_.refineries)
+    if (!dry_[r] && level_[r] <= tol_of(target_[r])) return false;  // ran dry: availability
+  for (int n : touched_) {
+    inflow_[n] = inflow_of(n);
+    const NetNode& node = net_.nodes[n];
+    // A stockpile's triggers and releases read its consumers' inflows.
+    if (node.kind == NodeKind::consumer && node.stockpile >= 0) return false;
+    if (node.kind == NodeKind::refinery) {
+      // An empty buffer limits output to the inflow; one at its target refills or not by it.
+      if (buffer_empty(n) || std::abs(level_[n] - target_[n]) <= tol_of(target_[n])) return false;
+    }
+  }
+  for (int c : net_.consumers) {
+    bool refill = false;
+    if (requirement_of(c, false, refill) != requirement_in_[c]) return false;
+  }
+  // What a settle would do that is not skipped: the same refill latches, store flows, crossings.
+  for (int c : net_.consumers) {
+    bool refill = false;
+    requirement_of(c, false, refill);
+    if (refill) refill_latch_time_[c] = t_;
+  }
+  for (int r : net_.refineries)
+    if (alloc_.refilling[r]) refill_latch_time_[r] = t_;
+  compute_store_flows();
+  schedule_crossings();
+  return true;
 }
 
 void MaterialSim::run_allocation(bool initial) {

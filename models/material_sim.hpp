@@ -31,7 +31,8 @@ struct NoProgress : std::runtime_error {
 // What a run cost, for the bench and the progress tests.
 struct RunStats {
   std::uint64_t events = 0;    // events popped, stale ones included
-  std::uint64_t instants = 0;  // distinct times settled
+  std::uint64_t instants = 0;  // distinct times with an event that is not stale
+  std::uint64_t settles = 0;   // instants solved in full (allocation and all)
 };
 
 // A refinery that ran dry processes only what arrives until its input buffer holds this fraction
@@ -41,7 +42,8 @@ inline constexpr double kRestartFraction = 0.01;
 // Work the engine may skip because it cannot change a result; each is on by default and can be
 // turned off to check that (tests/unit/test_engine_skips.cpp).
 struct EngineOptions {
-  bool drop_stale = true;  // superseded crossings and timers cost no instant
+  bool drop_stale = true;      // superseded crossings and timers cost no settle
+  bool local_arrivals = true;  // arrivals that change no allocation input move only stores
 };
 
 class MaterialSim {
@@ -98,6 +100,9 @@ class MaterialSim {
   void update_stockpile_states();
   void compute_releases();
   void compute_requirements(bool initial);
+  double requirement_of(int consumer, bool initial, bool& refill) const;
+  bool settle_arrivals();
+  double inflow_of(int node) const;
   void run_allocation(bool initial);
   void schedule_arrivals();
   void compute_store_flows();
@@ -154,7 +159,8 @@ class MaterialSim {
   std::vector<double> refill_latch_time_;  // per node: when its buffer refill last started
   std::vector<char> refill_latched_;       // per node: that was at the current instant
   std::vector<char> ready_;
-  std::vector<char> dry_;  // per refinery: ran dry, not yet back at its restart level
+  std::vector<char> dry_;     // per refinery: ran dry, not yet back at its restart level
+  std::vector<int> touched_;  // nodes an arrival reached at the current instant
   RunStats stats_;
   std::uint64_t event_budget_ = 0;
 

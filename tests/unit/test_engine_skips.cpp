@@ -59,3 +59,13 @@ TEST_CASE("dropping stale events changes no metric: levers on every material", "
   check_skip(CRISP_SOURCE_DIR "/tests/cases/experiment/levers.toml", 40,
              &EngineOptions::drop_stale);
 }
+
+TEST_CASE("settling arrivals locally changes no metric: the bundled default", "[skips]") {
+  check_skip(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml", 40,
+             &EngineOptions::local_arrivals);
+}
+
+TEST_CASE("settling arrivals locally changes no metric: levers on every material", "[skips]") {
+  check_skip(CRISP_SOURCE_DIR "/tests/cases/experiment/levers.toml", 40,
+             &EngineOptions::local_arrivals);
+}
