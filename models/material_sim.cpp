@@ -1008,10 +1008,10 @@ void MaterialSim::close_spells(double t) {
 void MaterialSim::finish(std::span<double> out) {
   close_spells(t_);
   const double price = net_.spec.price_eur_per_t;
-  std::vector<double> stock_cost(stockpiles_.size());
   for (std::size_t k = 0; k < stockpiles_.size(); ++k)
     // What is left at the horizon is credited at the base price.
-    stock_cost[k] = stockpiles_[k].cost - stockpiles_[k].level * price * discount_.factor(t_);
+    stockpiles_[k].net_cost =
+        stockpiles_[k].cost - stockpiles_[k].level * price * discount_.factor(t_);
 
   const int m = net_.material;
   for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -1029,7 +1029,7 @@ void MaterialSim::finish(std::span<double> out) {
     for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
       const double w = net_.region_stockpile_weight[r][k];
       if (w <= 0) continue;
-      policy_cost += w * stock_cost[k];
+      policy_cost += w * stockpiles_[k].net_cost;
       if (!std::isnan(stockpiles_[k].min_frac))
         min_frac = std::isnan(min_frac) ? stockpiles_[k].min_frac
                                         : std::min(min_frac, stockpiles_[k].min_frac);

@@ -68,6 +68,7 @@ class MaterialSim {
     double last_release_end = 0;
     double min_frac = 1;
     double cost = 0;
+    double net_cost = 0;  // at the horizon: cost less what is left, credited at the base price
     std::uint64_t crossing_version = 0, release_version = 0;  // lazy deletion stamps
     double scheduled_net = 0;
   };
