@@ -210,6 +210,12 @@ void MaterialSim::market_review() {
 
 // A consumer's buffer is empty at level 0. A refinery's is empty from the moment it runs dry until
 // it holds its restart level again (docs/model.md "Refinery input buffers: running dry").
+// Market reviews happen only while a market response that steps at them is on.
+bool MaterialSim::reviews() const {
+  const MaterialSpec& m = net_.spec;
+  return m.market.enabled && (m.substitution.enabled || m.expansion.enabled);
+}
+
 bool MaterialSim::buffer_empty(int n) const {
   return dry_[n] || level_[n] <= tol_of(target_[n]);
 }
@@ -294,12 +300,11 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
       if (phase > 0 && o.start + phase < std::min(end, horizon))
         schedule(o.start + phase, kShockPhase, i, 0, 0);
   }
-  for (int y = 1; y * kDaysPerYear < horizon; ++y)
-    schedule(y * kDaysPerYear, kGrowthStep, 0, 0, 0);
-  const MaterialSpec& m = net_.spec;
-  if (m.market.enabled && (m.substitution.enabled || m.expansion.enabled))
-    for (double t = m.market.review_days; t < horizon; t += m.market.review_days)
-      schedule(t, kMarketReview, 0, 0, 0);
+  // Periodic events are scheduled one at a time, each by the one before: a short queue is a fast
+  // one.
+  if (kDaysPerYear < horizon) schedule(kDaysPerYear, kGrowthStep, 0, 0, 0);
+  if (reviews() && net_.spec.market.review_days < horizon)
+    schedule(net_.spec.market.review_days, kMarketReview, 0, 0, 0);
   schedule(horizon, kHorizon, 0, 0, 0);
 
   price_multiple_ = price_peak_ = 1.0;
@@ -502,6 +507,8 @@ void MaterialSim::apply(const Event& e) {
       break;
     case kMarketReview:
       market_review();
+      if (e.time + net_.spec.market.review_days < scenario_.horizon_days)
+        schedule(e.time + net_.spec.market.review_days, kMarketReview, 0, 0, 0);
       break;
     case kShockEnd:
       active_.erase(std::find(active_.begin(), active_.end(), static_cast<int>(e.target)));
@@ -540,6 +547,8 @@ void MaterialSim::apply(const Event& e) {
       ++year_;
       for (int c : net_.consumers)
         demand_[c] = net_.nodes[c].demand0 * std::pow(1.0 + net_.nodes[c].growth, year_);
+      if ((year_ + 1) * kDaysPerYear < scenario_.horizon_days)
+        schedule((year_ + 1) * kDaysPerYear, kGrowthStep, 0, 0, 0);
       break;
     default:  // refill allowed, horizon: nothing to change, the instant is settled again
       break;

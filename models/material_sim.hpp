@@ -112,6 +112,7 @@ class MaterialSim {
 
   double consumer_gap(int c) const;
   bool buffer_empty(int n) const;
+  bool reviews() const;
   double restart_level(int refinery) const;
   void schedule(double time, std::uint32_t kind, std::uint32_t target, std::uint64_t version,
                 double value);
