@@ -75,10 +75,11 @@ double tol_of(double scale) {
   return kRelTol * std::max(scale, 1e-12);
 }
 
-// Two shipping rates that differ by rounding only (kRelTol of the larger) are one rate: a rate
-// change is an event at the far end of the pipeline, and rounding residue must not make events.
-bool same_rate(double a, double b) {
-  return std::abs(a - b) <= kRelTol * std::max(std::abs(a), std::abs(b));
+// Two rates that differ by rounding only are one rate: kRelTol of the larger, or of `scale` (the
+// material's flow) for rates that are themselves residue of sums over that flow. A rate change is
+// an event at the far end of a pipeline, and rounding residue must not make events.
+bool same_rate(double a, double b, double scale = 0) {
+  return std::abs(a - b) <= kRelTol * std::max({std::abs(a), std::abs(b), scale});
 }
 
 // Time to the next crossing of 0 or `target` for a level moving at `rate`; infinity when none.
@@ -878,7 +879,9 @@ void MaterialSim::update_price() {
 // (docs/model.md "Lead times and pipelines").
 void MaterialSim::schedule_arrivals() {
   for (std::uint32_t e = 0; e < net_.edges.size(); ++e) {
-    const double rate = same_rate(alloc_.edge_flow[e], ship_[e]) ? ship_[e] : alloc_.edge_flow[e];
+    const double rate = same_rate(alloc_.edge_flow[e], ship_[e], net_.world_demand0)
+                            ? ship_[e]
+                            : alloc_.edge_flow[e];
     const double lead = net_.edges[e].lead + extra_delay_[e];
     if (rate == ship_[e] && lead == ship_lead_[e]) continue;
     if (lead == ship_lead_[e]) {
@@ -893,7 +896,7 @@ void MaterialSim::schedule_arrivals() {
   const double spot_lead = net_.spec.spot_lead_time_days;
   for (std::uint32_t p = 0; p < net_.spot_pairs.size(); ++p) {
     const double rate = alloc_.spot_flow[p];
-    if (same_rate(rate, spot_ship_[p])) continue;
+    if (same_rate(rate, spot_ship_[p], net_.world_demand0)) continue;
     schedule(t_ + spot_lead, kArrivalSpot, p, 0, rate - spot_ship_[p]);
     spot_ship_[p] = rate;
   }
