@@ -230,7 +230,7 @@ double MaterialSim::restart_level(int r) const {
 
 void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   reset(shocks);
-  settle(/*initial=*/true);
+  solve_day0();
   // Progress is a guarantee, checked: no simulated day may take more events than the budget
   // (docs/model.md "Progress"). A model that breaks it is a bug, reported rather than left to
   // eat memory or hang.
@@ -272,7 +272,7 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
     if (horizon) break;
     if (arrivals_only && options_.local_arrivals && settle_arrivals()) continue;
     ++stats_.settles;
-    settle(/*initial=*/false);
+    settle();
   }
   finish(out);
 }
@@ -626,38 +626,50 @@ void MaterialSim::advance(double t1) {
 // ---------------------------------------------------------------------------------------------
 // One instant: docs/model.md "One instant"
 
-void MaterialSim::settle(bool initial) {
-  // A refinery buffer found at 0 is dry, whether or not a crossing brought it there.
-  if (!initial)
-    for (int r : net_.refineries)
-      if (level_[r] <= tol_of(target_[r])) dry_[r] = 1;
-  sum_inflows();
-  if (!initial) update_stockpile_states();
+// Day 0 (docs/model.md "Day 0"): the allocation with no shock in force, every buffer full and
+// nothing drawn. Consumers' pipelines count as full (arrivals equal demand) and refineries' as
+// delivering whatever they use, so nobody asks for a refill. The pipelines then hold the
+// allocation's flows, and refinery buffer targets follow from it.
+void MaterialSim::solve_day0() {
+  for (int c : net_.consumers)
+    inflow_[c] = demand_now(c);
+  for (int r : net_.refineries)
+    inflow_[r] = std::numeric_limits<double>::infinity();
   compute_releases();
-  compute_requirements(initial);
-  run_allocation(initial);
-  if (initial) {
-    // Day 0 is a steady state: pipelines already hold the day-0 allocation.
-    arrive_ = alloc_.edge_flow;
-    base_flow_ = alloc_.edge_flow;
-    spot_arrive_ = alloc_.spot_flow;
-    ship_ = alloc_.edge_flow;
-    spot_ship_ = alloc_.spot_flow;
-    for (int r : net_.refineries) {
-      target_[r] = net_.nodes[r].buffer_days * alloc_.shipped[r] / net_.nodes[r].yield;
-      level_[r] = target_[r];
-      refill_rate_[r] = target_[r] / net_.nodes[r].buffer_refill_days;
-    }
-    sum_inflows();
-  } else {
-    schedule_arrivals();
+  compute_requirements();
+  run_allocation();
+  arrive_ = alloc_.edge_flow;
+  base_flow_ = alloc_.edge_flow;
+  spot_arrive_ = alloc_.spot_flow;
+  ship_ = alloc_.edge_flow;
+  spot_ship_ = alloc_.spot_flow;
+  for (int r : net_.refineries) {
+    target_[r] = net_.nodes[r].buffer_days * alloc_.shipped[r] / net_.nodes[r].yield;
+    level_[r] = target_[r];
+    refill_rate_[r] = target_[r] / net_.nodes[r].buffer_refill_days;
   }
+  sum_inflows();
+  compute_store_flows();
+  schedule_crossings();
+  track_resourcing();
+}
+
+void MaterialSim::settle() {
+  // A refinery buffer found at 0 is dry, whether or not a crossing brought it there.
+  for (int r : net_.refineries)
+    if (level_[r] <= tol_of(target_[r])) dry_[r] = 1;
+  sum_inflows();
+  update_stockpile_states();
+  compute_releases();
+  compute_requirements();
+  run_allocation();
+  schedule_arrivals();
   compute_store_flows();
   schedule_crossings();
   track_resourcing();
   // The allocation just made sets the price; when that pauses or resumes a refill, the instant
   // is settled once more with it (once: a refill that would flip the price back stays as set).
-  if (!initial && net_.spec.market.enabled && t_ != price_recheck_time_)
+  if (net_.spec.market.enabled && t_ != price_recheck_time_)
     for (std::size_t k = 0; k < stockpiles_.size(); ++k)
       if (may_refill(k) != stockpiles_[k].refilling) {
         price_recheck_time_ = t_;
@@ -757,20 +769,19 @@ void MaterialSim::compute_releases() {
   }
 }
 
-void MaterialSim::compute_requirements(bool initial) {
+void MaterialSim::compute_requirements() {
   for (int c : net_.consumers) {
     bool refill = false;
-    requirement_in_[c] = requirement_of(c, initial, refill);
-    if (refill && !initial) refill_latch_time_[c] = t_;
+    requirement_in_[c] = requirement_of(c, refill);
+    if (refill) refill_latch_time_[c] = t_;
   }
 }
 
 // Consumer c's requirement now; `refill` is set when it includes the buffer refill.
-double MaterialSim::requirement_of(int c, bool initial, bool& refill) const {
+double MaterialSim::requirement_of(int c, bool& refill) const {
   const double d = demand_now(c);
   const double tol = tol_of(target_[c]);
-  // On day 0 the pipelines are full (arrivals equal demand), so no buffer is being drawn.
-  const bool drawn = !initial && inflow_[c] + release_[c] < d * (1 - kRelTol);
+  const bool drawn = inflow_[c] + release_[c] < d * (1 - kRelTol);
   // A refill started at this instant stands for the rest of it (a zero lead time would
   // otherwise flip it off and on for ever: the refill raises the arrivals at once).
   const bool latched = refill_latch_time_[c] == t_;
@@ -801,12 +812,12 @@ bool MaterialSim::settle_arrivals() {
   }
   for (int c : net_.consumers) {
     bool refill = false;
-    if (requirement_of(c, false, refill) != requirement_in_[c]) return false;
+    if (requirement_of(c, refill) != requirement_in_[c]) return false;
   }
   // What a settle would do that is not skipped: the same refill latches, store flows, crossings.
   for (int c : net_.consumers) {
     bool refill = false;
-    requirement_of(c, false, refill);
+    requirement_of(c, refill);
     if (refill) refill_latch_time_[c] = t_;
   }
   for (int r : net_.refineries)
@@ -816,7 +827,7 @@ bool MaterialSim::settle_arrivals() {
   return true;
 }
 
-void MaterialSim::run_allocation(bool initial) {
+void MaterialSim::run_allocation() {
   // Capacity: as built plus any market expansion, after outages; nothing while on standby.
   auto capacity = [&](int n) {
     return online_[n] ? (net_.nodes[n].capacity + extra_capacity_[n]) * capacity_factor_[n] : 0.0;
@@ -825,8 +836,8 @@ void MaterialSim::run_allocation(bool initial) {
     capacity_[s] = availability_[s] = capacity(s);
   for (int r : net_.refineries) {
     double a = capacity_[r] = capacity(r);
-    // An empty input buffer limits output to what arrives (not on day 0: pipelines are full).
-    if (!initial && buffer_empty(r)) a = std::min(a, inflow_[r] * net_.nodes[r].yield);
+    // An empty input buffer limits output to what arrives.
+    if (buffer_empty(r)) a = std::min(a, inflow_[r] * net_.nodes[r].yield);
     availability_[r] = a;
   }
   AllocationInput in;
@@ -846,15 +857,9 @@ void MaterialSim::run_allocation(bool initial) {
   for (int r : net_.refineries)
     refill_latched_[r] = refill_latch_time_[r] == t_;
   in.refill_latched = refill_latched_;
-  // On day 0 the refineries' buffers are full and their inflow is their steady use, so none asks
-  // for a refill (settle() recomputes the inflows right after).
-  if (initial)
-    for (int r : net_.refineries)
-      inflow_[r] = std::numeric_limits<double>::infinity();
   alloc_.allocate(in);
-  if (!initial)
-    for (int r : net_.refineries)
-      if (alloc_.refilling[r]) refill_latch_time_[r] = t_;
+  for (int r : net_.refineries)
+    if (alloc_.refilling[r]) refill_latch_time_[r] = t_;
   if (net_.spec.market.enabled) update_price();
 }
 

@@ -94,17 +94,18 @@ class MaterialSim {
   void update_price();
   double demand_now(int consumer) const;
   void advance(double t1);
-  void settle(bool initial);
+  void solve_day0();
+  void settle();
 
   // settle() steps, in docs/model.md order.
   void sum_inflows();
   void update_stockpile_states();
   void compute_releases();
-  void compute_requirements(bool initial);
-  double requirement_of(int consumer, bool initial, bool& refill) const;
+  void compute_requirements();
+  double requirement_of(int consumer, bool& refill) const;
   bool settle_arrivals();
   double inflow_of(int node) const;
-  void run_allocation(bool initial);
+  void run_allocation();
   void schedule_arrivals();
   void compute_store_flows();
   void schedule_crossings();
