@@ -14,54 +14,32 @@ namespace crisp {
 
 namespace {
 
-// Event kinds, listed in priority order: at one instant arrivals land first, then shocks change,
-// then stores cross, then the timers that depend on them fire; the horizon closes the instant.
+// Every event kind with its priority, in priority order: at one instant arrivals land first, then
+// shocks change, then stores cross, then the timers that depend on them fire; the horizon closes
+// the instant. Equal priorities keep scheduling order (the sequence number). What a kind does is
+// its case in MaterialSim::apply; the kinds that carry a version stamp are MaterialSim::is_stale's.
 enum Kind : std::uint32_t {
-  kArrivalEdge,
-  kArrivalSpot,
-  kShockEnd,
-  kShockStart,
-  kAnnounceStart,
-  kShockPhase,
-  kNodeCrossing,
-  kStockpileCrossing,
-  kResourcingReady,
-  kReleaseReady,
-  kRefillAllowed,
-  kActivation,
-  kGrowthStep,
-  kMarketReview,
-  kHorizon,
+  kArrivalEdge,        // an edge's arrival rate changes by `value`
+  kArrivalSpot,        // a spot pair's arrival rate changes by `value`
+  kShockEnd,           // occurrence `target` ends
+  kShockStart,         // occurrence `target` bites
+  kAnnounceStart,      // occurrence `target` is announced (buyers top up)
+  kShockPhase,         // occurrence `target`'s licence delay ends or leakage starts
+  kNodeCrossing,       // a buffer reaches 0, its target or its restart level (`value`), versioned
+  kStockpileCrossing,  // a stockpile reaches 0 or its target, versioned
+  kResourcingReady,    // a short buyer may buy spot, versioned
+  kReleaseReady,       // an armed stockpile starts releasing, versioned
+  kRefillAllowed,      // a stockpile may refill again: the instant is settled again
+  kActivation,         // a standby refinery comes online
+  kGrowthStep,         // demand grows a year
+  kMarketReview,       // substitution and expansion step
+  kHorizon,            // the end
+  kKindCount
 };
+constexpr std::uint32_t kPriority[kKindCount] = {0, 0, 1, 2, 2, 2, 3, 3, 4, 5, 6, 6, 7, 7, 8};
 
-// Priority of each kind; equal priorities keep scheduling order (the sequence number).
 constexpr std::uint32_t priority_of(std::uint32_t kind) {
-  switch (kind) {
-    case kArrivalEdge:
-    case kArrivalSpot:
-      return 0;
-    case kShockEnd:
-      return 1;
-    case kShockStart:
-    case kAnnounceStart:
-    case kShockPhase:
-      return 2;
-    case kNodeCrossing:
-    case kStockpileCrossing:
-      return 3;
-    case kResourcingReady:
-      return 4;
-    case kReleaseReady:
-      return 5;
-    case kRefillAllowed:
-    case kActivation:
-      return 6;
-    case kGrowthStep:
-    case kMarketReview:
-      return 7;
-    default:
-      return 8;
-  }
+  return kPriority[kind];
 }
 
 constexpr double kEmptyCrossing = 0.0, kTargetCrossing = 1.0, kRestartCrossing = 2.0;
