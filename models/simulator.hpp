@@ -1,7 +1,9 @@
 #pragma once
-// The event-driven engine for one policy set (MODEL.md sections 2-4, docs/model.md). A Simulator
-// owns all the state of a replication; a worker keeps one per policy set and reuses it for every
-// replication it runs, so steady-state runs allocate no memory.
+// The event-driven engine for one policy set (MODEL.md sections 2-4, docs/model.md): every
+// material's MaterialSim, and material "all" from them. Reused for many replications it allocates
+// no memory in steady state. The Monte Carlo runner does not use it: it shares material runs
+// across policy sets (sim/runner/material_runs.hpp); the tests and tools that simulate one policy
+// set do.
 
 #include <memory>
 #include <span>
