@@ -51,27 +51,42 @@ void check_output_path(const std::string& path) {
                     path));
 }
 
+// Progress on stderr: on a terminal one line rewritten in place after every work unit; in a batch
+// log (--progress) a new line every kEvery seconds and at the end, so a log shows the run moving
+// without flooding it.
 class Progress {
  public:
-  Progress(bool show, double years_per_unit) : show_(show), years_per_unit_(years_per_unit) {}
+  enum class Mode { off, terminal, log };
+  Progress(Mode mode, double years_per_unit) : mode_(mode), years_per_unit_(years_per_unit) {}
   void operator()(std::int64_t done, std::int64_t total) {
-    if (!show_) return;
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (mode_ == Mode::off) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    if (mode_ == Mode::log && done != total &&
+        std::chrono::duration<double>(now - last_).count() < kEvery)
+      return;
+    last_ = now;
     const double rate = done / std::max(secs, 1e-9);
     const double eta = (total - done) / std::max(rate, 1e-9);
-    std::fprintf(
-        stderr, "\rcrisp: %lld/%lld work units (%3.0f %%), %.0f replication-years/s, ETA %.0f s   ",
-        static_cast<long long>(done), static_cast<long long>(total), 100.0 * done / total,
-        rate * years_per_unit_, eta);
-    if (done == total) std::fprintf(stderr, "\n");
+    std::fprintf(stderr,
+                 "%scrisp: %lld/%lld work units (%3.0f %%), %.0f replication-years/s, ETA %.0f s%s",
+                 mode_ == Mode::terminal ? "\r" : "", static_cast<long long>(done),
+                 static_cast<long long>(total), 100.0 * done / total, rate * years_per_unit_, eta,
+                 mode_ == Mode::terminal && done != total ? "   " : "\n");
   }
 
  private:
-  bool show_;
+  static constexpr double kEvery = 5;  // seconds between lines in a log
+  Mode mode_;
   double years_per_unit_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
 };
+
+Progress::Mode progress_mode(const RunArgs& args) {
+  if (args.quiet) return Progress::Mode::off;
+  if (isatty(fileno(stderr))) return Progress::Mode::terminal;
+  return args.progress ? Progress::Mode::log : Progress::Mode::off;
+}
 
 }  // namespace
 
@@ -95,9 +110,12 @@ int run_command(const RunArgs& args) {
   options.replications = s.replications;
   options.seed = s.seed;
   options.threads = args.threads;
-  Progress progress(!args.quiet && isatty(fileno(stderr)),
-                    static_cast<double>(options.block_size * std::ssize(design.sets)) *
-                        s.horizon_days / kDaysPerYear);
+  // Replication-years per work unit, on average (the last block may be short).
+  const double years_per_unit =
+      static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
+      kDaysPerYear /
+      static_cast<double>((options.replications + options.block_size - 1) / options.block_size);
+  Progress progress(progress_mode(args), years_per_unit);
   RunResult result;
   try {
     result = run_monte_carlo(s, design, options, std::ref(progress));
@@ -110,10 +128,7 @@ int run_command(const RunArgs& args) {
   ResultsContent content = make_results_content(s, design, result, provenance);
   if (x.sensitivity) {
     // The scaled runs: the same policy sets, replications and seed (common random numbers).
-    Progress sensitivity_progress(
-        !args.quiet && isatty(fileno(stderr)),
-        static_cast<double>(options.block_size * std::ssize(design.sets)) * s.horizon_days /
-            kDaysPerYear);
+    Progress sensitivity_progress(progress_mode(args), years_per_unit);
     try {
       content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
                                             std::ref(sensitivity_progress));

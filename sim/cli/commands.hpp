@@ -16,6 +16,7 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false;
+  bool progress = false;  // progress lines even when stderr is not a terminal
   std::string command_line;
 };
 

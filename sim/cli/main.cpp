@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "no progress or notes on stderr");
+  run_cmd->add_flag("--progress", run.progress,
+                    "a progress line on stderr every few seconds, even when it is not a terminal "
+                    "(batch logs)");
 
   std::string check_file;
   auto* check_cmd = app.add_subcommand(
