@@ -1,12 +1,17 @@
 #include "commands.hpp"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundled.hpp"
@@ -15,6 +20,7 @@
 #include "models/crma.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/monte_carlo.hpp"
@@ -33,23 +39,46 @@ Experiment load(const std::string& path) {
   return load_experiment_file(path);
 }
 
-// Never overwrite what a user made: an existing file is replaced only if it is a crisp results
-// file (a rerun); anything else is an error.
-void check_output_path(const std::string& path) {
-  namespace fs = std::filesystem;
-  if (!fs::exists(path)) return;
-  bool ours = false;
-  try {
-    ResultsReader reader(path);
-    ours = true;
-  } catch (const std::exception&) {
+// SIGINT, SIGTERM and SIGHUP while a run holds its output: the partial file it created is
+// removed (if it is still that file), one line says so, and the run exits with 128 + the signal
+// (130 for Ctrl-C, 143 for SIGTERM). Only async-signal-safe calls in the handler.
+class InterruptGuard {
+ public:
+  explicit InterruptGuard(const OutputFile& out) {
+    const std::string& p = out.partial();
+    if (p.size() >= sizeof(partial_)) return;  // paths that long are not guarded
+    std::memcpy(partial_, p.c_str(), p.size() + 1);
+    device_ = out.device();
+    inode_ = out.inode();
+    struct sigaction sa {};
+    sa.sa_handler = &InterruptGuard::on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+      sigaction(sig, &sa, nullptr);
   }
-  if (!ours)
-    throw InputError(
-        fmt::format("output '{}' exists and is not a crisp results file; "
-                    "choose another name with -o or move it away",
-                    path));
-}
+  ~InterruptGuard() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+      std::signal(sig, SIG_DFL);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  static void on_signal(int sig) {
+    struct stat st {};
+    if (::lstat(partial_, &st) == 0 && st.st_dev == device_ && st.st_ino == inode_)
+      ::unlink(partial_);
+    const char* what = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+    char line[96] = "\ncrisp: error: interrupted by ";
+    std::strcat(line, what);
+    std::strcat(line, "; no results were written\n");
+    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line, std::strlen(line));
+    ::_exit(128 + sig);
+  }
+  static inline char partial_[4096] = {};
+  static inline dev_t device_ = 0;
+  static inline ino_t inode_ = 0;
+};
 
 // Progress on stderr: on a terminal one line rewritten in place after every work unit; in a batch
 // log (--progress) a new line every kEvery seconds and at the end, so a log shows the run moving
@@ -103,7 +132,14 @@ int run_command(const RunArgs& args) {
   const std::string output = !args.output.empty()     ? args.output
                              : !x.output_file.empty() ? x.output_file
                                                       : std::string("crisp-results.h5");
-  check_output_path(output);
+  // Claimed before any work: a target in the way or another run on it stops the run at once.
+  std::optional<OutputFile> out;
+  try {
+    out.emplace(output);
+  } catch (const OutputConflict& e) {
+    throw InputError(e.what());
+  }
+  const InterruptGuard interrupt_guard(*out);
 
   const PolicyDesign design = make_design(x);
   RunOptions options;
@@ -136,7 +172,7 @@ int run_command(const RunArgs& args) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
   }
-  write_results(output, content);
+  out->write(content);
 
   std::vector<std::string> labels;
   for (const PolicySet& set : design.sets)

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "crisp_version.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/results/results_file.hpp"
 
 namespace {
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string("crisp ") + CRISP_VERSION + " (" + CRISP_GIT_COMMIT + ")");
 
+  crisp::prepare_hdf5();
   crisp::RunArgs run;
   run.command_line = joined(argc, argv);
   auto* run_cmd =

@@ -1,5 +1,7 @@
 #include "sim/results/results_file.hpp"
 
+#include "sim/results/output_file.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -414,19 +416,18 @@ void write_file(const std::string& file_path, const ResultsContent& c) {
 
 }  // namespace
 
-void write_results(const std::string& path, const ResultsContent& content) {
-  const std::string partial = path + ".partial";
+void prepare_hdf5() {
+  H5dont_atexit();
+}
+
+void write_results_to(const std::string& file, const ResultsContent& content) {
   const h5::QuietErrors quiet;
-  try {
-    validate(content);
-    write_file(partial, content);  // every handle is closed when this returns or throws
-    if (std::rename(partial.c_str(), path.c_str()) != 0)
-      throw std::runtime_error(
-          fmt::format("renaming {} to {}: {}", partial, path, std::strerror(errno)));
-  } catch (const std::exception& e) {
-    std::remove(partial.c_str());
-    throw std::runtime_error(fmt::format("cannot write results file {}: {}", path, e.what()));
-  }
+  validate(content);
+  write_file(file, content);  // every handle is closed when this returns or throws
+}
+
+void write_results(const std::string& path, const ResultsContent& content) {
+  OutputFile(path).write(content);
 }
 
 // ---------------------------------------------------------------------------------------------

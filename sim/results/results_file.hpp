@@ -55,10 +55,19 @@ struct ResultsContent {
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
 };
 
-// Writes `path`.partial, then renames it to `path`; on any failure removes the partial file and
-// throws std::runtime_error naming the path and the HDF5 call that failed. Computes /summary
-// (sim/core/stats.hpp summarize) and /paired (policy minus row 0, replication by replication).
+// Writes `path` through its partial file (sim/results/output_file.hpp); on any failure throws
+// std::runtime_error naming the path and the HDF5 call that failed, and leaves nothing behind.
+// Computes /summary (sim/core/stats.hpp summarize) and /paired (policy minus row 0, replication
+// by replication).
 void write_results(const std::string& path, const ResultsContent& content);
+// Writes the whole file `file` in place (truncating it): what write_results does to its partial.
+void write_results_to(const std::string& file, const ResultsContent& content);
+
+// Call once, first thing in main: HDF5 then runs no clean-up of its own at exit. After a write
+// failed on a full disk, that clean-up tries to flush the failed file again, loops, prints its
+// own lines and may crash; every file crisp opens is closed before it returns, so nothing is
+// lost by skipping it.
+void prepare_hdf5();
 
 // Reads back what `crisp show` needs: the policy labels and one metric's [P, R] values.
 struct ResultsReader {
