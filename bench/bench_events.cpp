@@ -22,9 +22,7 @@ int main(int argc, char** argv) {
   const std::string file =
       argc > 3 ? argv[3] : CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml";
   const Experiment x = load_experiment_file(file);
-  std::vector<AppliedPolicy> applied;
-  for (const PolicySet& set : make_design(x).sets)
-    applied.push_back(apply_policy(x.scenario, set));
+  const std::vector<AppliedPolicy> applied = apply_design(x.scenario, make_design(x));
   const MaterialRuns runs(applied);
   MaterialRuns::Worker worker(runs);
   const auto stride = static_cast<std::size_t>(runs.layout().size());

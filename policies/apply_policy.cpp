@@ -141,4 +141,12 @@ AppliedPolicy apply_policy(const Scenario& base, const PolicySet& set) {
   return out;
 }
 
+std::vector<AppliedPolicy> apply_design(const Scenario& base, const PolicyDesign& design) {
+  std::vector<AppliedPolicy> applied;
+  applied.reserve(design.sets.size());
+  for (const PolicySet& set : design.sets)
+    applied.push_back(apply_policy(base, set));
+  return applied;
+}
+
 }  // namespace crisp

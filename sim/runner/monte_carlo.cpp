@@ -29,9 +29,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress) {
   // Apply and compile every policy set once up front: a set that cannot apply fails before any
   // work, and every worker reads the same networks.
-  std::vector<AppliedPolicy> applied;
-  for (const PolicySet& set : design.sets)
-    applied.push_back(apply_policy(scenario, set));
+  const std::vector<AppliedPolicy> applied = apply_design(scenario, design);
   const MaterialRuns runs(applied, options.share_material_runs);
 
   RunResult result;

@@ -34,9 +34,7 @@ using namespace crisp;
 TEST_CASE("a replication in steady state allocates nothing", "[steady]") {
   const Experiment x =
       load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
-  std::vector<AppliedPolicy> applied;
-  for (const PolicySet& set : make_design(x).sets)
-    applied.push_back(apply_policy(x.scenario, set));
+  const std::vector<AppliedPolicy> applied = apply_design(x.scenario, make_design(x));
   const MaterialRuns runs(applied);
   MaterialRuns::Worker worker(runs);
   const auto stride = static_cast<std::size_t>(runs.layout().size());

@@ -33,13 +33,6 @@ void check_sharing_changes_nothing(const std::string& file, std::int64_t replica
                     shared.values.size() * sizeof(double)) == 0);
 }
 
-std::vector<AppliedPolicy> apply_all(const Experiment& x) {
-  std::vector<AppliedPolicy> applied;
-  for (const PolicySet& set : make_design(x).sets)
-    applied.push_back(apply_policy(x.scenario, set));
-  return applied;
-}
-
 }  // namespace
 
 TEST_CASE("shared material runs: the bundled default, bit-identical with and without", "[shared]") {
@@ -55,7 +48,7 @@ TEST_CASE("shared material runs: levers on every material, bit-identical with an
 TEST_CASE("shared material runs: which pairs share", "[shared]") {
   const Experiment x =
       load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
-  const std::vector<AppliedPolicy> applied = apply_all(x);
+  const std::vector<AppliedPolicy> applied = apply_design(x.scenario, make_design(x));
   const MaterialRuns runs(applied);
   const int gallium = x.scenario.find_material("gallium");
   const int rare_earths = x.scenario.find_material("rare_earths");
