@@ -70,8 +70,13 @@ void read_experiment(const Table& t, Scenario& sc) {
   sc.replications = t.integer_or("replications", 100, 1);
   sc.seed = static_cast<std::uint64_t>(t.integer_or("seed", 1, 0));
   sc.discount_rate = t.number_or("discount_rate", 0.0225, at_least(0));
-  sc.event_budget = static_cast<std::uint64_t>(
-      t.integer_or("event_budget", static_cast<std::int64_t>(sc.event_budget), 1));
+  if (const auto v = t.get("event_budget")) {
+    // Above a million events a day per element the guard would guard nothing (and the product
+    // with the network's size could overflow).
+    const std::int64_t budget = v->integer(1);
+    if (budget > 1'000'000) v->fail("an integer in [1, 1000000]");
+    sc.event_budget = static_cast<std::uint64_t>(budget);
+  }
 }
 
 // Default: every consumer region, in the order the nodes name them.

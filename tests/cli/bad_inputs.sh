@@ -37,5 +37,7 @@ check edge-kinds      '54s/jp-mine/cn-users/'                 53 consumer
 check syntax          '35s/= 10/= = 10/'                      35 ""
 check quota-mode      '69s/$/\nmode = "quotas"/'            70 "did you mean 'quota'"
 check control-chars   '18s/kind = "mine"/kind = "mi\\nne"/'   18 'mi\nne'
+check event-budget-0  '6s/$/\nevent_budget = 0/'          7  event_budget
+check event-budget-big '6s/$/\nevent_budget = 2000000/'   7  "[1, 1000000]"
 
 exit $fails
