@@ -18,6 +18,7 @@
 #include "crisp_version.hpp"
 #include "models/baseline.hpp"
 #include "models/crma.hpp"
+#include "models/simulator.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/output_file.hpp"
@@ -119,65 +120,12 @@ Progress::Mode progress_mode(const RunArgs& args) {
 
 }  // namespace
 
-int run_command(const RunArgs& args) {
-  Experiment x = load(args.experiment);
-  Scenario& s = x.scenario;
-  if (args.replications) {
-    if (*args.replications < 1)
-      throw InputError(
-          fmt::format("-r: replications must be at least 1, got {}", *args.replications));
-    s.replications = *args.replications;
-  }
-  if (args.seed) s.seed = *args.seed;
-  const std::string output = !args.output.empty()     ? args.output
-                             : !x.output_file.empty() ? x.output_file
-                                                      : std::string("crisp-results.h5");
-  // Claimed before any work: a target in the way or another run on it stops the run at once.
-  std::optional<OutputFile> out;
-  try {
-    out.emplace(output);
-  } catch (const OutputConflict& e) {
-    throw InputError(e.what());
-  }
-  const InterruptGuard interrupt_guard(*out);
-
-  const PolicyDesign design = make_design(x);
-  RunOptions options;
-  options.replications = s.replications;
-  options.seed = s.seed;
-  options.threads = args.threads;
-  // Replication-years per work unit, on average (the last block may be short).
-  const double years_per_unit =
-      static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
-      kDaysPerYear /
-      static_cast<double>((options.replications + options.block_size - 1) / options.block_size);
-  Progress progress(progress_mode(args), years_per_unit);
-  RunResult result;
-  try {
-    result = run_monte_carlo(s, design, options, std::ref(progress));
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
-  }
-
-  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
-                           s.seed};
-  ResultsContent content = make_results_content(s, design, result, provenance);
-  if (x.sensitivity) {
-    // The scaled runs: the same policy sets, replications and seed (common random numbers).
-    Progress sensitivity_progress(progress_mode(args), years_per_unit);
-    try {
-      content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
-                                            std::ref(sensitivity_progress));
-    } catch (const std::invalid_argument& e) {
-      throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
-    }
-  }
-  out->write(content);
-
+// The comparison tables `crisp run` and `crisp merge` end with: one per report region over all
+// materials, then one per material a lever acts on.
+void print_tables(const Experiment& x, const PolicyDesign& design, const RunResult& result) {
   std::vector<std::string> labels;
   for (const PolicySet& set : design.sets)
     labels.push_back(set.label);
-  // One table per report region over all materials, then one per material a lever acts on.
   std::vector<int> groups{result.layout.all_material()};
   for (const Lever& lever : x.levers) {
     const int material = std::visit([](const auto& spec) { return spec.material; }, lever.base);
@@ -204,7 +152,189 @@ int run_command(const RunArgs& args) {
                 << "\n";
     }
   }
+}
+
+// "I/N" with 1 <= I <= N.
+std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
+  std::int64_t i = 0, n = 0;
+  char slash = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%ld%c%ld%c", &i, &slash, &n, &extra) != 3 || slash != '/' ||
+      n < 1 || i < 1 || i > n || n > 1'000'000)
+    throw InputError(fmt::format(
+        "--shard: expected I/N with 1 <= I <= N <= 1000000 (this part and the number of parts), "
+        "got '{}'",
+        text));
+  return {i, n};
+}
+
+int run_command(const RunArgs& args) {
+  Experiment x = load(args.experiment);
+  Scenario& s = x.scenario;
+  if (args.replications) {
+    if (*args.replications < 1)
+      throw InputError(
+          fmt::format("-r: replications must be at least 1, got {}", *args.replications));
+    s.replications = *args.replications;
+  }
+  if (args.seed) s.seed = *args.seed;
+  std::pair<std::int64_t, std::int64_t> shard{1, 1};
+  if (!args.shard.empty()) {
+    shard = parse_shard(args.shard);
+    if (x.sensitivity)
+      throw InputError(fmt::format(
+          "--shard: {} has a [sensitivity] table; sensitivity runs cannot be sharded yet",
+          x.source_name));
+  }
+  const std::string output = !args.output.empty()     ? args.output
+                             : !x.output_file.empty() ? x.output_file
+                                                      : std::string("crisp-results.h5");
+  // Claimed before any work: a target in the way or another run on it stops the run at once.
+  std::optional<OutputFile> out;
+  try {
+    out.emplace(output);
+  } catch (const OutputConflict& e) {
+    throw InputError(e.what());
+  }
+  const InterruptGuard interrupt_guard(*out);
+
+  const PolicyDesign design = make_design(x);
+  RunOptions options;
+  options.replications = s.replications;
+  options.seed = s.seed;
+  options.threads = args.threads;
+  options.shard_index = shard.first;
+  options.shard_count = shard.second;
+  // Replication-years per work unit, on average (the last block may be short).
+  const double years_per_unit =
+      static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
+      kDaysPerYear /
+      static_cast<double>((options.replications + options.block_size - 1) / options.block_size);
+  Progress progress(progress_mode(args), years_per_unit);
+  RunResult result;
+  try {
+    result = run_monte_carlo(s, design, options, std::ref(progress));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
+  }
+
+  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
+                           s.seed};
+  ResultsContent content = make_results_content(s, design, result, provenance);
+  if (!args.shard.empty()) {
+    content.part = PartInfo{shard.first, shard.second, options.block_size, result.blocks};
+    out->write(content);
+    if (!args.quiet)
+      std::cerr << fmt::format(
+          "crisp: part {}/{} ({} of {} blocks of {} replications) written to {}; join the parts "
+          "with 'crisp merge'\n",
+          shard.first, shard.second, result.blocks.size(),
+          (options.replications + options.block_size - 1) / options.block_size, options.block_size,
+          output);
+    return 0;
+  }
+  if (x.sensitivity) {
+    // The scaled runs: the same policy sets, replications and seed (common random numbers).
+    Progress sensitivity_progress(progress_mode(args), years_per_unit);
+    try {
+      content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
+                                            std::ref(sensitivity_progress));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
+    }
+  }
+  out->write(content);
+
+  print_tables(x, design, result);
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
+  return 0;
+}
+
+// Joins the parts of a sharded run (docs/results-format.md "Parts"): every part must come from
+// the same experiment text, seed, replications, block size and number of parts, and every part
+// index must appear exactly once. The whole is then written as a run would write it.
+int merge_command(const std::vector<std::string>& parts, const std::string& output,
+                  const std::string& command_line, bool quiet) {
+  if (parts.empty()) throw InputError("merge: no parts given");
+  struct Part {
+    std::string file, experiment;
+    std::uint64_t seed = 0;
+    std::int64_t replications = 0;
+    PartInfo info;
+  };
+  std::vector<Part> read;
+  for (const std::string& file : parts) {
+    if (!std::filesystem::is_regular_file(file))
+      throw InputError(fmt::format("merge: part '{}' is not a file", file));
+    try {
+      const ResultsReader reader(file, ResultsReader::Kind::part);
+      read.push_back({file, reader.string_attribute("experiment_toml"), reader.seed(),
+                      reader.replications(), reader.part()});
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("merge: {}", e.what()));
+    }
+  }
+  const Part& first = read.front();
+  std::vector<const Part*> by_index(static_cast<std::size_t>(first.info.count), nullptr);
+  for (const Part& p : read) {
+    if (p.experiment != first.experiment || p.seed != first.seed ||
+        p.replications != first.replications || p.info.count != first.info.count ||
+        p.info.block_replications != first.info.block_replications)
+      throw InputError(fmt::format(
+          "merge: part '{}' belongs to another run than '{}' (experiment text, seed, replications, "
+          "block size or number of parts differ)",
+          p.file, first.file));
+    const Part*& slot = by_index[static_cast<std::size_t>(p.info.index - 1)];
+    if (slot != nullptr)
+      throw InputError(fmt::format("merge: part '{}' doubles part {}/{} ('{}')", p.file,
+                                   p.info.index, p.info.count, slot->file));
+    slot = &p;
+  }
+  for (std::size_t i = 0; i < by_index.size(); ++i)
+    if (by_index[i] == nullptr)
+      throw InputError(fmt::format("merge: part {}/{} is missing (run it with --shard {}/{})",
+                                   i + 1, by_index.size(), i + 1, by_index.size()));
+
+  Experiment x = load_experiment_text(first.experiment, "the parts' experiment");
+  x.scenario.seed = first.seed;
+  x.scenario.replications = first.replications;
+  const PolicyDesign design = make_design(x);
+  std::optional<OutputFile> out;
+  try {
+    out.emplace(output);
+  } catch (const OutputConflict& e) {
+    throw InputError(e.what());
+  }
+  const InterruptGuard interrupt_guard(*out);
+
+  RunResult result;
+  result.layout = make_layout(x.scenario);
+  result.policies = std::ssize(design.sets);
+  result.replications = first.replications;
+  const auto slots = static_cast<std::size_t>(result.layout.size());
+  const auto R = static_cast<std::size_t>(result.replications);
+  result.values.assign(static_cast<std::size_t>(result.policies) * R * slots, 0.0);
+  const std::int64_t block = first.info.block_replications;
+  for (const Part& p : read) {
+    const ResultsReader reader(p.file, ResultsReader::Kind::part);
+    for_each_series(result.layout, [&](const std::string& group, const std::string& region,
+                                       const std::string& name, int slot) {
+      const std::vector<double> v = reader.metric(group, region, name);
+      if (v.size() != static_cast<std::size_t>(result.policies) * R)
+        throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}", p.file,
+                                     group, region, name));
+      for (std::int64_t b : p.info.blocks)
+        for (std::int64_t r = b * block; r < std::min((b + 1) * block, result.replications); ++r)
+          for (std::int64_t q = 0; q < result.policies; ++q)
+            result.values[(static_cast<std::size_t>(q) * R + static_cast<std::size_t>(r)) * slots +
+                          static_cast<std::size_t>(slot)] =
+                v[static_cast<std::size_t>(q) * R + static_cast<std::size_t>(r)];
+    });
+  }
+  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
+                           first.seed};
+  out->write(make_results_content(x.scenario, design, result, provenance));
+  print_tables(x, design, result);
+  if (!quiet) std::cerr << fmt::format("crisp: {} parts merged into {}\n", read.size(), output);
   return 0;
 }
 
@@ -291,7 +421,13 @@ int show_command(const std::string& file, const std::string& metric, const std::
                  const std::string& material) {
   if (!std::filesystem::exists(file))
     throw InputError(fmt::format("show: no such file '{}'", file));
-  const ResultsReader reader(file);
+  const ResultsReader reader = [&] {
+    try {
+      return ResultsReader(file);
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("show: {}", e.what()));  // not a results file: usage
+    }
+  }();
   const std::vector<std::string> labels = reader.policy_labels();
   const std::int64_t R = reader.replications();
   const std::string group = material.empty() ? "all" : material;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace crisp {
 
@@ -17,11 +18,14 @@ struct RunArgs {
   int threads = 0;
   bool quiet = false;
   bool progress = false;  // progress lines even when stderr is not a terminal
+  std::string shard;      // "I/N": run one part of the blocks; empty: all
   std::string command_line;
 };
 
 int run_command(const RunArgs& args);
 int check_command(const std::string& experiment);
+int merge_command(const std::vector<std::string>& parts, const std::string& output,
+                  const std::string& command_line, bool quiet);
 int example_command(const std::string& name, bool list);
 int show_command(const std::string& file, const std::string& metric, const std::string& region,
                  const std::string& material);

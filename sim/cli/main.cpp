@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "no progress or notes on stderr");
+  run_cmd->add_option("--shard", run.shard,
+                      "I/N: simulate part I of N of the replication blocks into a part file, for "
+                      "job arrays; join the parts with 'crisp merge'");
   run_cmd->add_flag("--progress", run.progress,
                     "a progress line on stderr every few seconds, even when it is not a terminal "
                     "(batch logs)");
@@ -83,6 +86,15 @@ int main(int argc, char** argv) {
                        "one metric's summary per policy set instead of the table");
   show_cmd->add_option("--region", show_region, "report region (default: the first)");
   show_cmd->add_option("--material", show_material, "material (default: all)");
+
+  std::vector<std::string> merge_parts;
+  std::string merge_output;
+  bool merge_quiet = false;
+  auto* merge_cmd =
+      app.add_subcommand("merge", "join the part files of a sharded run (--shard) into one file");
+  merge_cmd->add_option("parts", merge_parts, "part files (.h5)")->required();
+  merge_cmd->add_option("-o,--output", merge_output, "results file to write")->required();
+  merge_cmd->add_flag("--quiet", merge_quiet, "no notes on stderr");
 
   std::string example_name;
   bool example_list = false;
@@ -108,17 +120,19 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return crisp::run_command(run);
     if (*check_cmd) return crisp::check_command(check_file);
+    if (*merge_cmd)
+      return crisp::merge_command(merge_parts, merge_output, run.command_line, merge_quiet);
     if (*show_cmd) return crisp::show_command(show_file, show_metric, show_region, show_material);
     if (*example_cmd) return crisp::example_command(example_name, example_list);
     if (*help_cmd && !help_topic.empty()) {
-      for (auto* sub : {run_cmd, check_cmd, show_cmd, example_cmd})
+      for (auto* sub : {run_cmd, check_cmd, show_cmd, merge_cmd, example_cmd})
         if (sub->get_name() == help_topic) {
           std::cout << sub->help();
           return 0;
         }
-      return fail(
-          kExitUsage,
-          fmt::format("help: no command '{}'; commands: run, check, show, example", help_topic));
+      return fail(kExitUsage,
+                  fmt::format("help: no command '{}'; commands: run, check, show, merge, example",
+                              help_topic));
     }
     std::cout << app.help();
     return 0;

@@ -14,13 +14,16 @@ namespace crisp {
 
 namespace {
 
+// A crisp results or part file: a rerun may replace it.
 bool is_crisp_results(const std::string& path) {
-  try {
-    ResultsReader reader(path);
-    return true;
-  } catch (const std::exception&) {
-    return false;
+  for (const auto kind : {ResultsReader::Kind::results, ResultsReader::Kind::part}) {
+    try {
+      ResultsReader reader(path, kind);
+      return true;
+    } catch (const std::exception&) {
+    }
   }
+  return false;
 }
 
 }  // namespace

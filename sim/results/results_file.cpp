@@ -89,8 +89,8 @@ void write_string_attribute(hid_t obj, const char* name, const std::string& valu
   h5::check(H5Awrite(attr, type, &text), "H5Awrite " + what);
 }
 
-void write_root_attributes(hid_t file, const RootAttributes& a) {
-  write_string_attribute(file, "filetype", "crisp-results");
+void write_root_attributes(hid_t file, const RootAttributes& a, bool part) {
+  write_string_attribute(file, "filetype", part ? "crisp-part" : "crisp-results");
   const std::array<std::int32_t, 2> version{kFormatVersionMajor, kFormatVersionMinor};
   write_numeric_attribute(file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, version.data(),
                           version.size());
@@ -285,8 +285,12 @@ void write_metric_dataset(hid_t group, const MetricSeries& m, hsize_t policies,
             "H5Dwrite " + path);
 }
 
-void write_series(hid_t file, const MetricSeries& m, std::size_t policies,
-                  std::size_t replications) {
+void write_series(hid_t file, const MetricSeries& m, std::size_t policies, std::size_t replications,
+                  bool part) {
+  if (part) {  // only the replications of this part: no statistics yet
+    write_metric_dataset(series_group(file, "metrics", m), m, policies, replications);
+    return;
+  }
   const auto row = [&](std::size_t p) {
     return std::span<const double>(m.values).subspan(p * replications, replications);
   };
@@ -397,6 +401,14 @@ void validate(const ResultsContent& c) {
   if (c.sensitivity) validate_sensitivity(*c.sensitivity, c.policies);
 }
 
+void write_part(hid_t file, const PartInfo& part) {
+  for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"part_index", part.index},
+                                    {"part_count", part.count},
+                                    {"block_replications", part.block_replications}})
+    write_numeric_attribute(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+  write_table(file, "part", {{"block", part.blocks}}, "/part");
+}
+
 void write_file(const std::string& file_path, const ResultsContent& c) {
   // A strong close degree closes every object still open with the file, so the partial file
   // can always be removed after a failure.
@@ -405,10 +417,11 @@ void write_file(const std::string& file_path, const ResultsContent& c) {
   auto file = h5::own<h5::File>(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
                                 "H5Fcreate " + file_path);
 
-  write_root_attributes(file, c.attributes);
+  write_root_attributes(file, c.attributes, c.part.has_value());
+  if (c.part) write_part(file, *c.part);
   write_table(file, "policies", c.policy_table, "/policies");
   for (const MetricSeries& m : c.metrics)
-    write_series(file, m, std::size_t(c.policies), std::size_t(c.replications));
+    write_series(file, m, std::size_t(c.policies), std::size_t(c.replications), c.part.has_value());
   write_scenario(file, c);
   if (c.sensitivity) write_sensitivity(file, *c.sensitivity, hsize_t(c.policies));
   file.close("H5Fclose " + file_path);  // flushes: a full disk fails here, not silently later
@@ -465,13 +478,18 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
 }
 
 // Refuses files that are not ours, or whose major format version this build does not know.
-void check_file_kind(hid_t file, const std::string& path) {
-  if (H5Aexists(file, "filetype") <= 0 ||
-      read_string_attribute(file, "filetype", "attribute filetype") != "crisp-results")
+void check_file_kind(hid_t file, const std::string& path, ResultsReader::Kind kind) {
+  const std::string want = kind == ResultsReader::Kind::part ? "crisp-part" : "crisp-results";
+  const std::string type = H5Aexists(file, "filetype") > 0
+                               ? read_string_attribute(file, "filetype", "attribute filetype")
+                               : std::string();
+  if (type == "crisp-part" && kind == ResultsReader::Kind::results)
+    throw std::runtime_error(fmt::format(
+        "{} is one part of a sharded run; join the parts with 'crisp merge' first", path));
+  if (type != want)
     throw std::runtime_error(
-        fmt::format("{} is not a crisp results file (no filetype "
-                    "'crisp-results' at the root)",
-                    path));
+        fmt::format("{} is not a crisp {} file (no filetype '{}' at the root)", path,
+                    kind == ResultsReader::Kind::part ? "part" : "results", want));
   std::array<std::int32_t, 2> version{};
   const auto attr = h5::own<h5::Attribute>(H5Aopen(file, "format_version", H5P_DEFAULT),
                                            "attribute format_version");
@@ -541,11 +559,11 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
 
 }  // namespace
 
-ResultsReader::ResultsReader(const std::string& path) {
+ResultsReader::ResultsReader(const std::string& path, Kind kind) {
   const h5::QuietErrors quiet;
   try {
     auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
-    check_file_kind(file, path);
+    check_file_kind(file, path, kind);
     file_ = file.release();
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("cannot read results file {}: {}", path, e.what()));
@@ -560,6 +578,44 @@ std::vector<std::string> ResultsReader::policy_labels() const {
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"policies"})) return {};
   return read_string_column(file_, "/policies", "label");
+}
+
+std::string ResultsReader::string_attribute(const char* name) const {
+  const h5::QuietErrors quiet;
+  return read_string_attribute(file_, name, std::string("attribute ") + name);
+}
+
+std::uint64_t ResultsReader::seed() const {
+  const h5::QuietErrors quiet;
+  std::uint64_t value = 0;
+  const auto attr = h5::own<h5::Attribute>(H5Aopen(file_, "seed", H5P_DEFAULT), "attribute seed");
+  h5::check(H5Aread(attr, H5T_NATIVE_UINT64, &value), "attribute seed");
+  return value;
+}
+
+PartInfo ResultsReader::part() const {
+  const h5::QuietErrors quiet;
+  PartInfo part;
+  for (auto [name, value] : {std::pair<const char*, std::int64_t*>{"part_index", &part.index},
+                             {"part_count", &part.count},
+                             {"block_replications", &part.block_replications}}) {
+    const auto attr =
+        h5::own<h5::Attribute>(H5Aopen(file_, name, H5P_DEFAULT), std::string("attribute ") + name);
+    h5::check(H5Aread(attr, H5T_NATIVE_INT64, value), std::string("attribute ") + name);
+  }
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file_, "/part", H5P_DEFAULT), "H5Dopen2 /part");
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), "/part space");
+  hsize_t rows = 0;
+  if (H5Sget_simple_extent_ndims(space) != 1) throw h5::Error("/part: not a table");
+  H5Sget_simple_extent_dims(space, &rows, nullptr);
+  const auto member = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, sizeof(std::int64_t)), "type");
+  h5::check(H5Tinsert(member, "block", 0, H5T_NATIVE_INT64), "H5Tinsert block");
+  part.blocks.resize(rows);
+  if (rows > 0)
+    h5::check(H5Dread(dataset, member, H5S_ALL, H5S_ALL, H5P_DEFAULT, part.blocks.data()),
+              "H5Dread /part");
+  return part;
 }
 
 std::int64_t ResultsReader::replications() const {

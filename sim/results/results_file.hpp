@@ -45,11 +45,21 @@ struct SensitivityContent {
   std::vector<std::pair<std::string, std::vector<MetricSeries>>> statistics;
 };
 
+// A part of a sharded run (crisp run --shard I/N): the blocks of replications it simulated. A part
+// file has filetype "crisp-part", /metrics with NaN in the replications of other parts, no
+// /summary or /paired, and /part/blocks (docs/results-format.md "Parts").
+struct PartInfo {
+  std::int64_t index = 1, count = 1;  // I of N, from 1
+  std::int64_t block_replications = 0;
+  std::vector<std::int64_t> blocks;
+};
+
 struct ResultsContent {
   RootAttributes attributes;
-  std::int64_t policies = 0;      // P
-  std::int64_t replications = 0;  // R
-  Table policy_table;             // /policies: id, label, then one column per lever parameter
+  std::optional<PartInfo> part = {};  // set: a part file
+  std::int64_t policies = 0;          // P
+  std::int64_t replications = 0;      // R
+  Table policy_table;                 // /policies: id, label, then one column per lever parameter
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
@@ -71,12 +81,18 @@ void prepare_hdf5();
 
 // Reads back what `crisp show` needs: the policy labels and one metric's [P, R] values.
 struct ResultsReader {
-  explicit ResultsReader(const std::string& path);
+  enum class Kind { results, part };
+  explicit ResultsReader(const std::string& path, Kind kind = Kind::results);
   ~ResultsReader();
   ResultsReader(const ResultsReader&) = delete;
   ResultsReader& operator=(const ResultsReader&) = delete;
 
   std::vector<std::string> policy_labels() const;
+  // Root attributes (RootAttributes); throws when absent.
+  std::string string_attribute(const char* name) const;
+  std::uint64_t seed() const;
+  // A part file's index, count, block size and blocks.
+  PartInfo part() const;
   std::int64_t replications() const;
   // The report regions under /metrics/<group>, in name order; empty when the group is absent.
   std::vector<std::string> regions(const std::string& group) const;

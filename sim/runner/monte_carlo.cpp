@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -38,12 +39,15 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   result.replications = options.replications;
   const auto slots = static_cast<std::size_t>(result.layout.size());
   result.values.assign(static_cast<std::size_t>(result.policies * result.replications) * slots,
-                       0.0);
+                       options.shard_count > 1 ? std::numeric_limits<double>::quiet_NaN() : 0.0);
 
   // A work unit is a block of replications with every policy set: its results depend only on the
   // experiment and the replication numbers, never on the thread that runs it.
   const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
-  const std::int64_t units = (options.replications + block - 1) / block;
+  const std::int64_t all_blocks = (options.replications + block - 1) / block;
+  for (std::int64_t b = options.shard_index - 1; b < all_blocks; b += options.shard_count)
+    result.blocks.push_back(b);
+  const auto units = static_cast<std::int64_t>(result.blocks.size());
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
   tbb::enumerable_thread_specific<std::unique_ptr<MaterialRuns::Worker>> workers;
@@ -52,7 +56,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   auto run_unit = [&](std::int64_t unit) {
     auto& worker = workers.local();
     if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs, options.engine);
-    const std::int64_t first = unit * block;
+    const std::int64_t first = result.blocks[static_cast<std::size_t>(unit)] * block;
     const std::int64_t last = std::min(first + block, options.replications);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));

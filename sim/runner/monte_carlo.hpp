@@ -23,12 +23,16 @@ struct RunOptions {
   // runs"); off only to check that sharing changes nothing.
   bool share_material_runs = true;
   EngineOptions engine;  // skips that cannot change a result, all on by default
+  // One part of a sharded run: only the blocks b with b % shard_count == shard_index - 1 are
+  // simulated; the other replications' values are NaN.
+  std::int64_t shard_index = 1, shard_count = 1;
 };
 
 struct RunResult {
   MetricLayout layout;
   std::int64_t policies = 0, replications = 0;
-  std::vector<double> values;  // [policy][replication][slot], slot from `layout`
+  std::vector<double> values;        // [policy][replication][slot], slot from `layout`
+  std::vector<std::int64_t> blocks;  // the blocks simulated, ascending (all, unless sharded)
 
   const double* at(std::int64_t policy, std::int64_t replication) const {
     return values.data() + (policy * replications + replication) * layout.size();
