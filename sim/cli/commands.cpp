@@ -2,13 +2,16 @@
 
 #include <sys/stat.h>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <span>
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -24,6 +27,7 @@
 #include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
+#include "sim/runner/journal.hpp"
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
@@ -41,18 +45,25 @@ Experiment load(const std::string& path) {
 }
 
 // SIGINT, SIGTERM and SIGHUP while a run holds its output: the partial file it created is
-// removed (if it is still that file), one line says so, and the run exits with 128 + the signal
-// (130 for Ctrl-C, 143 for SIGTERM). Only async-signal-safe calls in the handler.
+// removed (if it is still that file); the journal stays when it holds finished blocks (else it is
+// removed too); one line says which, and the run exits with 128 + the signal (130 for Ctrl-C, 143
+// for SIGTERM). A second signal during that stops the process at once (the handler resets to the
+// default). Only async-signal-safe calls in the handler.
 class InterruptGuard {
  public:
-  explicit InterruptGuard(const OutputFile& out) {
+  explicit InterruptGuard(const OutputFile& out, const Journal* journal = nullptr) {
     const std::string& p = out.partial();
-    if (p.size() >= sizeof(partial_)) return;  // paths that long are not guarded
+    const std::string j = journal != nullptr ? journal->path() : std::string();
+    if (p.size() >= sizeof(partial_) || j.size() >= sizeof(journal_)) return;  // not guarded
     std::memcpy(partial_, p.c_str(), p.size() + 1);
+    std::memcpy(journal_, j.c_str(), j.size() + 1);
     device_ = out.device();
     inode_ = out.inode();
+    tty_ = isatty(STDERR_FILENO) != 0;
+    kept_ = 0;
     struct sigaction sa {};
     sa.sa_handler = &InterruptGuard::on_signal;
+    sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGHUP})
       sigaction(sig, &sa, nullptr);
@@ -64,21 +75,46 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
+  // A block is in the journal (called after it is appended).
+  static void block_kept() { ++kept_; }
+
  private:
+  static void say(const char* text) {
+    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
+  }
   static void on_signal(int sig) {
     struct stat st {};
     if (::lstat(partial_, &st) == 0 && st.st_dev == device_ && st.st_ino == inode_)
       ::unlink(partial_);
-    const char* what = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
-    char line[96] = "\ncrisp: error: interrupted by ";
-    std::strcat(line, what);
-    std::strcat(line, "; no results were written\n");
-    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line, std::strlen(line));
+    const std::int64_t kept = journal_[0] != 0 ? kept_.load() : 0;
+    if (kept == 0 && journal_[0] != 0) ::unlink(journal_);
+    say(tty_ ? "\ncrisp: error: interrupted by " : "crisp: error: interrupted by ");
+    say(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+    if (kept == 0) {
+      say("; no results were written\n");
+    } else {
+      char digits[24];
+      int n = 0;
+      for (std::int64_t k = kept; k > 0 && n < 23; k /= 10)
+        digits[n++] = static_cast<char>('0' + k % 10);
+      char number[24];
+      for (int i = 0; i < n; ++i)
+        number[i] = digits[n - 1 - i];
+      number[n] = 0;
+      say("; ");
+      say(number);
+      say(kept == 1 ? " finished block is kept in '" : " finished blocks are kept in '");
+      say(journal_);
+      say("': run the same command with --resume to finish\n");
+    }
     ::_exit(128 + sig);
   }
-  static inline char partial_[4096] = {};
+  static inline char partial_[4096] = {}, journal_[4096] = {};
   static inline dev_t device_ = 0;
   static inline ino_t inode_ = 0;
+  static inline bool tty_ = false;
+  static inline std::atomic<std::int64_t> kept_{0};
+  static_assert(std::atomic<std::int64_t>::is_always_lock_free);
 };
 
 // Progress on stderr: on a terminal one line rewritten in place after every work unit; in a batch
@@ -154,6 +190,26 @@ void print_tables(const Experiment& x, const PolicyDesign& design, const RunResu
   }
 }
 
+// Writes the results and removes the journal; when writing fails (a full disk) the journal keeps
+// the finished blocks, and the message says how to finish without simulating them again.
+void write_keeping_journal(OutputFile& out, const ResultsContent& content, Journal& journal) {
+  try {
+    out.write(content);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}; the simulated blocks are kept in '{}': run the same command with "
+                    "--resume to write the results without simulating them again",
+                    e.what(), journal.path()));
+  }
+  journal.remove();
+}
+
+// A regular file only (never a link or a folder).
+void remove_stale_partial(const std::string& partial) {
+  struct stat st {};
+  if (::lstat(partial.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(partial.c_str());
+}
+
 // "I/N" with 1 <= I <= N.
 std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
   std::int64_t i = 0, n = 0;
@@ -188,15 +244,6 @@ int run_command(const RunArgs& args) {
   const std::string output = !args.output.empty()     ? args.output
                              : !x.output_file.empty() ? x.output_file
                                                       : std::string("crisp-results.h5");
-  // Claimed before any work: a target in the way or another run on it stops the run at once.
-  std::optional<OutputFile> out;
-  try {
-    out.emplace(output);
-  } catch (const OutputConflict& e) {
-    throw InputError(e.what());
-  }
-  const InterruptGuard interrupt_guard(*out);
-
   const PolicyDesign design = make_design(x);
   RunOptions options;
   options.replications = s.replications;
@@ -204,6 +251,63 @@ int run_command(const RunArgs& args) {
   options.threads = args.threads;
   options.shard_index = shard.first;
   options.shard_count = shard.second;
+
+  // The journal of finished blocks, then the output, both claimed before any work: another run on
+  // this output, a target in the way, or a stopped run's journal without --resume stop the run.
+  const MetricLayout layout = make_layout(s);
+  const auto policies = std::ssize(design.sets);
+  const JournalIdentity identity{x.source_text, s.seed,        s.replications, options.block_size,
+                                 policies,      layout.size(), shard.first,    shard.second};
+  std::map<std::int64_t, std::vector<double>> resumed;
+  std::optional<Journal> journal;
+  std::optional<OutputFile> out;
+  try {
+    if (args.resume) {
+      journal.emplace(output + ".journal", identity,
+                      [&](std::int64_t block, std::span<const double> values) {
+                        resumed[block].assign(values.begin(), values.end());
+                      });
+      // This run holds the journal's lock, so no run is writing the output: a partial file is
+      // what the stopped run left.
+      remove_stale_partial(output + ".partial");
+    } else {
+      journal.emplace(output + ".journal", identity);
+    }
+    out.emplace(output);
+  } catch (const JournalConflict& e) {
+    throw InputError(e.what());
+  } catch (const OutputConflict& e) {
+    throw InputError(e.what());
+  }
+  const InterruptGuard interrupt_guard(*out, &*journal);
+  const std::int64_t all_blocks =
+      (options.replications + options.block_size - 1) / options.block_size;
+  options.done_blocks.assign(static_cast<std::size_t>(all_blocks), 0);
+  for (const auto& [block, values] : resumed) {
+    if (block < 0 || block >= all_blocks)
+      throw InputError(
+          fmt::format("--resume: {} holds block {} of {}", journal->path(), block, all_blocks));
+    options.done_blocks[static_cast<std::size_t>(block)] = 1;
+  }
+  if (args.resume && !args.quiet)
+    std::cerr << fmt::format("crisp: resuming {}: {} finished blocks from {}\n", output,
+                             resumed.size(), journal->path());
+  // Block b's values, policy set by policy set: what the journal records and gives back.
+  const auto block_rows = [&](std::int64_t b) {
+    const std::int64_t first = b * options.block_size;
+    const std::int64_t last = std::min(first + options.block_size, options.replications);
+    return std::pair{first, last};
+  };
+  const auto slots = static_cast<std::size_t>(layout.size());
+  const BlockFn record = [&](std::int64_t b, const RunResult& r) {
+    const auto [first, last] = block_rows(b);
+    std::vector<double> values;
+    values.reserve(static_cast<std::size_t>(policies * (last - first)) * slots);
+    for (std::int64_t p = 0; p < policies; ++p)
+      values.insert(values.end(), r.at(p, first), r.at(p, last - 1) + slots);
+    journal->append(b, values);
+    InterruptGuard::block_kept();
+  };
   // Replication-years per work unit, on average (the last block may be short).
   const double years_per_unit =
       static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
@@ -212,9 +316,21 @@ int run_command(const RunArgs& args) {
   Progress progress(progress_mode(args), years_per_unit);
   RunResult result;
   try {
-    result = run_monte_carlo(s, design, options, std::ref(progress));
+    result = run_monte_carlo(s, design, options, std::ref(progress), record);
   } catch (const std::invalid_argument& e) {
     throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
+  }
+
+  for (const auto& [b, values] : resumed) {
+    const auto [first, last] = block_rows(b);
+    const auto n = static_cast<std::size_t>(last - first) * slots;
+    if (values.size() != static_cast<std::size_t>(policies) * n)
+      throw InputError(fmt::format("--resume: {} block {} has {} values, expected {}",
+                                   journal->path(), b, values.size(), policies * n));
+    for (std::int64_t p = 0; p < policies; ++p)
+      std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(p * n), n,
+                  result.values.begin() +
+                      static_cast<std::ptrdiff_t>((p * result.replications + first) * slots));
   }
 
   RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
@@ -222,7 +338,7 @@ int run_command(const RunArgs& args) {
   ResultsContent content = make_results_content(s, design, result, provenance);
   if (!args.shard.empty()) {
     content.part = PartInfo{shard.first, shard.second, options.block_size, result.blocks};
-    out->write(content);
+    write_keeping_journal(*out, content, *journal);
     if (!args.quiet)
       std::cerr << fmt::format(
           "crisp: part {}/{} ({} of {} blocks of {} replications) written to {}; join the parts "
@@ -242,7 +358,7 @@ int run_command(const RunArgs& args) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
   }
-  out->write(content);
+  write_keeping_journal(*out, content, *journal);
 
   print_tables(x, design, result);
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);

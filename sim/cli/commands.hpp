@@ -19,6 +19,7 @@ struct RunArgs {
   bool quiet = false;
   bool progress = false;  // progress lines even when stderr is not a terminal
   std::string shard;      // "I/N": run one part of the blocks; empty: all
+  bool resume = false;    // finish a stopped run from its journal
   std::string command_line;
 };
 

@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--shard", run.shard,
                       "I/N: simulate part I of N of the replication blocks into a part file, for "
                       "job arrays; join the parts with 'crisp merge'");
+  run_cmd->add_flag("--resume", run.resume,
+                    "finish a run that was stopped, from the finished blocks in FILE.h5.journal");
   run_cmd->add_flag("--progress", run.progress,
                     "a progress line on stderr every few seconds, even when it is not a terminal "
                     "(batch logs)");

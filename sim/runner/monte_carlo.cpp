@@ -27,7 +27,8 @@ std::vector<double> RunResult::series(std::int64_t policy, int slot) const {
 }
 
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
-                          const RunOptions& options, const ProgressFn& progress) {
+                          const RunOptions& options, const ProgressFn& progress,
+                          const BlockFn& finished) {
   // Apply and compile every policy set once up front: a set that cannot apply fails before any
   // work, and every worker reads the same networks.
   const std::vector<AppliedPolicy> applied = apply_design(scenario, design);
@@ -45,9 +46,13 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   // experiment and the replication numbers, never on the thread that runs it.
   const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
   const std::int64_t all_blocks = (options.replications + block - 1) / block;
-  for (std::int64_t b = options.shard_index - 1; b < all_blocks; b += options.shard_count)
+  std::vector<std::int64_t> todo;
+  for (std::int64_t b = options.shard_index - 1; b < all_blocks; b += options.shard_count) {
     result.blocks.push_back(b);
-  const auto units = static_cast<std::int64_t>(result.blocks.size());
+    if (static_cast<std::size_t>(b) >= options.done_blocks.size() || !options.done_blocks[b])
+      todo.push_back(b);
+  }
+  const auto units = static_cast<std::int64_t>(todo.size());
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
   tbb::enumerable_thread_specific<std::unique_ptr<MaterialRuns::Worker>> workers;
@@ -56,7 +61,8 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   auto run_unit = [&](std::int64_t unit) {
     auto& worker = workers.local();
     if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs, options.engine);
-    const std::int64_t first = result.blocks[static_cast<std::size_t>(unit)] * block;
+    const std::int64_t b = todo[static_cast<std::size_t>(unit)];
+    const std::int64_t first = b * block;
     const std::int64_t last = std::min(first + block, options.replications);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
@@ -69,10 +75,11 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                                              e.what(), r, options.seed));
       }
     }
-    const std::int64_t finished = ++done;
+    if (finished) finished(b, result);
+    const std::int64_t count = ++done;
     if (progress) {
       std::lock_guard lock(progress_mutex);
-      progress(finished, units);
+      progress(count, units);
     }
   };
 

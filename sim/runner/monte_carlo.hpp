@@ -26,6 +26,8 @@ struct RunOptions {
   // One part of a sharded run: only the blocks b with b % shard_count == shard_index - 1 are
   // simulated; the other replications' values are NaN.
   std::int64_t shard_index = 1, shard_count = 1;
+  // Blocks already done (a resumed run): not simulated; their values are the caller's to fill.
+  std::vector<char> done_blocks;
 };
 
 struct RunResult {
@@ -44,9 +46,15 @@ struct RunResult {
 // Called after each finished work unit (a block of replications, every policy set) with (units
 // done, units in all); from a worker thread, never concurrently.
 using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
+struct RunResult;
+// Called from a worker thread when block b is finished, with the result being filled: block b's
+// values are complete and no other thread writes them (the journal records them). Called
+// concurrently for different blocks.
+using BlockFn = std::function<void(std::int64_t block, const RunResult& result)>;
 
 // Throws std::invalid_argument when a policy set cannot apply to the scenario.
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
-                          const RunOptions& options, const ProgressFn& progress = {});
+                          const RunOptions& options, const ProgressFn& progress = {},
+                          const BlockFn& finished = {});
 
 }  // namespace crisp

@@ -73,12 +73,18 @@ for sig in TERM INT; do
   [ ! -e "$dir/$sig.h5" ] && [ ! -e "$dir/$sig.h5.partial" ] || fail "SIG$sig: a file was left"
 done
 
-# 7. A full disk (a small tmpfs; needs root): one line, exit 1, nothing left.
+# 7. A full disk (a small tmpfs; needs root): one line, exit 1, no results file left. Blocks
+# finished before the disk filled stay in the journal for --resume, and the line says so.
 mkdir "$dir/full"
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=200k tmpfs "$dir/full" 2>/dev/null; then
   dd if=/dev/zero of="$dir/full/fill" bs=1k count=168 2>/dev/null
   "$crisp" run "$small" -r 400 -o "$dir/full/f.h5" --quiet > /dev/null 2> "$dir/f.err"
   expect "nearly full disk" $? 1 "$dir/f.err" "No space left on device"
+  # What was finished stays in the journal, and the message says so.
+  if [ -e "$dir/full/f.h5.journal" ]; then
+    grep -q -- "--resume" "$dir/f.err" || fail "nearly full disk: a journal kept, not said"
+    rm -f "$dir/full/f.h5.journal"
+  fi
   dd if=/dev/zero of="$dir/full/fill2" bs=1k count=500 2>/dev/null
   "$crisp" run "$small" -r 400 -o "$dir/full/g.h5" --quiet > /dev/null 2> "$dir/g.err"
   expect "full disk" $? 1 "$dir/g.err" "No space left on device"

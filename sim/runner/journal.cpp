@@ -1,0 +1,197 @@
+#include "sim/runner/journal.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace crisp {
+
+namespace {
+
+constexpr char kMagic[8] = {'C', 'R', 'I', 'S', 'P', 'J', '0', '1'};
+constexpr std::uint64_t kRecordMagic = 0x4b434f4c42505243;  // "CRPBLOCK"
+
+// FNV-1a, 64 bits: enough to tell a record cut short or torn from a whole one.
+std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 1469598103934665603ull) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+template <typename T>
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+void write_all(int fd, const void* data, std::size_t n, const std::string& path) {
+  const auto* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("writing '{}': {}", path, std::strerror(errno)));
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+// Reads exactly n bytes; false at the end of the file or short of n.
+bool read_all(int fd, void* data, std::size_t n) {
+  auto* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string JournalIdentity::bytes() const {
+  std::string out;
+  put(out, seed);
+  for (std::int64_t v :
+       {replications, block_replications, policies, slots, shard_index, shard_count})
+    put(out, v);
+  put(out, static_cast<std::uint64_t>(experiment_text.size()));
+  out += experiment_text;
+  return out;
+}
+
+Journal::Journal(const std::string& path, const JournalIdentity& id) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    if (errno == EEXIST) {
+      // Held: a run is working on this output. Free: one was stopped part way.
+      const int other = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      const bool held = other >= 0 && ::flock(other, LOCK_EX | LOCK_NB) != 0;
+      if (other >= 0) ::close(other);
+      if (held) lock_conflict();
+      throw JournalConflict(fmt::format(
+          "'{}' exists: a run on this output was stopped part way; add --resume to finish it, "
+          "or remove the journal to start again",
+          path));
+    }
+    throw std::runtime_error(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
+  }
+  lock();
+  const std::string header = id.bytes();
+  std::string out(kMagic, sizeof kMagic);
+  put(out, static_cast<std::uint64_t>(header.size()));
+  out += header;
+  try {
+    write_all(fd_, out.data(), out.size(), path_);
+  } catch (...) {
+    ::unlink(path_.c_str());  // a constructor that throws runs no destructor
+    ::close(fd_);
+    throw;
+  }
+}
+
+Journal::Journal(const std::string& path, const JournalIdentity& id, const BlockFn& found)
+    : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd_ < 0) {
+    if (errno == ENOENT)
+      throw JournalConflict(
+          fmt::format("--resume: there is no '{}' to resume from; run without --resume", path));
+    throw JournalConflict(
+        fmt::format("--resume: cannot open '{}': {}", path, std::strerror(errno)));
+  }
+  lock();
+  char magic[sizeof kMagic];
+  std::uint64_t size = 0;
+  const std::string want = id.bytes();
+  std::string header;
+  if (!read_all(fd_, magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 ||
+      !read_all(fd_, &size, sizeof size) || size > (std::uint64_t{1} << 32))
+    throw JournalConflict(fmt::format("--resume: '{}' is not a crisp journal", path));
+  header.resize(size);
+  if (!read_all(fd_, header.data(), size) || header != want)
+    throw JournalConflict(fmt::format(
+        "--resume: '{}' belongs to another run (experiment text, seed, replications, block size "
+        "or shard differ); remove it, or choose another -o",
+        path));
+  // Records until the first that is not whole; the file is cut there, and appending goes on.
+  off_t good = ::lseek(fd_, 0, SEEK_CUR);
+  std::vector<double> values;
+  for (;;) {
+    std::uint64_t magic_record = 0, count = 0, sum = 0;
+    std::int64_t block = 0;
+    if (!read_all(fd_, &magic_record, sizeof magic_record) || magic_record != kRecordMagic ||
+        !read_all(fd_, &block, sizeof block) || !read_all(fd_, &count, sizeof count) ||
+        count > (std::uint64_t{1} << 32))
+      break;
+    values.resize(count);
+    if (!read_all(fd_, values.data(), count * sizeof(double)) || !read_all(fd_, &sum, sizeof sum))
+      break;
+    std::uint64_t h = fnv1a(&block, sizeof block);
+    h = fnv1a(values.data(), count * sizeof(double), h);
+    if (h != sum) break;
+    found(block, values);
+    ++records_;
+    good = ::lseek(fd_, 0, SEEK_CUR);
+  }
+  if (::ftruncate(fd_, good) != 0 || ::lseek(fd_, good, SEEK_SET) != good)
+    throw std::runtime_error(fmt::format("cannot cut '{}': {}", path, std::strerror(errno)));
+}
+
+Journal::~Journal() {
+  if (fd_ < 0) return;
+  if (records_ == 0) ::unlink(path_.c_str());  // nothing kept: nothing to resume from
+  ::close(fd_);                                // the lock goes with it
+}
+
+void Journal::lock() {
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) lock_conflict();
+}
+
+void Journal::lock_conflict() const {
+  throw JournalConflict(fmt::format(
+      "another crisp run is writing this output (it holds '{}'); wait for it or choose another -o",
+      path_));
+}
+
+void Journal::append(std::int64_t block, std::span<const double> values) {
+  std::string record;
+  record.reserve(32 + values.size_bytes());
+  put(record, kRecordMagic);
+  put(record, block);
+  put(record, static_cast<std::uint64_t>(values.size()));
+  record.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+  std::uint64_t h = fnv1a(&block, sizeof block);
+  h = fnv1a(values.data(), values.size_bytes(), h);
+  put(record, h);
+  const std::lock_guard guard(mutex_);
+  try {
+    write_all(fd_, record.data(), record.size(), path_);
+  } catch (const std::exception& e) {
+    if (records_ == 0) throw;
+    throw std::runtime_error(fmt::format(
+        "{}; the {} blocks finished before are kept in it: run the same command with --resume "
+        "to go on from them",
+        e.what(), records_));
+  }
+  ++records_;
+}
+
+void Journal::remove() {
+  ::unlink(path_.c_str());
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace crisp
