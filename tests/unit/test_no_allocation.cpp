@@ -17,6 +17,12 @@ thread_local bool counting = false;
 thread_local long allocations = 0;
 }  // namespace
 
+// AddressSanitizer keeps its own operator new, and a replacement here would mix with it; the
+// count is taken in the other builds.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCounted = false;
+#else
+constexpr bool kCounted = true;
 void* operator new(std::size_t n) {
   if (counting) ++allocations;
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
@@ -28,10 +34,15 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
+#endif
 
 using namespace crisp;
 
 TEST_CASE("a replication in steady state allocates nothing", "[steady]") {
+  if (!kCounted) {
+    WARN("not counted under AddressSanitizer");
+    return;
+  }
   const Experiment x =
       load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
   const std::vector<AppliedPolicy> applied = apply_design(x.scenario, make_design(x));
