@@ -1,10 +1,7 @@
 #include "commands.hpp"
 
-#include <sys/stat.h>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +16,7 @@
 
 #include "bundled.hpp"
 #include "crisp_version.hpp"
+#include "interrupt_guard.hpp"
 #include "models/baseline.hpp"
 #include "models/crma.hpp"
 #include "models/simulator.hpp"
@@ -43,79 +41,6 @@ Experiment load(const std::string& path) {
   }
   return load_experiment_file(path);
 }
-
-// SIGINT, SIGTERM and SIGHUP while a run holds its output: the partial file it created is
-// removed (if it is still that file); the journal stays when it holds finished blocks (else it is
-// removed too); one line says which, and the run exits with 128 + the signal (130 for Ctrl-C, 143
-// for SIGTERM). A second signal during that stops the process at once (the handler resets to the
-// default). Only async-signal-safe calls in the handler.
-class InterruptGuard {
- public:
-  explicit InterruptGuard(const OutputFile& out, const Journal* journal = nullptr) {
-    const std::string& p = out.partial();
-    const std::string j = journal != nullptr ? journal->path() : std::string();
-    if (p.size() >= sizeof(partial_) || j.size() >= sizeof(journal_)) return;  // not guarded
-    std::memcpy(partial_, p.c_str(), p.size() + 1);
-    std::memcpy(journal_, j.c_str(), j.size() + 1);
-    device_ = out.device();
-    inode_ = out.inode();
-    tty_ = isatty(STDERR_FILENO) != 0;
-    kept_ = 0;
-    struct sigaction sa {};
-    sa.sa_handler = &InterruptGuard::on_signal;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP})
-      sigaction(sig, &sa, nullptr);
-  }
-  ~InterruptGuard() {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP})
-      std::signal(sig, SIG_DFL);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-  // A block is in the journal (called after it is appended).
-  static void block_kept() { ++kept_; }
-
- private:
-  static void say(const char* text) {
-    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
-  }
-  static void on_signal(int sig) {
-    struct stat st {};
-    if (::lstat(partial_, &st) == 0 && st.st_dev == device_ && st.st_ino == inode_)
-      ::unlink(partial_);
-    const std::int64_t kept = journal_[0] != 0 ? kept_.load() : 0;
-    if (kept == 0 && journal_[0] != 0) ::unlink(journal_);
-    say(tty_ ? "\ncrisp: error: interrupted by " : "crisp: error: interrupted by ");
-    say(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
-    if (kept == 0) {
-      say("; no results were written\n");
-    } else {
-      char digits[24];
-      int n = 0;
-      for (std::int64_t k = kept; k > 0 && n < 23; k /= 10)
-        digits[n++] = static_cast<char>('0' + k % 10);
-      char number[24];
-      for (int i = 0; i < n; ++i)
-        number[i] = digits[n - 1 - i];
-      number[n] = 0;
-      say("; ");
-      say(number);
-      say(kept == 1 ? " finished block is kept in '" : " finished blocks are kept in '");
-      say(journal_);
-      say("': run the same command with --resume to finish\n");
-    }
-    ::_exit(128 + sig);
-  }
-  static inline char partial_[4096] = {}, journal_[4096] = {};
-  static inline dev_t device_ = 0;
-  static inline ino_t inode_ = 0;
-  static inline bool tty_ = false;
-  static inline std::atomic<std::int64_t> kept_{0};
-  static_assert(std::atomic<std::int64_t>::is_always_lock_free);
-};
 
 // Progress on stderr: on a terminal one line rewritten in place after every work unit; in a batch
 // log (--progress) a new line every kEvery seconds and at the end, so a log shows the run moving
