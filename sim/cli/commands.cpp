@@ -314,6 +314,11 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
       throw InputError(fmt::format("merge: {}", e.what()));
     }
   }
+  for (const Part& p : read)
+    if (p.info.count < 1 || p.info.count > 1'000'000 || p.info.index < 1 ||
+        p.info.index > p.info.count)
+      throw InputError(fmt::format("merge: part '{}' says it is part {}/{}, which cannot be",
+                                   p.file, p.info.index, p.info.count));
   const Part& first = read.front();
   std::vector<const Part*> by_index(static_cast<std::size_t>(first.info.count), nullptr);
   for (const Part& p : read) {
@@ -355,6 +360,14 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   const auto R = static_cast<std::size_t>(result.replications);
   result.values.assign(static_cast<std::size_t>(result.policies) * R * slots, 0.0);
   const std::int64_t block = first.info.block_replications;
+  const std::int64_t all_blocks = block > 0 ? (result.replications + block - 1) / block : 0;
+  for (const Part& p : read)
+    for (std::int64_t b : p.info.blocks)
+      if (block <= 0 || b < 0 || b >= all_blocks || b % p.info.count != p.info.index - 1)
+        throw InputError(
+            fmt::format("merge: part '{}' lists block {}, which is not one of part "
+                        "{}/{}'s (of {} blocks of {})",
+                        p.file, b, p.info.index, p.info.count, all_blocks, block));
   for (const Part& p : read) {
     const ResultsReader reader(p.file, ResultsReader::Kind::part);
     for_each_series(result.layout, [&](const std::string& group, const std::string& region,

@@ -125,7 +125,9 @@ Journal::Journal(const std::string& path, const JournalIdentity& id, const Block
         "--resume: '{}' belongs to another run (experiment text, seed, replications, block size "
         "or shard differ); remove it, or choose another -o",
         path));
-  // Records until the first that is not whole; the file is cut there, and appending goes on.
+  // Records until the first that is not whole; the file is cut there, and appending goes on. No
+  // record holds more than a whole block's values (a damaged count is not allocated).
+  const auto most = static_cast<std::uint64_t>(id.policies * id.block_replications * id.slots);
   off_t good = ::lseek(fd_, 0, SEEK_CUR);
   std::vector<double> values;
   for (;;) {
@@ -133,7 +135,7 @@ Journal::Journal(const std::string& path, const JournalIdentity& id, const Block
     std::int64_t block = 0;
     if (!read_all(fd_, &magic_record, sizeof magic_record) || magic_record != kRecordMagic ||
         !read_all(fd_, &block, sizeof block) || !read_all(fd_, &count, sizeof count) ||
-        count > (std::uint64_t{1} << 32))
+        count > most)
       break;
     values.resize(count);
     if (!read_all(fd_, values.data(), count * sizeof(double)) || !read_all(fd_, &sum, sizeof sum))
