@@ -44,6 +44,27 @@ cp part-2.h5 copy-2.h5
 expect2 "doubled part" doubled.err $? "copy-2.h5" "doubles part 2/3"
 "$crisp" merge single.h5 -o bad4.h5 > /dev/null 2> notpart.err
 expect2 "not a part" notpart.err $? "single.h5"
+# Hand-edited parts: an impossible index, count or block is refused before it is used.
+/usr/bin/python3 - <<'PY'
+import shutil
+import h5py
+import numpy as np
+for name, edit in [("index", lambda f: f.attrs.__setitem__("part_index", np.int64(7))),
+                   ("count", lambda f: f.attrs.__setitem__("part_count", np.int64(10**15))),
+                   ("block", None)]:
+    shutil.copy("part-2.h5", f"edited-{name}.h5")
+    with h5py.File(f"edited-{name}.h5", "r+") as f:
+        if edit:
+            edit(f)
+        else:
+            rows = f["part"][...]
+            rows["block"][0] = -5
+            f["part"][...] = rows
+PY
+for name in index count block; do
+  "$crisp" merge part-1.h5 "edited-$name.h5" part-3.h5 -o bad5.h5 > /dev/null 2> edited.err
+  expect2 "edited part ($name)" edited.err $? "edited-$name.h5"
+done
 ls bad*.h5* > /dev/null 2>&1 && fail "a refused merge left a file: $(ls bad*)"
 for s in 0/3 4/3 x 1/0 3; do
   "$crisp" run "$x" -r 10 --shard "$s" -o "s.h5" --quiet > /dev/null 2> shard.err
