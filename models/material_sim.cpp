@@ -572,8 +572,9 @@ void MaterialSim::advance(double t1) {
     for (int c : net_.region_consumers[r]) {
       for (int e : net_.in_edges[c])
         country_in_[r][net_.nodes[net_.edges[e].from].country] += arrive_[e] * dt;
-      for (int p : net_.spot_by_buyer[c])
-        country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] += spot_arrive_[p] * dt;
+      for (int p : net_.spot_by_buyer[c])  // most spot pairs carry nothing: adding 0 is a no-op
+        if (spot_arrive_[p] != 0)
+          country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] += spot_arrive_[p] * dt;
       region_in_[r] += inflow_[c] * dt;
     }
 
