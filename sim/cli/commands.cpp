@@ -205,8 +205,7 @@ int run_command(const RunArgs& args) {
     throw InputError(e.what());
   }
   const InterruptGuard interrupt_guard(*out, &*journal);
-  const std::int64_t all_blocks =
-      (options.replications + options.block_size - 1) / options.block_size;
+  const std::int64_t all_blocks = block_count(options.replications, options.block_size);
   options.done_blocks.assign(static_cast<std::size_t>(all_blocks), 0);
   for (const auto& [block, values] : resumed) {
     if (block < 0 || block >= all_blocks)
@@ -219,9 +218,7 @@ int run_command(const RunArgs& args) {
                              resumed.size(), journal->path());
   // Block b's values, policy set by policy set: what the journal records and gives back.
   const auto block_rows = [&](std::int64_t b) {
-    const std::int64_t first = b * options.block_size;
-    const std::int64_t last = std::min(first + options.block_size, options.replications);
-    return std::pair{first, last};
+    return block_range(b, options.block_size, options.replications);
   };
   const auto slots = static_cast<std::size_t>(layout.size());
   const BlockFn record = [&](std::int64_t b, const RunResult& r) {
@@ -236,8 +233,7 @@ int run_command(const RunArgs& args) {
   // Replication-years per work unit, on average (the last block may be short).
   const double years_per_unit =
       static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
-      kDaysPerYear /
-      static_cast<double>((options.replications + options.block_size - 1) / options.block_size);
+      kDaysPerYear / static_cast<double>(all_blocks);
   Progress progress(progress_mode(args), years_per_unit);
   RunResult result;
   try {
@@ -268,9 +264,7 @@ int run_command(const RunArgs& args) {
       std::cerr << fmt::format(
           "crisp: part {}/{} ({} of {} blocks of {} replications) written to {}; join the parts "
           "with 'crisp merge'\n",
-          shard.first, shard.second, result.blocks.size(),
-          (options.replications + options.block_size - 1) / options.block_size, options.block_size,
-          output);
+          shard.first, shard.second, result.blocks.size(), all_blocks, options.block_size, output);
     return 0;
   }
   if (x.sensitivity) {
@@ -360,7 +354,7 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   const auto R = static_cast<std::size_t>(result.replications);
   result.values.assign(static_cast<std::size_t>(result.policies) * R * slots, 0.0);
   const std::int64_t block = first.info.block_replications;
-  const std::int64_t all_blocks = block > 0 ? (result.replications + block - 1) / block : 0;
+  const std::int64_t all_blocks = block > 0 ? block_count(result.replications, block) : 0;
   for (const Part& p : read)
     for (std::int64_t b : p.info.blocks)
       if (block <= 0 || b < 0 || b >= all_blocks || b % p.info.count != p.info.index - 1)
@@ -377,7 +371,7 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
         throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}", p.file,
                                      group, region, name));
       for (std::int64_t b : p.info.blocks)
-        for (std::int64_t r = b * block; r < std::min((b + 1) * block, result.replications); ++r)
+        for (auto [r, last] = block_range(b, block, result.replications); r < last; ++r)
           for (std::int64_t q = 0; q < result.policies; ++q)
             result.values[(static_cast<std::size_t>(q) * R + static_cast<std::size_t>(r)) * slots +
                           static_cast<std::size_t>(slot)] =

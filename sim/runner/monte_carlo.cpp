@@ -45,7 +45,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   // A work unit is a block of replications with every policy set: its results depend only on the
   // experiment and the replication numbers, never on the thread that runs it.
   const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
-  const std::int64_t all_blocks = (options.replications + block - 1) / block;
+  const std::int64_t all_blocks = block_count(options.replications, block);
   std::vector<std::int64_t> todo;
   for (std::int64_t b = options.shard_index - 1; b < all_blocks; b += options.shard_count) {
     result.blocks.push_back(b);
@@ -56,14 +56,12 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
   tbb::enumerable_thread_specific<std::unique_ptr<MaterialRuns::Worker>> workers;
-  std::vector<double> row_scratch;
 
   auto run_unit = [&](std::int64_t unit) {
     auto& worker = workers.local();
     if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs, options.engine);
     const std::int64_t b = todo[static_cast<std::size_t>(unit)];
-    const std::int64_t first = b * block;
-    const std::int64_t last = std::min(first + block, options.replications);
+    const auto [first, last] = block_range(b, block, options.replications);
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
       try {

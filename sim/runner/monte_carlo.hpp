@@ -3,6 +3,7 @@
 // a unit's results depend only on the experiment and the replication numbers, never on which
 // thread runs it, so every dataset is bit-identical for any thread count.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -29,6 +30,18 @@ struct RunOptions {
   // Blocks already done (a resumed run): not simulated; their values are the caller's to fill.
   std::vector<char> done_blocks;
 };
+
+// Blocks of `block` replications: how many `replications` make, and block b's replications
+// [first, last) (the last block may be short).
+inline std::int64_t block_count(std::int64_t replications, std::int64_t block) {
+  return (replications + block - 1) / block;
+}
+struct BlockRange {
+  std::int64_t first, last;
+};
+inline BlockRange block_range(std::int64_t b, std::int64_t block, std::int64_t replications) {
+  return {b * block, std::min((b + 1) * block, replications)};
+}
 
 struct RunResult {
   MetricLayout layout;
