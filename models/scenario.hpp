@@ -197,6 +197,9 @@ struct Scenario {
   // The progress guard: events one simulated day may take, per store, edge and spot pair of a
   // material (docs/model.md "Progress"). Far above any legitimate day; a bound, not a tuning knob.
   std::uint64_t event_budget = 1000;
+  // Replications per work unit (each with every policy set): the grain of parallel work, of the
+  // journal and of shards. Results do not depend on it; the journal and parts record it.
+  std::int64_t block_replications = 32;
   std::vector<std::string> report_regions;
   std::map<std::string, std::vector<std::string>> groups;  // group name -> member regions
 

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -20,6 +22,7 @@
 #include "models/baseline.hpp"
 #include "models/crma.hpp"
 #include "models/simulator.hpp"
+#include "sim/cluster/cluster.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/output_file.hpp"
@@ -29,6 +32,7 @@
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
+#include "sim/runner/stream_results.hpp"
 
 namespace crisp {
 
@@ -81,45 +85,36 @@ Progress::Mode progress_mode(const RunArgs& args) {
 
 }  // namespace
 
-// The comparison tables `crisp run` and `crisp merge` end with: one per report region over all
-// materials, then one per material a lever acts on.
-void print_tables(const Experiment& x, const PolicyDesign& design, const RunResult& result) {
-  std::vector<std::string> labels;
-  for (const PolicySet& set : design.sets)
-    labels.push_back(set.label);
-  std::vector<int> groups{result.layout.all_material()};
+// The comparison tables `crisp run` and `crisp merge` end with, read back from the results file
+// they wrote: one per report region over all materials, then one per material a lever acts on.
+void print_tables(const Experiment& x, const std::string& file) {
+  const ResultsReader reader(file);
+  const MetricLayout layout = make_layout(x.scenario);
+  std::vector<int> groups{layout.all_material()};
   for (const Lever& lever : x.levers) {
     const int material = std::visit([](const auto& spec) { return spec.material; }, lever.base);
     if (material >= 0 && std::find(groups.begin(), groups.end(), material) == groups.end())
       groups.push_back(material);
   }
-  for (int r = 0; r < static_cast<int>(result.layout.regions.size()); ++r) {
-    for (int m : groups) {
-      SeriesSource source = [&](const std::string&, const std::string&, const std::string& metric) {
-        const auto k =
-            std::find(kMetricNames.begin(), kMetricNames.end(), metric) - kMetricNames.begin();
-        const int slot = result.layout.slot(m, r, static_cast<Metric>(k));
-        std::vector<double> v;
-        for (std::int64_t p = 0; p < result.policies; ++p) {
-          const std::vector<double> row = result.series(p, slot);
-          v.insert(v.end(), row.begin(), row.end());
-        }
-        return v;
-      };
-      const std::string group =
-          m == result.layout.all_material() ? "all" : result.layout.materials[m];
-      std::cout << comparison_table(labels, result.replications, group, result.layout.regions[r],
-                                    source)
+  const SeriesSource source = [&](const std::string& g, const std::string& r,
+                                  const std::string& m) { return reader.metric(g, r, m); };
+  for (const std::string& region : layout.regions)
+    for (int m : groups)
+      std::cout << comparison_table(reader.policy_labels(), reader.replications(),
+                                    m == layout.all_material() ? "all" : layout.materials[m],
+                                    region, source)
                 << "\n";
-    }
-  }
 }
 
-// Writes the results and removes the journal; when writing fails (a full disk) the journal keeps
-// the finished blocks, and the message says how to finish without simulating them again.
-void write_keeping_journal(OutputFile& out, const ResultsContent& content, Journal& journal) {
+// Writes the results from the journal and removes it; when writing fails (a full disk) the
+// journal keeps the finished blocks, and the message says how to finish without simulating them
+// again.
+void write_keeping_journal(OutputFile& out, const ResultsContent& header,
+                           const MetricLayout& layout, Journal& journal, std::int64_t block_size) {
   try {
-    out.write(content);
+    out.write([&](const std::string& file) {
+      write_from_journal(file, header, layout, journal, block_size);
+    });
   } catch (const std::exception& e) {
     throw std::runtime_error(
         fmt::format("{}; the simulated blocks are kept in '{}': run the same command with "
@@ -148,8 +143,22 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
   return {i, n};
 }
 
-int run_command(const RunArgs& args) {
-  Experiment x = load(args.experiment);
+namespace {
+
+// What every rank of a run prepares alike: the experiment with the command line's overrides, the
+// policy sets, the options and the compiled simulator.
+struct RunSetup {
+  Experiment x;
+  PolicyDesign design;
+  RunOptions options;
+  std::pair<std::int64_t, std::int64_t> shard{1, 1};
+  std::string output;
+  std::optional<BlockSimulator> simulator;
+};
+
+void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
+  run.x = load(args.experiment);
+  Experiment& x = run.x;
   Scenario& s = x.scenario;
   if (args.replications) {
     if (*args.replications < 1)
@@ -158,128 +167,170 @@ int run_command(const RunArgs& args) {
     s.replications = *args.replications;
   }
   if (args.seed) s.seed = *args.seed;
-  std::pair<std::int64_t, std::int64_t> shard{1, 1};
   if (!args.shard.empty()) {
-    shard = parse_shard(args.shard);
+    run.shard = parse_shard(args.shard);
     if (x.sensitivity)
       throw InputError(fmt::format(
           "--shard: {} has a [sensitivity] table; sensitivity runs cannot be sharded yet",
           x.source_name));
   }
-  const std::string output = !args.output.empty()     ? args.output
-                             : !x.output_file.empty() ? x.output_file
-                                                      : std::string("crisp-results.h5");
-  const PolicyDesign design = make_design(x);
-  RunOptions options;
+  run.output = !args.output.empty()     ? args.output
+               : !x.output_file.empty() ? x.output_file
+                                        : std::string("crisp-results.h5");
+  run.design = make_design(x);
+  RunOptions& options = run.options;
   options.replications = s.replications;
   options.seed = s.seed;
-  options.threads = args.threads;
-  options.shard_index = shard.first;
-  options.shard_count = shard.second;
+  options.threads = args.threads > 0 ? args.threads : cluster.default_threads();
+  options.block_size = s.block_replications;
+  options.shard_index = run.shard.first;
+  options.shard_count = run.shard.second;
+  options.keep_values = false;  // every block streams to the journal
+  try {
+    run.simulator.emplace(s, run.design, options);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
+  }
+}
 
-  // The journal of finished blocks, then the output, both claimed before any work: another run on
-  // this output, a target in the way, or a stopped run's journal without --resume stop the run.
-  const MetricLayout layout = make_layout(s);
-  const auto policies = std::ssize(design.sets);
-  const JournalIdentity identity{x.source_text, s.seed,        s.replications, options.block_size,
-                                 policies,      layout.size(), shard.first,    shard.second};
-  std::map<std::int64_t, std::vector<double>> resumed;
+// The exit code main() gives the exception in flight.
+int exit_code_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const InputError&) {
+    return 2;
+  } catch (...) {
+    return 1;
+  }
+}
+
+// A rank other than 0 of an MPI run: simulates what rank 0 hands out.
+int follow_run(const RunArgs& args, const Cluster& cluster) {
+  RunSetup run;
+  try {
+    prepare_run(args, cluster, run);
+  } catch (...) {
+    cluster.agree(exit_code_of(std::current_exception()));
+    throw;
+  }
+  if (const int code = cluster.agree(0); code != 0) return code;  // rank 0 says why
+  return cluster.follow_run(*run.simulator);
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  const Cluster cluster;  // MPI, when mpirun started this process
+  if (!cluster.lead()) return follow_run(args, cluster);
+
+  // Rank 0 (or the only one): the journal of finished blocks, then the output, both claimed
+  // before any work: another run on this output, a target in the way, or a stopped run's journal
+  // without --resume stop the run.
+  RunSetup run;
   std::optional<Journal> journal;
   std::optional<OutputFile> out;
   try {
-    if (args.resume) {
-      journal.emplace(output + ".journal", identity,
-                      [&](std::int64_t block, std::span<const double> values) {
-                        resumed[block].assign(values.begin(), values.end());
-                      });
-      // This run holds the journal's lock, so no run is writing the output: a partial file is
-      // what the stopped run left.
-      remove_stale_partial(output + ".partial");
-    } else {
-      journal.emplace(output + ".journal", identity);
+    prepare_run(args, cluster, run);
+    const Scenario& s = run.x.scenario;
+    const JournalIdentity identity{run.x.source_text,
+                                   s.seed,
+                                   s.replications,
+                                   run.options.block_size,
+                                   std::ssize(run.design.sets),
+                                   run.simulator->layout().size(),
+                                   run.shard.first,
+                                   run.shard.second};
+    try {
+      const std::string journal_path = run.output + ".journal";
+      if (args.resume) {
+        journal.emplace(journal_path, identity, [](std::int64_t, std::span<const double>) {});
+        // This run holds the journal's lock, so no run is writing the output: a partial file is
+        // what the stopped run left.
+        remove_stale_partial(run.output + ".partial");
+      } else {
+        journal.emplace(journal_path, identity);
+      }
+      out.emplace(run.output);
+    } catch (const JournalConflict& e) {
+      throw InputError(e.what());
+    } catch (const OutputConflict& e) {
+      throw InputError(e.what());
     }
-    out.emplace(output);
-  } catch (const JournalConflict& e) {
-    throw InputError(e.what());
-  } catch (const OutputConflict& e) {
-    throw InputError(e.what());
+  } catch (...) {
+    cluster.agree(exit_code_of(std::current_exception()));
+    throw;
   }
+  if (const int code = cluster.agree(0); code != 0) return code;  // that rank said why
+
+  const Experiment& x = run.x;
+  const Scenario& s = x.scenario;
+  const PolicyDesign& design = run.design;
+  RunOptions& options = run.options;
+  const std::string& output = run.output;
+  const auto [shard_index, shard_count] = run.shard;
+  const MetricLayout& layout = run.simulator->layout();
+  const auto policies = std::ssize(design.sets);
   const InterruptGuard interrupt_guard(*out, &*journal);
   const std::int64_t all_blocks = block_count(options.replications, options.block_size);
   options.done_blocks.assign(static_cast<std::size_t>(all_blocks), 0);
-  for (const auto& [block, values] : resumed) {
-    if (block < 0 || block >= all_blocks)
-      throw InputError(
-          fmt::format("--resume: {} holds block {} of {}", journal->path(), block, all_blocks));
+  const std::vector<std::int64_t> resumed = journal->blocks();
+  for (std::int64_t block : resumed) {
+    if (block < 0 || block >= all_blocks || block % shard_count != shard_index - 1)
+      throw InputError(fmt::format("--resume: {} holds block {}, which is not one of this run's",
+                                   journal->path(), block));
     options.done_blocks[static_cast<std::size_t>(block)] = 1;
   }
   if (args.resume && !args.quiet)
     std::cerr << fmt::format("crisp: resuming {}: {} finished blocks from {}\n", output,
                              resumed.size(), journal->path());
-  // Block b's values, policy set by policy set: what the journal records and gives back.
-  const auto block_rows = [&](std::int64_t b) {
-    return block_range(b, options.block_size, options.replications);
-  };
-  const auto slots = static_cast<std::size_t>(layout.size());
-  const BlockFn record = [&](std::int64_t b, const RunResult& r) {
-    const auto [first, last] = block_rows(b);
-    std::vector<double> values;
-    values.reserve(static_cast<std::size_t>(policies * (last - first)) * slots);
-    for (std::int64_t p = 0; p < policies; ++p)
-      values.insert(values.end(), r.at(p, first), r.at(p, last - 1) + slots);
-    journal->append(b, values);
-    InterruptGuard::block_kept();
-  };
   // Replication-years per work unit, on average (the last block may be short).
-  const double years_per_unit =
-      static_cast<double>(options.replications * std::ssize(design.sets)) * s.horizon_days /
-      kDaysPerYear / static_cast<double>(all_blocks);
+  const double years_per_unit = static_cast<double>(options.replications * policies) *
+                                s.horizon_days / kDaysPerYear / static_cast<double>(all_blocks);
   Progress progress(progress_mode(args), years_per_unit);
-  RunResult result;
-  try {
-    result = run_monte_carlo(s, design, options, std::ref(progress), record);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
-  }
+  cluster.lead_run(
+      *run.simulator, blocks_to_run(options),
+      [&](std::int64_t b, std::span<const double> values) {
+        journal->append(b, values);
+        InterruptGuard::block_kept();
+      },
+      std::ref(progress));
+  std::vector<std::int64_t> blocks;  // this run's (its shard's), ascending
+  for (std::int64_t b = shard_index - 1; b < all_blocks; b += shard_count)
+    blocks.push_back(b);
+  if (journal->blocks() != blocks)
+    throw std::logic_error("the journal does not hold every block of the run");
 
-  for (const auto& [b, values] : resumed) {
-    const auto [first, last] = block_rows(b);
-    const auto n = static_cast<std::size_t>(last - first) * slots;
-    if (values.size() != static_cast<std::size_t>(policies) * n)
-      throw InputError(fmt::format("--resume: {} block {} has {} values, expected {}",
-                                   journal->path(), b, values.size(), policies * n));
-    for (std::int64_t p = 0; p < policies; ++p)
-      std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(p * n), n,
-                  result.values.begin() +
-                      static_cast<std::ptrdiff_t>((p * result.replications + first) * slots));
-  }
-
-  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
-                           s.seed};
-  ResultsContent content = make_results_content(s, design, result, provenance);
+  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
+                                 s.seed};
+  ResultsContent header = make_results_header(s, design, s.replications, provenance);
   if (!args.shard.empty()) {
-    content.part = PartInfo{shard.first, shard.second, options.block_size, result.blocks};
-    write_keeping_journal(*out, content, *journal);
+    header.part = PartInfo{shard_index, shard_count, options.block_size, blocks};
+    write_keeping_journal(*out, header, layout, *journal, options.block_size);
     if (!args.quiet)
       std::cerr << fmt::format(
           "crisp: part {}/{} ({} of {} blocks of {} replications) written to {}; join the parts "
           "with 'crisp merge'\n",
-          shard.first, shard.second, result.blocks.size(), all_blocks, options.block_size, output);
+          shard_index, shard_count, blocks.size(), all_blocks, options.block_size, output);
     return 0;
   }
   if (x.sensitivity) {
-    // The scaled runs: the same policy sets, replications and seed (common random numbers).
+    // The scaled runs, on this rank: the same policy sets, replications and seed (common random
+    // numbers), each gathered into statistics; run 0 is the main run, read back from the journal.
     Progress sensitivity_progress(progress_mode(args), years_per_unit);
+    options.keep_values = true;
+    options.done_blocks.clear();
     try {
-      content.sensitivity = run_sensitivity(s, design, *x.sensitivity, options, result,
-                                            std::ref(sensitivity_progress));
+      header.sensitivity = run_sensitivity(
+          s, design, *x.sensitivity, options,
+          load_from_journal(*journal, layout, policies, s.replications, options.block_size),
+          std::ref(sensitivity_progress));
     } catch (const std::invalid_argument& e) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
   }
-  write_keeping_journal(*out, content, *journal);
+  write_keeping_journal(*out, header, layout, *journal, options.block_size);
 
-  print_tables(x, design, result);
+  print_tables(x, output);
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
   return 0;
 }
@@ -346,15 +397,10 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   }
   const InterruptGuard interrupt_guard(*out);
 
-  RunResult result;
-  result.layout = make_layout(x.scenario);
-  result.policies = std::ssize(design.sets);
-  result.replications = first.replications;
-  const auto slots = static_cast<std::size_t>(result.layout.size());
-  const auto R = static_cast<std::size_t>(result.replications);
-  result.values.assign(static_cast<std::size_t>(result.policies) * R * slots, 0.0);
+  const MetricLayout layout = make_layout(x.scenario);
+  const std::int64_t P = std::ssize(design.sets), R = first.replications;
   const std::int64_t block = first.info.block_replications;
-  const std::int64_t all_blocks = block > 0 ? block_count(result.replications, block) : 0;
+  const std::int64_t all_blocks = block > 0 ? block_count(R, block) : 0;
   for (const Part& p : read)
     for (std::int64_t b : p.info.blocks)
       if (block <= 0 || b < 0 || b >= all_blocks || b % p.info.count != p.info.index - 1)
@@ -362,26 +408,36 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
             fmt::format("merge: part '{}' lists block {}, which is not one of part "
                         "{}/{}'s (of {} blocks of {})",
                         p.file, b, p.info.index, p.info.count, all_blocks, block));
-  for (const Part& p : read) {
-    const ResultsReader reader(p.file, ResultsReader::Kind::part);
-    for_each_series(result.layout, [&](const std::string& group, const std::string& region,
-                                       const std::string& name, int slot) {
-      const std::vector<double> v = reader.metric(group, region, name);
-      if (v.size() != static_cast<std::size_t>(result.policies) * R)
-        throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}", p.file,
-                                     group, region, name));
-      for (std::int64_t b : p.info.blocks)
-        for (auto [r, last] = block_range(b, block, result.replications); r < last; ++r)
-          for (std::int64_t q = 0; q < result.policies; ++q)
-            result.values[(static_cast<std::size_t>(q) * R + static_cast<std::size_t>(r)) * slots +
-                          static_cast<std::size_t>(slot)] =
-                v[static_cast<std::size_t>(q) * R + static_cast<std::size_t>(r)];
+  std::vector<std::unique_ptr<ResultsReader>> readers;
+  for (const Part& p : read)
+    readers.push_back(std::make_unique<ResultsReader>(p.file, ResultsReader::Kind::part));
+  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
+                                 first.seed};
+  const ResultsContent header = make_results_header(x.scenario, design, R, provenance);
+  // One series at a time: each part gives the replications of its blocks.
+  out->write([&](const std::string& file) {
+    ResultsFileWriter writer(file, header);
+    for_each_series(layout, [&](const std::string& group, const std::string& region,
+                                const std::string& name, int) {
+      MetricSeries merged{group, region, name,
+                          std::vector<double>(static_cast<std::size_t>(P * R), 0.0)};
+      for (std::size_t i = 0; i < read.size(); ++i) {
+        const std::vector<double> v = readers[i]->metric(group, region, name);
+        if (std::ssize(v) != P * R)
+          throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}",
+                                       read[i].file, group, region, name));
+        for (std::int64_t b : read[i].info.blocks) {
+          const auto [lo, hi] = block_range(b, block, R);
+          for (std::int64_t q = 0; q < P; ++q)
+            std::copy(v.begin() + q * R + lo, v.begin() + q * R + hi,
+                      merged.values.begin() + q * R + lo);
+        }
+      }
+      writer.add(merged);
     });
-  }
-  RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
-                           first.seed};
-  out->write(make_results_content(x.scenario, design, result, provenance));
-  print_tables(x, design, result);
+    writer.finish();
+  });
+  print_tables(x, output);
   if (!quiet) std::cerr << fmt::format("crisp: {} parts merged into {}\n", read.size(), output);
   return 0;
 }

@@ -62,7 +62,7 @@ const char* article(std::string_view word) {
 
 void read_experiment(const Table& t, Scenario& sc) {
   t.check_keys({.allowed = {"name", "horizon_years", "replications", "seed", "report_regions",
-                            "discount_rate", "event_budget"}});
+                            "discount_rate", "event_budget", "block_replications"}});
   const Value name = t.require("name", "a string");
   sc.name = name.string();
   if (sc.name.empty()) name.fail("a non-empty string");
@@ -76,6 +76,13 @@ void read_experiment(const Table& t, Scenario& sc) {
     const std::int64_t budget = v->integer(1);
     if (budget > 1'000'000) v->fail("an integer in [1, 1000000]");
     sc.event_budget = static_cast<std::uint64_t>(budget);
+  }
+  if (const auto v = t.get("block_replications")) {
+    // A block's values travel as one journal record and one MPI message: 100 000 replications
+    // keep both far below 2 GiB for any network the loader accepts.
+    const std::int64_t block = v->integer(1);
+    if (block > 100'000) v->fail("an integer in [1, 100000]");
+    sc.block_replications = block;
   }
 }
 

@@ -74,11 +74,15 @@ void OutputFile::check_target(bool at_end) const {
 }
 
 void OutputFile::write(const ResultsContent& content) {
+  write([&](const std::string& file) { write_results_to(file, content); });
+}
+
+void OutputFile::write(const std::function<void(const std::string& file)>& fill) {
   if (!still_ours())
     throw std::runtime_error(fmt::format(
         "cannot write results file {}: '{}' was replaced during the run", path_, partial_));
   try {
-    write_results_to(partial_, content);
+    fill(partial_);
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("cannot write results file {}: {}", path_, e.what()));
   }

@@ -11,6 +11,7 @@
 //   file, whose name the error gives;
 // - on any failure before that, the partial file this run created is removed.
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -43,6 +44,8 @@ class OutputFile {
   // Writes the content into the partial file and moves it to the target. Throws
   // std::runtime_error naming the path on any failure.
   void write(const ResultsContent& content);
+  // The same, for a file that `fill` writes (truncating) at the path it is given.
+  void write(const std::function<void(const std::string& file)>& fill);
 
  private:
   bool still_ours() const;  // the partial file is the one this run created

@@ -373,8 +373,8 @@ void validate_sensitivity(const SensitivityContent& s, std::int64_t policies) {
 }
 
 // Checks what HDF5 would otherwise reject midway (or accept and get wrong) before any file is
-// created.
-void validate(const ResultsContent& c) {
+// created; each series is checked as it comes (ResultsFileWriter::add).
+void validate_header(const ResultsContent& c) {
   if (c.policies < 0 || c.replications < 0)
     throw std::runtime_error(
         fmt::format("negative size: {} policies, {} replications", c.policies, c.replications));
@@ -385,19 +385,6 @@ void validate(const ResultsContent& c) {
   if (!c.policy_table.empty() && column_rows(c.policy_table.front()) != std::size_t(c.policies))
     throw std::runtime_error(fmt::format("policy table has {} rows, expected {} policies",
                                          column_rows(c.policy_table.front()), c.policies));
-  const std::size_t expected = std::size_t(c.policies) * std::size_t(c.replications);
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  for (const MetricSeries& m : c.metrics) {
-    const std::string id = fmt::format("{}/{}/{}", m.group, m.region, m.name);
-    if (!valid_link_name(m.group) || !valid_link_name(m.region) || !valid_link_name(m.name))
-      throw std::runtime_error(fmt::format(
-          "metric '{}': group, region and name must be non-empty, without '/' and not '.'", id));
-    if (m.values.size() != expected)
-      throw std::runtime_error(fmt::format("metric {} has {} values, expected P*R = {}*{} = {}", id,
-                                           m.values.size(), c.policies, c.replications, expected));
-    if (!seen.emplace(m.group, m.region, m.name).second)
-      throw std::runtime_error(fmt::format("metric {} appears twice", id));
-  }
   if (c.sensitivity) validate_sensitivity(*c.sensitivity, c.policies);
 }
 
@@ -409,34 +396,64 @@ void write_part(hid_t file, const PartInfo& part) {
   write_table(file, "part", {{"block", part.blocks}}, "/part");
 }
 
-void write_file(const std::string& file_path, const ResultsContent& c) {
-  // A strong close degree closes every object still open with the file, so the partial file
-  // can always be removed after a failure.
-  const auto fapl = h5::own<h5::PropList>(H5Pcreate(H5P_FILE_ACCESS), "file access properties");
-  h5::check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
-  auto file = h5::own<h5::File>(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
-                                "H5Fcreate " + file_path);
-
-  write_root_attributes(file, c.attributes, c.part.has_value());
-  if (c.part) write_part(file, *c.part);
-  write_table(file, "policies", c.policy_table, "/policies");
-  for (const MetricSeries& m : c.metrics)
-    write_series(file, m, std::size_t(c.policies), std::size_t(c.replications), c.part.has_value());
-  write_scenario(file, c);
-  if (c.sensitivity) write_sensitivity(file, *c.sensitivity, hsize_t(c.policies));
-  file.close("H5Fclose " + file_path);  // flushes: a full disk fails here, not silently later
-}
-
 }  // namespace
 
 void prepare_hdf5() {
   H5dont_atexit();
 }
 
-void write_results_to(const std::string& file, const ResultsContent& content) {
+ResultsFileWriter::ResultsFileWriter(const std::string& file, const ResultsContent& header)
+    : header_(header) {
   const h5::QuietErrors quiet;
-  validate(content);
-  write_file(file, content);  // every handle is closed when this returns or throws
+  validate_header(header);
+  // A strong close degree closes every object still open with the file, so the partial file
+  // can always be removed after a failure.
+  const auto fapl = h5::own<h5::PropList>(H5Pcreate(H5P_FILE_ACCESS), "file access properties");
+  h5::check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+  auto f = h5::own<h5::File>(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                             "H5Fcreate " + file);
+  write_root_attributes(f, header.attributes, header.part.has_value());
+  if (header.part) write_part(f, *header.part);
+  write_table(f, "policies", header.policy_table, "/policies");
+  file_ = f.release();
+  path_ = file;
+}
+
+ResultsFileWriter::~ResultsFileWriter() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+void ResultsFileWriter::add(const MetricSeries& m) {
+  const h5::QuietErrors quiet;
+  const std::string id = fmt::format("{}/{}/{}", m.group, m.region, m.name);
+  if (!valid_link_name(m.group) || !valid_link_name(m.region) || !valid_link_name(m.name))
+    throw std::runtime_error(fmt::format(
+        "metric '{}': group, region and name must be non-empty, without '/' and not '.'", id));
+  const std::size_t expected = std::size_t(header_.policies) * std::size_t(header_.replications);
+  if (m.values.size() != expected)
+    throw std::runtime_error(fmt::format("metric {} has {} values, expected P*R = {}*{} = {}", id,
+                                         m.values.size(), header_.policies, header_.replications,
+                                         expected));
+  if (!seen_.insert(id).second)
+    throw std::runtime_error(fmt::format("metric {} appears twice", id));
+  write_series(file_, m, std::size_t(header_.policies), std::size_t(header_.replications),
+               header_.part.has_value());
+}
+
+void ResultsFileWriter::finish() {
+  const h5::QuietErrors quiet;
+  write_scenario(file_, header_);
+  if (header_.sensitivity)
+    write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));
+  const hid_t f = std::exchange(file_, -1);
+  h5::check(H5Fclose(f), "H5Fclose " + path_);  // flushes: a full disk fails here, not later
+}
+
+void write_results_to(const std::string& file, const ResultsContent& content) {
+  ResultsFileWriter writer(file, content);  // every handle is closed when this returns or throws
+  for (const MetricSeries& m : content.metrics)
+    writer.add(m);
+  writer.finish();
 }
 
 void write_results(const std::string& path, const ResultsContent& content) {

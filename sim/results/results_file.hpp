@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -63,6 +64,28 @@ struct ResultsContent {
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
+};
+
+// Writes a results file one metric series at a time, so that a run need hold no more than one
+// series in memory. The file is written in the order write_results_to writes it.
+class ResultsFileWriter {
+ public:
+  // Creates `file` (truncating it) with what precedes the metrics: the root attributes, the part
+  // and /policies. `header` (its metrics unused) must outlive the writer.
+  ResultsFileWriter(const std::string& file, const ResultsContent& header);
+  ~ResultsFileWriter();
+  ResultsFileWriter(const ResultsFileWriter&) = delete;
+  ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;
+  // /metrics/<group>/<region>/<name>, and for a whole run (not a part) its /summary and /paired.
+  void add(const MetricSeries& series);
+  // The scenario tables and /sensitivity; closes the file (a full disk fails here at the latest).
+  void finish();
+
+ private:
+  const ResultsContent& header_;
+  std::string path_;
+  std::int64_t file_ = -1;  // hid_t
+  std::set<std::string> seen_;
 };
 
 // Writes `path` through its partial file (sim/results/output_file.hpp); on any failure throws

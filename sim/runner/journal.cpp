@@ -14,7 +14,8 @@ namespace crisp {
 
 namespace {
 
-constexpr char kMagic[8] = {'C', 'R', 'I', 'S', 'P', 'J', '0', '1'};
+// Version 02: records slot-major (monte_carlo.hpp BlockFn).
+constexpr char kMagic[8] = {'C', 'R', 'I', 'S', 'P', 'J', '0', '2'};
 constexpr std::uint64_t kRecordMagic = 0x4b434f4c42505243;  // "CRPBLOCK"
 
 // FNV-1a, 64 bits: enough to tell a record cut short or torn from a whole one.
@@ -94,6 +95,7 @@ Journal::Journal(const std::string& path, const JournalIdentity& id) : path_(pat
   out += header;
   try {
     write_all(fd_, out.data(), out.size(), path_);
+    end_ = static_cast<off_t>(out.size());
   } catch (...) {
     ::unlink(path_.c_str());  // a constructor that throws runs no destructor
     ::close(fd_);
@@ -145,10 +147,12 @@ Journal::Journal(const std::string& path, const JournalIdentity& id, const Block
     if (h != sum) break;
     found(block, values);
     ++records_;
+    index_[block] = {good + 3 * 8, count};
     good = ::lseek(fd_, 0, SEEK_CUR);
   }
   if (::ftruncate(fd_, good) != 0 || ::lseek(fd_, good, SEEK_SET) != good)
     throw std::runtime_error(fmt::format("cannot cut '{}': {}", path, std::strerror(errno)));
+  end_ = good;
 }
 
 Journal::~Journal() {
@@ -188,6 +192,40 @@ void Journal::append(std::int64_t block, std::span<const double> values) {
         e.what(), records_));
   }
   ++records_;
+  index_[block] = {end_ + 3 * 8, values.size()};
+  end_ += static_cast<off_t>(record.size());
+}
+
+std::vector<std::int64_t> Journal::blocks() const {
+  const std::lock_guard guard(mutex_);
+  std::vector<std::int64_t> out;
+  for (const auto& [block, where] : index_)
+    out.push_back(block);
+  return out;
+}
+
+void Journal::read(std::int64_t block, std::size_t first, std::span<double> out) const {
+  off_t at = 0;
+  {
+    const std::lock_guard guard(mutex_);
+    const auto it = index_.find(block);
+    if (it == index_.end() || first + out.size() > it->second.second)
+      throw std::logic_error(fmt::format("journal '{}' has no values {}..{} of block {}", path_,
+                                         first, first + out.size(), block));
+    at = it->second.first + static_cast<off_t>(first * sizeof(double));
+  }
+  auto* p = reinterpret_cast<char*>(out.data());
+  std::size_t n = out.size_bytes();
+  while (n > 0) {
+    const ssize_t r = ::pread(fd_, p, n, at);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0)
+      throw std::runtime_error(
+          fmt::format("reading '{}': {}", path_, r < 0 ? std::strerror(errno) : "cut short"));
+    p += r;
+    at += r;
+    n -= static_cast<std::size_t>(r);
+  }
 }
 
 void Journal::remove() {

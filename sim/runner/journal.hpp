@@ -7,9 +7,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
+
+#include <sys/types.h>
 
 namespace crisp {
 
@@ -46,6 +50,11 @@ class Journal {
   // when it is closed: there is nothing to resume from.)
   void remove();
   const std::string& path() const { return path_; }
+  // The blocks the journal holds, ascending.
+  std::vector<std::int64_t> blocks() const;
+  // Values [first, first + out.size()) of block b's record (as appended); safe from several
+  // threads, and while others append.
+  void read(std::int64_t block, std::size_t first, std::span<double> out) const;
 
  private:
   void lock();
@@ -53,7 +62,10 @@ class Journal {
   std::string path_;
   int fd_ = -1;
   std::int64_t records_ = 0;  // complete blocks in the journal
-  std::mutex mutex_;
+  off_t end_ = 0;             // where the next record goes
+  // Where each block's values start, and how many there are.
+  std::map<std::int64_t, std::pair<off_t, std::uint64_t>> index_;
+  mutable std::mutex mutex_;
 };
 
 }  // namespace crisp

@@ -8,13 +8,11 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "models/shocks.hpp"
-#include "policies/apply_policy.hpp"
 #include "sim/runner/material_runs.hpp"
 
 namespace crisp {
@@ -26,71 +24,153 @@ std::vector<double> RunResult::series(std::int64_t policy, int slot) const {
   return out;
 }
 
-RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
-                          const RunOptions& options, const ProgressFn& progress,
-                          const BlockFn& finished) {
-  // Apply and compile every policy set once up front: a set that cannot apply fails before any
-  // work, and every worker reads the same networks.
-  const std::vector<AppliedPolicy> applied = apply_design(scenario, design);
-  const MaterialRuns runs(applied, options.share_material_runs);
+void RunResult::store(std::int64_t first, std::size_t n, std::span<const double> block) {
+  const auto slots = static_cast<std::size_t>(layout.size());
+  const auto P = static_cast<std::size_t>(policies);
+  const auto R = static_cast<std::size_t>(replications);
+  for (std::size_t s = 0; s < slots; ++s)
+    for (std::size_t p = 0; p < P; ++p)
+      for (std::size_t i = 0; i < n; ++i)
+        values[(p * R + static_cast<std::size_t>(first) + i) * slots + s] =
+            block[(s * P + p) * n + i];
+}
 
-  RunResult result;
-  result.layout = runs.layout();
-  result.policies = static_cast<std::int64_t>(design.sets.size());
-  result.replications = options.replications;
-  const auto slots = static_cast<std::size_t>(result.layout.size());
-  result.values.assign(static_cast<std::size_t>(result.policies * result.replications) * slots,
-                       options.shard_count > 1 ? std::numeric_limits<double>::quiet_NaN() : 0.0);
-
-  // A work unit is a block of replications with every policy set: its results depend only on the
-  // experiment and the replication numbers, never on the thread that runs it.
-  const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
-  const std::int64_t all_blocks = block_count(options.replications, block);
+std::vector<std::int64_t> blocks_to_run(const RunOptions& options) {
   std::vector<std::int64_t> todo;
-  for (std::int64_t b = options.shard_index - 1; b < all_blocks; b += options.shard_count) {
-    result.blocks.push_back(b);
+  const std::int64_t all = block_count(options.replications, options.block_size);
+  for (std::int64_t b = options.shard_index - 1; b < all; b += options.shard_count)
     if (static_cast<std::size_t>(b) >= options.done_blocks.size() || !options.done_blocks[b])
       todo.push_back(b);
-  }
-  const auto units = static_cast<std::int64_t>(todo.size());
-  std::atomic<std::int64_t> done{0};
-  std::mutex progress_mutex;
-  tbb::enumerable_thread_specific<std::unique_ptr<MaterialRuns::Worker>> workers;
+  return todo;
+}
 
-  auto run_unit = [&](std::int64_t unit) {
-    auto& worker = workers.local();
-    if (!worker) worker = std::make_unique<MaterialRuns::Worker>(runs, options.engine);
-    const std::int64_t b = todo[static_cast<std::size_t>(unit)];
-    const auto [first, last] = block_range(b, block, options.replications);
+struct BlockSimulator::Impl {
+  const Scenario& scenario;
+  RunOptions options;
+  std::vector<AppliedPolicy> applied;
+  std::unique_ptr<MaterialRuns> runs;
+
+  // One thread's simulators and its block buffers, reused for every block it simulates.
+  struct Thread {
+    std::unique_ptr<MaterialRuns::Worker> worker;
+    std::vector<double> rows;     // [policy][replication in block][slot], as the worker fills
+    std::vector<double> columns;  // the same, slot-major (BlockFn)
+  };
+
+  void simulate(Thread& t, std::int64_t b, const BlockFn& finished) const {
+    if (!t.worker) t.worker = std::make_unique<MaterialRuns::Worker>(*runs, options.engine);
+    const auto [first, last] = block_range(b, options.block_size, options.replications);
+    const auto n = static_cast<std::size_t>(last - first);
+    const auto slots = static_cast<std::size_t>(runs->layout().size());
+    const auto policies = static_cast<std::size_t>(runs->policies());
+    t.rows.resize(policies * n * slots);
+    t.columns.resize(t.rows.size());
     for (std::int64_t r = first; r < last; ++r) {
       const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
       try {
-        // Policy set p's row of replication r is at (p * replications + r) * slots.
-        worker->run(shocks, result.values.data() + static_cast<std::size_t>(r) * slots,
-                    static_cast<std::size_t>(result.replications) * slots);
+        // Policy set p's row of replication r is at (p * n + r - first) * slots.
+        t.worker->run(shocks, t.rows.data() + static_cast<std::size_t>(r - first) * slots,
+                      n * slots);
       } catch (const NoProgress& e) {
         throw std::runtime_error(fmt::format("{} (replication {}, seed {}); please report it",
                                              e.what(), r, options.seed));
       }
     }
-    if (finished) finished(b, result);
-    const std::int64_t count = ++done;
-    if (progress) {
-      std::lock_guard lock(progress_mutex);
-      progress(count, units);
-    }
-  };
+    for (std::size_t p = 0; p < policies; ++p)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t s = 0; s < slots; ++s)
+          t.columns[(s * policies + p) * n + i] = t.rows[(p * n + i) * slots + s];
+    finished(b, t.columns);
+  }
+};
 
-  const int threads =
-      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+BlockSimulator::BlockSimulator(const Scenario& scenario, const PolicyDesign& design,
+                               const RunOptions& options)
+    : impl_(new Impl{scenario, options, apply_design(scenario, design), nullptr}) {
+  impl_->options.block_size = std::max<std::int64_t>(1, options.block_size);
+  impl_->runs = std::make_unique<MaterialRuns>(impl_->applied, options.share_material_runs);
+}
+
+BlockSimulator::~BlockSimulator() = default;
+
+const MetricLayout& BlockSimulator::layout() const {
+  return impl_->runs->layout();
+}
+
+std::int64_t BlockSimulator::policies() const {
+  return impl_->runs->policies();
+}
+
+int BlockSimulator::threads() const {
+  return impl_->options.threads > 0 ? impl_->options.threads
+                                    : tbb::this_task_arena::max_concurrency();
+}
+
+void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
+                         const std::function<void()>& stopping) const {
+  // Every thread pulls blocks until there are none: a slow replication holds up one thread, not
+  // a static share of the work.
+  const int threads = this->threads();
+  std::mutex next_mutex;
+  std::atomic<bool> failed{false};  // one thread threw: the others take no new block
+  tbb::enumerable_thread_specific<Impl::Thread> locals;
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, units, 1),
-                      [&](const tbb::blocked_range<std::int64_t>& range) {
-                        for (std::int64_t u = range.begin(); u != range.end(); ++u)
-                          run_unit(u);
-                      });
+    tbb::parallel_for(0, threads, [&](int) {
+      Impl::Thread& local = locals.local();
+      for (;;) {
+        if (failed) return;
+        std::int64_t b = -1;
+        {
+          const std::lock_guard lock(next_mutex);
+          b = next();
+        }
+        if (b < 0 || failed) return;
+        try {
+          impl_->simulate(local, b, finished);
+        } catch (...) {
+          failed = true;
+          if (stopping) stopping();
+          throw;
+        }
+      }
+    });
   });
+}
+
+RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
+                          const RunOptions& options, const ProgressFn& progress,
+                          const BlockFn& finished) {
+  const BlockSimulator simulator(scenario, design, options);
+  RunResult result;
+  result.layout = simulator.layout();
+  result.policies = simulator.policies();
+  result.replications = options.replications;
+  const auto slots = static_cast<std::size_t>(result.layout.size());
+  const auto policies = static_cast<std::size_t>(result.policies);
+  if (options.keep_values)
+    result.values.assign(policies * static_cast<std::size_t>(result.replications) * slots,
+                         options.shard_count > 1 ? std::numeric_limits<double>::quiet_NaN() : 0.0);
+  const std::int64_t block = std::max<std::int64_t>(1, options.block_size);
+  for (std::int64_t b = options.shard_index - 1; b < block_count(options.replications, block);
+       b += options.shard_count)
+    result.blocks.push_back(b);
+
+  const std::vector<std::int64_t> todo = blocks_to_run(options);
+  std::size_t handed = 0;
+  std::int64_t done = 0;
+  std::mutex done_mutex;
+  simulator.run([&] { return handed < todo.size() ? todo[handed++] : std::int64_t{-1}; },
+                [&](std::int64_t b, std::span<const double> values) {
+                  const auto [first, last] = block_range(b, block, options.replications);
+                  const auto n = static_cast<std::size_t>(last - first);
+                  if (options.keep_values)
+                    result.store(first, n, values);  // no other thread writes these
+                  if (finished) finished(b, values);
+                  const std::lock_guard lock(done_mutex);
+                  ++done;
+                  if (progress) progress(done, static_cast<std::int64_t>(todo.size()));
+                });
   return result;
 }
 

@@ -1,16 +1,19 @@
 #pragma once
 // The parallel Monte Carlo runner. A work unit is a block of replications with every policy set;
 // a unit's results depend only on the experiment and the replication numbers, never on which
-// thread runs it, so every dataset is bit-identical for any thread count.
+// thread (or MPI rank) runs it, so every dataset is bit-identical for any thread or rank count.
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "models/material_sim.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
+#include "policies/apply_policy.hpp"
 #include "policies/policy_set.hpp"
 
 namespace crisp {
@@ -19,7 +22,7 @@ struct RunOptions {
   std::int64_t replications = 100;
   std::uint64_t seed = 1;
   int threads = 0;               // 0: all cores
-  std::int64_t block_size = 32;  // replications per work unit (each with every policy set)
+  std::int64_t block_size = 32;  // replications per work unit (Scenario::block_replications)
   // Simulate each distinct material run of a replication once (docs/model.md "Shared material
   // runs"); off only to check that sharing changes nothing.
   bool share_material_runs = true;
@@ -29,6 +32,9 @@ struct RunOptions {
   std::int64_t shard_index = 1, shard_count = 1;
   // Blocks already done (a resumed run): not simulated; their values are the caller's to fill.
   std::vector<char> done_blocks;
+  // Keep every value in RunResult::values. Off for a streamed run (crisp run): each block goes
+  // to the BlockFn and is forgotten, so memory does not grow with the replications.
+  bool keep_values = true;
 };
 
 // Blocks of `block` replications: how many `replications` make, and block b's replications
@@ -43,29 +49,58 @@ inline BlockRange block_range(std::int64_t b, std::int64_t block, std::int64_t r
   return {b * block, std::min((b + 1) * block, replications)};
 }
 
+// The blocks a run simulates, ascending: those of its shard, less those already done.
+std::vector<std::int64_t> blocks_to_run(const RunOptions& options);
+
+// A finished block's metrics, slot-major: the value of (slot s, policy set p, replication r) is
+// values[(s * policies + p) * n + (r - first)], n the block's replications. One series of one
+// block is contiguous, which is how the journal stores blocks and the results are assembled.
+using BlockFn = std::function<void(std::int64_t block, std::span<const double> values)>;
+// Called after each finished work unit with (units done, units in all); never concurrently.
+using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
+// Hands out the next block to simulate, or -1 when there is none; called from worker threads,
+// never concurrently.
+using NextBlockFn = std::function<std::int64_t()>;
+
 struct RunResult {
   MetricLayout layout;
   std::int64_t policies = 0, replications = 0;
-  std::vector<double> values;        // [policy][replication][slot], slot from `layout`
-  std::vector<std::int64_t> blocks;  // the blocks simulated, ascending (all, unless sharded)
+  std::vector<double> values;        // [policy][replication][slot] (RunOptions::keep_values)
+  std::vector<std::int64_t> blocks;  // the blocks of this run, ascending (all, unless sharded)
 
   const double* at(std::int64_t policy, std::int64_t replication) const {
     return values.data() + (policy * replications + replication) * layout.size();
   }
   // One metric across replications for a policy set, in replication order.
   std::vector<double> series(std::int64_t policy, int slot) const;
+  // Puts a block's slot-major values (BlockFn) for replications [first, first + n) into `values`.
+  void store(std::int64_t first, std::size_t n, std::span<const double> block);
 };
 
-// Called after each finished work unit (a block of replications, every policy set) with (units
-// done, units in all); from a worker thread, never concurrently.
-using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
-struct RunResult;
-// Called from a worker thread when block b is finished, with the result being filled: block b's
-// values are complete and no other thread writes them (the journal records them). Called
-// concurrently for different blocks.
-using BlockFn = std::function<void(std::int64_t block, const RunResult& result)>;
+// An experiment ready to simulate blocks: every policy set applied and compiled once up front
+// (a set that cannot apply fails before any work), shared by every thread.
+class BlockSimulator {
+ public:
+  // Throws std::invalid_argument when a policy set cannot apply to the scenario.
+  BlockSimulator(const Scenario& scenario, const PolicyDesign& design, const RunOptions& options);
+  ~BlockSimulator();
+  const MetricLayout& layout() const;
+  std::int64_t policies() const;
+  int threads() const;  // options.threads, or all cores
+  // Simulates the blocks `next` hands out on threads() threads until it returns -1; each
+  // finished block goes to `finished` (from the thread that simulated it, concurrently for
+  // different blocks). An exception from either stops the run: `stopping` is called at once
+  // (so that a `next` that waits for blocks can return -1), and it is rethrown here.
+  void run(const NextBlockFn& next, const BlockFn& finished,
+           const std::function<void()>& stopping = {}) const;
 
-// Throws std::invalid_argument when a policy set cannot apply to the scenario.
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Simulates the blocks of `options` (blocks_to_run). `finished` sees each block's values as
+// they are done; `progress` counts them.
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress = {},
                           const BlockFn& finished = {});

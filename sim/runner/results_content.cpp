@@ -154,8 +154,8 @@ void for_each_series(const MetricLayout& layout,
   }
 }
 
-ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
-                                    const RunResult& result, const RunProvenance& provenance) {
+ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign& design,
+                                   std::int64_t replications, const RunProvenance& provenance) {
   ResultsContent c;
   RootAttributes& a = c.attributes;
   a.crisp_version = provenance.crisp_version;
@@ -166,12 +166,20 @@ ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign
   a.command_line = provenance.command_line;
   a.experiment_toml = provenance.experiment_toml;
   a.seed = provenance.seed;
-  a.replications = result.replications;
+  a.replications = replications;
   a.horizon_days = scenario.horizon_days;
-  c.policies = result.policies;
-  c.replications = result.replications;
+  c.policies = std::ssize(design.sets);
+  c.replications = replications;
   c.policy_table = policy_table(design);
+  c.scenario_nodes = node_table(scenario);
+  c.scenario_edges = edge_table(scenario);
+  c.scenario_shocks = shock_table(scenario);
+  return c;
+}
 
+ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
+                                    const RunResult& result, const RunProvenance& provenance) {
+  ResultsContent c = make_results_header(scenario, design, result.replications, provenance);
   for_each_series(result.layout, [&](const std::string& group, const std::string& region,
                                      const std::string& name, int slot) {
     MetricSeries series{group, region, name, {}};
@@ -181,9 +189,6 @@ ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign
         series.values.push_back(result.at(p, rep)[slot]);
     c.metrics.push_back(std::move(series));
   });
-  c.scenario_nodes = node_table(scenario);
-  c.scenario_edges = edge_table(scenario);
-  c.scenario_shocks = shock_table(scenario);
   return c;
 }
 

@@ -16,6 +16,10 @@ struct RunProvenance {
   std::uint64_t seed = 0;
 };
 
+// Everything but the metrics: attributes, /policies, /scenario.
+ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign& design,
+                                   std::int64_t replications, const RunProvenance& provenance);
+// The header and the metrics of a run that kept its values (RunOptions::keep_values).
 ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
                                     const RunResult& result, const RunProvenance& provenance);
 
