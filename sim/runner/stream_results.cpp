@@ -11,7 +11,7 @@ namespace crisp {
 namespace {
 
 // Memory for the series of one batch; a batch holds at least one series whatever its size.
-constexpr std::size_t kBatchBytes = std::size_t{64} << 20;
+constexpr std::size_t kBatchBytes = std::size_t{8} << 20;
 
 struct SeriesSlot {
   std::string group, region, name;
