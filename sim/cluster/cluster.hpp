@@ -1,11 +1,11 @@
 #pragma once
-// Runs over MPI ranks (docs/cluster.md): rank 0 claims the output, keeps the journal, hands out
-// blocks on request (dynamic load balancing: a block that costs ten times the others holds up
-// one rank's thread, not a static share) and simulates blocks with its own threads too; every
-// other rank simulates the blocks it is given with oneTBB threads and sends each finished block
-// to rank 0. A block's values do not depend on the rank that made them, so the file is the one a
-// threaded run writes. Without CRISP_WITH_MPI, or when crisp was not started by mpirun, there is
-// one rank and these calls do nothing of MPI.
+// Runs over MPI ranks (README.md "Running on a cluster"): rank 0 claims the output, keeps the
+// journal, hands out blocks on request (dynamic load balancing: a block that costs ten times the
+// others holds up one rank's thread, not a static share) and simulates blocks with its own threads
+// too; every other rank simulates the blocks it is given with oneTBB threads and sends each
+// finished block to rank 0. A block's values do not depend on the rank that made them, so the file
+// is the one a threaded run writes. Without CRISP_WITH_MPI, or when crisp was not started by
+// mpirun, there is one rank and these calls do nothing of MPI.
 
 #include <cstdint>
 #include <string>

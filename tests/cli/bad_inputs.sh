@@ -39,5 +39,8 @@ check quota-mode      '69s/$/\nmode = "quotas"/'            70 "did you mean 'qu
 check control-chars   '18s/kind = "mine"/kind = "mi\\nne"/'   18 'mi\nne'
 check event-budget-0  '6s/$/\nevent_budget = 0/'          7  event_budget
 check event-budget-big '6s/$/\nevent_budget = 2000000/'   7  "[1, 1000000]"
+check block-0         '6s/$/\nblock_replications = 0/'     7  block_replications
+check block-big       '6s/$/\nblock_replications = 100001/' 7  "[1, 100000]"
+check block-float     '6s/$/\nblock_replications = 2.5/'   7  block_replications
 
 exit $fails
