@@ -44,6 +44,7 @@ class Cluster {
 
  private:
   int rank_ = 0, size_ = 1;
+  int node_ranks_ = 1;  // ranks on this node, this one included
   bool started_ = false;
 };
 

@@ -176,6 +176,12 @@ Cluster::Cluster() {
     throw std::runtime_error("MPI: this MPI library cannot run threads beside MPI calls");
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  // The ranks on this node (a collective call: every rank makes it, here and only here).
+  MPI_Comm node;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+        "MPI_Comm_split_type");
+  MPI_Comm_size(node, &node_ranks_);
+  MPI_Comm_free(&node);
 }
 
 Cluster::~Cluster() {
@@ -184,16 +190,10 @@ Cluster::~Cluster() {
 
 int Cluster::default_threads() const {
   const int usable = tbb::this_task_arena::max_concurrency();
-  if (size_ == 1) return usable;
   // Bound by the launcher to cores of its own: those are this rank's. Otherwise the node's cores
   // are shared with the other ranks on it.
   if (usable < static_cast<int>(std::thread::hardware_concurrency())) return usable;
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
-  int local = 1;
-  MPI_Comm_size(node, &local);
-  MPI_Comm_free(&node);
-  return std::max(1, usable / local);
+  return std::max(1, usable / node_ranks_);
 }
 
 int Cluster::agree(int code) const {
