@@ -8,7 +8,7 @@ CRISP_PACKAGES=(cmake ninja-build g++ pkg-config git
   libboost-dev libboost-graph-dev libboost-random-dev
   libtbb-dev libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev libfmt-dev catch2
   libopenmpi-dev openmpi-bin
-  python3-h5py python3-numpy)
+  python3-h5py python3-numpy python3-matplotlib python3-pandas chromium)
 
 crisp_install_deps() {
   local missing=()

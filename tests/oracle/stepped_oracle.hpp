@@ -1,6 +1,6 @@
 #pragma once
 // The time-stepped oracle: an independent second implementation of the crisp model
-// (../shared/design/MODEL.md, docs/model.md) with a fixed time step, used only by the tests to
+// (docs/model.md) with a fixed time step, used only by the tests to
 // check the event-driven engine (models/simulator.hpp). It shares no code with models/*.cpp or
 // policies/*.cpp: only the scenario types, the shock occurrence type and the metric layout
 // (header-only).

@@ -1,7 +1,7 @@
 // The bundled default experiment, experiments/nl-critical-materials.toml: it loads, its day-0
 // network serves every consumer in full within every supplier's capacity, it runs short of
 // nothing without shocks, and its stage concentrations are the data rows it was built from
-// (../shared/data/crm_facts.csv).
+// (docs/crm_facts.csv).
 #include <catch2/catch.hpp>
 
 #include <string>
