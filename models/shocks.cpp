@@ -1,6 +1,7 @@
 #include "models/shocks.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
@@ -9,15 +10,28 @@ namespace crisp {
 
 namespace {
 
+// Each shock draws from two streams of its own (sim/core/random.hpp): its arrivals, and its
+// occurrences' marks. A crisis's children draw their marks from their own streams; the crisis
+// draws whether each child starts from its marks stream.
 struct Sampler {
   const Scenario& s;
-  Rng rng;
+  std::uint64_t seed, replication;
+  std::vector<std::optional<Rng>> marks;  // per shock, made when first needed
   std::vector<ShockOccurrence> out;
+
+  Rng& marks_of(int k) {
+    auto& rng = marks[static_cast<std::size_t>(k)];
+    if (!rng)
+      rng.emplace(
+          make_stream(seed, replication, StreamId::shock_marks, element_key(s.shocks[k].name)));
+    return *rng;
+  }
 
   // Draws one occurrence's duration, severity and extra delay (in that order) and, for a crisis,
   // whether each child starts.
   void occur(int k, double start) {
     const ShockSpec& shock = s.shocks[k];
+    Rng& rng = marks_of(k);
     if (shock.kind == ShockKind::crisis) {
       for (const CrisisChild& child : shock.children) {
         const double u = boost::random::uniform_01<double>()(rng);
@@ -42,7 +56,7 @@ struct Sampler {
       o.start = e.start_day;
       o.duration = std::max(0.0, e.duration_days);
       o.severity = std::clamp(e.severity, 0.0, 1.0);
-      o.extra_delay = std::max(0.0, sample(s.shocks[k].extra_delay, rng));
+      o.extra_delay = std::max(0.0, sample(s.shocks[k].extra_delay, marks_of(k)));
       out.push_back(o);
     }
   }
@@ -52,14 +66,17 @@ struct Sampler {
 
 std::vector<ShockOccurrence> sample_shocks(const Scenario& s, std::uint64_t seed,
                                            std::uint64_t replication) {
-  Sampler sampler{s, make_stream(seed, replication, StreamId::shocks), {}};
+  Sampler sampler{s, seed, replication, std::vector<std::optional<Rng>>(s.shocks.size()), {}};
   for (int k = 0; k < static_cast<int>(s.shocks.size()); ++k) {
     const ShockSpec& shock = s.shocks[k];
     switch (shock.arrival) {
       case ArrivalKind::poisson: {
         if (shock.rate_per_year <= 0) break;
+        // Gaps by inversion (Boost's exponential): a scaled rate scales the same draws' times.
+        Rng arrivals =
+            make_stream(seed, replication, StreamId::shock_arrivals, element_key(shock.name));
         boost::random::exponential_distribution<double> gap(shock.rate_per_year / kDaysPerYear);
-        for (double t = gap(sampler.rng); t < s.horizon_days; t += gap(sampler.rng))
+        for (double t = gap(arrivals); t < s.horizon_days; t += gap(arrivals))
           sampler.occur(k, t);
         break;
       }

@@ -2,15 +2,20 @@
 // Random streams and the distributions the model draws from.
 //
 // Seeds come from the work item, never the worker: replication r of experiment seed s always
-// draws from the stream keyed (s, r, stream id), whatever thread, rank or shard runs it.
+// draws from the stream keyed (s, r, stream id, element), whatever thread, rank or shard runs it.
+// The element is a named part of the model (a shock): each has streams of its own, keyed by its
+// name, so that changing one element (scaling its rate in a sensitivity run, adding another
+// shock, reordering the file) leaves every other element's draws unchanged: common random
+// numbers that hold (docs/model.md "Reproducibility, progress and shortcuts").
 // Stream ids are an append-only enum: a new stream gets a new number and never moves the
-// seeds of an existing one, so old results stay reproducible.
+// seeds of an existing one.
 //
 // Distributions are Boost.Random's: the C++ standard leaves the algorithms of std:: distributions
 // to each library, so their draws differ between platforms.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include <boost/random/mersenne_twister.hpp>
@@ -18,8 +23,10 @@
 namespace crisp {
 
 enum class StreamId : std::uint64_t {
-  shocks = 0,  // the shock history of a replication (every policy set sees the same one)
+  shocks = 0,  // retired: one stream for every shock of a replication, in file order
   design = 1,  // the points of a Latin hypercube design (replication 0 of the design's seed)
+  shock_arrivals = 2,  // one shock's arrival times
+  shock_marks = 3,     // one shock's occurrences: duration, severity, extra delay, crisis children
   // append new streams here, never reorder
 };
 
@@ -33,10 +40,23 @@ inline std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-inline Rng make_stream(std::uint64_t seed, std::uint64_t replication, StreamId id) {
+// The element key of a name (FNV-1a, 64 bits); never 0.
+inline std::uint64_t element_key(std::string_view name) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h == 0 ? 1 : h;
+}
+
+// element 0: a stream of the whole replication (or design).
+inline Rng make_stream(std::uint64_t seed, std::uint64_t replication, StreamId id,
+                       std::uint64_t element = 0) {
   std::uint64_t k = mix64(seed);
   k = mix64(k ^ replication);
   k = mix64(k ^ static_cast<std::uint64_t>(id));
+  if (element != 0) k = mix64(k ^ element);
   return Rng(k);
 }
 

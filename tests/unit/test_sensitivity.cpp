@@ -371,3 +371,59 @@ TEST_CASE("sensitivity errors name the file, line and parameter", "[sensitivity]
   check("a misspelt key", "parameters = [", "parameter = [",
         {"unknown key 'parameter' (did you mean 'parameters'?)"});
 }
+
+// Common random numbers that hold (sim/core/random.hpp): each shock draws from streams of its
+// own, so a sensitivity run that scales one shock's rate leaves every other shock's occurrences
+// unchanged, replication by replication; only the scaled shock's change (and with its rate
+// doubled, it occurs more often).
+TEST_CASE("scaling one shock's rate leaves every other shock's occurrences unchanged",
+          "[sensitivity][random]") {
+  const Experiment x =
+      load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
+  const Scenario& s = x.scenario;
+  int scaled = -1;
+  for (int k = 0; k < static_cast<int>(s.shocks.size()); ++k)
+    if (s.shocks[k].arrival == ArrivalKind::poisson && s.shocks[k].kind != ShockKind::crisis) {
+      scaled = k;
+      break;
+    }
+  REQUIRE(scaled >= 0);
+  SensitivityParameter p;
+  p.name = s.shocks[scaled].name + ".rate_per_year";
+  p.target = SensitivityParameter::Target::shock;
+  p.index = scaled;
+  p.field = "rate_per_year";
+  const Scenario twice = scale_parameter(s, p, 2.0);
+  REQUIRE(twice.shocks[scaled].rate_per_year == 2 * s.shocks[scaled].rate_per_year);
+
+  auto of = [](const std::vector<ShockOccurrence>& all, int shock) {
+    std::vector<ShockOccurrence> out;
+    for (const ShockOccurrence& o : all)
+      if (o.shock == shock) out.push_back(o);
+    return out;
+  };
+  std::size_t others = 0, before = 0, after = 0;
+  for (std::uint64_t r = 0; r < 300; ++r) {
+    const auto base = sample_shocks(s, x.scenario.seed, r);
+    const auto more = sample_shocks(twice, x.scenario.seed, r);
+    for (int k = 0; k < static_cast<int>(s.shocks.size()); ++k) {
+      const auto a = of(base, k), b = of(more, k);
+      if (k == scaled) {
+        before += a.size();
+        after += b.size();
+        continue;
+      }
+      REQUIRE(a.size() == b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].start == b[i].start);
+        CHECK(a[i].duration == b[i].duration);
+        CHECK(a[i].severity == b[i].severity);
+        CHECK(a[i].extra_delay == b[i].extra_delay);
+      }
+      others += a.size();
+    }
+  }
+  INFO(others << " occurrences of other shocks; the scaled shock " << before << " -> " << after);
+  CHECK(others > 100);  // the check compared something
+  CHECK(after > 1.6 * before);
+}
