@@ -256,6 +256,13 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
 }
 
 void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
+  if (trajectory_ != nullptr) {
+    Trajectory& tr = *trajectory_;
+    tr.samples = static_cast<int>(std::floor(scenario_.horizon_days / tr.step)) + 1;
+    tr.values.assign(
+        regions_.size() * kTrajectorySeriesCount * static_cast<std::size_t>(tr.samples), 0.0);
+    next_sample_ = 0;
+  }
   queue_.clear();
   stats_ = RunStats{};
   t_ = 0;
@@ -535,7 +542,42 @@ void MaterialSim::apply(const Event& e) {
 }
 
 // Integrates every rate over [t_, t1): store levels, metrics and costs. Rates are constant here.
+void MaterialSim::sample_until(double t1, bool through) {
+  Trajectory& tr = *trajectory_;
+  for (; next_sample_ < tr.samples; ++next_sample_) {
+    const int k = next_sample_;
+    const double ts = k * tr.step;
+    if (ts > t1 || (ts == t1 && !through)) return;
+    // The state on [t_, t1) is the one settled at t_; levels move linearly from there.
+    const double dt = ts - t_;
+    for (std::size_t r = 0; r < regions_.size(); ++r) {
+      const int g = static_cast<int>(r);
+      const RegionTally& tally = regions_[r];
+      double stock = 0, buffer = 0, inflow = 0;
+      for (std::size_t j = 0; j < stockpiles_.size(); ++j) {
+        const double w = net_.region_stockpile_weight[r][j];
+        const Stockpile& sp = stockpiles_[j];
+        if (w > 0) stock += w * std::max(0.0, sp.level + (sp.inflow - sp.release) * dt);
+      }
+      for (int c : net_.region_consumers[r]) {
+        buffer += level_[c] + net_rate_[c] * dt;
+        inflow += inflow_[c];
+      }
+      const double values[kTrajectorySeriesCount] = {ts,
+                                                     stock,
+                                                     buffer,
+                                                     inflow,
+                                                     tally.unmet,
+                                                     price_multiple_,
+                                                     tally.unmet_t + tally.unmet * dt};
+      for (int q = 0; q < kTrajectorySeriesCount; ++q)
+        tr.at(g, q, k) = values[q];
+    }
+  }
+}
+
 void MaterialSim::advance(double t1) {
+  if (trajectory_ != nullptr) sample_until(t1, false);
   const double dt = t1 - t_;
   if (dt <= 0) return;
   for (std::size_t n = 0; n < net_.nodes.size(); ++n)
@@ -1002,6 +1044,7 @@ void MaterialSim::close_spells(double t) {
 }
 
 void MaterialSim::finish(std::span<double> out) {
+  if (trajectory_ != nullptr) sample_until(t_, true);  // the samples at the horizon
   close_spells(t_);
   const double price = net_.spec.price_eur_per_t;
   for (std::size_t k = 0; k < stockpiles_.size(); ++k)

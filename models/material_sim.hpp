@@ -14,6 +14,7 @@
 #include "models/metrics.hpp"
 #include "models/network.hpp"
 #include "models/shocks.hpp"
+#include "models/trajectory.hpp"
 #include "sim/core/event_queue.hpp"
 
 namespace crisp {
@@ -53,6 +54,10 @@ class MaterialSim {
 
   // `shocks` is the whole replication's history; only occurrences that reach this material act.
   void run(std::span<const ShockOccurrence> shocks, std::span<double> metrics_out);
+
+  // Record the next runs' trajectories into `out` (nullptr: stop recording); out->step set, the
+  // rest is sized by run().
+  void record(Trajectory* out) { trajectory_ = out; }
 
   // After run(): the shortage spells per report region, and the euro metrics per region.
   const std::vector<std::vector<Spell>>& spells() const { return spells_; }
@@ -118,6 +123,8 @@ class MaterialSim {
   void schedule(double time, std::uint32_t kind, std::uint32_t target, std::uint64_t version,
                 double value);
   void close_spells(double t);
+  // Trajectory samples at the sample times before t1 (inclusive of t1 when `through`).
+  void sample_until(double t1, bool through);
   void finish(std::span<double> out);
 
   EngineOptions options_;
@@ -173,6 +180,8 @@ class MaterialSim {
   std::vector<double> region_in_;                // [region]: tonnes arrived
   std::vector<RegionTally> regions_;
   std::vector<std::vector<Spell>> spells_;
+  Trajectory* trajectory_ = nullptr;
+  int next_sample_ = 0;
 };
 
 }  // namespace crisp

@@ -40,6 +40,24 @@ inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"unm
                                                                             "price_peak_multiple",
                                                                             "max_country_share"};
 
+// Each metric's unit and one line saying what it is (the results file's `units` and
+// `description` attributes; docs/model.md "Metrics" defines them).
+inline constexpr std::array<std::string_view, kMetricCount> kMetricUnits = {
+    "t", "1", "days", "days", "1", "EUR", "EUR", "EUR", "t", "1", "1", "1"};
+inline constexpr std::array<std::string_view, kMetricCount> kMetricDescriptions = {
+    "demand not served over the horizon, tonnes",
+    "demand not served over the horizon, as a fraction of demand",
+    "days on which some demand went unserved",
+    "the longest unbroken shortage, days",
+    "the largest unserved fraction of the demand rate at any time",
+    "value of lost load of the unmet demand, discounted euros",
+    "what the policy levers cost, discounted euros (stock left at the horizon credited)",
+    "loss_eur + policy_cost_eur, discounted euros",
+    "tonnes released from strategic stockpiles",
+    "the lowest stockpile level as a fraction of its target (NaN: no stockpile)",
+    "the highest price over the horizon, as a multiple of the base price",
+    "the largest share of arrivals from one third country, by tonnage"};
+
 // The metrics that exist for material "all".
 inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {
     Metric::shortage_days, Metric::longest_shortage_days, Metric::loss_eur, Metric::policy_cost_eur,

@@ -33,6 +33,7 @@
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
 #include "sim/runner/stream_results.hpp"
+#include "sim/runner/timeseries.hpp"
 
 namespace crisp {
 
@@ -328,6 +329,8 @@ int run_command(const RunArgs& args) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
   }
+  if (x.timeseries > 0)
+    header.timeseries = record_timeseries(s, design, options, x.timeseries, x.timeseries_step_days);
   write_keeping_journal(*out, header, layout, *journal, options.block_size);
 
   print_tables(x, output);
@@ -413,14 +416,21 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
     readers.push_back(std::make_unique<ResultsReader>(p.file, ResultsReader::Kind::part));
   const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
                                  first.seed};
-  const ResultsContent header = make_results_header(x.scenario, design, R, provenance);
+  ResultsContent header = make_results_header(x.scenario, design, R, provenance);
+  if (x.timeseries > 0) {
+    RunOptions options;
+    options.replications = R;
+    options.seed = first.seed;
+    header.timeseries =
+        record_timeseries(x.scenario, design, options, x.timeseries, x.timeseries_step_days);
+  }
   // One series at a time: each part gives the replications of its blocks.
   out->write([&](const std::string& file) {
     ResultsFileWriter writer(file, header);
     for_each_series(layout, [&](const std::string& group, const std::string& region,
                                 const std::string& name, int) {
-      MetricSeries merged{group, region, name,
-                          std::vector<double>(static_cast<std::size_t>(P * R), 0.0)};
+      MetricSeries merged = metric_series(group, region, name);
+      merged.values.assign(static_cast<std::size_t>(P * R), 0.0);
       for (std::size_t i = 0; i < read.size(); ++i) {
         const std::vector<double> v = readers[i]->metric(group, region, name);
         if (std::ssize(v) != P * R)

@@ -31,6 +31,8 @@ struct Experiment {
   std::vector<ListedSet> listed_sets;          // list: [[design.sets]], in file order
   std::optional<SensitivitySpec> sensitivity;  // [sensitivity]
   std::string output_file;                     // [output] file; empty when not given
+  std::int64_t timeseries = 0;                 // [output] replications with trajectories kept
+  double timeseries_step_days = 7;             // [output] their sampling interval
   std::string source_name;                     // the file name used in messages
   // The file as read, stored in the results file; CSV files a [network] names follow it as
   // comments.

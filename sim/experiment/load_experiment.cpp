@@ -309,12 +309,23 @@ void check_network(const Scenario& sc, const Catalog& catalog) {
 
 // ---- [output] ----
 
-std::string read_output(const Table& t) {
-  t.check_keys({.allowed = {"file"}, .not_yet = {"timeseries", "timeseries_step_days"}});
-  const auto file = t.get("file");
-  if (!file) return "";
-  if (file->string().empty()) file->fail("a non-empty string");
-  return file->string();
+void read_output(const Table& t, Experiment& ex) {
+  t.check_keys({.allowed = {"file", "timeseries", "timeseries_step_days"}});
+  if (const auto file = t.get("file")) {
+    if (file->string().empty()) file->fail("a non-empty string");
+    ex.output_file = file->string();
+  }
+  // Trajectories are [P, K, T] per series, material and region, held in memory while written:
+  // 1 000 replications and 100 000 sample times keep that within reach of a workstation.
+  if (const auto v = t.get("timeseries")) {
+    ex.timeseries = v->integer(0);
+    if (ex.timeseries > 1000) v->fail("an integer in [0, 1000]");
+  }
+  ex.timeseries_step_days = t.number_or("timeseries_step_days", 7, above(0));
+  if (const auto v = t.get("timeseries_step_days");
+      v && ex.scenario.horizon_days / ex.timeseries_step_days > 100'000)
+    v->fail(fmt::format("at least {} days (no more than 100 000 samples over the {}-day horizon)",
+                        ex.scenario.horizon_days / 100'000, ex.scenario.horizon_days));
 }
 
 // ---- the whole file ----
@@ -392,7 +403,7 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
     ex.sensitivity = read_sensitivity(*sensitivity, sc);
   }
   if (const auto output = toml_input::sub_table(root, "output")) {
-    ex.output_file = read_output(*output);
+    read_output(*output, ex);
   }
   return ex;
 }

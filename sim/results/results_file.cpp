@@ -89,6 +89,16 @@ void write_string_attribute(hid_t obj, const char* name, const std::string& valu
   h5::check(H5Awrite(attr, type, &text), "H5Awrite " + what);
 }
 
+// The `units` and `description` attributes of parent/name (each only when given): every dataset
+// says what it holds, so a reader needs no other document to label an axis.
+void describe(hid_t parent, const std::string& name, const std::string& units,
+              const std::string& description) {
+  const auto object =
+      h5::own<h5::Dataset>(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
+  if (!units.empty()) write_string_attribute(object, "units", units);
+  if (!description.empty()) write_string_attribute(object, "description", description);
+}
+
 void write_root_attributes(hid_t file, const RootAttributes& a, bool part) {
   write_string_attribute(file, "filetype", part ? "crisp-part" : "crisp-results");
   const std::array<std::int32_t, 2> version{kFormatVersionMajor, kFormatVersionMinor};
@@ -280,13 +290,22 @@ void write_metric_dataset(hid_t group, const MetricSeries& m, hsize_t policies,
   const auto dataset = h5::own<h5::Dataset>(
       H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
       "H5Dcreate2 " + path);
+  if (!m.units.empty()) write_string_attribute(dataset, "units", m.units);
+  if (!m.description.empty()) write_string_attribute(dataset, "description", m.description);
   if (m.values.empty()) return;
   h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
             "H5Dwrite " + path);
 }
 
+// A table of one row per policy set, labelled: the policy labels first, then `columns`.
+Table labelled(const std::vector<std::string>& labels, Table columns) {
+  if (labels.empty()) return columns;
+  columns.insert(columns.begin(), Column{"label", labels});
+  return columns;
+}
+
 void write_series(hid_t file, const MetricSeries& m, std::size_t policies, std::size_t replications,
-                  bool part) {
+                  bool part, const std::vector<std::string>& labels) {
   if (part) {  // only the replications of this part: no statistics yet
     write_metric_dataset(series_group(file, "metrics", m), m, policies, replications);
     return;
@@ -301,10 +320,47 @@ void write_series(hid_t file, const MetricSeries& m, std::size_t policies, std::
     paired.push_back(paired_difference(row(p), row(0)));  // row 0 is the baseline
   }
   write_metric_dataset(series_group(file, "metrics", m), m, policies, replications);
-  write_table(series_group(file, "summary", m), m.name, struct_table(summaries, kSummaryColumns),
+  const h5::Group summary = series_group(file, "summary", m);
+  write_table(summary, m.name, labelled(labels, struct_table(summaries, kSummaryColumns)),
               series_path("summary", m));
-  write_table(series_group(file, "paired", m), m.name, struct_table(paired, kPairedColumns),
+  describe(summary, m.name, m.units,
+           fmt::format("statistics over replications of {}, one row per policy set",
+                       series_path("metrics", m)));
+  const h5::Group pair = series_group(file, "paired", m);
+  write_table(pair, m.name, labelled(labels, struct_table(paired, kPairedColumns)),
               series_path("paired", m));
+  describe(pair, m.name, m.units,
+           fmt::format("policy set minus the baseline (row 0), replication by replication, of {}",
+                       series_path("metrics", m)));
+}
+
+// /timeseries/<group>/<region>/<name>: float32 [P, K, T], one chunk per trajectory.
+void write_timeseries(hid_t file, const TimeseriesContent& t, hsize_t policies) {
+  const std::array<hsize_t, 3> dims{policies, hsize_t(t.replications), hsize_t(t.samples)};
+  for (const MetricSeries& m : t.series) {
+    const std::string path = series_path("timeseries", m);
+    if (m.values.size() != dims[0] * dims[1] * dims[2])
+      throw std::runtime_error(fmt::format("{} has {} values, expected P*K*T = {}*{}*{}", path,
+                                           m.values.size(), dims[0], dims[1], dims[2]));
+    const h5::Group group = series_group(file, "timeseries", m);
+    const auto space = h5::own<h5::Dataspace>(H5Screate_simple(3, dims.data(), nullptr), path);
+    const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
+    if (!m.values.empty()) {
+      const std::array<hsize_t, 3> chunk{1, 1, dims[2]};
+      h5::check(H5Pset_chunk(dcpl, 3, chunk.data()), "H5Pset_chunk " + path);
+      h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle " + path);
+      h5::check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate " + path);
+    }
+    const auto dataset = h5::own<h5::Dataset>(
+        H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        "H5Dcreate2 " + path);
+    if (!m.units.empty()) write_string_attribute(dataset, "units", m.units);
+    if (!m.description.empty()) write_string_attribute(dataset, "description", m.description);
+    if (!m.values.empty())
+      h5::check(
+          H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
+          "H5Dwrite " + path);
+  }
 }
 
 void write_scenario(hid_t file, const ResultsContent& c) {
@@ -312,8 +368,12 @@ void write_scenario(hid_t file, const ResultsContent& c) {
       {{"nodes", &c.scenario_nodes}, {"edges", &c.scenario_edges}, {"shocks", &c.scenario_shocks}}};
   if (std::all_of(tables.begin(), tables.end(), [](auto& t) { return t.second->empty(); })) return;
   const h5::Group scenario = open_or_create_group(file, "scenario", "/scenario");
-  for (const auto& [name, table] : tables)
+  for (const auto& [name, table] : tables) {
     write_table(scenario, name, *table, fmt::format("/scenario/{}", name));
+    if (!table->empty())
+      describe(scenario, name, "",
+               fmt::format("the scenario's {} as simulated (the experiment's values)", name));
+  }
 }
 
 // /sensitivity: the runs table, then /sensitivity/<statistic>/<group>/<region>/<name> float64
@@ -415,6 +475,14 @@ ResultsFileWriter::ResultsFileWriter(const std::string& file, const ResultsConte
   write_root_attributes(f, header.attributes, header.part.has_value());
   if (header.part) write_part(f, *header.part);
   write_table(f, "policies", header.policy_table, "/policies");
+  if (!header.policy_table.empty()) {
+    describe(f, "policies", "",
+             "one row per policy set: id, label, then the value of each lever parameter; row 0 is "
+             "the baseline");
+    for (const Column& c : header.policy_table)
+      if (c.name == "label")
+        if (const auto* v = std::get_if<std::vector<std::string>>(&c.values)) labels_ = *v;
+  }
   file_ = f.release();
   path_ = file;
 }
@@ -437,11 +505,12 @@ void ResultsFileWriter::add(const MetricSeries& m) {
   if (!seen_.insert(id).second)
     throw std::runtime_error(fmt::format("metric {} appears twice", id));
   write_series(file_, m, std::size_t(header_.policies), std::size_t(header_.replications),
-               header_.part.has_value());
+               header_.part.has_value(), labels_);
 }
 
 void ResultsFileWriter::finish() {
   const h5::QuietErrors quiet;
+  if (header_.timeseries) write_timeseries(file_, *header_.timeseries, hsize_t(header_.policies));
   write_scenario(file_, header_);
   if (header_.sensitivity)
     write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));

@@ -12,7 +12,7 @@
 namespace crisp {
 
 inline constexpr int kFormatVersionMajor = 1;
-inline constexpr int kFormatVersionMinor = 0;
+inline constexpr int kFormatVersionMinor = 1;  // 1.1: /timeseries, units, labels in tables
 
 // A table column: all strings or all doubles (or all int64), one entry per row.
 struct Column {
@@ -27,6 +27,15 @@ struct MetricSeries {
   std::string region;
   std::string name;
   std::vector<double> values;
+  std::string units = {}, description = {};  // the dataset's attributes (omitted when empty)
+};
+
+// /timeseries/<group>/<region>/<name>: float32 [P, K, T], the trajectories of K replications of
+// every policy set at T sample times (docs/results-format.md "/timeseries").
+struct TimeseriesContent {
+  std::int64_t replications = 0;  // K
+  std::int64_t samples = 0;       // T
+  std::vector<MetricSeries> series;
 };
 
 struct RootAttributes {
@@ -64,6 +73,7 @@ struct ResultsContent {
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
+  std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
 };
 
 // Writes a results file one metric series at a time, so that a run need hold no more than one
@@ -86,6 +96,7 @@ class ResultsFileWriter {
   std::string path_;
   std::int64_t file_ = -1;  // hid_t
   std::set<std::string> seen_;
+  std::vector<std::string> labels_;  // the policy sets', for the /summary and /paired rows
 };
 
 // Writes `path` through its partial file (sim/results/output_file.hpp); on any failure throws

@@ -66,4 +66,13 @@ void MaterialRuns::Worker::run(std::span<const ShockOccurrence> shocks, double* 
   }
 }
 
+void MaterialRuns::Worker::run_recorded(std::span<const ShockOccurrence> shocks, double* out,
+                                        std::size_t stride, std::vector<Trajectory>& trajectories) {
+  for (std::size_t k = 0; k < sims_.size(); ++k)
+    sims_[k].record(&trajectories[k]);
+  run(shocks, out, stride);
+  for (MaterialSim& sim : sims_)
+    sim.record(nullptr);
+}
+
 }  // namespace crisp

@@ -13,6 +13,7 @@
 #include "models/material_sim.hpp"
 #include "models/metrics.hpp"
 #include "models/network.hpp"
+#include "models/trajectory.hpp"
 #include "policies/apply_policy.hpp"
 
 namespace crisp {
@@ -39,6 +40,9 @@ class MaterialRuns {
     // Simulates one replication on `shocks` for every policy set; policy set p's metrics go to
     // out[p * stride, p * stride + layout().size()).
     void run(std::span<const ShockOccurrence> shocks, double* out, std::size_t stride);
+    // The same, recording distinct run k's trajectory into trajectories[k] (its step set).
+    void run_recorded(std::span<const ShockOccurrence> shocks, double* out, std::size_t stride,
+                      std::vector<Trajectory>& trajectories);
     // Events and instants of distinct run k in the last replication.
     const RunStats& stats(int k) const { return sims_[static_cast<std::size_t>(k)].stats(); }
 

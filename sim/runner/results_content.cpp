@@ -136,6 +136,17 @@ Table policy_table(const PolicyDesign& design) {
 
 }  // namespace
 
+MetricSeries metric_series(const std::string& group, const std::string& region,
+                           const std::string& name) {
+  MetricSeries m{group, region, name, {}};
+  const auto k = std::find(kMetricNames.begin(), kMetricNames.end(), name) - kMetricNames.begin();
+  if (k < kMetricCount) {
+    m.units = kMetricUnits[static_cast<std::size_t>(k)];
+    m.description = kMetricDescriptions[static_cast<std::size_t>(k)];
+  }
+  return m;
+}
+
 void for_each_series(const MetricLayout& layout,
                      const std::function<void(const std::string& group, const std::string& region,
                                               const std::string& name, int slot)>& visit) {
@@ -182,7 +193,7 @@ ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign
   ResultsContent c = make_results_header(scenario, design, result.replications, provenance);
   for_each_series(result.layout, [&](const std::string& group, const std::string& region,
                                      const std::string& name, int slot) {
-    MetricSeries series{group, region, name, {}};
+    MetricSeries series = metric_series(group, region, name);
     series.values.reserve(static_cast<std::size_t>(result.policies * result.replications));
     for (std::int64_t p = 0; p < result.policies; ++p)
       for (std::int64_t rep = 0; rep < result.replications; ++rep)

@@ -23,6 +23,10 @@ ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign&
 ResultsContent make_results_content(const Scenario& scenario, const PolicyDesign& design,
                                     const RunResult& result, const RunProvenance& provenance);
 
+// An empty series of metric `name` with its units and description (models/metrics.hpp).
+MetricSeries metric_series(const std::string& group, const std::string& region,
+                           const std::string& name);
+
 // Every series the results file holds, in the order it writes them: for each material (then
 // "all"), each report region, each metric (for "all" only the metrics it has), with its slot.
 void for_each_series(const MetricLayout& layout,

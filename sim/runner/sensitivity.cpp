@@ -26,7 +26,9 @@ class Gatherer {
                                 const std::string& name, int slot) {
       slots_.push_back(slot);
       for (auto& [statistic, series] : content_.statistics) {
-        series.push_back({group, region, name, std::vector<double>(runs * policies, 0.0)});
+        MetricSeries m = metric_series(group, region, name);
+        m.values.assign(runs * policies, 0.0);
+        series.push_back(std::move(m));
       }
     });
     content_.runs = static_cast<std::int64_t>(runs);

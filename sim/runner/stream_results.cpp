@@ -56,9 +56,7 @@ void write_from_journal(const std::string& file, const ResultsContent& header,
     batch.resize(i1 - i0);
     for (std::size_t k = i0; k < i1; ++k) {
       MetricSeries& m = batch[k - i0];
-      m.group = all[k].group;
-      m.region = all[k].region;
-      m.name = all[k].name;
+      m = metric_series(all[k].group, all[k].region, all[k].name);
       m.values.assign(P * R, std::numeric_limits<double>::quiet_NaN());
     }
     const int s0 = all[i0].slot, s1 = all[i1 - 1].slot + 1;  // slots ascend in series order

@@ -360,8 +360,8 @@ TEST_CASE("bad experiment files fail with a one-line message", "[experiment]") {
       "yield", {"node 'nl-users'", "yield does not apply to a consumer node"});
   add("refinery without supplier", replace_line("to = \"cn-ref\"", "to = \"nl-users\""),
       "[[node]]\nid = \"cn-ref\"", {"a refinery needs at least one [[edge]] into it"});
-  add("a later version's key", kMinimal + "\n[output]\ntimeseries = 10\n", "timeseries",
-      {"[output]", "timeseries is not supported yet"});
+  add("too many recorded replications", kMinimal + "\n[output]\ntimeseries = 5000\n", "timeseries",
+      {"[output]", "timeseries must be an integer in [0, 1000], got 5000"});
   add("missing [experiment]", kMinimal.substr(kMinimal.find("[[material]]")), "[[material]]",
       {"missing required table [experiment]"});
   add("integer expected", replace_line("name = \"mini\"", "name = \"mini\"\nreplications = 2.5"),
