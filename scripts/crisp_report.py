@@ -1,0 +1,529 @@
+"""One self-contained HTML page from a crisp results file: `scripts/report FILE.h5 [-o
+report.html]`. Images are embedded as data URIs and the styles are inline, so the page can be
+mailed or archived as one file; it needs no JavaScript and loads nothing from elsewhere.
+"""
+
+import argparse
+import base64
+import html
+import math
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crisp_plot  # noqa: E402
+from crisp_results import OFF_FIELDS, open_results  # noqa: E402
+
+MILLION = 1e6
+
+CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1180px; margin: 1.5em auto;
+       padding: 0 1em; color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.1em; } h2 { border-bottom: 2px solid #1f77b4;
+     padding-bottom: 0.15em; margin-top: 1.8em; } h3 { margin-top: 1.4em; }
+.sub { color: #555; margin-top: 0; }
+.box { background: #eef5fb; border-left: 4px solid #1f77b4; padding: 0.6em 1em; }
+table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.88em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; }
+th { background: #f0f0f0; text-align: left; vertical-align: bottom; }
+td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr:nth-child(even) td { background: #fafafa; }
+td.pos { background: #e3f4e3 !important; } td.neg { background: #fbe4e4 !important; }
+td.rec { font-weight: bold; }
+td.warn { background: #fff4e0 !important; white-space: pre-line; }
+nav { margin-top: 1em; } nav ul { columns: 2; margin-top: 0.3em; } nav li { margin: 0.1em 0; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { color: #333; font-size: 0.92em; margin-top: 0.3em; }
+ul.sentences li { margin-bottom: 0.3em; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }
+.key { color: #555; font-size: 0.88em; }
+"""
+
+
+def esc(x):
+    return html.escape(str(x))
+
+
+def meur(x):
+    """Euros -> million-EUR figure with 2 decimals (2 significant digits below 0.005)."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    if abs(x) < 0.5:  # below a euro: rounding noise of a difference, or exactly 0
+        return "0.00"
+    v = x / MILLION
+    return f"{v:.2g}" if abs(v) < 0.005 else f"{v:.2f}"
+
+
+def interval(mean, lo, hi):
+    return f"{meur(mean)} [{meur(lo)}, {meur(hi)}]"
+
+
+def pct(x):
+    return f"{100 * x:.1f} %"
+
+
+def table(header, rows, row_ids=None, classes=None):
+    """HTML table; numeric-looking cells right-aligned; classes[r][c] adds a cell class."""
+    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>"]
+    for r, row in enumerate(rows):
+        rid = f' id="{esc(row_ids[r])}"' if row_ids else ""
+        cells = []
+        for c, v in enumerate(row):
+            cls = []
+            s = str(v)
+            if s[:1].isdigit() or s[:1] in "-+" or s.startswith("n/a") or s.startswith("×"):
+                cls.append("n")
+            if classes and classes[r][c]:
+                cls.append(classes[r][c])
+            cl = f' class="{" ".join(cls)}"' if cls else ""
+            cells.append(f"<td{cl}>{esc(v)}</td>")
+        out.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
+    return "\n".join(out) + "</table>"
+
+
+def kv_table(rows):
+    """A two-column table of names and values (no header, no number alignment)."""
+    return "<table>" + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
+                               for k, v in rows) + "</table>"
+
+
+def verdict(lo, hi):
+    if lo > 0:
+        return "clearly positive"
+    if hi < 0:
+        return "clearly negative: it costs more than it saves"
+    return "not clearly positive (the 95 % interval includes zero)"
+
+
+# ------------------------------------------------------------------------------------------------
+# What the levers are, in words
+
+
+def num(v):
+    """A lever value in a sentence: whole numbers from 100, else 3 significant digits."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def field_phrase(field, v):
+    """'release.delay_days', 5 -> 'release delay 5 days'."""
+    for suffix, unit in (("_days", "days"), ("_tpy", "t/yr"), ("_eur_per_t", "EUR/t")):
+        if field.endswith(suffix):
+            return f"{field[:-len(suffix)].replace('.', ' ').replace('_', ' ')} {num(v)} {unit}"
+    return f"{field.replace('.', ' ').replace('_', ' ')} {num(v)}"
+
+
+def lever_phrase(res, lever, p, swept):
+    """'a 90-day gallium stockpile for NL' for lever `lever` in policy set p (None if off)."""
+    stored = res.raw("policies")
+    raw = {c.split(".", 1)[1]: float(stored[c][p]) for c in lever.columns}
+    if all(math.isnan(v) for v in raw.values()):
+        return None
+    mat = "all materials" if lever.material == "all" else lever.material
+    regions = "+".join(lever.regions) or "its regions"
+    g = lambda k: raw.get(k, float("nan"))  # noqa: E731
+    if lever.kind == "stockpile":
+        size = f"{num(g('size_t'))} t" if not math.isnan(g("size_t")) \
+            else f"{num(g('size_days'))}-day"
+        text = f"a {size} {mat} stockpile for {regions}"
+    elif lever.kind == "refining":
+        text = f"a {num(g('capacity_tpy'))} t/yr {mat} refinery in {regions}"
+    elif lever.kind == "recycling":
+        text = f"recycling {num(100 * g('rate'))} % of {regions}'s {mat} demand"
+    elif lever.kind == "diversification":
+        text = (f"{mat} contracts for {regions} capped at {num(100 * g('max_country_share'))} % "
+                "from one supplier country")
+    elif lever.kind == "early_warning":
+        text = f"{num(g('lead_days'))} days of early warning for {regions} ({mat})"
+    else:
+        text = lever.name
+    # Swept fields other than the on/off one: say their value too.
+    off_fields = OFF_FIELDS.get(lever.kind, {})
+    extra = [field_phrase(f, raw[f]) for f in (c.split(".", 1)[1] for c in lever.columns
+                                                 if c in swept)
+             if f not in off_fields and not math.isnan(raw[f])]
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def set_description(res, p, swept, capital=True):
+    """Policy set p in words: 'A 90-day gallium stockpile for NL plus ...'."""
+    parts = [t for lv in res.levers if (t := lever_phrase(res, lv, p, swept))]
+    text = "no policy (baseline)" if p == 0 else " plus ".join(parts) or res.labels[p]
+    return text[0].upper() + text[1:] if capital else text
+
+
+def toml_levers(res):
+    """The experiment's [[policy]] tables, one per lever in /policies order (None if unknown)."""
+    pol = res.experiment.get("policy", [])
+    return pol if len(pol) == len(res.levers) else [None] * len(res.levers)
+
+
+# ------------------------------------------------------------------------------------------------
+# Numbers behind the page
+
+
+class Group:
+    """Everything the page says about one report region and material group ('all' or one)."""
+
+    def __init__(self, res, material, region):
+        self.res, self.material, self.region = res, material, region
+        s = lambda m, c: res.stat("summary", material, region, m, c)  # noqa: E731
+        d = lambda m, c: res.stat("paired", material, region, m, c)  # noqa: E731
+        self.p_short = s("shortage_days", "p_positive")
+        self.days = s("shortage_days", "mean")
+        self.cvar = s("loss_eur", "cvar95")
+        self.cost = s("policy_cost_eur", "mean")
+        self.nb, self.nb_lo, self.nb_hi = res.net_benefit(material, region)
+        self.avoided = -d("loss_eur", "diff_mean")
+        self.extra_cost = d("policy_cost_eur", "diff_mean")
+        self.recommended = crisp_plot.recommended_set(res, material, region)
+        self.best = crisp_plot.best_set(res, material, region)
+
+    @property
+    def name(self):
+        return f"{self.region} / {'all materials' if self.material == 'all' else self.material}"
+
+    def break_even(self, p):
+        """Factor on the value of lost load at which set p's mean net benefit is 0: net benefit
+        = k * loss avoided - extra policy cost, as loss is linear in it. None: never breaks
+        even (it avoids no loss); 0: pays at any value."""
+        if self.avoided[p] <= 0:
+            return None
+        return max(self.extra_cost[p], 0.0) / self.avoided[p]
+
+    def edge_warnings(self):
+        """Swept levers acting on this material whose value in the best set is the largest (or
+        the smallest, when that is not 'off') value in the file."""
+        res, p, out = self.res, self.best, []
+        if p == 0:
+            return out
+        for c in res.swept_columns():
+            lever = res.lever_of(c)
+            if self.material != "all" and lever.material not in (self.material, "all"):
+                continue
+            v = res.lever_values(c)
+            if np.isnan(v[p]):
+                continue
+            lo, hi = np.nanmin(v), np.nanmax(v)
+            field = c.split(".", 1)[1]
+            off = OFF_FIELDS.get(lever.kind, {}).get(field)
+            if v[p] == hi:
+                out.append(f"\u26a0 {c} = {v[p]:g} is the largest value tried ({lo:g} to "
+                           f"{hi:g}): a larger one may be better still; extend the sweep.")
+            elif v[p] == lo and lo != off:
+                out.append(f"\u26a0 {c} = {v[p]:g} is the smallest value tried ({lo:g} to "
+                           f"{hi:g}): a smaller one may be better still; extend the sweep.")
+        return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Page sections
+
+
+def how_to_read(res):
+    R = res.R
+    years = float(res.attributes.get("horizon_days", 0)) / 365
+    return f"""<div class="box"><b>How to read this page.</b> crisp simulated the supply of critical
+raw materials {R} times over a {years:g}-year horizon, each time with a different random history
+of supply shocks (export restrictions, outages, blocked shipping routes, demand surges). Each
+<i>policy set</i> (a stockpile, a domestic refinery, early warning, or a combination) was simulated
+on the same {R} histories as the <i>baseline</i> (no policy), so the two can be compared history
+by history. <i>Loss</i> is the value of demand that could not be met (tonnes short times the
+value of lost load per tonne); <i>policy cost</i> is what the policy costs (buying and holding
+stock, building and running a plant, monitoring); both are in million euros, discounted to
+today. The <i>net benefit</i> of a policy set is the loss it avoids minus its cost, with a 95 %
+interval: when the whole interval is above zero (green) the policy pays for itself with high
+confidence; when it straddles zero the simulation cannot tell; when it is below zero (red) it
+costs more than it saves. Start with the recommendations, then the comparison tables; the
+assumptions behind every number are listed at the end. All figures hold only under the
+scenario's assumptions.</div>"""
+
+
+def contents(res, groups):
+    items = [("recommendations", "Recommendations")]
+    items += [(f"cmp-{g.region}-{g.material}", f"Comparison: {g.name}") for g in groups]
+    items += [("any-shortage", "The chance of any shortage"), ("figures", "Figures"),
+              ("assumptions", "Scenario assumptions"), ("provenance", "Provenance")]
+    return ("<nav><b>Contents</b><ul>" + "".join(f'<li><a href="#{esc(i)}">{esc(t)}</a></li>'
+                                                 for i, t in items) + "</ul></nav>")
+
+
+def recommendations(groups):
+    rows, classes = [], []
+    for g in groups:
+        res, swept = g.res, res_swept(g.res)
+        r, b = g.recommended, g.best
+        rec = (f"#{r} {set_description(res, r, swept)} ({res.labels[r]}): policy cost "
+               f"{meur(g.cost[r])}, net benefit {interval(g.nb[r], g.nb_lo[r], g.nb_hi[r])}"
+               if r is not None else "none")
+        best = (f"#{b} {set_description(res, b, swept)}: net benefit "
+                f"{interval(g.nb[b], g.nb_lo[b], g.nb_hi[b])}"
+                if b != 0 else "none: no policy set beats the baseline on average")
+        warn = "\n".join(g.edge_warnings())
+        rows.append([g.name, rec, best, warn])
+        classes.append([None, "rec" if r is not None else None, None, "warn" if warn else None])
+    return "\n".join([
+        '<h2 id="recommendations">Recommendations</h2>',
+        "<p><b>Recommended option</b>: the cheapest policy set (lowest mean policy cost for "
+        "the region and material) whose net benefit is positive with 95 % confidence (the "
+        "lower end of its interval above zero); \"none\" when no set is. <b>Best option</b>: "
+        "the highest mean net benefit, however uncertain. <b>Caveat</b>: the best option uses "
+        "the largest (or smallest) value tried of some lever, so the true best may lie outside "
+        "the range simulated. Money in million EUR, discounted.</p>",
+        table(["region / material", "recommended option", "best option", "caveat"], rows,
+              classes=classes)])
+
+
+def comparison(g, voll):
+    """crisp's comparison table for one region and material group, plus the break-even."""
+    res = g.res
+    rows, ids, classes = [], [], []
+    for p in range(res.P):
+        if p == 0:
+            nb, be = "(reference)", ""
+        else:
+            nb = interval(g.nb[p], g.nb_lo[p], g.nb_hi[p])
+            k = g.break_even(p)
+            be = "never" if k is None else f"×{k:.3g}"
+            if k is not None and voll:
+                be += f" ({k * voll / MILLION:.3g} M EUR/t)"
+        rows.append([f"#{p} {res.labels[p]}", pct(g.p_short[p]), f"{g.days[p]:.1f}",
+                     meur(g.cvar[p]), meur(g.cost[p]), meur(g.avoided[p]) if p else "", nb, be])
+        ids.append(f"{g.region}-{g.material}-p{p}")
+        cls = "pos" if p and g.nb_lo[p] > 0 else "neg" if p and g.nb_hi[p] < 0 else None
+        classes.append([("rec" if p == g.recommended else None)] + [None] * 5 + [cls, None])
+    head = ["policy set", "P(any shortage)", "mean shortage days", "CVaR95 loss",
+            "mean policy cost", "mean loss avoided", "net benefit [95 % interval]",
+            "break-even value of lost load"]
+    return table(head, rows, ids, classes)
+
+
+def columns_key(voll):
+    vtxt = ", ".join(f"{m} {v / MILLION:g} M EUR/t" for m, v in voll.items())
+    return f"""<p class="key"><b>Columns.</b> <i>P(any shortage)</i>: share of histories with at
+least one day short. <i>Mean shortage days</i>: days short over the horizon (for all materials:
+days when any material is short). <i>CVaR95 loss</i>: mean loss in the worst 5 % of histories.
+<i>Net benefit</i>: baseline total cost minus the set's, history by history, with its 95 %
+interval (green: clearly positive; red: clearly negative; bold: the recommended option).
+<i>Break-even value of lost load</i>: the factor on the assumed value of lost load
+({esc(vtxt) or 'per material'}) at which the set's mean net benefit would be zero, computed as
+extra policy cost / loss avoided. This rests on the loss being proportional to the value of lost
+load (docs/model.md: loss = unmet tonnes x value of lost load x discount factor; the value plays
+no other part in the simulation, so unmet tonnes and policy costs do not change with it). Below
+×1 the set pays for itself even if lost supply is worth less than assumed; above ×1 only if it is
+worth more; "never": the set avoids no loss on average. For all materials the factor scales every
+material's value of lost load at once; for one material it is also given in M EUR per tonne.</p>"""
+
+
+def sentences(g):
+    res, swept = g.res, res_swept(g.res)
+    out = ["<ul class=\"sentences\">"]
+    for p in range(1, res.P):
+        out.append(f"<li><b>#{p}</b> {esc(set_description(res, p, swept))}: costs "
+                   f"{meur(g.cost[p])} M EUR, avoids {meur(g.avoided[p])} M EUR of expected "
+                   f"losses, net benefit {meur(g.nb[p])} M EUR [{meur(g.nb_lo[p])}, "
+                   f"{meur(g.nb_hi[p])}]: {verdict(g.nb_lo[p], g.nb_hi[p])}.</li>")
+    return "\n".join(out + ["</ul>"])
+
+
+def res_swept(res):
+    return set(res.swept_columns())
+
+
+def any_shortage(res, groups_by_key):
+    """Why a stockpile released on a shortfall leaves P(any shortage) where it was."""
+    out = ['<h2 id="any-shortage">The chance of any shortage</h2>',
+           "<p><i>P(any shortage)</i> in the tables above is the share of simulated histories "
+           "with at least one day on which some demand goes unmet. A strategic stockpile with "
+           "the <code>shortfall</code> release trigger cannot lower it: the stockpile is only "
+           "released once users are already short, so the first day short still happens. What "
+           "such a stockpile does is make shortages shorter and shallower: fewer shortage days, "
+           "less unmet demand and smaller losses. Levers that act before a shortage (early "
+           "warning, a <code>supply_drop</code> trigger, a domestic refinery, diversification) "
+           "can lower the chance itself.</p>"]
+    swept = res_swept(res)
+    for lever, spec in zip(res.levers, toml_levers(res)):
+        if lever.kind != "stockpile":
+            continue
+        trigger = ((spec or {}).get("release") or {}).get("trigger", "shortfall")
+        on = [p for p in range(1, res.P) if lever_phrase(res, lever, p, swept)]
+        others = [lv for lv in res.levers if lv is not lever]
+        alone = [p for p in on if not any(lever_phrase(res, lv, p, swept) for lv in others)]
+        if not on:
+            continue
+        size_col = next((c for c in lever.columns if c.endswith(".size_days")
+                         or c.endswith(".size_t")), None)
+        pick = max(alone or on, key=lambda p: np.nan_to_num(res.lever_values(size_col)[p])
+                   if size_col else 0)
+        for region in lever.regions:
+            g = groups_by_key.get((region, lever.material))
+            if g is None:
+                continue
+            why = "" if trigger == "shortfall" else \
+                ", which releases on a drop in supply before users go short and so can lower it"
+            out.append(f"<p>In this run ({esc(lever.name)}, release trigger <code>{esc(trigger)}"
+                       f"</code>{why}): for {esc(lever.material)} in {esc(region)}, P(any "
+                       f"shortage) is {pct(g.p_short[0])} without policy and "
+                       f"{pct(g.p_short[pick])} with #{pick} "
+                       f"({esc(set_description(res, pick, swept, capital=False))}), while mean shortage days "
+                       f"go from {g.days[0]:.1f} to {g.days[pick]:.1f}.</p>")
+    # The chance per policy set, side by side for every material group of each region.
+    for region in res.regions():
+        gs = [g for (r, _), g in groups_by_key.items() if r == region]
+        if not gs:
+            continue
+        rows = [[f"#{p} {res.labels[p]}"] + [pct(g.p_short[p]) for g in gs] for p in range(res.P)]
+        out.append(f"<h3>P(any shortage) per policy set, {esc(region)}</h3>" +
+                   table(["policy set"] + [g.name for g in gs], rows))
+    return "\n".join(out)
+
+
+def figures(res, outdir):
+    paths = crisp_plot.make_plots(res, outdir)
+    material, region = crisp_plot.defaults(res)
+    captions = {
+        "frontier": "Each point is a policy set: its mean policy cost (across) against its loss "
+                    "from unmet demand (up), on average (left) and in the worst 5 % of histories "
+                    "(right). Blue diamonds are efficient: no cheaper set has a lower loss. The "
+                    "choice among them is a matter of how much risk reduction is worth paying "
+                    "for.",
+        "unmet": "How much demand goes unmet over the horizon in each policy set, across the "
+                 "simulated histories (one panel per material a lever acts on).",
+        "response": "How the chosen metric changes, compared with no policy, as each policy "
+                    "lever is turned up, with the other levers fixed as the legend says.",
+        "tornado": "Which scenario assumptions move the results most: each parameter is scaled "
+                   "down and up in turn, everything else as given.",
+    }
+    out = [f'<h2 id="figures">Figures: {esc(region)}, '
+           f"{'all materials' if material == 'all' else esc(material)}</h2>",
+           "<p class=\"key\">Figures for another region or material: <code>scripts/plot FILE.h5 "
+           "--region R --material M</code>.</p>"]
+    for kind, path in paths.items():
+        with open(path, "rb") as fh:
+            data = base64.b64encode(fh.read()).decode("ascii")
+        cap = captions.get(kind) or ("Sampled trajectories of the strategic stock and of unmet "
+                                     "demand over time: median and bands across histories.")
+        out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(kind)}">'
+                   f"<figcaption>{esc(cap)}</figcaption></figure>")
+    return "\n".join(out)
+
+
+def assumptions(res):
+    a, x = res.attributes, res.experiment
+    ex = x.get("experiment", {})
+    horizon = float(a.get("horizon_days", float("nan")))
+    rows = [["experiment", ex.get("name", "")],
+            ["horizon", f"{horizon:g} days ({horizon / 365:g} years)"],
+            ["replications (simulated histories per policy set)", a.get("replications")],
+            ["seed", a.get("seed")],
+            ["discount rate", f"{100 * ex.get('discount_rate', 0.0225):g} % per year"],
+            ["report regions", ", ".join(res.regions())]]
+    out = ['<h2 id="assumptions">Scenario assumptions</h2>', kv_table(rows)]
+    mats = x.get("material", [])
+    if mats:
+        out += ["<h3>Materials</h3>", table(
+            ["material", "base price (EUR/t)", "value of lost load (EUR/t)"],
+            [[m.get("name"), f"{m.get('price_eur_per_t', float('nan')):,.0f}",
+              f"{m.get('value_of_lost_load_eur_per_t', float('nan')):,.0f}"] for m in mats])]
+    if res.has("scenario/shocks"):
+        t = res.raw("scenario/shocks")
+        if len(t):
+            names = list(t.dtype.names)
+            cells = [[_cell(row[n]) for n in names] for row in t]
+            out += ["<h3>Shocks</h3><p class=\"key\">Random supply shocks drawn in every "
+                    "history: how often (rate per year, Poisson arrivals), how long (days) and "
+                    "how severe (share of supply cut, or of demand added).</p>",
+                    table([n.replace("_", " ") for n in names], cells)]
+    swept = res_swept(res)
+    rows = []
+    for c in res.lever_columns:
+        v = res.lever_values(c)
+        vals = sorted(set(v[~np.isnan(v)].tolist()))
+        rows.append([c, "swept" if c in swept else "fixed", ", ".join(f"{u:g}" for u in vals)])
+    if rows:
+        out += ["<h3>Policy levers</h3><p class=\"key\">Every lever parameter and the values "
+                "the policy sets take (an off lever counts as 0, or 1 for a country-share "
+                "cap).</p>", table(["lever parameter", "", "values"], rows)]
+    return "\n".join(out)
+
+
+def _cell(v):
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else f"{v:g}"
+    return str(v)
+
+
+def provenance(res):
+    a = res.attributes
+    rows = [[k, a.get(k, "")] for k in ("crisp_version", "git_commit", "created_utc",
+                                         "command_line", "format_version")]
+    rows.append(["results file", os.path.abspath(res.path)])
+    return ('<h2 id="provenance">Provenance</h2>' + kv_table(rows) +
+            "<details><summary>The experiment file as run (rerunning it with this crisp version "
+            "and seed reproduces every number)</summary><pre>" +
+            esc(a.get("experiment_toml", "")) + "</pre></details>")
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def build(res, workdir):
+    voll = {m.get("name"): float(m.get("value_of_lost_load_eur_per_t", float("nan")))
+            for m in res.experiment.get("material", [])}
+    materials = ["all"] + [m for m in res.lever_materials() if m in res.materials()]
+    groups, by_key = [], {}
+    for region in res.regions():
+        for m in materials:
+            if res.has(f"paired/{m}/{region}/total_cost_eur"):
+                g = Group(res, m, region)
+                groups.append(g)
+                by_key[(region, m)] = g
+    name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
+    body = [f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
+            f"<p class=\"sub\">crisp results, {res.P} policy sets x {res.R} simulated histories, "
+            f"written {esc(res.attributes.get('created_utc', ''))}</p>",
+            how_to_read(res), contents(res, groups), recommendations(groups)]
+    for region in res.regions():
+        body.append(f'<h2 id="cmp-{esc(region)}">Comparison of the policy sets: {esc(region)}'
+                    "</h2>")
+        for g in [g for g in groups if g.region == region]:
+            body.append(f'<h3 id="cmp-{esc(g.region)}-{esc(g.material)}">{esc(g.name)}: '
+                        f"{res.R} histories, money in million EUR, discounted</h3>")
+            body.append(comparison(g, voll.get(g.material)))
+            if g.material == "all":
+                body.append(columns_key(voll))
+                body.append(f"<p>Each policy set in plain words ({esc(region)}, all "
+                            "materials):</p>" + sentences(g))
+    body.append(any_shortage(res, by_key))
+    body.append(figures(res, workdir))
+    body.append(assumptions(res))
+    body.append(provenance(res))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>crisp report: {esc(name)}</title><style>{CSS}</style></head><body>\n" +
+            "\n".join(body) + "\n</body></html>\n")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="report", description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", help="a crisp results file (crisp run -o FILE.h5)")
+    ap.add_argument("-o", "--output", default=None,
+                    help="the HTML page to write (default: FILE.html beside the file)")
+    a = ap.parse_args(argv)
+    out = a.output or os.path.splitext(a.file)[0] + ".html"
+    try:
+        res = open_results(a.file)
+    except (ValueError, FileNotFoundError) as e:
+        raise SystemExit(f"report: {e}")
+    with res, tempfile.TemporaryDirectory() as tmp:
+        page = build(res, tmp)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,349 @@
+"""Read a crisp results file (docs/results-format.md) from Python.
+
+    import sys; sys.path.insert(0, "scripts")
+    from crisp_results import open_results
+    with open_results("crisp-results.h5") as res:
+        res.metric("gallium", "NL", "unmet_t")          # numpy float64 [P, R]
+        res.summary("all", "NL", "total_cost_eur")      # table: label, lever values, mean, sd, ...
+        res.long_table(material="gallium")              # one row per value, with lever values
+
+Tables are pandas DataFrames when pandas imports, else dicts of numpy columns
+(`open_results(path, use_pandas=False)` forces the latter). Only h5py and numpy are required.
+
+Lever values: /policies stores NaN for every field of a lever that is off in a policy set (the
+baseline, or `size_days=0` in a sweep). The tables this module joins (`summary`, `paired`,
+`long_table`, `lever_table`) read a lever's on/off field (stockpile `size_days`/`size_t`,
+refining `capacity_tpy`, recycling `rate`, early warning `lead_days`, diversification
+`max_country_share`) as its off value (0, or 1 for the share) there instead, so that a sweep's
+0 point plots and filters like any other; `policies` is the file's table as stored.
+"""
+
+import os
+import tomllib
+
+import h5py
+import numpy as np
+
+try:
+    import pandas as _pd
+except ImportError:  # pandas is optional
+    _pd = None
+
+# Units of the metrics (docs/results-format.md); a dataset's own `units` attribute wins.
+METRIC_UNITS = {
+    "unmet_t": "t",
+    "unmet_frac": "fraction of demand",
+    "shortage_days": "days",
+    "longest_shortage_days": "days",
+    "peak_shortfall_frac": "fraction of demand rate",
+    "loss_eur": "EUR",
+    "policy_cost_eur": "EUR",
+    "total_cost_eur": "EUR",
+    "stock_released_t": "t",
+    "stock_min_frac": "fraction of stockpile target",
+    "price_peak_multiple": "x base price",
+    "max_country_share": "fraction of supply",
+}
+METRIC_TITLES = {  # noun phrases for titles and axis labels
+    "unmet_t": "unmet demand",
+    "unmet_frac": "share of demand unmet",
+    "shortage_days": "days with a shortage",
+    "longest_shortage_days": "longest shortage",
+    "peak_shortfall_frac": "peak shortfall",
+    "loss_eur": "loss from unmet demand",
+    "policy_cost_eur": "policy cost",
+    "total_cost_eur": "total cost (loss + policy cost)",
+    "stock_released_t": "stockpile released",
+    "stock_min_frac": "lowest stockpile level",
+    "price_peak_multiple": "peak price",
+    "max_country_share": "largest third-country share of supply",
+}
+# Planned /timeseries series (format 1.1): units until the file carries its own.
+SERIES_UNITS = {
+    "t": "days",
+    "stock": "t",
+    "buffer": "t",
+    "inflow": "t/day",
+    "unmet_rate": "t/day",
+    "price_multiple": "x base price",
+    "unmet_cum_t": "t",
+}
+# The field that switches a lever on, and its value when off (policies/policy_set.cpp is_off).
+OFF_FIELDS = {
+    "stockpile": {"size_days": 0.0, "size_t": 0.0},
+    "refining": {"capacity_tpy": 0.0},
+    "recycling": {"rate": 0.0},
+    "early_warning": {"lead_days": 0.0},
+    "diversification": {"max_country_share": 1.0},
+}
+
+
+class Lever:
+    """A policy lever as its /policies columns name it: '<kind> <regions> <material>.<field>'."""
+
+    def __init__(self, name):
+        self.name = name
+        parts = name.split(" ")
+        self.kind = parts[0]
+        self.material = parts[-1] if len(parts) >= 3 else "all"  # "all": every material
+        self.regions = parts[1].split("+") if len(parts) >= 3 else []
+        self.columns = []  # its /policies columns, "<name>.<field>"
+
+    def __repr__(self):
+        return f"Lever({self.name!r})"
+
+
+class Results:
+    """An open crisp results file. Use as a context manager, or call close()."""
+
+    def __init__(self, path, use_pandas=None):
+        self.path = str(path)
+        self.pandas = (_pd is not None) if use_pandas is None else bool(use_pandas and _pd)
+        if not os.path.exists(self.path):
+            raise FileNotFoundError(f"{self.path}: no such file")
+        try:
+            self._f = h5py.File(self.path, "r")
+        except OSError as e:
+            raise ValueError(f"{self.path}: not a crisp results file (not an HDF5 file)") from e
+        filetype = self._f.attrs.get("filetype")
+        if filetype != "crisp-results":
+            self._f.close()
+            hint = ": a part of a sharded run; join the parts with `crisp merge` first" \
+                if filetype == "crisp-part" else ""
+            raise ValueError(f"{self.path}: not a crisp results file (filetype {filetype!r}, "
+                             f"expected 'crisp-results'){hint}")
+        major = int(self._f.attrs["format_version"][0])
+        if major != 1:
+            self._f.close()
+            raise ValueError(f"{self.path}: results format {major}.x; this reader reads 1.x")
+        self.attributes = {k: _plain(v) for k, v in self._f.attrs.items()}
+        try:
+            self.experiment = tomllib.loads(self.attributes.get("experiment_toml", ""))
+        except tomllib.TOMLDecodeError:
+            self.experiment = {}
+        raw = self._f["policies"][()]
+        self._policies = raw
+        self.labels = [s.decode("utf-8") for s in raw["label"]]
+        self.P = len(self.labels)
+        self.R = int(self.attributes["replications"])
+        self.lever_columns = [n for n in raw.dtype.names if n not in ("id", "label")]
+        self.levers = []
+        for col in self.lever_columns:
+            name = col.split(".", 1)[0]
+            if not self.levers or self.levers[-1].name != name:
+                self.levers.append(Lever(name))
+            self.levers[-1].columns.append(col)
+        self._effective = {c: self._effective_values(c) for c in self.lever_columns}
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def close(self):
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _table(self, columns):
+        """dict of equal-length columns -> DataFrame (with pandas) or the dict itself."""
+        return _pd.DataFrame(columns) if self.pandas else columns
+
+    def has(self, path):
+        return path in self._f
+
+    def raw(self, path):
+        """A dataset as stored (tables: numpy structured arrays, strings as bytes)."""
+        return self._policies if path.strip("/") == "policies" else self._f[path][()]
+
+    def attrs_of(self, path):
+        return {k: _plain(v) for k, v in self._f[path].attrs.items()} if path in self._f else {}
+
+    def units(self, path):
+        """The `units` attribute of a dataset, else the documented unit of its metric/series."""
+        u = self.attrs_of(path).get("units")
+        if u:
+            return u
+        leaf = path.rstrip("/").rsplit("/", 1)[-1]
+        return METRIC_UNITS.get(leaf) or SERIES_UNITS.get(leaf, "")
+
+    # -- what the file holds ------------------------------------------------------------------------
+    def materials(self):
+        """Materials with metrics, 'all' first, then in the experiment's order."""
+        present = list(self._f["metrics"].keys())
+        order = ["all"] + [m.get("name") for m in self.experiment.get("material", [])]
+        return [m for m in order if m in present] + sorted(m for m in present if m not in order)
+
+    def regions(self, material="all"):
+        """Report regions of a material, in the experiment's order (report_regions)."""
+        present = list(self._f[f"metrics/{material}"].keys())
+        order = list(self.experiment.get("experiment", {}).get("report_regions", []))
+        if not order and self.has("scenario/nodes"):  # default: every consumer region, node order
+            n = self._f["scenario/nodes"][()]
+            for kind, region, country in zip(n["kind"], n["region"], n["country"]):
+                r = (region or country).decode("utf-8")
+                if kind == b"consumer" and r not in order:
+                    order.append(r)
+        return [r for r in order if r in present] + sorted(r for r in present if r not in order)
+
+    def metric_names(self, material="all", region=None):
+        region = region or self.regions(material)[0]
+        return list(self._f[f"metrics/{material}/{region}"].keys())
+
+    def lever_materials(self):
+        """Materials a lever names, in lever order (crisp's per-material comparison tables)."""
+        out = []
+        for lv in self.levers:
+            if lv.material != "all" and lv.material not in out:
+                out.append(lv.material)
+        return out
+
+    # -- policy sets --------------------------------------------------------------------------------
+    @property
+    def policies(self):
+        """/policies as stored: id, label, one column per lever field (NaN where the lever is off)."""
+        cols = {"id": self._policies["id"].astype(np.int64), "label": list(self.labels)}
+        for c in self.lever_columns:
+            cols[c] = self._policies[c].astype(float)
+        return self._table(cols)
+
+    def _effective_values(self, column):
+        name, field = column.split(".", 1)
+        values = self._policies[column].astype(float).copy()
+        off = OFF_FIELDS.get(name.split(" ")[0], {}).get(field)
+        if off is not None and not np.all(np.isnan(values[1:])):
+            values[np.isnan(values)] = off
+        return values
+
+    def lever_values(self, column):
+        """A lever column with the off value where the lever is off (see the module docstring)."""
+        return self._effective[column].copy()
+
+    def swept_columns(self):
+        """Lever columns whose value differs between the policy sets after the baseline (the
+        design's axes; the baseline alone, every lever off, does not make a column swept)."""
+        out = []
+        for c in self.lever_columns:
+            v = self._effective[c][1:]
+            v = v[~np.isnan(v)]
+            if len(np.unique(v)) > 1:
+                out.append(c)
+        return out
+
+    def lever_of(self, column):
+        return next(lv for lv in self.levers if column in lv.columns)
+
+    def lever_table(self, columns=None):
+        """id, label and the (effective) lever values: what summary/paired join."""
+        cols = {"policy": np.arange(self.P), "label": list(self.labels)}
+        for c in (self.lever_columns if columns is None else columns):
+            cols[c] = self.lever_values(c)
+        return cols
+
+    # -- data ---------------------------------------------------------------------------------------
+    def metric(self, material, region, name):
+        """float64 [P, R]: the metric for each policy set (row) and replication (column)."""
+        return self._f[f"metrics/{material}/{region}/{name}"][()]
+
+    def _joined(self, group, material, region, name):
+        raw = self._f[f"{group}/{material}/{region}/{name}"][()]
+        cols = self.lever_table()
+        for c in raw.dtype.names:
+            if c != "label":  # format 1.1 rows carry the label, already joined from /policies
+                cols[c] = raw[c].astype(float)
+        return self._table(cols)
+
+    def summary(self, material, region, name):
+        """/summary table [P] (mean, sd, ci95_lo, ci95_hi, quantiles, cvar95, p_positive) with
+        the policy label and lever values as columns."""
+        return self._joined("summary", material, region, name)
+
+    def paired(self, material, region, name):
+        """/paired table [P] (diff_mean, diff_ci95_lo, diff_ci95_hi: set minus baseline) with the
+        policy label and lever values as columns."""
+        return self._joined("paired", material, region, name)
+
+    def stat(self, group, material, region, name, column):
+        """One column of a /summary or /paired table as a numpy array [P]."""
+        return self._f[f"{group}/{material}/{region}/{name}"][column].astype(float)
+
+    def net_benefit(self, material, region):
+        """Net benefit of each policy set as crisp's comparison table prints it: the baseline's
+        total cost minus the set's, replication by replication (-/paired total_cost_eur), in EUR.
+        Returns (mean, ci95_lo, ci95_hi), numpy arrays [P]; row 0 is 0."""
+        d = self._f[f"paired/{material}/{region}/total_cost_eur"][()]
+        return (-d["diff_mean"].astype(float), -d["diff_ci95_hi"].astype(float),
+                -d["diff_ci95_lo"].astype(float))
+
+    def timeseries(self, material, region, series):
+        """float32 [P, K, T] sampled trajectories, or None when the file has none (format 1.0)."""
+        path = f"timeseries/{material}/{region}/{series}"
+        return self._f[path][()] if path in self._f else None
+
+    def sensitivity_runs(self):
+        """(parameter names, factors) of /sensitivity/runs, or None without [sensitivity]."""
+        if not self.has("sensitivity/runs"):
+            return None
+        runs = self._f["sensitivity/runs"][()]
+        return [p.decode("utf-8") for p in runs["parameter"]], runs["factor"].astype(float)
+
+    def sensitivity(self, statistic, material, region, name):
+        """float64 [S, P]: a statistic of the metric in each sensitivity run, or None."""
+        path = f"sensitivity/{statistic}/{material}/{region}/{name}"
+        return self._f[path][()] if path in self._f else None
+
+    def series(self):
+        """Every (material, region, metric) of /metrics, in file order."""
+        out = []
+        for m in self.materials():
+            for r in self.regions(m):
+                out += [(m, r, k) for k in self._f[f"metrics/{m}/{r}"].keys()]
+        return out
+
+    def long_table(self, material=None, region=None, metrics=None, levers="all"):
+        """One row per (policy set, replication, material, region, metric): columns policy,
+        label, replication, material, region, metric, value, then the lever values (`levers`:
+        "all" columns, "swept" ones only, or a list). Filters narrow it (None: everything)."""
+        chosen = [s for s in self.series()
+                  if (material is None or s[0] == material) and (region is None or s[1] == region)
+                  and (metrics is None or s[2] in metrics)]
+        lever_cols = {"all": self.lever_columns, "swept": self.swept_columns()}.get(levers, levers)
+        n = self.P * self.R
+        policy = np.repeat(np.arange(self.P), self.R)
+        value = np.concatenate([self.metric(*s).reshape(-1) for s in chosen]) if chosen \
+            else np.zeros(0)
+        k = len(chosen)
+        labels = np.asarray(self.labels, dtype=object)
+        cols = {
+            "policy": np.tile(policy, k),
+            "label": np.tile(labels[policy], k),
+            "replication": np.tile(np.tile(np.arange(self.R), self.P), k),
+            "material": np.repeat(np.array([s[0] for s in chosen], dtype=object), n),
+            "region": np.repeat(np.array([s[1] for s in chosen], dtype=object), n),
+            "metric": np.repeat(np.array([s[2] for s in chosen], dtype=object), n),
+            "value": value,
+        }
+        for c in lever_cols:
+            cols[c] = np.tile(self.lever_values(c)[policy], k)
+        if self.pandas:
+            df = _pd.DataFrame(cols)
+            for c in ("label", "material", "region", "metric"):
+                df[c] = df[c].astype("category")
+            return df
+        return cols
+
+
+def _plain(v):
+    """HDF5 attribute -> plain Python value."""
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def open_results(path, use_pandas=None):
+    """Open a crisp results file; ValueError (naming the path) for anything else."""
+    return Results(path, use_pandas)
