@@ -23,10 +23,12 @@ crisp_install_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# crisp_build PRESET: configure once, then build with every core.
+# crisp_build PRESET [TARGET...]: configure once, then build (everything, or the targets) with
+# every core.
 crisp_build() {
   local preset=$1
+  shift
   cd "$CRISP_ROOT"
   [ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
+  cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
 }

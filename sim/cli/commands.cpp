@@ -531,46 +531,4 @@ int example_command(const std::string& name, bool list) {
       fmt::format("example: no bundled experiment named '{}'; there are: {}", name, names));
 }
 
-int show_command(const std::string& file, const std::string& metric, const std::string& region_arg,
-                 const std::string& material) {
-  if (!std::filesystem::exists(file))
-    throw InputError(fmt::format("show: no such file '{}'", file));
-  const ResultsReader reader = [&] {
-    try {
-      return ResultsReader(file);
-    } catch (const std::exception& e) {
-      throw InputError(fmt::format("show: {}", e.what()));  // not a results file: usage
-    }
-  }();
-  const std::vector<std::string> labels = reader.policy_labels();
-  const std::int64_t R = reader.replications();
-  const std::string group = material.empty() ? "all" : material;
-  const std::vector<std::string> regions = reader.regions(group);
-  if (regions.empty())
-    throw InputError(fmt::format("show: {} has no results for material '{}'", file, group));
-  const std::string region = region_arg.empty() ? regions.front() : region_arg;
-  const std::vector<double> probe =
-      reader.metric(group, region, metric.empty() ? "total_cost_eur" : metric);
-  if (probe.empty())
-    throw InputError(fmt::format("show: {} has no metric /metrics/{}/{}/{}", file, group, region,
-                                 metric.empty() ? "total_cost_eur" : metric));
-  if (metric.empty()) {
-    SeriesSource source = [&](const std::string& g, const std::string& r, const std::string& m) {
-      return reader.metric(g, r, m);
-    };
-    std::cout << comparison_table(labels, R, group, region, source);
-    return 0;
-  }
-  fmt::print("{} / {} / {}: {} replications\n", region, group, metric, R);
-  fmt::print("{:<40} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "policy", "mean", "ci95_lo", "ci95_hi",
-             "p95", "cvar95");
-  for (std::size_t p = 0; p < labels.size(); ++p) {
-    const Summary s =
-        summarize(std::span<const double>(probe.data() + p * R, static_cast<std::size_t>(R)));
-    fmt::print("{:<40} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}\n", labels[p], s.mean,
-               s.ci95_lo, s.ci95_hi, s.p95, s.cvar95);
-  }
-  return 0;
-}
-
 }  // namespace crisp

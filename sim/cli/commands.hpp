@@ -28,7 +28,12 @@ int check_command(const std::string& experiment);
 int merge_command(const std::vector<std::string>& parts, const std::string& output,
                   const std::string& command_line, bool quiet);
 int example_command(const std::string& name, bool list);
+// How `show` prints: the text table, or the same rows as CSV or JSON with the lever values as
+// columns (sim/cli/show_export.cpp).
+enum class TableFormat { text, csv, json };
 int show_command(const std::string& file, const std::string& metric, const std::string& region,
-                 const std::string& material);
+                 const std::string& material, TableFormat format = TableFormat::text);
+// One row per (policy set, replication, material, region, metric) as CSV, to `output` or stdout.
+int export_command(const std::string& file, const std::string& output);
 
 }  // namespace crisp

@@ -88,6 +88,19 @@ int main(int argc, char** argv) {
                        "one metric's summary per policy set instead of the table");
   show_cmd->add_option("--region", show_region, "report region (default: the first)");
   show_cmd->add_option("--material", show_material, "material (default: all)");
+  bool show_csv = false, show_json = false;
+  show_cmd->add_flag("--csv", show_csv, "the same rows as CSV, lever values as columns, in EUR");
+  show_cmd->add_flag("--json", show_json, "the same rows as JSON")->excludes("--csv");
+
+  std::string export_file, export_output;
+  bool export_long = false;
+  auto* export_cmd = app.add_subcommand(
+      "export", "write every value of a results file as a long CSV table (for pandas or R)");
+  export_cmd->add_option("file", export_file, "results file (.h5)")->required();
+  export_cmd->add_flag("--long", export_long,
+                       "one row per policy set, replication, material, region and metric (the "
+                       "only layout, and the default)");
+  export_cmd->add_option("-o,--output", export_output, "CSV file to write (default: stdout)");
 
   std::vector<std::string> merge_parts;
   std::string merge_output;
@@ -124,7 +137,12 @@ int main(int argc, char** argv) {
     if (*check_cmd) return crisp::check_command(check_file);
     if (*merge_cmd)
       return crisp::merge_command(merge_parts, merge_output, run.command_line, merge_quiet);
-    if (*show_cmd) return crisp::show_command(show_file, show_metric, show_region, show_material);
+    if (*show_cmd)
+      return crisp::show_command(show_file, show_metric, show_region, show_material,
+                                 show_csv    ? crisp::TableFormat::csv
+                                 : show_json ? crisp::TableFormat::json
+                                             : crisp::TableFormat::text);
+    if (*export_cmd) return crisp::export_command(export_file, export_output);
     if (*example_cmd) return crisp::example_command(example_name, example_list);
     if (*help_cmd && !help_topic.empty()) {
       for (auto* sub : {run_cmd, check_cmd, show_cmd, merge_cmd, example_cmd})

@@ -99,6 +99,22 @@ void describe(hid_t parent, const std::string& name, const std::string& units,
   if (!description.empty()) write_string_attribute(object, "description", description);
 }
 
+// A 1-D attribute of variable-length UTF-8 strings.
+void write_strings_attribute(hid_t obj, const char* name, const std::vector<std::string>& values) {
+  const std::string what = fmt::format("attribute '{}'", name);
+  const auto type = h5::own<h5::Datatype>(H5Tcopy(H5T_C_S1), what);
+  h5::check(H5Tset_size(type, H5T_VARIABLE), what);
+  h5::check(H5Tset_cset(type, H5T_CSET_UTF8), what);
+  const hsize_t count = values.size();
+  const auto space = h5::own<h5::Dataspace>(H5Screate_simple(1, &count, nullptr), what);
+  const auto attr = h5::own<h5::Attribute>(
+      H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2 " + what);
+  std::vector<const char*> texts;
+  for (const std::string& v : values)
+    texts.push_back(v.c_str());
+  if (!texts.empty()) h5::check(H5Awrite(attr, type, texts.data()), "H5Awrite " + what);
+}
+
 void write_root_attributes(hid_t file, const RootAttributes& a, bool part) {
   write_string_attribute(file, "filetype", part ? "crisp-part" : "crisp-results");
   const std::array<std::int32_t, 2> version{kFormatVersionMajor, kFormatVersionMinor};
@@ -112,6 +128,7 @@ void write_root_attributes(hid_t file, const RootAttributes& a, bool part) {
   write_numeric_attribute(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &a.seed);
   write_numeric_attribute(file, "replications", H5T_STD_I64LE, H5T_NATIVE_INT64, &a.replications);
   write_numeric_attribute(file, "horizon_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &a.horizon_days);
+  write_strings_attribute(file, "report_regions", a.report_regions);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,10 +385,15 @@ void write_scenario(hid_t file, const ResultsContent& c) {
       {{"nodes", &c.scenario_nodes}, {"edges", &c.scenario_edges}, {"shocks", &c.scenario_shocks}}};
   if (std::all_of(tables.begin(), tables.end(), [](auto& t) { return t.second->empty(); })) return;
   const h5::Group scenario = open_or_create_group(file, "scenario", "/scenario");
-  for (const auto& [name, table] : tables) {
+  // A table's units attribute names the unit of each numeric column.
+  const std::array<const char*, 3> units{
+      "capacity_tpy, demand_tpy: t/year; yield, growth_per_year: 1; buffer_days: days",
+      "share: 1; lead_time_days: days", "rate_per_year: 1/year; start_day: days"};
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const auto& [name, table] = tables[i];
     write_table(scenario, name, *table, fmt::format("/scenario/{}", name));
     if (!table->empty())
-      describe(scenario, name, "",
+      describe(scenario, name, units[i],
                fmt::format("the scenario's {} as simulated (the experiment's values)", name));
   }
 }
@@ -381,6 +403,9 @@ void write_scenario(hid_t file, const ResultsContent& c) {
 void write_sensitivity(hid_t file, const SensitivityContent& s, hsize_t policies) {
   const h5::Group top = open_or_create_group(file, "sensitivity", "/sensitivity");
   write_table(top, "runs", s.run_table, "/sensitivity/runs");
+  describe(top, "runs", "factor: 1",
+           "one row per run: the parameter scaled (empty for run 0, the scenario as given) and "
+           "its factor");
   const std::array<hsize_t, 2> dims{hsize_t(s.runs), policies};
   for (const auto& [statistic, series] : s.statistics) {
     const std::string stat_path = "/sensitivity/" + statistic;
@@ -395,6 +420,11 @@ void write_sensitivity(hid_t file, const SensitivityContent& s, hsize_t policies
       const auto dataset = h5::own<h5::Dataset>(
           H5Dcreate2(r, m.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
           "H5Dcreate2 " + path);
+      write_string_attribute(dataset, "units", statistic == "p_positive" ? "1" : m.units);
+      write_string_attribute(
+          dataset, "description",
+          fmt::format("the {} over replications of {} per run (row) and policy set (column)",
+                      statistic, m.name));
       if (m.values.empty()) continue;
       h5::check(
           H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
@@ -454,6 +484,7 @@ void write_part(hid_t file, const PartInfo& part) {
                                     {"block_replications", part.block_replications}})
     write_numeric_attribute(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
   write_table(file, "part", {{"block", part.blocks}}, "/part");
+  describe(file, "part", "block: 1", "the blocks of replications this part simulated");
 }
 
 }  // namespace
@@ -476,7 +507,8 @@ ResultsFileWriter::ResultsFileWriter(const std::string& file, const ResultsConte
   if (header.part) write_part(f, *header.part);
   write_table(f, "policies", header.policy_table, "/policies");
   if (!header.policy_table.empty()) {
-    describe(f, "policies", "",
+    describe(f, "policies",
+             "each lever parameter in its experiment-file unit (docs/results-format.md)",
              "one row per policy set: id, label, then the value of each lever parameter; row 0 is "
              "the baseline");
     for (const Column& c : header.policy_table)
@@ -666,6 +698,49 @@ std::vector<std::string> ResultsReader::policy_labels() const {
   return read_string_column(file_, "/policies", "label");
 }
 
+Table ResultsReader::policy_table() const {
+  const h5::QuietErrors quiet;
+  Table table;
+  if (!path_exists(file_, {"policies"})) return table;
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file_, "/policies", H5P_DEFAULT), "H5Dopen2 /policies");
+  const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), "/policies type");
+  if (H5Tget_class(type) != H5T_COMPOUND) throw h5::Error("/policies: not a table");
+  const int members = H5Tget_nmembers(type);
+  for (int i = 0; i < members; ++i) {
+    char* raw = H5Tget_member_name(type, static_cast<unsigned>(i));
+    const std::string name = raw != nullptr ? raw : "";
+    H5free_memory(raw);
+    const H5T_class_t kind = H5Tget_member_class(type, static_cast<unsigned>(i));
+    if (kind == H5T_STRING)
+      table.push_back({name, read_string_column(file_, "/policies", name.c_str())});
+    else
+      table.push_back({name, read_double_column(file_, "/policies", name.c_str())});
+  }
+  return table;
+}
+
+std::vector<std::string> ResultsReader::report_regions() const {
+  const h5::QuietErrors quiet;
+  if (H5Aexists(file_, "report_regions") <= 0) return regions("all");
+  const auto attr =
+      h5::own<h5::Attribute>(H5Aopen(file_, "report_regions", H5P_DEFAULT), "report_regions");
+  const auto type = h5::own<h5::Datatype>(H5Aget_type(attr), "report_regions type");
+  const auto space = h5::own<h5::Dataspace>(H5Aget_space(attr), "report_regions space");
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0 ||
+      H5Sget_simple_extent_ndims(space) != 1)
+    throw h5::Error("attribute report_regions: not a list of strings");
+  std::vector<char*> texts(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)), nullptr);
+  std::vector<std::string> out;
+  if (texts.empty()) return out;
+  h5::check(H5Aread(attr, type, texts.data()), "attribute report_regions");
+  for (char* t : texts) {
+    out.emplace_back(t != nullptr ? t : "");
+    H5free_memory(t);
+  }
+  return out;
+}
+
 std::string ResultsReader::string_attribute(const char* name) const {
   const h5::QuietErrors quiet;
   return read_string_attribute(file_, name, std::string("attribute ") + name);
@@ -739,6 +814,20 @@ std::vector<double> ResultsReader::sensitivity(const std::string& statistic,
     return {};
   return read_doubles(file_,
                       fmt::format("/sensitivity/{}/{}/{}/{}", statistic, group, region, name));
+}
+
+std::vector<std::string> ResultsReader::groups() const {
+  const h5::QuietErrors quiet;
+  std::vector<std::string> names;
+  if (!path_exists(file_, {"metrics"})) return names;
+  const auto g = h5::own<h5::Group>(H5Gopen2(file_, "/metrics", H5P_DEFAULT), "H5Gopen2 /metrics");
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names),
+            "H5Literate /metrics");
+  return names;
 }
 
 std::vector<std::string> ResultsReader::regions(const std::string& group) const {

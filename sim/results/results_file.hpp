@@ -43,6 +43,7 @@ struct RootAttributes {
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
   double horizon_days = 0;
+  std::vector<std::string> report_regions = {};  // in the experiment's order (format 1.1)
 };
 
 // /sensitivity (one-at-a-time sensitivity runs, docs/results-format.md): statistics over
@@ -122,12 +123,18 @@ struct ResultsReader {
   ResultsReader& operator=(const ResultsReader&) = delete;
 
   std::vector<std::string> policy_labels() const;
+  // /policies: every column (id, label, then one per lever parameter).
+  Table policy_table() const;
+  // The report regions in the experiment's order (format 1.0 files: in name order).
+  std::vector<std::string> report_regions() const;
   // Root attributes (RootAttributes); throws when absent.
   std::string string_attribute(const char* name) const;
   std::uint64_t seed() const;
   // A part file's index, count, block size and blocks.
   PartInfo part() const;
   std::int64_t replications() const;
+  // The groups under /metrics (material names and "all"), in name order.
+  std::vector<std::string> groups() const;
   // The report regions under /metrics/<group>, in name order; empty when the group is absent.
   std::vector<std::string> regions(const std::string& group) const;
   // Empty when the dataset does not exist.

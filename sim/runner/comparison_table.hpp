@@ -14,6 +14,22 @@ namespace crisp {
 using SeriesSource = std::function<std::vector<double>(
     const std::string& group, const std::string& region, const std::string& metric)>;
 
+// One policy set's row; money in euros (discounted).
+struct ComparisonRow {
+  std::string label;
+  double p_shortage = 0;     // share of replications with any shortage day
+  double shortage_days = 0;  // mean
+  double cvar95_loss = 0;    // mean loss of the worst 5 % of replications
+  double policy_cost = 0;    // mean
+  // Baseline total cost minus this set's, replication by replication (NaN for the baseline).
+  double net_benefit = 0, net_benefit_lo = 0, net_benefit_hi = 0;
+};
+
+std::vector<ComparisonRow> compare_policies(const std::vector<std::string>& labels,
+                                            std::int64_t replications, const std::string& group,
+                                            const std::string& region, const SeriesSource& source);
+
+// The rows as the text table (money in million EUR).
 std::string comparison_table(const std::vector<std::string>& labels, std::int64_t replications,
                              const std::string& group, const std::string& region,
                              const SeriesSource& source);

@@ -179,6 +179,7 @@ ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign&
   a.seed = provenance.seed;
   a.replications = replications;
   a.horizon_days = scenario.horizon_days;
+  a.report_regions = scenario.report_regions;
   c.policies = std::ssize(design.sets);
   c.replications = replications;
   c.policy_table = policy_table(design);

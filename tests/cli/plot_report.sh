@@ -140,7 +140,8 @@ with h5py.File("res.h5", "r") as f:
     avoided = -f["paired/gallium/NL/loss_eur"]["diff_mean"][p]
     row = re.search(rf'<tr id="NL-gallium-p{p}">(.*?)</tr>', page, re.S).group(1)
     k = float(re.search(r"×([0-9.e+-]+)", row).group(1))
-    assert abs(k - cost / avoided) <= 1e-3 * cost / avoided, (k, cost / avoided)
+    # The page prints 3 significant digits: within half a unit of the third.
+    assert abs(k - cost / avoided) <= 5e-3 * cost / avoided, (k, cost / avoided)
     # Loss scales linearly with the value of lost load: at x2 the net benefit is 2 L - C.
     runs = [(r["parameter"].decode(), r["factor"]) for r in f["sensitivity/runs"][()]]
     s = runs.index(("gallium.value_of_lost_load_eur_per_t", 2.0))

@@ -1,0 +1,280 @@
+// `crisp show` and `crisp export`: a results file read back as tables, for people (text) and for
+// other programs (CSV, JSON; money in euros, lever values as columns, NaN as empty / null).
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "sim/core/stats.hpp"
+#include "sim/experiment/experiment.hpp"
+#include "sim/results/results_file.hpp"
+#include "sim/runner/comparison_table.hpp"
+#include "sim/runner/results_content.hpp"
+
+namespace crisp {
+
+namespace {
+
+ResultsReader open_results(const std::string& command, const std::string& file) {
+  if (!std::filesystem::exists(file))
+    throw InputError(fmt::format("{}: no such file '{}'", command, file));
+  try {
+    return ResultsReader(file);
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("{}: {}", command, e.what()));  // not a results file: usage
+  }
+}
+
+// Appends `field` to a CSV line, after a comma unless it is the line's first.
+void add_field(std::string& line, bool& first, const std::string& field) {
+  if (!first) line += ',';
+  line += field;
+  first = false;
+}
+
+// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+std::string csv(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text)
+    out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+std::string csv(double v) {
+  return std::isnan(v) ? std::string() : fmt::format("{:.17g}", v);
+}
+
+std::string json(const std::string& text) {
+  std::string out = "\"";
+  for (const unsigned char c : text) {
+    if (c == '"' || c == '\\')
+      out += {'\\', static_cast<char>(c)};
+    else if (c < 0x20)
+      out += fmt::format("\\u{:04x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+std::string json(double v) {
+  return std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string("null");
+}
+
+// A table of one row per policy set: the policy columns of /policies (id, label, levers), then
+// named numeric columns.
+struct PolicyRows {
+  Table policies;
+  std::vector<std::pair<std::string, std::vector<double>>> values;
+
+  void print(TableFormat format, const std::string& what) const {
+    const std::size_t rows = policies.empty() ? 0
+                                              : std::visit([](const auto& v) { return v.size(); },
+                                                           policies.front().values);
+    auto cell = [&](const Column& c, std::size_t r, bool as_json) {
+      return std::visit(
+          [&](const auto& v) -> std::string {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::vector<std::string>>)
+              return as_json ? json(v[r]) : csv(v[r]);
+            else
+              return as_json ? json(static_cast<double>(v[r])) : csv(static_cast<double>(v[r]));
+          },
+          c.values);
+    };
+    if (format == TableFormat::csv) {
+      std::string line;
+      bool first = true;
+      for (const Column& c : policies)
+        add_field(line, first, csv(c.name));
+      for (const auto& [name, v] : values)
+        add_field(line, first, csv(name));
+      std::cout << line << "\n";
+      for (std::size_t r = 0; r < rows; ++r) {
+        line.clear();
+        first = true;
+        for (const Column& c : policies)
+          add_field(line, first, cell(c, r, false));
+        for (const auto& [name, v] : values)
+          add_field(line, first, csv(v[r]));
+        std::cout << line << "\n";
+      }
+      return;
+    }
+    std::cout << "{\"table\": " << json(what) << ", \"rows\": [";
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::cout << (r == 0 ? "\n  {" : ",\n  {");
+      bool first = true;
+      for (const Column& c : policies) {
+        std::cout << (first ? "" : ", ") << json(c.name) << ": " << cell(c, r, true);
+        first = false;
+      }
+      for (const auto& [name, v] : values)
+        std::cout << ", " << json(name) << ": " << json(v[r]);
+      std::cout << "}";
+    }
+    std::cout << "\n]}\n";
+  }
+};
+
+}  // namespace
+
+int show_command(const std::string& file, const std::string& metric, const std::string& region_arg,
+                 const std::string& material, TableFormat format) {
+  const ResultsReader reader = open_results("show", file);
+  const std::vector<std::string> labels = reader.policy_labels();
+  const std::int64_t R = reader.replications();
+  const std::string group = material.empty() ? "all" : material;
+  if (reader.regions(group).empty())
+    throw InputError(fmt::format("show: {} has no results for material '{}'", file, group));
+  // The same default as the first table `crisp run` prints: the experiment's first report region.
+  const std::vector<std::string> ordered = reader.report_regions();
+  const std::string region =
+      !region_arg.empty() ? region_arg
+                          : (!ordered.empty() ? ordered.front() : reader.regions(group).front());
+  const std::string name = metric.empty() ? "total_cost_eur" : metric;
+  const std::vector<double> probe = reader.metric(group, region, name);
+  if (probe.empty())
+    throw InputError(
+        fmt::format("show: {} has no metric /metrics/{}/{}/{}", file, group, region, name));
+  if (static_cast<std::int64_t>(probe.size()) != static_cast<std::int64_t>(labels.size()) * R)
+    throw InputError(
+        fmt::format("show: {} is damaged: /metrics/{}/{}/{} has {} values, not {} x {}", file,
+                    group, region, name, probe.size(), labels.size(), R));
+  const SeriesSource source = [&](const std::string& g, const std::string& r,
+                                  const std::string& m) { return reader.metric(g, r, m); };
+
+  if (metric.empty()) {
+    if (format == TableFormat::text) {
+      std::cout << comparison_table(labels, R, group, region, source);
+      return 0;
+    }
+    PolicyRows out{reader.policy_table(), {}};
+    const std::vector<ComparisonRow> rows = compare_policies(labels, R, group, region, source);
+    auto column = [&](const char* title, double ComparisonRow::*field) {
+      std::vector<double> v;
+      for (const ComparisonRow& r : rows)
+        v.push_back(r.*field);
+      out.values.emplace_back(title, std::move(v));
+    };
+    column("p_shortage", &ComparisonRow::p_shortage);
+    column("mean_shortage_days", &ComparisonRow::shortage_days);
+    column("cvar95_loss_eur", &ComparisonRow::cvar95_loss);
+    column("mean_policy_cost_eur", &ComparisonRow::policy_cost);
+    column("net_benefit_eur", &ComparisonRow::net_benefit);
+    column("net_benefit_ci95_lo_eur", &ComparisonRow::net_benefit_lo);
+    column("net_benefit_ci95_hi_eur", &ComparisonRow::net_benefit_hi);
+    out.print(format, fmt::format("comparison {}/{}", group, region));
+    return 0;
+  }
+
+  std::vector<Summary> summaries;
+  for (std::size_t p = 0; p < labels.size(); ++p)
+    summaries.push_back(
+        summarize(std::span<const double>(probe.data() + p * R, static_cast<std::size_t>(R))));
+  if (format == TableFormat::text) {
+    fmt::print("{} / {} / {}: {} replications\n", region, group, metric, R);
+    fmt::print("{:<40} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "policy", "mean", "ci95_lo",
+               "ci95_hi", "p95", "cvar95");
+    for (std::size_t p = 0; p < labels.size(); ++p) {
+      const Summary& s = summaries[p];
+      fmt::print("{:<40} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}\n", labels[p], s.mean,
+                 s.ci95_lo, s.ci95_hi, s.p95, s.cvar95);
+    }
+    return 0;
+  }
+  PolicyRows out{reader.policy_table(), {}};
+  for (const auto& [title, field] :
+       std::initializer_list<std::pair<const char*, double Summary::*>>{
+           {"mean", &Summary::mean},
+           {"sd", &Summary::sd},
+           {"ci95_lo", &Summary::ci95_lo},
+           {"ci95_hi", &Summary::ci95_hi},
+           {"p05", &Summary::p05},
+           {"p50", &Summary::p50},
+           {"p95", &Summary::p95},
+           {"p99", &Summary::p99},
+           {"max", &Summary::max},
+           {"cvar95", &Summary::cvar95},
+           {"p_positive", &Summary::p_positive}}) {
+    std::vector<double> v;
+    for (const Summary& s : summaries)
+      v.push_back(s.*field);
+    out.values.emplace_back(title, std::move(v));
+  }
+  out.print(format, fmt::format("summary {}/{}/{}", group, region, name));
+  return 0;
+}
+
+int export_command(const std::string& file, const std::string& output) {
+  const ResultsReader reader = open_results("export", file);
+  const Table policies = reader.policy_table();
+  const std::int64_t R = reader.replications();
+  const auto P = static_cast<std::int64_t>(reader.policy_labels().size());
+  // Written through a partial file and moved into place: a failed export leaves nothing behind.
+  std::ofstream to_file;
+  const std::string partial = output.empty() ? "" : output + ".partial";
+  if (!output.empty()) {
+    to_file.open(partial, std::ios::out | std::ios::trunc);
+    if (!to_file) throw std::runtime_error(fmt::format("export: cannot write '{}'", partial));
+  }
+  std::ostream& out = output.empty() ? std::cout : to_file;
+  std::string header;
+  bool first = true;
+  for (const Column& c : policies)
+    add_field(header, first, csv(c.name));
+  for (const char* name : {"replication", "material", "region", "metric", "value", "units"})
+    add_field(header, first, name);
+  out << header << "\n";
+  // Policy columns of each row, formatted once.
+  std::vector<std::string> prefix(static_cast<std::size_t>(P));
+  for (std::size_t p = 0; p < prefix.size(); ++p) {
+    bool at_start = true;
+    for (const Column& c : policies)
+      add_field(prefix[p], at_start,
+                std::visit(
+                    [&](const auto& v) -> std::string {
+                      using T = std::decay_t<decltype(v)>;
+                      if constexpr (std::is_same_v<T, std::vector<std::string>>)
+                        return csv(v[p]);
+                      else
+                        return csv(static_cast<double>(v[p]));
+                    },
+                    c.values));
+  }
+  std::vector<std::string> groups{"all"};
+  // Materials: every group under /metrics (the reader lists regions per group).
+  for (const std::string& g : reader.groups())
+    if (g != "all") groups.push_back(g);
+  for (const std::string& g : groups)
+    for (const std::string& region : reader.regions(g))
+      for (std::size_t k = 0; k < kMetricNames.size(); ++k) {
+        const std::string metric(kMetricNames[k]);
+        const std::vector<double> v = reader.metric(g, region, metric);
+        if (v.empty()) continue;
+        if (static_cast<std::int64_t>(v.size()) != P * R)
+          throw InputError(fmt::format("export: {} is damaged: /metrics/{}/{}/{} has {} values",
+                                       file, g, region, metric, v.size()));
+        const std::string tail = fmt::format(",{},{},{},", csv(g), csv(region), csv(metric));
+        const std::string units(kMetricUnits[k]);
+        for (std::int64_t p = 0; p < P; ++p)
+          for (std::int64_t r = 0; r < R; ++r)
+            out << prefix[static_cast<std::size_t>(p)] << "," << r << tail
+                << csv(v[static_cast<std::size_t>(p * R + r)]) << "," << units << "\n";
+      }
+  if (!output.empty()) {
+    to_file.close();
+    if (!to_file || std::rename(partial.c_str(), output.c_str()) != 0) {
+      std::remove(partial.c_str());
+      throw std::runtime_error(fmt::format("export: cannot write '{}'", output));
+    }
+  }
+  return 0;
+}
+
+}  // namespace crisp
