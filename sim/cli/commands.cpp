@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +28,7 @@
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
+#include "sim/runner/adaptive.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/journal.hpp"
 #include "sim/runner/monte_carlo.hpp"
@@ -155,6 +157,7 @@ struct RunSetup {
   std::pair<std::int64_t, std::int64_t> shard{1, 1};
   std::string output;
   std::optional<BlockSimulator> simulator;
+  std::int64_t first_check = 0;  // --target-ci: the fewest replications judged (0: not adaptive)
 };
 
 void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
@@ -179,6 +182,34 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
                : !x.output_file.empty() ? x.output_file
                                         : std::string("crisp-results.h5");
   run.design = make_design(x);
+  if (args.target_ci != 0 || args.max_replications) {
+    if (!(args.target_ci > 0 && args.target_ci <= 1))
+      throw InputError(
+          fmt::format("--target-ci: expected a relative half-width in (0, 1], e.g. 0.05, got {}",
+                      args.target_ci));
+    if (!args.shard.empty() || x.sensitivity)
+      throw InputError(
+          "--target-ci: an adaptive run cannot be sharded or have a [sensitivity] table (it "
+          "judges every block in order)");
+    if (std::find(kMetricNames.begin(), kMetricNames.end(), args.target_metric) ==
+            kMetricNames.end() ||
+        std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(),
+                  static_cast<Metric>(
+                      std::find(kMetricNames.begin(), kMetricNames.end(), args.target_metric) -
+                      kMetricNames.begin())) == kAllMaterialMetrics.end())
+      throw InputError(
+          fmt::format("--target-metric: '{}' is not a metric of all materials (shortage_days, "
+                      "longest_shortage_days, loss_eur, policy_cost_eur, total_cost_eur)",
+                      args.target_metric));
+    run.first_check = s.replications;
+    const std::int64_t most = args.max_replications.value_or(100 * s.replications);
+    if (most < s.replications || most > 100'000'000)
+      throw InputError(fmt::format(
+          "--max-replications: expected at least the {} replications of -r and at most 1e8, "
+          "got {}",
+          s.replications, most));
+    s.replications = most;  // the blocks of the largest run; the results hold the prefix judged
+  }
   RunOptions& options = run.options;
   options.replications = s.replications;
   options.seed = s.seed;
@@ -263,8 +294,8 @@ int run_command(const RunArgs& args) {
   }
   if (const int code = cluster.agree(0); code != 0) return code;  // that rank said why
 
-  const Experiment& x = run.x;
-  const Scenario& s = x.scenario;
+  Experiment& x = run.x;
+  Scenario& s = x.scenario;
   const PolicyDesign& design = run.design;
   RunOptions& options = run.options;
   const std::string& output = run.output;
@@ -288,18 +319,52 @@ int run_command(const RunArgs& args) {
   const double years_per_unit = static_cast<double>(options.replications * policies) *
                                 s.horizon_days / kDaysPerYear / static_cast<double>(all_blocks);
   Progress progress(progress_mode(args), years_per_unit);
+  std::optional<AdaptiveStop> adaptive;
+  std::atomic<bool> enough{false};
+  if (run.first_check > 0) {
+    std::vector<int> slots;
+    const auto k = static_cast<Metric>(
+        std::find(kMetricNames.begin(), kMetricNames.end(), args.target_metric) -
+        kMetricNames.begin());
+    for (int r = 0; r < std::ssize(layout.regions); ++r)
+      slots.push_back(layout.slot(layout.all_material(), r, k));
+    adaptive.emplace(slots, policies, args.target_ci, run.first_check, options.replications,
+                     options.block_size);
+    std::vector<double> values;  // a resumed run judges the blocks it already has first
+    for (std::int64_t b : resumed) {
+      const auto [lo, hi] = block_range(b, options.block_size, options.replications);
+      values.resize(static_cast<std::size_t>(policies * (hi - lo) * layout.size()));
+      journal->read(b, 0, values);
+      if (adaptive->add(b, values)) enough = true;
+    }
+  }
   cluster.lead_run(
       *run.simulator, blocks_to_run(options),
       [&](std::int64_t b, std::span<const double> values) {
         journal->append(b, values);
         InterruptGuard::block_kept();
+        if (adaptive && adaptive->add(b, values)) enough = true;
       },
-      std::ref(progress));
+      std::ref(progress), &enough);
+  if (adaptive) {
+    // The results hold the prefix that met the target (or every block, when none did).
+    const std::int64_t R = adaptive->stopped() ? adaptive->replications() : options.replications;
+    if (!args.quiet)
+      std::cerr << fmt::format(
+          "crisp: --target-ci {}: {} at {} replications (largest 95 % half-width of a paired "
+          "difference: {:.3g} of the policy set's mean {})\n",
+          args.target_ci, adaptive->stopped() ? "met" : "not met by --max-replications", R,
+          adaptive->worst(), args.target_metric);
+    s.replications = options.replications = R;
+  }
   std::vector<std::int64_t> blocks;  // this run's (its shard's), ascending
-  for (std::int64_t b = shard_index - 1; b < all_blocks; b += shard_count)
+  for (std::int64_t b = shard_index - 1; b < block_count(options.replications, options.block_size);
+       b += shard_count)
     blocks.push_back(b);
-  if (journal->blocks() != blocks)
-    throw std::logic_error("the journal does not hold every block of the run");
+  const std::vector<std::int64_t> held = journal->blocks();  // ascending
+  for (std::int64_t b : blocks)
+    if (!std::binary_search(held.begin(), held.end(), b))
+      throw std::logic_error("the journal does not hold every block of the run");
 
   const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
                                  s.seed};

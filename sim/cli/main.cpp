@@ -71,6 +71,13 @@ int main(int argc, char** argv) {
                       "job arrays; join the parts with 'crisp merge'");
   run_cmd->add_flag("--resume", run.resume,
                     "finish a run that was stopped, from the finished blocks in FILE.h5.journal");
+  run_cmd->add_option("--target-ci", run.target_ci,
+                      "REL: add blocks of replications until the 95 % half-width of every policy "
+                      "set's paired total cost is within REL of its mean (-r: the fewest)");
+  run_cmd->add_option("--target-metric", run.target_metric,
+                      "the metric --target-ci judges (default total_cost_eur)");
+  run_cmd->add_option("--max-replications", run.max_replications,
+                      "the most replications --target-ci may run (default 100 x -r)");
   run_cmd->add_flag("--progress", run.progress,
                     "a progress line on stderr every few seconds, even when it is not a terminal "
                     "(batch logs)");

@@ -7,6 +7,7 @@
 // is the one a threaded run writes. Without CRISP_WITH_MPI, or when crisp was not started by
 // mpirun, there is one rank and these calls do nothing of MPI.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,8 +37,11 @@ class Cluster {
   // Rank 0: hands out `todo`, simulates with `simulator` too, and gives every finished block,
   // from whichever rank, to `finished` and `progress` (never concurrently). A failure on any rank
   // stops the handing out; once every rank has stopped it is thrown here, naming the rank.
+  // Once `*stop` is true (set by `finished`, say), no more blocks are handed out; those under
+  // way still finish and reach `finished`.
   void lead_run(const BlockSimulator& simulator, const std::vector<std::int64_t>& todo,
-                const BlockFn& finished, const ProgressFn& progress) const;
+                const BlockFn& finished, const ProgressFn& progress,
+                const std::atomic<bool>* stop = nullptr) const;
   // Every other rank: simulates the blocks rank 0 hands out until it says there are no more.
   // Returns the exit code (0, or 1 after a failure reported to rank 0).
   int follow_run(const BlockSimulator& simulator) const;

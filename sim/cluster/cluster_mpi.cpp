@@ -204,7 +204,8 @@ int Cluster::agree(int code) const {
 }
 
 void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::int64_t>& todo,
-                       const BlockFn& finished, const ProgressFn& progress) const {
+                       const BlockFn& finished, const ProgressFn& progress,
+                       const std::atomic<bool>* stop) const {
   const auto total = static_cast<std::int64_t>(todo.size());
   std::int64_t done = 0;
   std::mutex record_mutex;  // finished and progress: from this rank's threads and from messages
@@ -220,7 +221,8 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
   auto hand_out = [&](std::size_t most) {
     const std::lock_guard lock(todo_mutex);
     std::vector<std::int64_t> blocks;
-    while (failure.empty() && blocks.size() < most && handed < todo.size())
+    while (failure.empty() && (stop == nullptr || !*stop) && blocks.size() < most &&
+           handed < todo.size())
       blocks.push_back(todo[handed++]);
     return blocks;
   };

@@ -25,6 +25,7 @@ void read_slots(const Journal& journal, std::int64_t policies, std::int64_t repl
                 std::int64_t block_size, int s0, int s1, Fill fill) {
   std::vector<double> values;
   for (std::int64_t b : journal.blocks()) {
+    if (b * block_size >= replications) break;  // an adaptive run's blocks past its stop
     const auto [first, last] = block_range(b, block_size, replications);
     const auto n = static_cast<std::size_t>(last - first);
     const std::size_t per_slot = static_cast<std::size_t>(policies) * n;

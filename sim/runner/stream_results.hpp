@@ -15,8 +15,9 @@
 namespace crisp {
 
 // Writes `file` (truncating it): `header` (make_results_header) with /metrics from the blocks of
-// `block_size` replications that `journal` holds; replications of other blocks are NaN (the
-// other parts of a sharded run).
+// `block_size` replications that `journal` holds, up to header.replications (an adaptive run's
+// journal may hold blocks past its stop); replications of other blocks are NaN (the other parts
+// of a sharded run).
 void write_from_journal(const std::string& file, const ResultsContent& header,
                         const MetricLayout& layout, const Journal& journal,
                         std::int64_t block_size);
