@@ -344,7 +344,18 @@ PolicyDesign expand_lhs(const std::vector<Lever>& levers, std::int64_t samples,
     }
     PolicySet set = make_set(specs);
     set.id = static_cast<int>(design.sets.size());
+    // "lhs 3: size_days=93.4, capacity_tpy=17.2": the point's number and its sampled values (the
+    // lever's name leads a field only when another sampled lever has a field of that name).
     set.label = fmt::format("lhs {}", i + 1);
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      const LeverRange& r = *dims[d].second;
+      const bool shared = std::any_of(dims.begin(), dims.end(), [&](const auto& other) {
+        return other.first != dims[d].first && other.second->field == r.field;
+      });
+      set.label += fmt::format("{}{}{}={:.3g}", d == 0 ? ": " : ", ",
+                               shared ? lever_name(levers[dims[d].first].base) + "." : "", r.field,
+                               get_field(specs[dims[d].first], r.field));
+    }
     design.sets.push_back(std::move(set));
   }
   return design;

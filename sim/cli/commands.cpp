@@ -89,24 +89,83 @@ Progress::Mode progress_mode(const RunArgs& args) {
 }  // namespace
 
 // The comparison tables `crisp run` and `crisp merge` end with, read back from the results file
-// they wrote: one per report region over all materials, then one per material a lever acts on.
-void print_tables(const Experiment& x, const std::string& file) {
+// they wrote: one per report region over all materials, then (unless `overall_only`) one per
+// material a lever acts on. A material's table keeps one row per distinct outcome: policy sets
+// whose rows are identical for it (they differ only in levers that cannot act on it) are shown
+// once, labelled by what they have in common.
+void print_tables(const Experiment& x, const std::string& file, bool overall_only = false) {
   const ResultsReader reader(file);
   const MetricLayout layout = make_layout(x.scenario);
   std::vector<int> groups{layout.all_material()};
   for (const Lever& lever : x.levers) {
     const int material = std::visit([](const auto& spec) { return spec.material; }, lever.base);
-    if (material >= 0 && std::find(groups.begin(), groups.end(), material) == groups.end())
+    if (!overall_only && material >= 0 &&
+        std::find(groups.begin(), groups.end(), material) == groups.end())
       groups.push_back(material);
   }
-  const SeriesSource source = [&](const std::string& g, const std::string& r,
-                                  const std::string& m) { return reader.metric(g, r, m); };
+  const std::vector<std::string> labels = reader.policy_labels();
+  const std::int64_t R = reader.replications();
   for (const std::string& region : layout.regions)
-    for (int m : groups)
-      std::cout << comparison_table(reader.policy_labels(), reader.replications(),
-                                    m == layout.all_material() ? "all" : layout.materials[m],
-                                    region, source)
-                << "\n";
+    for (int m : groups) {
+      const std::string group = m == layout.all_material() ? "all" : layout.materials[m];
+      std::vector<std::size_t> kept;                // first set of each distinct outcome
+      std::vector<std::vector<std::string>> parts;  // its label's parts common to the group
+      auto split = [](const std::string& label) {
+        std::vector<std::string> out;
+        for (std::size_t at = 0;;) {
+          const std::size_t comma = label.find(", ", at);
+          out.push_back(label.substr(at, comma - at));
+          if (comma == std::string::npos) return out;
+          at = comma + 2;
+        }
+      };
+      std::vector<std::vector<double>> series;
+      for (const char* name : {"shortage_days", "loss_eur", "policy_cost_eur", "total_cost_eur"})
+        series.push_back(reader.metric(group, region, name));
+      auto same = [&](std::size_t p, std::size_t q) {
+        for (const std::vector<double>& v : series)
+          if (std::memcmp(v.data() + p * R, v.data() + q * R, sizeof(double) * R) != 0)
+            return false;
+        return true;
+      };
+      for (std::size_t p = 0; p < labels.size(); ++p) {
+        std::size_t k = 0;
+        while (k < kept.size() && (m == layout.all_material() || !same(kept[k], p)))
+          ++k;
+        if (k == kept.size()) {
+          kept.push_back(p);
+          parts.push_back(split(labels[p]));
+        } else {  // keep the parts this set shares with the group
+          const std::vector<std::string> mine = split(labels[p]);
+          std::erase_if(parts[k], [&](const std::string& part) {
+            return std::find(mine.begin(), mine.end(), part) == mine.end();
+          });
+        }
+      }
+      std::vector<std::string> shown;
+      for (std::size_t k = 0; k < kept.size(); ++k) {
+        std::string label;
+        for (const std::string& part : parts[k]) {
+          if (!label.empty()) label += ", ";
+          label += part;
+        }
+        shown.push_back(label.empty() ? labels[kept[k]] + " (and others alike)" : label);
+      }
+      const SeriesSource source = [&](const std::string& g, const std::string& r,
+                                      const std::string& name) {
+        const std::vector<double> all = reader.metric(g, r, name);
+        std::vector<double> v;
+        for (std::size_t p : kept)
+          v.insert(v.end(), all.begin() + static_cast<std::ptrdiff_t>(p * R),
+                   all.begin() + static_cast<std::ptrdiff_t>((p + 1) * R));
+        return v;
+      };
+      std::cout << comparison_table(shown, R, group, region, source);
+      if (kept.size() < labels.size())
+        std::cout << fmt::format("({} policy sets; those alike for {} are shown once)\n",
+                                 labels.size(), group);
+      std::cout << "\n";
+    }
 }
 
 // Writes the results from the journal and removes it; when writing fails (a full disk) the
@@ -398,7 +457,7 @@ int run_command(const RunArgs& args) {
     header.timeseries = record_timeseries(s, design, options, x.timeseries, x.timeseries_step_days);
   write_keeping_journal(*out, header, layout, *journal, options.block_size);
 
-  print_tables(x, output);
+  print_tables(x, output, args.quiet);
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
   return 0;
 }
@@ -512,7 +571,7 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
     });
     writer.finish();
   });
-  print_tables(x, output);
+  print_tables(x, output, quiet);
   if (!quiet) std::cerr << fmt::format("crisp: {} parts merged into {}\n", read.size(), output);
   return 0;
 }

@@ -51,7 +51,7 @@ std::string comparison_table(const std::vector<std::string>& labels, std::int64_
   std::size_t width = 6;
   for (const std::string& l : labels)
     width = std::max(width, l.size());
-  width = std::min<std::size_t>(width, 48);
+  width = std::min<std::size_t>(width, 80);  // an LHS label names every sampled value
 
   std::string out = fmt::format("{} / {}: {} replications; money in million EUR, discounted\n",
                                 region, group == "all" ? "all materials" : group, replications);

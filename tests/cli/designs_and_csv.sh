@@ -15,7 +15,7 @@ cases="$src/tests/cases"
 cmp -s csv.txt toml.txt || { echo "FAIL: CSV and TOML networks give different tables"; diff csv.txt toml.txt; exit 1; }
 
 "$crisp" run "$cases/design/lhs.toml" -r 4 -o lhs.h5 --quiet > lhs.txt
-grep -q "^lhs 12 " lhs.txt || { echo "FAIL: no 'lhs 12' row"; cat lhs.txt; exit 1; }
+grep -q "^lhs 12: " lhs.txt || { echo "FAIL: no 'lhs 12:' row"; cat lhs.txt; exit 1; }
 "$crisp" run "$cases/design/list.toml" -r 4 -o list.h5 --quiet > list.txt
 grep -q "^both, fast release " list.txt || { echo "FAIL: no listed set row"; cat list.txt; exit 1; }
 

@@ -142,7 +142,7 @@ TEST_CASE("a Latin hypercube is reproducible from its seed and changes with it",
   CHECK(differ);
 }
 
-TEST_CASE("an lhs design samples each policy range in strata, labelled lhs 1, lhs 2, ...",
+TEST_CASE("an lhs design samples each policy range in strata, labelled lhs 1: <its values>, ...",
           "[design]") {
   Experiment x = load_case("lhs.toml");
   REQUIRE(x.design_kind == "lhs");
@@ -164,7 +164,17 @@ TEST_CASE("an lhs design samples each policy range in strata, labelled lhs 1, lh
   REQUIRE(design.sets.size() == 13);
   CHECK(design.sets[0].label == "baseline");
   for (std::size_t i = 1; i < design.sets.size(); ++i) {
-    CHECK(design.sets[i].label == fmt::format("lhs {}", i));
+    // The label names the point and its sampled values, which are the set's parameters.
+    const auto col = [&](const char* name) {
+      const auto k =
+          std::find(design.columns.begin(), design.columns.end(), name) - design.columns.begin();
+      return design.sets[i].params[static_cast<std::size_t>(k)];
+    };
+    CHECK(design.sets[i].label ==
+          fmt::format("lhs {}: size_days={:.3g}, release.delay_days={:.3g}, capacity_tpy={:.3g}", i,
+                      col("stockpile NL gallium.size_days"),
+                      col("stockpile NL gallium.release.delay_days"),
+                      col("refining NL gallium.capacity_tpy")));
     CHECK(design.sets[i].id == static_cast<int>(i));
   }
 
