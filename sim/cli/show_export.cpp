@@ -189,19 +189,7 @@ int show_command(const std::string& file, const std::string& metric, const std::
     return 0;
   }
   PolicyRows out{reader.policy_table(), {}};
-  for (const auto& [title, field] :
-       std::initializer_list<std::pair<const char*, double Summary::*>>{
-           {"mean", &Summary::mean},
-           {"sd", &Summary::sd},
-           {"ci95_lo", &Summary::ci95_lo},
-           {"ci95_hi", &Summary::ci95_hi},
-           {"p05", &Summary::p05},
-           {"p50", &Summary::p50},
-           {"p95", &Summary::p95},
-           {"p99", &Summary::p99},
-           {"max", &Summary::max},
-           {"cvar95", &Summary::cvar95},
-           {"p_positive", &Summary::p_positive}}) {
+  for (const auto& [title, field] : kSummaryFields) {
     std::vector<double> v;
     for (const Summary& s : summaries)
       v.push_back(s.*field);

@@ -249,21 +249,6 @@ void write_table(hid_t parent, const std::string& name, const Table& table,
 // ---------------------------------------------------------------------------------------------
 // Metrics, summaries, paired differences
 
-// The statistics tables' columns, named once: the order here is the order in the file.
-constexpr std::array<std::pair<const char*, double Summary::*>, 12> kSummaryColumns{{
-    {"mean", &Summary::mean},
-    {"sd", &Summary::sd},
-    {"ci95_lo", &Summary::ci95_lo},
-    {"ci95_hi", &Summary::ci95_hi},
-    {"p05", &Summary::p05},
-    {"p50", &Summary::p50},
-    {"p90", &Summary::p90},
-    {"p95", &Summary::p95},
-    {"p99", &Summary::p99},
-    {"max", &Summary::max},
-    {"cvar95", &Summary::cvar95},
-    {"p_positive", &Summary::p_positive},
-}};
 constexpr std::array<std::pair<const char*, double PairedDiff::*>, 3> kPairedColumns{{
     {"diff_mean", &PairedDiff::diff_mean},
     {"diff_ci95_lo", &PairedDiff::diff_ci95_lo},
@@ -288,30 +273,38 @@ std::string series_path(const std::string& top, const MetricSeries& m) {
   return fmt::format("/{}/{}/{}/{}", top, m.group, m.region, m.name);
 }
 
-// float64 [P, R]. A chunk is one policy's row (capped at 64 Ki replications = 512 KiB), the unit
-// readers ask for; shuffle + deflate 4 compresses the repeated zeros and slowly varying
-// exponents of losses well at little cost. HDF5 cannot chunk a zero-sized fixed dimension, so
-// an empty series is stored contiguously.
-void write_metric_dataset(hid_t group, const MetricSeries& m, hsize_t policies,
-                          hsize_t replications) {
-  const std::string path = series_path("metrics", m);
-  const std::array<hsize_t, 2> dims{policies, replications};
-  const auto space = h5::own<h5::Dataspace>(H5Screate_simple(2, dims.data(), nullptr), path);
+// One series' dataset of `file_type` and shape `dims`, chunked by `chunk`, shuffled and deflated
+// (level 4: the repeated zeros and slowly varying exponents of losses compress well at little
+// cost), with the series' units and description, and its values. HDF5 cannot chunk a zero-sized
+// dimension, so an empty series is stored contiguously.
+template <std::size_t N>
+void write_series_dataset(hid_t group, const MetricSeries& m, hid_t file_type,
+                          const std::array<hsize_t, N>& dims, const std::array<hsize_t, N>& chunk,
+                          const std::string& path) {
+  const auto space = h5::own<h5::Dataspace>(H5Screate_simple(N, dims.data(), nullptr), path);
   const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
-  if (policies > 0 && replications > 0) {
-    const std::array<hsize_t, 2> chunk{1, std::min<hsize_t>(replications, 65536)};
-    h5::check(H5Pset_chunk(dcpl, 2, chunk.data()), "H5Pset_chunk " + path);
+  if (!m.values.empty()) {
+    h5::check(H5Pset_chunk(dcpl, N, chunk.data()), "H5Pset_chunk " + path);
     h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle " + path);
     h5::check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate " + path);
   }
   const auto dataset = h5::own<h5::Dataset>(
-      H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      H5Dcreate2(group, m.name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
       "H5Dcreate2 " + path);
   if (!m.units.empty()) write_string_attribute(dataset, "units", m.units);
   if (!m.description.empty()) write_string_attribute(dataset, "description", m.description);
-  if (m.values.empty()) return;
-  h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
-            "H5Dwrite " + path);
+  if (!m.values.empty())
+    h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
+              "H5Dwrite " + path);
+}
+
+// float64 [P, R]. A chunk is one policy's row (capped at 64 Ki replications = 512 KiB), the unit
+// readers ask for.
+void write_metric_dataset(hid_t group, const MetricSeries& m, hsize_t policies,
+                          hsize_t replications) {
+  const std::array<hsize_t, 2> dims{policies, replications};
+  const std::array<hsize_t, 2> chunk{1, std::min<hsize_t>(replications, 65536)};
+  write_series_dataset(group, m, H5T_IEEE_F64LE, dims, chunk, series_path("metrics", m));
 }
 
 // A table of one row per policy set, labelled: the policy labels first, then `columns`.
@@ -338,7 +331,7 @@ void write_series(hid_t file, const MetricSeries& m, std::size_t policies, std::
   }
   write_metric_dataset(series_group(file, "metrics", m), m, policies, replications);
   const h5::Group summary = series_group(file, "summary", m);
-  write_table(summary, m.name, labelled(labels, struct_table(summaries, kSummaryColumns)),
+  write_table(summary, m.name, labelled(labels, struct_table(summaries, kSummaryFields)),
               series_path("summary", m));
   describe(summary, m.name, m.units,
            fmt::format("statistics over replications of {}, one row per policy set",
@@ -360,23 +353,7 @@ void write_timeseries(hid_t file, const TimeseriesContent& t, hsize_t policies) 
       throw std::runtime_error(fmt::format("{} has {} values, expected P*K*T = {}*{}*{}", path,
                                            m.values.size(), dims[0], dims[1], dims[2]));
     const h5::Group group = series_group(file, "timeseries", m);
-    const auto space = h5::own<h5::Dataspace>(H5Screate_simple(3, dims.data(), nullptr), path);
-    const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
-    if (!m.values.empty()) {
-      const std::array<hsize_t, 3> chunk{1, 1, dims[2]};
-      h5::check(H5Pset_chunk(dcpl, 3, chunk.data()), "H5Pset_chunk " + path);
-      h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle " + path);
-      h5::check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate " + path);
-    }
-    const auto dataset = h5::own<h5::Dataset>(
-        H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        "H5Dcreate2 " + path);
-    if (!m.units.empty()) write_string_attribute(dataset, "units", m.units);
-    if (!m.description.empty()) write_string_attribute(dataset, "description", m.description);
-    if (!m.values.empty())
-      h5::check(
-          H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()),
-          "H5Dwrite " + path);
+    write_series_dataset(group, m, H5T_IEEE_F32LE, dims, {1, 1, dims[2]}, path);
   }
 }
 
