@@ -2,9 +2,13 @@
 // The command line (INTERFACES.md): parse, dispatch, and turn every error into one line on
 // stderr with the documented exit code.
 
+#include <charconv>
+#include <cstdint>
 #include <exception>
 #include <iostream>
+#include <limits>
 #include <new>
+#include <optional>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -36,6 +40,20 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
+// The integer `text` spells, when it is all digits (an optional '-') and in [lo, hi]; else why
+// not, for the option `name`: "-r: expected an integer in [1, 100000000], got '1e9'".
+std::optional<std::string> parse_integer(const std::string& text, const char* name, std::int64_t lo,
+                                         std::int64_t hi, std::int64_t& out) {
+  std::int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end || value < lo || value > hi) {
+    return fmt::format("{}: expected an integer in [{}, {}], got '{}'", name, lo, hi, text);
+  }
+  out = value;
+  return std::nullopt;
+}
+
 std::string joined(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i)
@@ -61,10 +79,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("experiment", run.experiment, "experiment file (TOML)");
   run_cmd->add_option("-o,--output", run.output,
                       "results file (default: [output] file, or crisp-results.h5)");
-  run_cmd->add_option("-r,--replications", run.replications, "replications per policy set");
-  run_cmd->add_option("--seed", run.seed, "experiment seed");
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  // -r, --seed, --threads and --max-replications are read as text and checked below, so that
+  // every bad value gets one message with the option's range (CLI11 would wrap "-1" around).
+  std::string replications_text, seed_text, threads_text, max_replications_text;
+  auto* replications_opt = run_cmd->add_option("-r,--replications", replications_text,
+                                               "replications per policy set (1 to 100000000)");
+  auto* seed_opt =
+      run_cmd->add_option("--seed", seed_text, "experiment seed (0 to 9223372036854775807)");
+  auto* threads_opt = run_cmd->add_option("--threads", threads_text,
+                                          "worker threads, 0 to 1024 (default, 0: all cores)");
+  auto* output_opt = run_cmd->get_option("--output");
+  auto* experiment_opt = run_cmd->get_option("experiment");
   run_cmd->add_flag("--quiet", run.quiet, "no progress or notes on stderr");
   run_cmd->add_option("--shard", run.shard,
                       "I/N: simulate part I of N of the replication blocks into a part file, for "
@@ -76,8 +101,9 @@ int main(int argc, char** argv) {
                       "set's paired total cost is within REL of its mean (-r: the fewest)");
   run_cmd->add_option("--target-metric", run.target_metric,
                       "the metric --target-ci judges (default total_cost_eur)");
-  run_cmd->add_option("--max-replications", run.max_replications,
-                      "the most replications --target-ci may run (default 100 x -r)");
+  auto* max_replications_opt =
+      run_cmd->add_option("--max-replications", max_replications_text,
+                          "the most replications --target-ci may run (default 100 x -r)");
   run_cmd->add_flag("--progress", run.progress,
                     "a progress line on stderr every few seconds, even when it is not a terminal "
                     "(batch logs)");
@@ -137,6 +163,37 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(kExitUsage, fmt::format("{} (see 'crisp help')", e.what()));
+  }
+  if (*run_cmd) {
+    // The limits of the experiment file's keys (README.md, "Experiment file reference").
+    constexpr std::int64_t kMaxReplications = 100'000'000;
+    constexpr std::int64_t kMaxThreads = 1024;
+    std::int64_t value = 0;
+    const auto integer = [&](CLI::Option* opt, const std::string& text, const char* name,
+                             std::int64_t lo, std::int64_t hi) -> std::optional<std::string> {
+      if (opt->count() == 0) return std::nullopt;
+      return parse_integer(text, name, lo, hi, value);
+    };
+    if (auto e = integer(replications_opt, replications_text, "-r", 1, kMaxReplications))
+      return fail(kExitUsage, *e);
+    if (replications_opt->count() > 0) run.replications = value;
+    if (auto e =
+            integer(seed_opt, seed_text, "--seed", 0, std::numeric_limits<std::int64_t>::max()))
+      return fail(kExitUsage, *e);
+    if (seed_opt->count() > 0) run.seed = static_cast<std::uint64_t>(value);
+    if (auto e = integer(threads_opt, threads_text, "--threads", 0, kMaxThreads))
+      return fail(kExitUsage, *e);
+    if (threads_opt->count() > 0) run.threads = static_cast<int>(value);
+    if (auto e = integer(max_replications_opt, max_replications_text, "--max-replications", 1,
+                         kMaxReplications))
+      return fail(kExitUsage, *e);
+    if (max_replications_opt->count() > 0) run.max_replications = value;
+    if (output_opt->count() > 0 && run.output.empty())
+      return fail(kExitUsage, "-o: expected a file name, got ''");
+    if (experiment_opt->count() > 0 && run.experiment.empty())
+      return fail(kExitUsage, "run: expected an experiment file name, got ''");
+    if (run_cmd->get_option("--shard")->count() > 0 && run.shard.empty())
+      return fail(kExitUsage, "--shard: expected I/N, got ''");
   }
 
   try {

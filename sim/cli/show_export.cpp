@@ -1,5 +1,6 @@
 // `crisp show` and `crisp export`: a results file read back as tables, for people (text) and for
 // other programs (CSV, JSON; money in euros, lever values as columns, NaN as empty / null).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -122,10 +123,23 @@ struct PolicyRows {
   }
 };
 
-}  // namespace
+// Runs `body`; a results file that turns out damaged on the way is a usage error (exit 2), named
+// in one line, as one that cannot be opened.
+template <class Body>
+int reading(const std::string& command, const std::string& file, Body body) {
+  try {
+    return body();
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("{}: {}: {}", command, file, e.what()));
+  }
+}
 
-int show_command(const std::string& file, const std::string& metric, const std::string& region_arg,
-                 const std::string& material, TableFormat format) {
+int show_table(const std::string& file, const std::string& metric, const std::string& region_arg,
+               const std::string& material, TableFormat format) {
   const ResultsReader reader = open_results("show", file);
   const std::vector<std::string> labels = reader.policy_labels();
   const std::int64_t R = reader.replications();
@@ -199,7 +213,7 @@ int show_command(const std::string& file, const std::string& metric, const std::
   return 0;
 }
 
-int export_command(const std::string& file, const std::string& output) {
+int export_long(const std::string& file, const std::string& output) {
   const ResultsReader reader = open_results("export", file);
   const Table policies = reader.policy_table();
   const std::int64_t R = reader.replications();
@@ -244,6 +258,12 @@ int export_command(const std::string& file, const std::string& output) {
       for (std::size_t k = 0; k < kMetricNames.size(); ++k) {
         const std::string metric(kMetricNames[k]);
         const std::vector<double> v = reader.metric(g, region, metric);
+        const bool expected =
+            g != "all" || std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(),
+                                    static_cast<Metric>(k)) != kAllMaterialMetrics.end();
+        if (v.empty() && expected)
+          throw InputError(fmt::format("export: {} is damaged: /metrics/{}/{}/{} is missing", file,
+                                       g, region, metric));
         if (v.empty()) continue;
         if (static_cast<std::int64_t>(v.size()) != P * R)
           throw InputError(fmt::format("export: {} is damaged: /metrics/{}/{}/{} has {} values",
@@ -263,6 +283,17 @@ int export_command(const std::string& file, const std::string& output) {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+int show_command(const std::string& file, const std::string& metric, const std::string& region,
+                 const std::string& material, TableFormat format) {
+  return reading("show", file, [&] { return show_table(file, metric, region, material, format); });
+}
+
+int export_command(const std::string& file, const std::string& output) {
+  return reading("export", file, [&] { return export_long(file, output); });
 }
 
 }  // namespace crisp

@@ -1,13 +1,9 @@
 #include "sim/experiment/csv_reader.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "sim/experiment/experiment.hpp"
+#include "sim/experiment/input_file.hpp"
 
 namespace crisp::csv {
 
@@ -169,12 +165,10 @@ Document parse(std::string_view text, const std::string& file) {
 }
 
 Document read_file(const std::string& path, const std::string& file) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(fmt::format("{}: cannot read the file: {}", file, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), file);
+  const input_file::Contents in = input_file::read(path);
+  if (!in.error.empty())
+    throw InputError(fmt::format("{}: cannot read the file: {}", file, in.error));
+  return parse(in.text, file);
 }
 
 }  // namespace crisp::csv

@@ -4,17 +4,14 @@
 // in load_shocks.cpp and load_policies.cpp.
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "sim/experiment/experiment.hpp"
+#include "sim/experiment/input_file.hpp"
 #include "sim/experiment/sections.hpp"
 
 namespace crisp {
@@ -23,6 +20,7 @@ namespace experiment_detail {
 
 using toml_input::above;
 using toml_input::at_least;
+using toml_input::capped;
 using toml_input::closed;
 using toml_input::left_open;
 
@@ -58,6 +56,19 @@ const char* article(std::string_view word) {
                                                                                             : "a";
 }
 
+// Materials and report regions name groups of the results file (/metrics/<material>/<region>),
+// and `all` is the sum over materials: such a name must be one plain, free HDF5 name.
+void check_layout_name(const Value& v, std::string_view what) {
+  const std::string name = v.string();
+  if (name.empty() || name == "all" || name == "." || name == ".." ||
+      name.find('/') != std::string::npos) {
+    v.fail(
+        fmt::format("{} name that is not empty, 'all', '.' or '..' and has no '/' (it names a "
+                    "group of the results file)",
+                    what));
+  }
+}
+
 // ---- [experiment] ----
 
 void read_experiment(const Table& t, Scenario& sc) {
@@ -66,8 +77,13 @@ void read_experiment(const Table& t, Scenario& sc) {
   const Value name = t.require("name", "a string");
   sc.name = name.string();
   if (sc.name.empty()) name.fail("a non-empty string");
-  sc.horizon_days = kDaysPerYear * t.number_or("horizon_years", 10, above(0));
-  sc.replications = t.integer_or("replications", 100, 1);
+  // At most 1000 years: days and the count of shock events stay finite and bounded.
+  sc.horizon_days = kDaysPerYear *
+                    t.number_or("horizon_years", 10, toml_input::above_capped(0, kMaxHorizonYears));
+  if (const auto v = t.get("replications")) {
+    sc.replications = v->integer(1);
+    if (sc.replications > kMaxReplications) v->fail("an integer in [1, 100000000]");
+  }
   sc.seed = static_cast<std::uint64_t>(t.integer_or("seed", 1, 0));
   sc.discount_rate = t.number_or("discount_rate", 0.0225, at_least(0));
   if (const auto v = t.get("event_budget")) {
@@ -113,7 +129,8 @@ void read_market(const Table& t, MaterialSpec& m) {
     market.check_keys({.allowed = {"price_elasticity", "price_cap_multiple", "review_days"}});
     m.market.enabled = true;
     m.market.price_elasticity = market.number_or("price_elasticity", 0.2, above(0));
-    m.market.price_cap_multiple = market.number_or("price_cap_multiple", 10, at_least(1));
+    m.market.price_cap_multiple =
+        market.number_or("price_cap_multiple", 10, capped(1, kMaxPriceMultiple));
     m.market.review_days = market.number_or("review_days", 30, above(0));
   }
   for (const char* key : {"substitution", "supply_expansion"}) {
@@ -146,9 +163,10 @@ void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
                             "substitution", "supply_expansion"}});
   MaterialSpec m;
   m.name = names.add(t.require("name", "a string"));
+  check_layout_name(*t.get("name"), "a material");
   t.set_label(fmt::format("material '{}'", m.name));
-  m.price_eur_per_t = t.number("price_eur_per_t", at_least(0));
-  m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", at_least(0));
+  m.price_eur_per_t = t.number("price_eur_per_t", capped(0, kMaxEur));
+  m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", capped(0, kMaxEur));
   m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, at_least(0));
   m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, at_least(0));
   read_market(t, m);
@@ -178,19 +196,33 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
   n.kind = from_name(node_schema().read_kind(t), kNodeKinds);
   n.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
   n.country = t.string("country");
+  if (n.country.empty()) t.require("country", "").fail("a non-empty string");
+  if (n.kind == NodeKind::consumer && !t.has("region")) {
+    check_layout_name(*t.get("country"), "a region (a consumer's country is its region)");
+  }
 
   switch (n.kind) {
     case NodeKind::mine:
-      n.capacity_tpy = t.number("capacity_tpy", at_least(0));
+      n.capacity_tpy = t.number("capacity_tpy", capped(0, kMaxTonnes));
       break;
     case NodeKind::refinery:
-      n.capacity_tpy = t.number("capacity_tpy", at_least(0));
+      n.capacity_tpy = t.number("capacity_tpy", capped(0, kMaxTonnes));
       n.yield = t.number_or("yield", 1, left_open(0, 1e3));
       break;
     case NodeKind::consumer:
       n.region = t.string_or("region", n.country);
-      n.demand_tpy = t.number("demand_tpy", at_least(0));
-      n.growth_per_year = t.number_or("growth_per_year", 0, above(-1));
+      if (const auto region = t.get("region")) check_layout_name(*region, "a region");
+      n.demand_tpy = t.number("demand_tpy", capped(0, kMaxTonnes));
+      n.growth_per_year = t.number_or("growth_per_year", 0, toml_input::above_capped(-1, 1));
+      // Demand compounds yearly: it must stay finite (and summable) to the end of the horizon.
+      if (const auto g = t.get("growth_per_year");
+          g && n.demand_tpy * std::pow(1 + n.growth_per_year, sc.horizon_days / kDaysPerYear) >
+                   kMaxGrownDemand) {
+        g->fail_with(fmt::format(
+            "growth_per_year {} would grow demand_tpy {} beyond {:g} t/yr within the {:g}-year "
+            "horizon",
+            n.growth_per_year, n.demand_tpy, kMaxGrownDemand, sc.horizon_days / kDaysPerYear));
+      }
       add_once(catalog.consumer_regions, n.region);
       break;
   }
@@ -209,6 +241,13 @@ void read_groups(const Table& t, Scenario& sc, Catalog& catalog) {
   for (const auto& entry : t.raw()) {
     const std::string name(entry.first.str());
     const Value group = *t.get(name);
+    if (name.empty() || name == "all" || name == "." || name == ".." ||
+        name.find('/') != std::string::npos) {
+      group.fail_with(
+          fmt::format("group name '{}' must not be empty, 'all', '.' or '..' nor "
+                      "contain '/' (it names a group of the results file)",
+                      name));
+    }
     if (contains(catalog.consumer_regions, name)) {
       group.fail_with(fmt::format(
           "group '{}' has the name of a consumer region; groups need names of their own", name));
@@ -410,6 +449,7 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
 
 Experiment load_text(std::string_view text, const std::string& source_name,
                      std::optional<std::string> folder) {
+  input_file::check_key_depth(text, source_name);
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(source_name));
@@ -536,15 +576,12 @@ Experiment load_experiment_text(std::string_view text, const std::string& source
 }
 
 Experiment load_experiment_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError(
-        fmt::format("{}: cannot read the experiment file: {}", path, std::strerror(errno)));
+  const input_file::Contents in = input_file::read(path);
+  if (!in.error.empty()) {
+    throw InputError(fmt::format("{}: cannot read the experiment file: {}", path, in.error));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   const std::string folder = std::filesystem::path(path).parent_path().string();
-  return experiment_detail::load_text(text.str(), path, folder.empty() ? "." : folder);
+  return experiment_detail::load_text(in.text, path, folder.empty() ? "." : folder);
 }
 
 }  // namespace crisp

@@ -13,6 +13,7 @@ namespace crisp::experiment_detail {
 
 using toml_input::above;
 using toml_input::at_least;
+using toml_input::capped;
 using toml_input::closed;
 using toml_input::left_open;
 using toml_input::Range;
@@ -142,12 +143,12 @@ Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
   }
 
   LeverNumbers numbers(lever, catalog, fields);
-  numbers.require(t, "capacity_tpy", at_least(0));
+  numbers.require(t, "capacity_tpy", capped(0, kMaxTonnes));
   numbers.read(t, "activation_days", at_least(0));
-  numbers.read(t, "capex_eur_per_tpy", at_least(0));
+  numbers.read(t, "capex_eur_per_tpy", capped(0, kMaxEur));
   numbers.read(t, "lifetime_years", above(0));
-  numbers.read(t, "opex_premium_eur_per_t", at_least(0));
-  numbers.read(t, "standby_cost_per_year", at_least(0));
+  numbers.read(t, "opex_premium_eur_per_t", capped(0, kMaxEur));
+  numbers.read(t, "standby_cost_per_year", capped(0, kMaxEur));
   numbers.read(t, "feedstock_lead_time_days", at_least(0));
   numbers.read(t, "lead_time_days", at_least(0));
   numbers.read(t, "yield", left_open(0, 1e3));
@@ -178,7 +179,7 @@ Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& ca
 
   LeverNumbers numbers(lever, catalog, fields);
   numbers.read(t, "max_country_share", left_open(0, 1));
-  numbers.read(t, "premium_eur_per_t", at_least(0));
+  numbers.read(t, "premium_eur_per_t", capped(0, kMaxEur));
   numbers.read(t, "lead_time_days", at_least(0));
   numbers.finish();
   return lever;
@@ -191,9 +192,9 @@ Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
 
   LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "rate", closed_open(0, 1));
-  numbers.read(t, "capex_eur_per_tpy", at_least(0));
+  numbers.read(t, "capex_eur_per_tpy", capped(0, kMaxEur));
   numbers.read(t, "lifetime_years", above(0));
-  numbers.read(t, "opex_eur_per_t", at_least(0));
+  numbers.read(t, "opex_eur_per_t", capped(0, kMaxEur));
   numbers.read(t, "lead_time_days", at_least(0));
   numbers.finish();
   return lever;
@@ -206,7 +207,7 @@ Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& cata
 
   LeverNumbers numbers(lever, catalog, fields);
   numbers.require(t, "lead_days", at_least(0));
-  numbers.read(t, "cost_per_year", at_least(0));
+  numbers.read(t, "cost_per_year", capped(0, kMaxEur));
   numbers.finish();
   return lever;
 }

@@ -2,17 +2,15 @@
 // readers of [[node]] and [[edge]] check like any other, with messages at the file and line.
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "sim/experiment/csv_reader.hpp"
+#include "sim/experiment/input_file.hpp"
 #include "sim/experiment/sections.hpp"
 
 namespace crisp::experiment_detail {
@@ -106,13 +104,11 @@ std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
       fs::path(name).is_absolute() ? fs::path(name) : fs::path(*context.folder) / name;
   const std::string file = path.lexically_normal().string();
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    v->fail_with(fmt::format("{}: cannot read '{}': {}", v->key(), file, std::strerror(errno)));
+  const input_file::Contents in = input_file::read(path.string());
+  if (!in.error.empty()) {
+    v->fail_with(fmt::format("{}: cannot read '{}': {}", v->key(), file, in.error));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string& text = in.text;
   const csv::Document doc = csv::parse(text, file);
   check_header(doc.header, schema, file);
   context.appendix += fmt::format("\n# ---- [network] {} = '{}', as read ----\n{}", v->key(), name,

@@ -191,7 +191,7 @@ void read_refill(const Table& refill, LeverNumbers& numbers) {
   refill.check_keys({.allowed = {"after_days", "rate_days", "max_price_multiple"}});
   numbers.read(refill, "after_days", at_least(0));
   numbers.read(refill, "rate_days", at_least(0));
-  Range multiple = at_least(1);
+  Range multiple = toml_input::capped(1, kMaxPriceMultiple);
   multiple.allow_inf = true;  // inf, the default: refill whatever the price
   numbers.read(refill, "max_price_multiple", multiple);
 }
@@ -204,8 +204,8 @@ void read_size(const Table& t, LeverNumbers& numbers) {
   if (!t.has("size_days") && !t.has("size_t")) {
     t.fail("missing required key 'size_days' or 'size_t' (a number >= 0, or a list of them)");
   }
-  numbers.read(t, "size_days", at_least(0));
-  numbers.read(t, "size_t", at_least(0));
+  numbers.read(t, "size_days", toml_input::capped(0, 36500));  // 100 years of demand
+  numbers.read(t, "size_t", toml_input::capped(0, kMaxTonnes));
 }
 
 Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog,
@@ -216,7 +216,7 @@ Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog,
   LeverNumbers numbers(lever, catalog, fields);
   read_size(t, numbers);
   numbers.read(t, "initial_fill", closed(0, 1));
-  numbers.read(t, "holding_cost_per_year", at_least(0));
+  numbers.read(t, "holding_cost_per_year", toml_input::capped(0, 10));
   // Absent, they are read as empty tables: their fields keep their defaults, and are recorded
   // for [[design.sets]].
   read_release(t.sub_or_empty("release"), std::get<StockpileSpec>(lever.base), numbers);

@@ -282,7 +282,7 @@ void read_arrival(const Table& t, ShockSpec& s, const std::optional<std::string>
   const Value& v = given[0];
   if (v.key() == "rate_per_year") {
     s.arrival = ArrivalKind::poisson;
-    s.rate_per_year = v.number(at_least(0));
+    s.rate_per_year = v.number(toml_input::capped(0, kMaxShockRatePerYear));
   } else if (v.key() == "start_day") {
     s.arrival = ArrivalKind::fixed_start;
     s.start_day = v.number(at_least(0));

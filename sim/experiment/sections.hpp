@@ -25,6 +25,16 @@ namespace crisp::experiment_detail {
 using toml_input::Table;
 using toml_input::Value;
 
+// Upper bounds that keep every sum, product and event count of a run finite (README.md,
+// "Experiment file reference"): far above any real market, far below overflow.
+inline constexpr double kMaxHorizonYears = 1000;  // 365 000 days
+inline constexpr std::int64_t kMaxReplications = 100'000'000;
+inline constexpr double kMaxTonnes = 1e12;            // t and t/yr: ~100 x world mining
+inline constexpr double kMaxEur = 1e12;               // EUR/t, EUR per t/yr, EUR/yr
+inline constexpr double kMaxShockRatePerYear = 1000;  // Poisson arrivals of one shock
+inline constexpr double kMaxPriceMultiple = 1e6;      // price caps and refill price limits
+inline constexpr double kMaxGrownDemand = 1e15;       // t/yr a consumer's demand may grow to
+
 // Names the network defines, gathered while it is read, for the sections that refer to them.
 struct Catalog {
   std::vector<std::string> consumer_regions;  // in order of first appearance

@@ -168,16 +168,17 @@ std::uint32_t line_in(const Place& place, const toml::source_position& pos) {
 
 bool Range::contains(double v) const {
   if (std::isnan(v)) return false;
-  if (std::isinf(v) && !allow_inf) return false;
+  if (std::isinf(v)) return allow_inf && v > 0;  // +inf: "no limit", beyond any upper bound
   const bool above_lo = lo_open ? v > lo : v >= lo;
   const bool below_hi = hi_open ? v < hi : v <= hi;
   return above_lo && below_hi;
 }
 
 std::string Range::describe() const {
-  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
+  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi) && !hi_is_cap;
   if (has_lo && has_hi) {
-    return fmt::format("in {}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
+    return fmt::format("in {}{}, {}{}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]",
+                       allow_inf ? " or inf" : "");
   }
   if (has_lo) return fmt::format("{} {}", lo_open ? ">" : ">=", lo);
   if (has_hi) return fmt::format("{} {}", hi_open ? "<" : "<=", hi);
@@ -195,6 +196,12 @@ Range above(double lo) {
 }
 Range closed(double lo, double hi) {
   return Range{.lo = lo, .hi = hi};
+}
+Range capped(double lo, double cap) {
+  return Range{.lo = lo, .hi = cap, .hi_is_cap = true};
+}
+Range above_capped(double lo, double cap) {
+  return Range{.lo = lo, .hi = cap, .lo_open = true, .hi_is_cap = true};
 }
 Range left_open(double lo, double hi) {
   return Range{.lo = lo, .hi = hi, .lo_open = true};
@@ -239,6 +246,9 @@ double Value::number(const Range& range) const {
   if (!is_number()) fail_type(number_phrase(range));
   const double v = node_->value<double>().value();
   if (std::isnan(v) || (std::isinf(v) && !range.allow_inf)) fail("finite");
+  if (range.hi_is_cap && v > range.hi && !(std::isinf(v) && range.allow_inf)) {
+    fail(fmt::format("<= {}", range.hi));
+  }
   if (!range.contains(v)) fail(range.describe());
   return v;
 }

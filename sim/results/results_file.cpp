@@ -612,7 +612,10 @@ std::vector<std::string> read_string_column(hid_t file, const std::string& path,
   const auto mem_type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, width), "column type");
   h5::check(H5Tinsert(mem_type, column, 0, column_type), "column type");
   const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
-  const auto rows = std::size_t(H5Sget_simple_extent_npoints(space));
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0 || points > (std::int64_t{1} << 32) / std::max<std::int64_t>(1, width))
+    throw std::runtime_error(fmt::format("damaged: {} claims {} rows", path, points));
+  const auto rows = std::size_t(points);
   std::vector<char> buffer(rows * width);
   if (rows > 0)
     h5::check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
@@ -640,12 +643,18 @@ std::vector<double> read_double_column(hid_t file, const std::string& path, cons
   return values;
 }
 
+// More values than any run writes to one dataset (8 bytes each): a larger size is damage.
+constexpr std::int64_t kMostValues = std::int64_t{1} << 32;
+
 // A whole float64 dataset, row-major.
 std::vector<double> read_doubles(hid_t file, const std::string& path) {
   const auto dataset =
       h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
   const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
-  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0 || points > kMostValues)
+    throw std::runtime_error(fmt::format("damaged: {} claims {} values", path, points));
+  std::vector<double> values(static_cast<std::size_t>(points));
   if (!values.empty())
     h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
               "H5Dread " + path);
@@ -660,7 +669,18 @@ ResultsReader::ResultsReader(const std::string& path, Kind kind) {
     auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
     check_file_kind(file, path, kind);
     file_ = file.release();
+    // The sizes every [P, R] dataset must have: P from /policies, R from the attribute.
+    replications_ = replications();
+    if (replications_ < 0 || replications_ > kMostValues)
+      throw std::runtime_error(
+          fmt::format("attribute replications is {}, not a count of replications", replications_));
+    policies_ =
+        path_exists(file_, {"policies"})
+            ? static_cast<std::int64_t>(read_string_column(file_, "/policies", "label").size())
+            : 0;
   } catch (const std::exception& e) {
+    if (file_ >= 0) H5Fclose(file_);
+    file_ = -1;
     throw std::runtime_error(fmt::format("cannot read results file {}: {}", path, e.what()));
   }
 }
@@ -769,7 +789,19 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
                                           const std::string& name) const {
   const h5::QuietErrors quiet;
   if (!path_exists(file_, {"metrics", group, region, name})) return {};
-  return read_doubles(file_, fmt::format("/metrics/{}/{}/{}", group, region, name));
+  const std::string path = fmt::format("/metrics/{}/{}/{}", group, region, name);
+  const auto dataset =
+      h5::own<h5::Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
+  const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), path);
+  std::array<hsize_t, 2> dims{0, 0};
+  if (H5Tget_class(type) != H5T_FLOAT || H5Sget_simple_extent_ndims(space) != 2 ||
+      H5Sget_simple_extent_dims(space, dims.data(), nullptr) != 2 ||
+      dims[0] != static_cast<hsize_t>(policies_) || dims[1] != static_cast<hsize_t>(replications_))
+    throw std::runtime_error(
+        fmt::format("damaged: {} is not a float [{}, {}] dataset (policy sets x replications)",
+                    path, policies_, replications_));
+  return read_doubles(file_, path);
 }
 
 std::vector<std::pair<std::string, double>> ResultsReader::sensitivity_runs() const {

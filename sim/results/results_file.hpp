@@ -114,7 +114,10 @@ void write_results_to(const std::string& file, const ResultsContent& content);
 // lost by skipping it.
 void prepare_hdf5();
 
-// Reads back what `crisp show` needs: the policy labels and one metric's [P, R] values.
+// Reads back what `crisp show` needs: the policy labels and one metric's [P, R] values. A results
+// file is untrusted input: attributes, table sizes and dataset shapes are checked against each
+// other, and anything that does not fit throws std::runtime_error (one line, naming the object);
+// HDF5's own error stack is never printed.
 struct ResultsReader {
   enum class Kind { results, part };
   explicit ResultsReader(const std::string& path, Kind kind = Kind::results);
@@ -149,7 +152,8 @@ struct ResultsReader {
                                   const std::string& region, const std::string& name) const;
 
  private:
-  std::int64_t file_ = -1;  // hid_t
+  std::int64_t file_ = -1;                          // hid_t
+  std::int64_t policies_ = -1, replications_ = -1;  // P (rows of /policies), R (attribute)
 };
 
 }  // namespace crisp
