@@ -205,6 +205,32 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
   return {i, n};
 }
 
+// The work a run will do, for `crisp check`, and the refusal of an absurd total: more than
+// kMostReplicationYears would take a core over a year at this engine's ~20 000 replication-years
+// per second (bench/RESULTS.md), and is a mistake rather than a plan.
+constexpr double kMostReplicationYears = 1e12;
+constexpr double kReplicationYearsPerCoreSecond = 20'000;
+constexpr double kEventsPerMaterialYear = 166;  // bench_events: the default's mean
+
+struct Work {
+  double replication_years = 0, events = 0;
+};
+Work work_of(const Experiment& x, std::int64_t policy_sets, std::int64_t replications) {
+  const double years = x.scenario.horizon_days / kDaysPerYear;
+  Work w;
+  w.replication_years =
+      static_cast<double>(policy_sets) * static_cast<double>(replications) * years;
+  w.events = w.replication_years * static_cast<double>(x.scenario.materials.size()) *
+             kEventsPerMaterialYear;
+  if (w.replication_years > kMostReplicationYears)
+    throw InputError(fmt::format(
+        "{}: {} policy sets x {} replications x {:.4g} years = {:.3g} replication-years, more "
+        "than {:.0g} (over a core-year of simulation): fewer replications, policy sets or years",
+        x.source_name, policy_sets, replications, years, w.replication_years,
+        kMostReplicationYears));
+  return w;
+}
+
 namespace {
 
 // What every rank of a run prepares alike: the experiment with the command line's overrides, the
@@ -269,6 +295,7 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
           s.replications, most));
     s.replications = most;  // the blocks of the largest run; the results hold the prefix judged
   }
+  work_of(x, std::ssize(run.design.sets), s.replications);  // refuses an absurd total
   RunOptions& options = run.options;
   options.replications = s.replications;
   options.seed = s.seed;
@@ -591,8 +618,15 @@ int check_command(const std::string& path) {
     fmt::print("  {}: {} mines, {} refineries, {} consumers, {} contract edges\n",
                s.materials[m].name, counts[0], counts[1], counts[2], edges);
   }
+  const auto sets = std::ssize(make_design(x).sets);
   fmt::print("  {} shocks, {} policy levers, {} policy sets ({} design)\n", s.shocks.size(),
-             x.levers.size(), make_design(x).sets.size(), x.design_kind);
+             x.levers.size(), sets, x.design_kind);
+  const Work work = work_of(x, sets, s.replications);
+  fmt::print(
+      "  work: {} policy sets x {} replications x {:.4g} years = {:.4g} replication-years, about "
+      "{:.2g} events; about {:.2g} core-seconds at {:.0f} replication-years per core-second\n",
+      sets, s.replications, s.horizon_days / kDaysPerYear, work.replication_years, work.events,
+      work.replication_years / kReplicationYearsPerCoreSecond, kReplicationYearsPerCoreSecond);
   if (x.sensitivity) {
     fmt::print("  sensitivity: {} parameters x {} factors ({}), {} runs with the unscaled one\n",
                x.sensitivity->parameters.size(), x.sensitivity->factors.size(),

@@ -153,8 +153,12 @@ void read_design(const Table& t, Experiment& ex) {
                 .kind_phrase = fmt::format("a '{}' design", ex.design_kind)});
 
   if (ex.design_kind == "lhs") {
-    ex.lhs_samples =
-        t.require("samples", "an integer >= 1: the points of the Latin hypercube").integer(1);
+    const Value samples =
+        t.require("samples", "an integer >= 1: the points of the Latin hypercube");
+    ex.lhs_samples = samples.integer(1);
+    if (ex.lhs_samples > kMaxPolicySets)
+      samples.fail(
+          fmt::format("an integer in [1, {}] (each point is a policy set)", kMaxPolicySets));
     if (const auto seed = t.get("seed")) ex.lhs_seed = static_cast<std::uint64_t>(seed->integer(0));
   }
   if (ex.design_kind == "list") {
@@ -173,6 +177,21 @@ void read_design_sets(const Table& t, Experiment& ex, const PolicySection& polic
 }
 
 void check_design(const std::optional<Table>& design, const Experiment& ex) {
+  if (ex.design_kind == "grid") {
+    // The grid's size, counted before it is expanded (a product of list lengths can be
+    // astronomically large).
+    double sets = 1;
+    for (const Lever& lever : ex.levers)
+      for (const LeverAxis& axis : lever.axes)
+        sets *= static_cast<double>(std::max<std::size_t>(1, axis.values.size()));
+    if (sets > static_cast<double>(kMaxPolicySets))
+      throw InputError(fmt::format(
+          "{}: the grid of the [[policy]] lists has {:.4g} policy sets, more than {} (each is "
+          "simulated on every replication): sweep fewer values, or sample with [design] kind = "
+          "\"lhs\"",
+          ex.source_name, sets, kMaxPolicySets));
+    return;
+  }
   if (ex.design_kind != "lhs") return;
   const bool any = std::any_of(ex.levers.begin(), ex.levers.end(),
                                [](const Lever& l) { return !l.ranges.empty(); });

@@ -401,6 +401,7 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   root.check_keys({.allowed = {"experiment", "material", "node", "edge", "shock", "policy",
                                "groups", "design", "output", "network", "sensitivity"}});
   Experiment ex;
+  ex.source_name = root.file();  // for messages about the whole file
   Scenario& sc = ex.scenario;
   Catalog catalog;
 

@@ -34,6 +34,9 @@ inline constexpr double kMaxEur = 1e12;               // EUR/t, EUR per t/yr, EU
 inline constexpr double kMaxShockRatePerYear = 1000;  // Poisson arrivals of one shock
 inline constexpr double kMaxPriceMultiple = 1e6;      // price caps and refill price limits
 inline constexpr double kMaxGrownDemand = 1e15;       // t/yr a consumer's demand may grow to
+// Policy sets of one design: each is simulated on every replication, and the design is held in
+// memory; a sweep past this is a mistake (three lists of 1 000 values: 1e9 sets) or wants "lhs".
+inline constexpr std::int64_t kMaxPolicySets = 100'000;
 
 // Names the network defines, gathered while it is read, for the sections that refer to them.
 struct Catalog {

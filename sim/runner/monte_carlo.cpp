@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -114,6 +115,11 @@ void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
   std::mutex next_mutex;
   std::atomic<bool> failed{false};  // one thread threw: the others take no new block
   tbb::enumerable_thread_specific<Impl::Thread> locals;
+  // More threads than cores is the user's choice: allow it (without this TBB caps the arena at
+  // the cores and prints a warning of its own).
+  const tbb::global_control allow(
+      tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(std::max(threads, tbb::this_task_arena::max_concurrency())));
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(0, threads, [&](int) {
