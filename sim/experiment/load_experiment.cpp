@@ -19,6 +19,7 @@ namespace crisp {
 namespace experiment_detail {
 
 using toml_input::above;
+using toml_input::above_capped;
 using toml_input::at_least;
 using toml_input::capped;
 using toml_input::closed;
@@ -131,7 +132,7 @@ void read_market(const Table& t, MaterialSpec& m) {
     m.market.price_elasticity = market.number_or("price_elasticity", 0.2, above(0));
     m.market.price_cap_multiple =
         market.number_or("price_cap_multiple", 10, capped(1, kMaxPriceMultiple));
-    m.market.review_days = market.number_or("review_days", 30, above(0));
+    m.market.review_days = market.number_or("review_days", 30, above_capped(0, kMaxDays));
   }
   for (const char* key : {"substitution", "supply_expansion"}) {
     if (const auto v = t.get(key); v && !m.market.enabled) {
@@ -151,7 +152,7 @@ void read_market(const Table& t, MaterialSpec& m) {
     exp.check_keys({.allowed = {"rate_per_year", "delay_days", "threshold"}});
     m.expansion.enabled = true;
     m.expansion.rate_per_year = exp.number_or("rate_per_year", 0.04, at_least(0));
-    m.expansion.delay_days = exp.number_or("delay_days", 365, at_least(0));
+    m.expansion.delay_days = exp.number_or("delay_days", 365, capped(0, kMaxDays));
     m.expansion.threshold = exp.number_or("threshold", 0.5, at_least(0));
   }
 }
@@ -167,8 +168,8 @@ void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
   t.set_label(fmt::format("material '{}'", m.name));
   m.price_eur_per_t = t.number("price_eur_per_t", capped(0, kMaxEur));
   m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", capped(0, kMaxEur));
-  m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, at_least(0));
-  m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, at_least(0));
+  m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, capped(0, kMaxDays));
+  m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, capped(0, kMaxDays));
   read_market(t, m);
   sc.materials.push_back(m);
 }
@@ -227,8 +228,8 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
       break;
   }
   if (n.kind != NodeKind::mine) {
-    n.buffer_days = t.number_or("buffer_days", 0, at_least(0));
-    n.buffer_refill_days = t.number_or("buffer_refill_days", 60, above(0));
+    n.buffer_days = t.number_or("buffer_days", 0, capped(0, kMaxDays));
+    n.buffer_refill_days = t.number_or("buffer_refill_days", 60, above_capped(0, kMaxDays));
   }
   add_once(catalog.countries, n.country);
   catalog.node_tables.push_back(t);
@@ -307,7 +308,7 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
     }
   }
   e.share = t.number("share", closed(0, 1));
-  e.lead_time_days = t.number("lead_time_days", at_least(0));
+  e.lead_time_days = t.number("lead_time_days", capped(0, kMaxDays));
   if (const auto routes = t.get("routes")) {
     for (const auto& item : routes->list()) {
       const std::string route = item.string();

@@ -28,6 +28,9 @@ using toml_input::Value;
 // Upper bounds that keep every sum, product and event count of a run finite (README.md,
 // "Experiment file reference"): far above any real market, far below overflow.
 inline constexpr double kMaxHorizonYears = 1000;  // 365 000 days
+// Any duration or delay in days: the longest horizon. Longer is no different from "never" and
+// only risks overflow in the arithmetic of event times.
+inline constexpr double kMaxDays = 365'000;
 inline constexpr std::int64_t kMaxReplications = 100'000'000;
 inline constexpr double kMaxTonnes = 1e12;            // t and t/yr: ~100 x world mining
 inline constexpr double kMaxEur = 1e12;               // EUR/t, EUR per t/yr, EUR/yr
