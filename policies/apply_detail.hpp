@@ -1,5 +1,5 @@
 #pragma once
-// Internal to policies/: the pieces the lever transforms (apply_*.cpp) share.
+// Internal to policies/: the pieces the lever transforms (policies/levers/*.cpp) share.
 
 #include <stdexcept>
 #include <string>
@@ -32,8 +32,7 @@ void add_edge(Scenario& s, int from, int to, double share, double lead_time_days
 // A supplier's day-0 spare capacity (t/yr): capacity minus day-0 requests, not below 0.
 std::vector<double> spare_capacity_tpy(const Scenario& s);
 
-void apply_refining(const RefiningSpec& spec, AppliedPolicy& out);
-void apply_diversification(const DiversificationSpec& spec, AppliedPolicy& out);
-void apply_recycling(const RecyclingSpec& spec, AppliedPolicy& out);
+// Fails unless `material` indexes one of the scenario's materials.
+void check_material(const Scenario& s, int material, std::string_view lever);
 
 }  // namespace crisp::apply_detail

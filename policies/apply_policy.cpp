@@ -1,8 +1,8 @@
 // Applying a policy set to a copy of the scenario (docs/model.md "Policy levers other than
-// stockpiles"). The network levers are applied in a fixed order whatever the file's order:
-// diversification first (it works on the contracts the file gives), then recycling, then
-// refining (both put home supply ahead of the rescaled contracts), so that a result does not depend
-// on the order of the [[policy]] tables.
+// stockpiles"). The kinds are applied in a fixed order whatever the file's order (each kind's
+// kApplyOrder: diversification first, as it works on the contracts the file gives, then
+// recycling, then refining, both putting home supply ahead of the rescaled contracts), so that a
+// result does not depend on the order of the [[policy]] tables.
 
 #include "policies/apply_policy.hpp"
 
@@ -24,6 +24,12 @@ double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double l
   const double capital = capex_eur_per_tpy * capacity_tpy;
   if (r == 0) return capital / lifetime_years;
   return capital * r / -std::expm1(-lifetime_years * std::log1p(r));
+}
+
+void check_material(const Scenario& s, int material, std::string_view lever) {
+  if (material < 0 || material >= static_cast<int>(s.materials.size())) {
+    fail(lever, fmt::format("material index {} is out of range", material));
+  }
 }
 
 void fail(std::string_view lever, std::string_view message) {
@@ -85,44 +91,12 @@ std::vector<double> spare_capacity_tpy(const Scenario& s) {
 
 namespace {
 
-void check_material(const Scenario& s, int material, const std::string& lever) {
-  if (material < 0 || material >= static_cast<int>(s.materials.size())) {
-    apply_detail::fail(lever, fmt::format("material index {} is out of range", material));
-  }
-}
-
-// Monitoring costs `cost_per_year`, in equal parts over the materials it covers.
-void apply_early_warning(const EarlyWarningSpec& spec, AppliedPolicy& out) {
-  const Scenario& s = out.scenario;
-  std::vector<int> materials;
-  if (spec.material >= 0) {
-    check_material(s, spec.material, spec.name);
-    materials.push_back(spec.material);
-  } else {
-    for (std::size_t m = 0; m < s.materials.size(); ++m) {
-      materials.push_back(static_cast<int>(m));
-    }
-  }
-  out.effects.early_warnings.push_back(spec);
-  if (materials.empty()) return;
-  for (int m : materials) {
-    LeverCost cost;
-    cost.lever = spec.name;
-    cost.material = m;
-    cost.regions = spec.regions;
-    cost.eur_per_year = spec.cost_per_year / static_cast<double>(materials.size());
-    out.effects.costs.push_back(std::move(cost));
-  }
-}
-
-template <class Spec, class Apply>
-void apply_each(const PolicySet& set, AppliedPolicy& out, Apply apply) {
+// Applies every lever of kind K that is on, in the set's order.
+template <class K>
+void apply_each(const PolicySet& set, AppliedPolicy& out) {
   for (const LeverSpec& lever : set.levers) {
-    if (const Spec* spec = std::get_if<Spec>(&lever); spec && !is_off(lever)) {
-      if constexpr (!std::is_same_v<Spec, EarlyWarningSpec>) {
-        check_material(out.scenario, spec->material, spec->name);
-      }
-      apply(*spec, out);
+    if (const auto* spec = std::get_if<typename K::Spec>(&lever); spec && !is_off(lever)) {
+      K::apply(*spec, out);
     }
   }
 }
@@ -131,13 +105,12 @@ void apply_each(const PolicySet& set, AppliedPolicy& out, Apply apply) {
 
 AppliedPolicy apply_policy(const Scenario& base, const PolicySet& set) {
   AppliedPolicy out{base, {}};
-  apply_each<StockpileSpec>(set, out, [](const StockpileSpec& spec, AppliedPolicy& o) {
-    o.effects.stockpiles.push_back(spec);
-  });
-  apply_each<DiversificationSpec>(set, out, apply_detail::apply_diversification);
-  apply_each<RecyclingSpec>(set, out, apply_detail::apply_recycling);
-  apply_each<RefiningSpec>(set, out, apply_detail::apply_refining);
-  apply_each<EarlyWarningSpec>(set, out, apply_early_warning);
+  // Kind by kind in each kind's kApplyOrder (kinds.hpp checks the ranks are 0 to N - 1).
+  for (int rank = 0; rank < static_cast<int>(LeverKinds::kSize); ++rank) {
+    LeverKinds::for_each([&]<class K>(std::type_identity<K>) {
+      if (K::kApplyOrder == rank) apply_each<K>(set, out);
+    });
+  }
   return out;
 }
 

@@ -1,12 +1,11 @@
 #include "policies/policy_set.hpp"
 #include <algorithm>
 
-#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <span>
 #include <stdexcept>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
@@ -19,87 +18,21 @@ namespace crisp {
 namespace {
 
 template <class Spec>
-struct Field {
-  std::string_view name;  // dotted as in the experiment file
-  double Spec::*member;
-};
-
-// The one list of each lever kind's numeric keys: the loader's sweep axes, the policy columns and
-// set/get all go through these.
-constexpr std::array<Field<StockpileSpec>, 10> kStockpileFields{{
-    {"size_days", &StockpileSpec::size_days},
-    {"size_t", &StockpileSpec::size_t_abs},
-    {"initial_fill", &StockpileSpec::initial_fill},
-    {"release.threshold", &StockpileSpec::threshold},
-    {"release.delay_days", &StockpileSpec::delay_days},
-    {"release.max_rate_days", &StockpileSpec::max_rate_days},
-    {"refill.after_days", &StockpileSpec::refill_after_days},
-    {"refill.rate_days", &StockpileSpec::refill_rate_days},
-    {"refill.max_price_multiple", &StockpileSpec::refill_max_price_multiple},
-    {"holding_cost_per_year", &StockpileSpec::holding_cost_per_year},
-}};
-
-constexpr std::array<Field<RefiningSpec>, 10> kRefiningFields{{
-    {"capacity_tpy", &RefiningSpec::capacity_tpy},
-    {"activation_days", &RefiningSpec::activation_days},
-    {"capex_eur_per_tpy", &RefiningSpec::capex_eur_per_tpy},
-    {"lifetime_years", &RefiningSpec::lifetime_years},
-    {"opex_premium_eur_per_t", &RefiningSpec::opex_premium_eur_per_t},
-    {"standby_cost_per_year", &RefiningSpec::standby_cost_per_year},
-    {"feedstock_lead_time_days", &RefiningSpec::feedstock_lead_time_days},
-    {"lead_time_days", &RefiningSpec::lead_time_days},
-    {"yield", &RefiningSpec::yield},
-    {"buffer_days", &RefiningSpec::buffer_days},
-}};
-
-constexpr std::array<Field<DiversificationSpec>, 3> kDiversificationFields{{
-    {"max_country_share", &DiversificationSpec::max_country_share},
-    {"premium_eur_per_t", &DiversificationSpec::premium_eur_per_t},
-    {"lead_time_days", &DiversificationSpec::lead_time_days},
-}};
-
-constexpr std::array<Field<RecyclingSpec>, 5> kRecyclingFields{{
-    {"rate", &RecyclingSpec::rate},
-    {"capex_eur_per_tpy", &RecyclingSpec::capex_eur_per_tpy},
-    {"lifetime_years", &RecyclingSpec::lifetime_years},
-    {"opex_eur_per_t", &RecyclingSpec::opex_eur_per_t},
-    {"lead_time_days", &RecyclingSpec::lead_time_days},
-}};
-
-constexpr std::array<Field<EarlyWarningSpec>, 2> kEarlyWarningFields{{
-    {"lead_days", &EarlyWarningSpec::lead_days},
-    {"cost_per_year", &EarlyWarningSpec::cost_per_year},
-}};
-
-std::span<const Field<StockpileSpec>> fields_of(const StockpileSpec&) {
-  return kStockpileFields;
-}
-std::span<const Field<RefiningSpec>> fields_of(const RefiningSpec&) {
-  return kRefiningFields;
-}
-std::span<const Field<DiversificationSpec>> fields_of(const DiversificationSpec&) {
-  return kDiversificationFields;
-}
-std::span<const Field<RecyclingSpec>> fields_of(const RecyclingSpec&) {
-  return kRecyclingFields;
-}
-std::span<const Field<EarlyWarningSpec>> fields_of(const EarlyWarningSpec&) {
-  return kEarlyWarningFields;
-}
+using KindOf = LeverKinds::KindOf<Spec>;
 
 template <class Spec>
-double Spec::*find_member(const Spec& s, std::string_view name) {
-  for (const auto& f : fields_of(s)) {
+double Spec::*find_member(const Spec& /*spec*/, std::string_view name) {
+  for (const auto& f : KindOf<Spec>::kFields) {
     if (f.name == name) return f.member;
   }
   return nullptr;
 }
 
 template <class Spec>
-const std::vector<std::string_view>& names_of(const Spec& s) {
-  static const std::vector<std::string_view> names = [&] {
+const std::vector<std::string_view>& names_of(const Spec& /*spec*/) {
+  static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v;
-    for (const auto& f : fields_of(s)) {
+    for (const auto& f : KindOf<Spec>::kFields) {
       v.push_back(f.name);
     }
     return v;
@@ -217,9 +150,8 @@ PolicySet make_set(const std::vector<LeverSpec>& specs) {
 }  // namespace
 
 const char* lever_kind(const LeverSpec& s) {
-  static constexpr std::array<const char*, std::variant_size_v<LeverSpec>> kNames = {
-      "stockpile", "refining", "diversification", "recycling", "early_warning"};
-  return kNames[s.index()];
+  // Each kName is a string literal, so data() is null-terminated.
+  return LeverKinds::kNames[s.index()].data();
 }
 
 const std::string& lever_name(const LeverSpec& s) {
@@ -255,16 +187,8 @@ double get_field(const LeverSpec& s, std::string_view field) {
 }
 
 bool is_off(const LeverSpec& s) {
-  struct {
-    bool operator()(const StockpileSpec& x) const {
-      return x.size_t_abs == 0 || (x.size_t_abs < 0 && x.size_days == 0);
-    }
-    bool operator()(const RefiningSpec& x) const { return x.capacity_tpy == 0; }
-    bool operator()(const DiversificationSpec& x) const { return x.max_country_share >= 1; }
-    bool operator()(const RecyclingSpec& x) const { return x.rate == 0; }
-    bool operator()(const EarlyWarningSpec& x) const { return x.lead_days == 0; }
-  } off;
-  return std::visit(off, s);
+  return std::visit(
+      [](const auto& spec) { return KindOf<std::decay_t<decltype(spec)>>::is_off(spec); }, s);
 }
 
 PolicyDesign expand_grid(const std::vector<Lever>& levers) {

@@ -12,52 +12,12 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "policies/levers/kinds.hpp"
 
 namespace crisp {
 
-// A domestic refinery (MODEL.md section 6, docs/model.md "Policy levers").
-struct RefiningSpec {
-  std::string name;  // "refining <region> <material>"
-  std::string region;
-  int material = 0;
-  double capacity_tpy = 0;
-  std::vector<std::pair<std::string, double>> feedstock;  // mine id -> share (sum 1)
-  std::vector<std::string> customers;  // consumer ids; empty: every consumer of the region
-  bool standby = false;                // mode = "standby"
-  double activation_days = 0;
-  double capex_eur_per_tpy = 0;
-  double lifetime_years = 20;
-  double opex_premium_eur_per_t = 0;
-  double standby_cost_per_year = 0;
-  double feedstock_lead_time_days = 30;
-  double lead_time_days = 7;  // to its customers
-  double yield = 1;
-  double buffer_days = 0;
-};
-
-struct DiversificationSpec {
-  std::string name;  // "diversification <regions> <material>"
-  std::vector<std::string> regions;
-  int material = 0;
-  double max_country_share = 0.65;
-  std::vector<std::string> alternatives;  // supplier ids
-  double premium_eur_per_t = 0;
-  double lead_time_days = 30;  // of new edges to alternatives
-};
-
-struct RecyclingSpec {
-  std::string name;  // "recycling <regions> <material>"
-  std::vector<std::string> regions;
-  int material = 0;
-  double rate = 0;  // fraction of each region's demand
-  double capex_eur_per_tpy = 0;
-  double lifetime_years = 20;
-  double opex_eur_per_t = 0;
-  double lead_time_days = 7;
-};
-
-using LeverSpec =
-    std::variant<StockpileSpec, RefiningSpec, DiversificationSpec, RecyclingSpec, EarlyWarningSpec>;
+// One alternative per kind of policies/levers/kinds.hpp, in that order.
+using LeverSpec = LeverKinds::Variant;
 
 // One swept field of a lever: a numeric key given as a list in the experiment file.
 struct LeverAxis {
@@ -77,6 +37,14 @@ struct Lever {
   std::vector<LeverAxis> axes;
   std::vector<LeverRange> ranges = {};
 };
+
+// Every kind of the list has its spec, name, keys, fields, reader and applier (lever_kind.hpp);
+// a kind without one of them fails here, with the part it lacks.
+template <LeverKind... Ks>
+constexpr bool every_kind_complete(KindList<Ks...> /*kinds*/) {
+  return true;
+}
+static_assert(every_kind_complete(LeverKinds{}));
 
 const char* lever_kind(const LeverSpec& s);  // "stockpile", "refining", ...
 const std::string& lever_name(const LeverSpec& s);

@@ -1,6 +1,7 @@
 #pragma once
-// Internal to sim/experiment: reading [[policy]] tables. load_policies.cpp holds the dispatch, the
-// stockpile and the checks across policies; load_levers.cpp the other lever kinds.
+// Internal to sim/experiment: reading [[policy]] tables. load_policies.cpp holds the dispatch
+// over the kinds of policies/levers/kinds.hpp, the pieces every reader shares and the checks
+// across policies; sim/experiment/levers/<kind>.cpp holds each kind's reader (K::read).
 
 #include <string>
 #include <vector>
@@ -14,6 +15,15 @@ namespace crisp::experiment_detail {
 // { min, max } range (the base then holds min). A key's dotted name ("release.delay_days") is
 // the field's name in policy_set.hpp. Absent, the field keeps its default. Every key asked for,
 // present or not, is recorded in `fields` with its range.
+// What a lever kind's reader (K::read, sim/experiment/levers/) is given: its [[policy]] table,
+// the scenario and catalog it refers to, and where to record its numeric keys.
+struct LeverInput {
+  const Table& t;
+  const Scenario& sc;
+  const Catalog& catalog;
+  FieldRanges& fields;
+};
+
 class LeverNumbers {
  public:
   LeverNumbers(Lever& lever, const Catalog& catalog, FieldRanges& fields)
@@ -73,13 +83,20 @@ Spec& start_regional_lever(Lever& lever, const Table& t, const Scenario& sc, con
   return spec;
 }
 
-Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
-                    FieldRanges& fields);
-Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,
-                           FieldRanges& fields);
-Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
-                     FieldRanges& fields);
-Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog,
-                         FieldRanges& fields);
+// The ids of the nodes of `material` that `keep` accepts, in node order.
+template <class Keep>
+std::vector<std::string> node_ids(const Scenario& sc, int material, Keep keep) {
+  std::vector<std::string> ids;
+  for (const auto& n : sc.nodes) {
+    if (n.material == material && keep(n)) ids.push_back(n.id);
+  }
+  return ids;
+}
+
+// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
+// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
+const NodeSpec& resolve_among(const Value& v, const std::string& id,
+                              const std::vector<std::string>& ids, const Scenario& sc,
+                              std::string_view what);
 
 }  // namespace crisp::experiment_detail

@@ -1,10 +1,13 @@
 // Reading [[policy]] tables (MODEL.md section 6, docs/model.md "Policy sets" and "Policy levers
-// other than stockpiles"): the dispatch on kind, the stockpile, and the checks across policies.
+// other than stockpiles"): the schema and the dispatch on kind, both from the list of kinds
+// (policies/levers/kinds.hpp), what the kinds' readers share, and the checks across policies.
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 
 #include <fmt/format.h>
@@ -21,7 +24,7 @@ using toml_input::closed;
 using toml_input::left_open;
 using toml_input::Range;
 
-// ---- shared with load_levers.cpp ----
+// ---- shared with the readers of sim/experiment/levers/ ----
 
 void LeverNumbers::read(const Table& t, std::string_view key, const Range& range) {
   fields_.emplace_back(t.full_key(key), range);
@@ -144,85 +147,34 @@ void require_consumers(const Table& t, const Scenario& sc, const std::vector<std
       fmt::format("{} {} hold no consumer of {}", v.key(), toml_input::show(v.node()), what));
 }
 
+// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
+// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
+const NodeSpec& resolve_among(const Value& v, const std::string& id,
+                              const std::vector<std::string>& ids, const Scenario& sc,
+                              std::string_view what) {
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return sc.nodes[sc.find_node(id)];
+  if (const int other = sc.find_node(id); other >= 0) {
+    const NodeSpec& n = sc.nodes[other];
+    v.fail_with(fmt::format("{} must name {}, got '{}' (a {} of '{}')", v.key(), what, id,
+                            to_string(n.kind), sc.materials[n.material].name));
+  }
+  v.fail_with(
+      fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
+}
+
 namespace {
 
+// Every kind's keys (besides `kind`), in the order of policies/levers/kinds.hpp.
 const KindSchema& policy_schema() {
-  static const KindSchema schema{
-      .noun = "policy",
-      .common = {"kind"},
-      .kinds = {{"stockpile",
-                 {"regions", "material", "size_days", "size_t", "initial_fill", "release", "refill",
-                  "holding_cost_per_year"}},
-                {"refining",
-                 {"region", "material", "capacity_tpy", "feedstock", "customers", "mode",
-                  "activation_days", "capex_eur_per_tpy", "lifetime_years",
-                  "opex_premium_eur_per_t", "standby_cost_per_year", "feedstock_lead_time_days",
-                  "lead_time_days", "yield", "buffer_days"}},
-                {"diversification",
-                 {"regions", "material", "max_country_share", "alternatives", "premium_eur_per_t",
-                  "lead_time_days"}},
-                {"recycling",
-                 {"regions", "material", "rate", "capex_eur_per_tpy", "lifetime_years",
-                  "opex_eur_per_t", "lead_time_days"}},
-                {"early_warning", {"regions", "material", "lead_days", "cost_per_year"}}},
-  };
+  static const KindSchema schema = [] {
+    KindSchema k{.noun = "policy", .common = {"kind"}, .kinds = {}};
+    LeverKinds::for_each([&]<class K>(std::type_identity<K>) {
+      k.kinds.emplace_back(std::string(K::kName),
+                           std::vector<std::string>(K::kKeys.begin(), K::kKeys.end()));
+    });
+    return k;
+  }();
   return schema;
-}
-
-// ---- stockpile ----
-
-void read_release(const Table& release, StockpileSpec& base, LeverNumbers& numbers) {
-  release.check_keys({.allowed = {"trigger", "threshold", "delay_days", "max_rate_days"}});
-  const std::vector<std::string> triggers = {"shortfall", "supply_drop"};
-  const std::string trigger = release.choice_or("trigger", "shortfall", triggers);
-  base.trigger = trigger == "supply_drop" ? ReleaseTrigger::supply_drop : ReleaseTrigger::shortfall;
-  if (base.trigger == ReleaseTrigger::shortfall) {
-    if (const auto threshold = release.get("threshold")) {
-      threshold->fail_with(
-          fmt::format("{} applies only with trigger = 'supply_drop'", threshold->key()));
-    }
-  }
-  numbers.read(release, "threshold", left_open(0, 1));
-  numbers.read(release, "delay_days", at_least(0));
-  numbers.read(release, "max_rate_days", above(0));
-}
-
-void read_refill(const Table& refill, LeverNumbers& numbers) {
-  refill.check_keys({.allowed = {"after_days", "rate_days", "max_price_multiple"}});
-  numbers.read(refill, "after_days", at_least(0));
-  numbers.read(refill, "rate_days", at_least(0));
-  Range multiple = toml_input::capped(1, kMaxPriceMultiple);
-  multiple.allow_inf = true;  // inf, the default: refill whatever the price
-  numbers.read(refill, "max_price_multiple", multiple);
-}
-
-// The target: size_days or size_t, exactly one.
-void read_size(const Table& t, LeverNumbers& numbers) {
-  if (t.has("size_days") && t.has("size_t")) {
-    t.get("size_t")->fail_with("give size_days or size_t, not both");
-  }
-  if (!t.has("size_days") && !t.has("size_t")) {
-    t.fail("missing required key 'size_days' or 'size_t' (a number >= 0, or a list of them)");
-  }
-  numbers.read(t, "size_days", toml_input::capped(0, 36500));  // 100 years of demand
-  numbers.read(t, "size_t", toml_input::capped(0, kMaxTonnes));
-}
-
-Lever read_stockpile(const Table& t, const Scenario& sc, const Catalog& catalog,
-                     FieldRanges& fields) {
-  Lever lever;
-  start_regional_lever<StockpileSpec>(lever, t, sc, catalog, "stockpile", false);
-
-  LeverNumbers numbers(lever, catalog, fields);
-  read_size(t, numbers);
-  numbers.read(t, "initial_fill", closed(0, 1));
-  numbers.read(t, "holding_cost_per_year", toml_input::capped(0, 10));
-  // Absent, they are read as empty tables: their fields keep their defaults, and are recorded
-  // for [[design.sets]].
-  read_release(t.sub_or_empty("release"), std::get<StockpileSpec>(lever.base), numbers);
-  read_refill(t.sub_or_empty("refill"), numbers);
-  numbers.finish();
-  return lever;
 }
 
 // ---- checks across policies ----
@@ -341,11 +293,14 @@ PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog
     policy_schema().check_keys(t);
     const std::string kind = policy_schema().read_kind(t);
     FieldRanges fields;
-    Lever lever = kind == "stockpile"         ? read_stockpile(t, sc, catalog, fields)
-                  : kind == "refining"        ? read_refining(t, sc, catalog, fields)
-                  : kind == "diversification" ? read_diversification(t, sc, catalog, fields)
-                  : kind == "recycling"       ? read_recycling(t, sc, catalog, fields)
-                                              : read_early_warning(t, sc, catalog, fields);
+    const LeverInput in{t, sc, catalog, fields};
+    std::optional<Lever> read;
+    LeverKinds::for_each([&]<class K>(std::type_identity<K>) {
+      if (kind == K::kName) read = K::read(in);
+    });
+    // read_kind() accepts only the schema's kinds, which are the list's.
+    if (!read) throw std::logic_error("no reader for policy kind " + kind);
+    Lever lever = std::move(*read);
     registry.add(t, lever.base, sc);
     check_new_node_ids(t, lever.base, sc);
     check_applies(t, lever, sc);

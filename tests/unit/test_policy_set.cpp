@@ -1,6 +1,7 @@
 // Policy sets: each lever kind's numeric fields and the full-factorial grid over sweep axes.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,33 @@
 namespace {
 
 using namespace crisp;
+
+// The list of kinds (policies/levers/kinds.hpp) accepts only a LeverKind: a kind registered
+// without its reader or its applier must not be one, so that the list fails to compile.
+struct KindParts {
+  using Spec = RecyclingSpec;
+  static constexpr std::string_view kName = "test";
+  static constexpr std::array<std::string_view, 1> kKeys = {"regions"};
+  static constexpr std::array<Field<Spec>, 1> kFields{{{"rate", &Spec::rate}}};
+  static constexpr int kApplyOrder = 0;
+  static bool is_off(const Spec& s) { return s.rate == 0; }
+};
+struct WithoutReader : KindParts {
+  static void apply(const Spec& spec, AppliedPolicy& out);
+};
+struct WithoutApplier : KindParts {
+  static Lever read(const experiment_detail::LeverInput& in);
+};
+struct Complete : WithoutReader {
+  static Lever read(const experiment_detail::LeverInput& in);
+};
+static_assert(LeverKind<Complete>);
+static_assert(!LeverKind<WithoutReader>);
+static_assert(!LeverKind<WithoutApplier>);
+static_assert(!LeverKind<KindParts>);
+static_assert(LeverKind<StockpileLever> && LeverKind<RefiningLever> &&
+              LeverKind<DiversificationLever> && LeverKind<RecyclingLever> &&
+              LeverKind<EarlyWarningLever>);
 
 Lever lever(const std::string& region, std::vector<LeverAxis> axes) {
   StockpileSpec s;

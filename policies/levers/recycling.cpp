@@ -6,10 +6,14 @@
 #include <fmt/format.h>
 
 #include "policies/apply_detail.hpp"
+#include "policies/levers/recycling.hpp"
 
-namespace crisp::apply_detail {
+namespace crisp {
 
-void apply_recycling(const RecyclingSpec& spec, AppliedPolicy& out) {
+using namespace apply_detail;
+
+void RecyclingLever::apply(const RecyclingSpec& spec, AppliedPolicy& out) {
+  check_material(out.scenario, spec.material, spec.name);
   Scenario& s = out.scenario;
   const std::string& material = s.materials[spec.material].name;
   int added = 0;
@@ -50,4 +54,4 @@ void apply_recycling(const RecyclingSpec& spec, AppliedPolicy& out) {
   if (added == 0) fail(spec.name, fmt::format("its regions hold no consumer of '{}'", material));
 }
 
-}  // namespace crisp::apply_detail
+}  // namespace crisp

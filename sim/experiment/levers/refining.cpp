@@ -1,5 +1,4 @@
-// Reading the [[policy]] kinds other than stockpile (MODEL.md section 6, docs/model.md "Policy
-// levers other than stockpiles"): refining, diversification, recycling and early_warning.
+// Reading a [[policy]] of kind "refining" (policies/levers/refining.hpp).
 
 #include <algorithm>
 #include <cmath>
@@ -9,47 +8,16 @@
 
 #include "sim/experiment/lever_reader.hpp"
 
-namespace crisp::experiment_detail {
+namespace crisp {
 
+using namespace experiment_detail;
 using toml_input::above;
 using toml_input::at_least;
 using toml_input::capped;
 using toml_input::closed;
 using toml_input::left_open;
-using toml_input::Range;
 
 namespace {
-
-Range closed_open(double lo, double hi) {
-  return Range{.lo = lo, .hi = hi, .hi_open = true};
-}
-
-// The ids of the nodes of `material` that `keep` accepts, in node order.
-template <class Keep>
-std::vector<std::string> node_ids(const Scenario& sc, int material, Keep keep) {
-  std::vector<std::string> ids;
-  for (const auto& n : sc.nodes) {
-    if (n.material == material && keep(n)) ids.push_back(n.id);
-  }
-  return ids;
-}
-
-// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
-// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
-const NodeSpec& resolve_among(const Value& v, const std::string& id,
-                              const std::vector<std::string>& ids, const Scenario& sc,
-                              std::string_view what) {
-  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return sc.nodes[sc.find_node(id)];
-  if (const int other = sc.find_node(id); other >= 0) {
-    const NodeSpec& n = sc.nodes[other];
-    v.fail_with(fmt::format("{} must name {}, got '{}' (a {} of '{}')", v.key(), what, id,
-                            to_string(n.kind), sc.materials[n.material].name));
-  }
-  v.fail_with(
-      fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
-}
-
-// ---- refining ----
 
 std::string read_refining_region(const Table& t, const Catalog& catalog) {
   const Value v = t.require("region", "a consumer region");
@@ -115,8 +83,11 @@ void read_customers(const Table& t, RefiningSpec& spec, const Scenario& sc) {
 
 }  // namespace
 
-Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
-                    FieldRanges& fields) {
+Lever RefiningLever::read(const LeverInput& in) {
+  const Table& t = in.t;
+  const Scenario& sc = in.sc;
+  const Catalog& catalog = in.catalog;
+  FieldRanges& fields = in.fields;
   Lever lever{RefiningSpec{}, {}};
   auto& spec = std::get<RefiningSpec>(lever.base);
   spec.region = read_refining_region(t, catalog);
@@ -157,59 +128,4 @@ Lever read_refining(const Table& t, const Scenario& sc, const Catalog& catalog,
   return lever;
 }
 
-Lever read_diversification(const Table& t, const Scenario& sc, const Catalog& catalog,
-                           FieldRanges& fields) {
-  Lever lever;
-  auto& spec =
-      start_regional_lever<DiversificationSpec>(lever, t, sc, catalog, "diversification", false);
-
-  const auto suppliers =
-      node_ids(sc, spec.material, [](const NodeSpec& n) { return n.kind != NodeKind::consumer; });
-  const std::string what =
-      fmt::format("a mine or refinery of '{}'", sc.materials[spec.material].name);
-  const Value alternatives = t.require("alternatives", "a list of mine and refinery ids");
-  for (const auto& item : alternatives.list(false)) {
-    const std::string id = resolve_among(item, item.string(), suppliers, sc, what).id;
-    if (std::find(spec.alternatives.begin(), spec.alternatives.end(), id) !=
-        spec.alternatives.end()) {
-      item.fail_with(fmt::format("alternatives lists '{}' twice", id));
-    }
-    spec.alternatives.push_back(id);
-  }
-
-  LeverNumbers numbers(lever, catalog, fields);
-  numbers.read(t, "max_country_share", left_open(0, 1));
-  numbers.read(t, "premium_eur_per_t", capped(0, kMaxEur));
-  numbers.read(t, "lead_time_days", at_least(0));
-  numbers.finish();
-  return lever;
-}
-
-Lever read_recycling(const Table& t, const Scenario& sc, const Catalog& catalog,
-                     FieldRanges& fields) {
-  Lever lever;
-  start_regional_lever<RecyclingSpec>(lever, t, sc, catalog, "recycling", false);
-
-  LeverNumbers numbers(lever, catalog, fields);
-  numbers.require(t, "rate", closed_open(0, 1));
-  numbers.read(t, "capex_eur_per_tpy", capped(0, kMaxEur));
-  numbers.read(t, "lifetime_years", above(0));
-  numbers.read(t, "opex_eur_per_t", capped(0, kMaxEur));
-  numbers.read(t, "lead_time_days", at_least(0));
-  numbers.finish();
-  return lever;
-}
-
-Lever read_early_warning(const Table& t, const Scenario& sc, const Catalog& catalog,
-                         FieldRanges& fields) {
-  Lever lever;
-  start_regional_lever<EarlyWarningSpec>(lever, t, sc, catalog, "early_warning", true);
-
-  LeverNumbers numbers(lever, catalog, fields);
-  numbers.require(t, "lead_days", at_least(0));
-  numbers.read(t, "cost_per_year", capped(0, kMaxEur));
-  numbers.finish();
-  return lever;
-}
-
-}  // namespace crisp::experiment_detail
+}  // namespace crisp

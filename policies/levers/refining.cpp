@@ -7,8 +7,11 @@
 #include <fmt/format.h>
 
 #include "policies/apply_detail.hpp"
+#include "policies/levers/refining.hpp"
 
-namespace crisp::apply_detail {
+namespace crisp {
+
+using namespace apply_detail;
 
 namespace {
 
@@ -57,7 +60,8 @@ void add_feedstock(const RefiningSpec& spec, int refinery, Scenario& s) {
 
 }  // namespace
 
-void apply_refining(const RefiningSpec& spec, AppliedPolicy& out) {
+void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
+  check_material(out.scenario, spec.material, spec.name);
   Scenario& s = out.scenario;
   const std::vector<int> customers = customers_of(spec, s);
 
@@ -114,4 +118,4 @@ void apply_refining(const RefiningSpec& spec, AppliedPolicy& out) {
   out.effects.costs.push_back(std::move(cost));
 }
 
-}  // namespace crisp::apply_detail
+}  // namespace crisp

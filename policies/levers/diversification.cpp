@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 
 #include "policies/apply_detail.hpp"
+#include "policies/levers/diversification.hpp"
 
-namespace crisp::apply_detail {
+namespace crisp {
+
+using namespace apply_detail;
 
 namespace {
 
@@ -49,7 +52,8 @@ double cap_countries(Scenario& s, const std::vector<std::size_t>& edges, double 
 
 }  // namespace
 
-void apply_diversification(const DiversificationSpec& spec, AppliedPolicy& out) {
+void DiversificationLever::apply(const DiversificationSpec& spec, AppliedPolicy& out) {
+  check_material(out.scenario, spec.material, spec.name);
   Scenario& s = out.scenario;
   const std::vector<int> alternatives = alternatives_of(spec, s);
   const std::vector<int> consumers = consumers_in(s, spec.material, spec.regions);
@@ -111,4 +115,4 @@ void apply_diversification(const DiversificationSpec& spec, AppliedPolicy& out) 
   if (!cost.edges.empty()) out.effects.costs.push_back(std::move(cost));
 }
 
-}  // namespace crisp::apply_detail
+}  // namespace crisp

@@ -1,0 +1,37 @@
+// The early_warning lever: the engine reads the warning (models/network.cpp); applying it charges
+// the monitoring.
+
+#include "policies/levers/early_warning.hpp"
+
+#include <vector>
+
+#include "policies/apply_detail.hpp"
+
+namespace crisp {
+
+// Monitoring costs `cost_per_year`, in equal parts over the materials it covers (every material
+// when it names none: material -1).
+void EarlyWarningLever::apply(const EarlyWarningSpec& spec, AppliedPolicy& out) {
+  const Scenario& s = out.scenario;
+  std::vector<int> materials;
+  if (spec.material >= 0) {
+    apply_detail::check_material(s, spec.material, spec.name);
+    materials.push_back(spec.material);
+  } else {
+    for (std::size_t m = 0; m < s.materials.size(); ++m) {
+      materials.push_back(static_cast<int>(m));
+    }
+  }
+  out.effects.early_warnings.push_back(spec);
+  if (materials.empty()) return;
+  for (int m : materials) {
+    LeverCost cost;
+    cost.lever = spec.name;
+    cost.material = m;
+    cost.regions = spec.regions;
+    cost.eur_per_year = spec.cost_per_year / static_cast<double>(materials.size());
+    out.effects.costs.push_back(std::move(cost));
+  }
+}
+
+}  // namespace crisp

@@ -1,0 +1,47 @@
+#pragma once
+// The recycling lever (docs/model.md "Policy levers other than stockpiles"): a home source in
+// each region supplying `rate` of its consumers' requirement.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policies/levers/lever_kind.hpp"
+
+namespace crisp {
+
+struct RecyclingSpec {
+  std::string name;  // "recycling <regions> <material>"
+  std::vector<std::string> regions;
+  int material = 0;
+  double rate = 0;  // fraction of each region's demand
+  double capex_eur_per_tpy = 0;
+  double lifetime_years = 20;
+  double opex_eur_per_t = 0;
+  double lead_time_days = 7;
+};
+
+struct RecyclingLever {
+  using Spec = RecyclingSpec;
+  static constexpr std::string_view kName = "recycling";
+  static constexpr std::array<std::string_view, 7> kKeys = {
+      "regions",        "material",       "rate",          "capex_eur_per_tpy",
+      "lifetime_years", "opex_eur_per_t", "lead_time_days"};
+  static constexpr std::array<Field<Spec>, 5> kFields{{
+      {"rate", &Spec::rate},
+      {"capex_eur_per_tpy", &Spec::capex_eur_per_tpy},
+      {"lifetime_years", &Spec::lifetime_years},
+      {"opex_eur_per_t", &Spec::opex_eur_per_t},
+      {"lead_time_days", &Spec::lead_time_days},
+  }};
+  // After diversification (which works on the contracts the file gives), before refining: both
+  // recycling and refining put home supply ahead of the rescaled contracts.
+  static constexpr int kApplyOrder = 2;
+
+  static bool is_off(const Spec& s) { return s.rate == 0; }
+  static void apply(const Spec& spec, AppliedPolicy& out);     // policies/levers/recycling.cpp
+  static Lever read(const experiment_detail::LeverInput& in);  // sim/experiment/levers/
+};
+
+}  // namespace crisp

@@ -1,0 +1,72 @@
+#pragma once
+// The refining lever (MODEL.md section 6, docs/model.md "Policy levers other than stockpiles"):
+// a domestic refinery fed by chosen mines, operating or on standby.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "policies/levers/lever_kind.hpp"
+
+namespace crisp {
+
+struct RefiningSpec {
+  std::string name;  // "refining <region> <material>"
+  std::string region;
+  int material = 0;
+  double capacity_tpy = 0;
+  std::vector<std::pair<std::string, double>> feedstock;  // mine id -> share (sum 1)
+  std::vector<std::string> customers;  // consumer ids; empty: every consumer of the region
+  bool standby = false;                // mode = "standby"
+  double activation_days = 0;
+  double capex_eur_per_tpy = 0;
+  double lifetime_years = 20;
+  double opex_premium_eur_per_t = 0;
+  double standby_cost_per_year = 0;
+  double feedstock_lead_time_days = 30;
+  double lead_time_days = 7;  // to its customers
+  double yield = 1;
+  double buffer_days = 0;
+};
+
+struct RefiningLever {
+  using Spec = RefiningSpec;
+  static constexpr std::string_view kName = "refining";
+  static constexpr std::array<std::string_view, 15> kKeys = {"region",
+                                                             "material",
+                                                             "capacity_tpy",
+                                                             "feedstock",
+                                                             "customers",
+                                                             "mode",
+                                                             "activation_days",
+                                                             "capex_eur_per_tpy",
+                                                             "lifetime_years",
+                                                             "opex_premium_eur_per_t",
+                                                             "standby_cost_per_year",
+                                                             "feedstock_lead_time_days",
+                                                             "lead_time_days",
+                                                             "yield",
+                                                             "buffer_days"};
+  static constexpr std::array<Field<Spec>, 10> kFields{{
+      {"capacity_tpy", &Spec::capacity_tpy},
+      {"activation_days", &Spec::activation_days},
+      {"capex_eur_per_tpy", &Spec::capex_eur_per_tpy},
+      {"lifetime_years", &Spec::lifetime_years},
+      {"opex_premium_eur_per_t", &Spec::opex_premium_eur_per_t},
+      {"standby_cost_per_year", &Spec::standby_cost_per_year},
+      {"feedstock_lead_time_days", &Spec::feedstock_lead_time_days},
+      {"lead_time_days", &Spec::lead_time_days},
+      {"yield", &Spec::yield},
+      {"buffer_days", &Spec::buffer_days},
+  }};
+  // Last of the network levers: after diversification and recycling have rescaled the contracts.
+  static constexpr int kApplyOrder = 3;
+
+  static bool is_off(const Spec& s) { return s.capacity_tpy == 0; }
+  static void apply(const Spec& spec, AppliedPolicy& out);     // policies/levers/refining.cpp
+  static Lever read(const experiment_detail::LeverInput& in);  // sim/experiment/levers/
+};
+
+}  // namespace crisp
