@@ -707,6 +707,20 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
   const hssize_t points = H5Sget_simple_extent_npoints(space);
   if (points < 0 || points > kMostValues)
     throw std::runtime_error(fmt::format("damaged: {} claims {} values", path, points));
+  // HDF5 1.10 converts through a buffer sized by the stored type and copies a compact or
+  // contiguous dataset's bytes without checking that the storage holds them: a damaged type size
+  // or layout reads past its buffer (found by tests/fuzz/fuzz_results).
+  const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), path + " type");
+  const std::size_t width = H5Tget_size(type);
+  if (H5Tget_class(type) != H5T_FLOAT || (width != 4 && width != 8))
+    throw std::runtime_error(fmt::format("damaged: {} is not a float32 or float64 dataset", path));
+  const auto plist = h5::own<h5::PropList>(H5Dget_create_plist(dataset), path + " properties");
+  const H5D_layout_t layout = H5Pget_layout(plist);
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if ((layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && stored != 0 &&
+      stored != static_cast<hsize_t>(points) * width)
+    throw std::runtime_error(fmt::format("damaged: {} holds {} bytes for {} values of {} bytes",
+                                         path, stored, points, width));
   std::vector<double> values(static_cast<std::size_t>(points));
   if (!values.empty())
     h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
