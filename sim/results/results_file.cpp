@@ -16,6 +16,11 @@
 #include <utility>
 #include <variant>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "sim/core/stats.hpp"
@@ -572,6 +577,54 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
   return value.substr(0, value.find('\0'));
 }
 
+// HDF5 1.10 (Debian 12's) walks a global heap collection (where variable-length strings such as
+// the filetype attribute live) object by object, and on a damaged file it loops forever on an
+// object of size 0, or reads past the collection when an object claims more than the collection
+// holds (found by tests/fuzz/fuzz_results). Every collection in the file ("GCOL", version 1) is
+// walked here first, as HDF5 walks it (lengths of 8 bytes; bytes past the end of the file read as
+// zeros, as HDF5 reads them); anything that would not end inside the collection is refused.
+void check_global_heaps(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // H5Fopen says why
+  struct stat st {};
+  void* map = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return;
+  struct Mapping {
+    void* data;
+    std::size_t size;
+    ~Mapping() { ::munmap(data, size); }
+  } const mapping{map, static_cast<std::size_t>(st.st_size)};
+  const std::string_view file(static_cast<const char*>(mapping.data), mapping.size);
+  // Little-endian, as HDF5 writes; bytes past the end of the file read as zeros.
+  auto number = [&file](std::uint64_t offset, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+      v = (v << 8) | (offset + i < file.size() ? static_cast<unsigned char>(file[offset + i]) : 0U);
+    return v;
+  };
+  constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
+  for (std::size_t start = file.find(signature); start != std::string_view::npos;
+       start = file.find(signature, start + 1)) {
+    const std::uint64_t size = number(start + 8, 8);
+    std::uint64_t p = 16;                 // offsets within the collection
+    while (p < size && size - p >= 16) {  // less than an object header left: free space
+      const std::uint64_t index = number(start + p, 2), object = number(start + p + 8, 8);
+      // An object's header and its data padded to 8 bytes; index 0 (free space) counts itself,
+      // header included.
+      const std::uint64_t room = size - p - (index > 0 ? 16 : 0);
+      if ((index == 0 && object < 16) || object > room ||
+          (index > 0 && (object + 7) / 8 * 8 > room) || start + p >= file.size())
+        throw std::runtime_error(fmt::format(
+            "damaged: the global heap collection at byte {} has an object of {} bytes at byte {}",
+            start, object, start + p));
+      p += index > 0 ? 16 + (object + 7) / 8 * 8 : object;
+    }
+  }
+}
+
 // Refuses files that are not ours, or whose major format version this build does not know.
 void check_file_kind(hid_t file, const std::string& path, ResultsReader::Kind kind) {
   const std::string want = kind == ResultsReader::Kind::part ? "crisp-part" : "crisp-results";
@@ -654,6 +707,20 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
   const hssize_t points = H5Sget_simple_extent_npoints(space);
   if (points < 0 || points > kMostValues)
     throw std::runtime_error(fmt::format("damaged: {} claims {} values", path, points));
+  // HDF5 1.10 converts through a buffer sized by the stored type and copies a compact or
+  // contiguous dataset's bytes without checking that the storage holds them: a damaged type size
+  // or layout reads past its buffer (found by tests/fuzz/fuzz_results).
+  const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), path + " type");
+  const std::size_t width = H5Tget_size(type);
+  if (H5Tget_class(type) != H5T_FLOAT || (width != 4 && width != 8))
+    throw std::runtime_error(fmt::format("damaged: {} is not a float32 or float64 dataset", path));
+  const auto plist = h5::own<h5::PropList>(H5Dget_create_plist(dataset), path + " properties");
+  const H5D_layout_t layout = H5Pget_layout(plist);
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if ((layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && stored != 0 &&
+      stored != static_cast<hsize_t>(points) * width)
+    throw std::runtime_error(fmt::format("damaged: {} holds {} bytes for {} values of {} bytes",
+                                         path, stored, points, width));
   std::vector<double> values(static_cast<std::size_t>(points));
   if (!values.empty())
     h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
@@ -666,6 +733,7 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
 ResultsReader::ResultsReader(const std::string& path, Kind kind) {
   const h5::QuietErrors quiet;
   try {
+    check_global_heaps(path);
     auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
     check_file_kind(file, path, kind);
     file_ = file.release();

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every results file the fuzzer made crisp crash or hang on (tests/fuzz/crashes/*.h5.gz, kept
+# gzipped; the part files are part 1/2 of small.toml at -r 4) is answered within 20 s by show and
+# export with exit 2 and one line naming it, and by merge (with a good part 2/2) with exit 1 or 2,
+# one line and no merged file.
+set -uo pipefail
+crisp=$1 src=$2
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+cd "$dir" || exit 1
+"$crisp" run "$src/tests/cases/cli/small.toml" -r 4 --shard 2/2 -o part2.h5 --quiet > /dev/null ||
+  { echo "FAIL: run --shard 2/2"; exit 1; }
+fails=0 count=0
+for gz in "$src"/tests/fuzz/crashes/*.h5.gz; do
+  [ -e "$gz" ] || continue
+  name=$(basename "$gz" .gz)
+  gunzip -c "$gz" > "$name"
+  for cmd in "show $name" "show $name --csv" "export $name" "merge $name part2.h5 -o merged.h5"; do
+    count=$((count + 1))
+    # shellcheck disable=SC2086
+    timeout 20 "$crisp" $cmd > /dev/null 2> err.txt
+    code=$?
+    if [[ $cmd == merge* ]]; then
+      ok=$([[ $code -eq 1 || $code -eq 2 ]] && echo yes)
+    else
+      ok=$([[ $code -eq 2 ]] && grep -q "$name" err.txt && echo yes)
+    fi
+    if [ -z "$ok" ] || [ "$(grep -c . err.txt)" -ne 1 ] || grep -q "HDF5-DIAG" err.txt ||
+      [ -e merged.h5 ]; then
+      echo "FAIL $name ($cmd): exit $code, $(head -c 400 err.txt)"
+      fails=$((fails + 1))
+    fi
+  done
+done
+[ $fails -eq 0 ] && echo "ok: $count commands on $(ls "$src"/tests/fuzz/crashes/*.h5.gz | wc -l) files: one line each"
+exit $((fails > 0))
