@@ -17,7 +17,6 @@
 #include <variant>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -577,51 +576,95 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
   return value.substr(0, value.find('\0'));
 }
 
+// Reads a file through one bounded window, so that checking a file of any size costs a fixed
+// amount of memory (a mapping of the whole file would count in the reader's resident memory).
+class FileWindow {
+ public:
+  static constexpr std::size_t kBytes = std::size_t{1} << 20;
+  FileWindow(int fd, std::uint64_t size) : fd_(fd), size_(size), bytes_(kBytes) {}
+
+  std::uint64_t size() const { return size_; }
+
+  // The bytes from `offset` on that the window holds after loading it there (fewer at the end).
+  std::string_view at(std::uint64_t offset) {
+    if (offset < start_ || offset >= start_ + held_ ||
+        (offset + 8 > start_ + held_ && held_ == kBytes)) {
+      start_ = offset;
+      held_ = 0;
+      while (held_ < kBytes && start_ + held_ < size_) {
+        const ssize_t got =
+            ::pread(fd_, bytes_.data() + held_, kBytes - held_, static_cast<off_t>(start_ + held_));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;  // read error or a file that shrank: the rest reads as zeros
+        held_ += static_cast<std::size_t>(got);
+      }
+    }
+    return {bytes_.data() + (offset - start_), held_ - (offset - start_)};
+  }
+
+  // A little-endian number, as HDF5 writes; bytes past the end of the file read as zeros.
+  std::uint64_t number(std::uint64_t offset, int bytes) {
+    const std::string_view held = offset < size_ ? at(offset) : std::string_view();
+    std::uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+      v = (v << 8) | (static_cast<std::size_t>(i) < held.size()
+                          ? static_cast<unsigned char>(held[static_cast<std::size_t>(i)])
+                          : 0U);
+    return v;
+  }
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+  std::vector<char> bytes_;
+  std::uint64_t start_ = 0;
+  std::size_t held_ = 0;
+};
+
+// Walks the global heap collection that starts at `start` as HDF5 walks it.
+void check_collection(FileWindow& file, std::uint64_t start) {
+  const std::uint64_t size = file.number(start + 8, 8);
+  std::uint64_t p = 16;                 // offsets within the collection
+  while (p < size && size - p >= 16) {  // less than an object header left: free space
+    const std::uint64_t index = file.number(start + p, 2), object = file.number(start + p + 8, 8);
+    // An object's header and its data padded to 8 bytes; index 0 (free space) counts itself,
+    // header included.
+    const std::uint64_t room = size - p - (index > 0 ? 16 : 0);
+    if ((index == 0 && object < 16) || object > room ||
+        (index > 0 && (object + 7) / 8 * 8 > room) || start + p >= file.size())
+      throw std::runtime_error(fmt::format(
+          "damaged: the global heap collection at byte {} has an object of {} bytes at byte {}",
+          start, object, start + p));
+    p += index > 0 ? 16 + (object + 7) / 8 * 8 : object;
+  }
+}
+
 // HDF5 1.10 (Debian 12's) walks a global heap collection (where variable-length strings such as
 // the filetype attribute live) object by object, and on a damaged file it loops forever on an
 // object of size 0, or reads past the collection when an object claims more than the collection
 // holds (found by tests/fuzz/fuzz_results). Every collection in the file ("GCOL", version 1) is
 // walked here first, as HDF5 walks it (lengths of 8 bytes; bytes past the end of the file read as
 // zeros, as HDF5 reads them); anything that would not end inside the collection is refused.
+// The file is scanned a window at a time (windows overlap by the signature's length less one).
 void check_global_heaps(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;  // H5Fopen says why
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } const closer{fd};
   struct stat st {};
-  void* map = MAP_FAILED;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return;
-  struct Mapping {
-    void* data;
-    std::size_t size;
-    ~Mapping() { ::munmap(data, size); }
-  } const mapping{map, static_cast<std::size_t>(st.st_size)};
-  const std::string_view file(static_cast<const char*>(mapping.data), mapping.size);
-  // Little-endian, as HDF5 writes; bytes past the end of the file read as zeros.
-  auto number = [&file](std::uint64_t offset, int bytes) {
-    std::uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; --i)
-      v = (v << 8) | (offset + i < file.size() ? static_cast<unsigned char>(file[offset + i]) : 0U);
-    return v;
-  };
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
+  const auto size = static_cast<std::uint64_t>(st.st_size);
   constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
-  for (std::size_t start = file.find(signature); start != std::string_view::npos;
-       start = file.find(signature, start + 1)) {
-    const std::uint64_t size = number(start + 8, 8);
-    std::uint64_t p = 16;                 // offsets within the collection
-    while (p < size && size - p >= 16) {  // less than an object header left: free space
-      const std::uint64_t index = number(start + p, 2), object = number(start + p + 8, 8);
-      // An object's header and its data padded to 8 bytes; index 0 (free space) counts itself,
-      // header included.
-      const std::uint64_t room = size - p - (index > 0 ? 16 : 0);
-      if ((index == 0 && object < 16) || object > room ||
-          (index > 0 && (object + 7) / 8 * 8 > room) || start + p >= file.size())
-        throw std::runtime_error(fmt::format(
-            "damaged: the global heap collection at byte {} has an object of {} bytes at byte {}",
-            start, object, start + p));
-      p += index > 0 ? 16 + (object + 7) / 8 * 8 : object;
-    }
+  FileWindow scan(fd, size), walk(fd, size);
+  for (std::uint64_t chunk = 0; chunk < size;) {
+    const std::string_view held = scan.at(chunk);
+    if (held.size() < signature.size()) break;
+    for (std::size_t at = held.find(signature); at != std::string_view::npos;
+         at = held.find(signature, at + 1))
+      if (at + signature.size() <= held.size()) check_collection(walk, chunk + at);
+    chunk += held.size() - (signature.size() - 1);
   }
 }
 
