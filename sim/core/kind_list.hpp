@@ -1,0 +1,36 @@
+#pragma once
+// A family of kinds (lever kinds, shock kinds) as one type list, generated from the family's one
+// list file by cmake/kind_list.cmake. Each kind K names its data `K::Spec` and itself `K::kName`;
+// the variant, the name table and every dispatch over the family come from here.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+
+namespace crisp {
+
+template <class... Ks>
+struct KindList {
+  using Variant = std::variant<typename Ks::Spec...>;
+  static constexpr std::size_t kSize = sizeof...(Ks);
+  static constexpr std::array<std::string_view, kSize> kNames = {Ks::kName...};
+  // The kind whose spec is Spec.
+  template <class Spec>
+  static constexpr std::size_t index_of() {
+    std::size_t i = 0, found = kSize;
+    ((std::is_same_v<Spec, typename Ks::Spec> ? (found = i, ++i) : ++i), ...);
+    return found;
+  }
+  template <class Spec>
+  using KindOf = std::tuple_element_t<index_of<Spec>(), std::tuple<Ks...>>;
+  // Calls f(std::type_identity<K>{}) for every kind K, in list order.
+  template <class F>
+  static void for_each(F&& f) {
+    (f(std::type_identity<Ks>{}), ...);
+  }
+};
+
+}  // namespace crisp
