@@ -16,7 +16,7 @@
 
 namespace crisp {
 
-// One alternative per kind of policies/levers/kinds.hpp, in that order.
+// One alternative per kind of policies/levers/kinds.txt, in that order.
 using LeverSpec = LeverKinds::Variant;
 
 // One swept field of a lever: a numeric key given as a list in the experiment file.

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to sim/experiment: reading [[policy]] tables. load_policies.cpp holds the dispatch
-// over the kinds of policies/levers/kinds.hpp, the pieces every reader shares and the checks
-// across policies; sim/experiment/levers/<kind>.cpp holds each kind's reader (K::read).
+// over the kinds of policies/levers/kinds.txt, the pieces every reader shares and the checks
+// across policies; each kind's reader (K::read) is the CRISP_LEVER_READERS section of its file,
+// policies/levers/<kind>.hpp, compiled in lever_readers.cpp.
 
 #include <string>
 #include <vector>
@@ -15,8 +16,8 @@ namespace crisp::experiment_detail {
 // { min, max } range (the base then holds min). A key's dotted name ("release.delay_days") is
 // the field's name in policy_set.hpp. Absent, the field keeps its default. Every key asked for,
 // present or not, is recorded in `fields` with its range.
-// What a lever kind's reader (K::read, sim/experiment/levers/) is given: its [[policy]] table,
-// the scenario and catalog it refers to, and where to record its numeric keys.
+// What a lever kind's reader (K::read, in policies/levers/<kind>.hpp) is given: its [[policy]]
+// table, the scenario and catalog it refers to, and where to record its numeric keys.
 struct LeverInput {
   const Table& t;
   const Scenario& sc;

@@ -1,6 +1,6 @@
 // Reading [[policy]] tables (MODEL.md section 6, docs/model.md "Policy sets" and "Policy levers
 // other than stockpiles"): the schema and the dispatch on kind, both from the list of kinds
-// (policies/levers/kinds.hpp), what the kinds' readers share, and the checks across policies.
+// (policies/levers/kinds.txt), what the kinds' readers share, and the checks across policies.
 
 #include <algorithm>
 #include <map>
@@ -24,7 +24,7 @@ using toml_input::closed;
 using toml_input::left_open;
 using toml_input::Range;
 
-// ---- shared with the readers of sim/experiment/levers/ ----
+// ---- shared with the kinds' readers (sim/experiment/lever_readers.cpp) ----
 
 void LeverNumbers::read(const Table& t, std::string_view key, const Range& range) {
   fields_.emplace_back(t.full_key(key), range);
@@ -164,7 +164,7 @@ const NodeSpec& resolve_among(const Value& v, const std::string& id,
 
 namespace {
 
-// Every kind's keys (besides `kind`), in the order of policies/levers/kinds.hpp.
+// Every kind's keys (besides `kind`), in the order of policies/levers/kinds.txt.
 const KindSchema& policy_schema() {
   static const KindSchema schema = [] {
     KindSchema k{.noun = "policy", .common = {"kind"}, .kinds = {}};
@@ -237,13 +237,11 @@ class PolicyRegistry {
 
 // Node ids a lever adds must be new (the lever transforms add them to the scenario).
 void check_new_node_ids(const Table& t, const LeverSpec& spec, const Scenario& sc) {
-  std::vector<std::string> ids;
-  if (const auto* r = std::get_if<RefiningSpec>(&spec)) ids.push_back(r->name);
-  if (const auto* r = std::get_if<RecyclingSpec>(&spec)) {
-    for (const auto& region : r->regions) {
-      ids.push_back(fmt::format("recycling {} {}", region, sc.materials[r->material].name));
-    }
-  }
+  const std::vector<std::string> ids = std::visit(
+      [&sc](const auto& s) {
+        return LeverKinds::KindOf<std::decay_t<decltype(s)>>::added_node_ids(s, sc);
+      },
+      spec);
   for (const auto& id : ids) {
     if (sc.find_node(id) >= 0) {
       t.fail(fmt::format(

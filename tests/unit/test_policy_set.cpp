@@ -17,7 +17,7 @@ namespace {
 
 using namespace crisp;
 
-// The list of kinds (policies/levers/kinds.hpp) accepts only a LeverKind: a kind registered
+// The list of kinds (policies/levers/kinds.txt) accepts only a LeverKind: a kind registered
 // without its reader or its applier must not be one, so that the list fails to compile.
 struct KindParts {
   using Spec = RecyclingSpec;
@@ -26,6 +26,7 @@ struct KindParts {
   static constexpr std::array<Field<Spec>, 1> kFields{{{"rate", &Spec::rate}}};
   static constexpr int kApplyOrder = 0;
   static bool is_off(const Spec& s) { return s.rate == 0; }
+  static std::vector<std::string> added_node_ids(const Spec&, const Scenario&) { return {}; }
 };
 struct WithoutReader : KindParts {
   static void apply(const Spec& spec, AppliedPolicy& out);
