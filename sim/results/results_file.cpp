@@ -662,14 +662,26 @@ struct HeapReference {
   std::uint64_t length = 0, element = 1, collection = 0, index = 0;
 };
 
-// The attributes crisp reads as variable-length strings (ResultsReader: the root's, and
-// report_regions): HDF5 allocates whatever length a value of theirs claims before it looks at the
-// heap object (3.5 GB for a damaged filetype, found by tests/fuzz/fuzz_results).
-constexpr std::array<std::string_view, 7> kStringAttributes = {
-    std::string_view("filetype\0", 9),        std::string_view("crisp_version\0", 14),
-    std::string_view("git_commit\0", 11),     std::string_view("created_utc\0", 12),
-    std::string_view("command_line\0", 13),   std::string_view("experiment_toml\0", 16),
+// The root attributes crisp writes (H5Aopen decodes every attribute message of the object to find
+// one by name, and HDF5 1.10 copies an attribute's data out of its message as large as the
+// message's sizes say, past the message when they are damaged: found by tests/fuzz/fuzz_results).
+// The string ones also hold heap references: HDF5 allocates whatever length a value of theirs
+// claims before it looks at the heap object (3.5 GB for a damaged filetype).
+constexpr std::array<std::string_view, 14> kRootAttributes = {
+    std::string_view("filetype\0", 9),
+    std::string_view("crisp_version\0", 14),
+    std::string_view("git_commit\0", 11),
+    std::string_view("created_utc\0", 12),
+    std::string_view("command_line\0", 13),
+    std::string_view("experiment_toml\0", 16),
     std::string_view("report_regions\0", 15),
+    std::string_view("format_version\0", 15),
+    std::string_view("seed\0", 5),
+    std::string_view("replications\0", 13),
+    std::string_view("horizon_days\0", 13),
+    std::string_view("part_index\0", 11),
+    std::string_view("part_count\0", 11),
+    std::string_view("block_replications\0", 19),
 };
 constexpr std::size_t kMostReferences = std::size_t{1} << 16;  // far more than crisp writes
 
@@ -691,11 +703,13 @@ void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t na
     auto padded = [&](std::uint64_t n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
     const std::uint64_t type = name + padded(name_size), space = type + padded(type_size),
                         data = space + padded(space_size);
-    // Variable-length, stored as 16 bytes: length (4), collection (8), index (4).
-    if (file.number(type, 1) % 16 != 9 || type_size < 12 || file.number(type + 4, 4) != 16)
-      continue;
-    // The element: its base type's size (a string's is 1).
-    const std::uint64_t element = std::max<std::uint64_t>(1, file.number(type + 12, 4));
+    if (type_size < 8) continue;
+    const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
+    // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
+    const bool heap = file.number(type, 1) % 16 == 9;
+    if (heap && width != 16) continue;
+    // The element of a variable-length value: its base type's size (a string's is 1).
+    const std::uint64_t element = heap ? std::max<std::uint64_t>(1, file.number(type + 12, 4)) : 1;
     const std::uint64_t space_version = file.number(space, 1), rank = file.number(space + 1, 1);
     if ((space_version != 1 && space_version != 2) || rank > 32) continue;
     if (space_version == 2 && file.number(space + 3, 1) == 2) continue;  // a null dataspace
@@ -705,11 +719,23 @@ void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t na
       const std::uint64_t dim = std::min(file.number(dims + 8 * d, 8), file.size());
       count = dim != 0 && count > file.size() / dim ? file.size() : count * dim;
     }
-    // HDF5 copies the attribute's whole data out of the message, as large as the sizes say.
-    if (data > file.size() || count > (file.size() - data) / 16)
+    // HDF5 copies the attribute's whole data out of the message, as large as the sizes say: it
+    // must end inside the message (its size is in the message's header, just before it, in an
+    // object header of version 1 or 2), or at least inside the file.
+    const std::uint64_t start = name - header;
+    std::uint64_t end = file.size();
+    if (start >= 8 && file.number(start - 8, 2) == 12)
+      end = start + file.number(start - 6, 2);  // version 1: type (2), size (2), flags, reserved
+    else if (start >= 4 && file.number(start - 4, 1) == 12)
+      end = start + file.number(start - 3, 2);  // version 2: type (1), size (2), flags
+    else if (start >= 6 && file.number(start - 6, 1) == 12)
+      end = start + file.number(start - 5, 2);  // version 2 with creation order (2)
+    if (data > end || (width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
       throw std::runtime_error(fmt::format(
-          "damaged: the attribute at byte {} claims {} values, past the end of the file", name,
-          count));
+          "damaged: the attribute at byte {} claims {} values of {} bytes, past the end of its "
+          "message or the file",
+          name, count, width));
+    if (!heap) continue;
     if (count > kMostReferences - out.size())
       throw std::runtime_error(fmt::format(
           "damaged: the attribute at byte {} claims {} variable-length values", name, count));
@@ -743,7 +769,7 @@ void check_global_heaps(const std::string& path) {
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
   const auto size = static_cast<std::uint64_t>(st.st_size);
   constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
-  constexpr std::size_t kOverlap = 16;  // the longest pattern (experiment_toml and its NUL)
+  constexpr std::size_t kOverlap = 19;  // the longest pattern (block_replications and its NUL)
   FileWindow scan(fd, size), walk(fd, size);
   HeapObjects objects;
   std::vector<HeapReference> references;
@@ -756,7 +782,7 @@ void check_global_heaps(const std::string& path) {
     for (std::size_t at = held.find(signature); at != std::string_view::npos && at < last;
          at = held.find(signature, at + 1))
       check_collection(walk, chunk + at, objects);
-    for (const std::string_view name : kStringAttributes)
+    for (const std::string_view name : kRootAttributes)
       for (std::size_t at = held.find(name); at != std::string_view::npos && at < last;
            at = held.find(name, at + 1))
         attribute_references(walk, chunk + at, name.size(), references);
