@@ -489,6 +489,26 @@ int run_command(const RunArgs& args) {
   return 0;
 }
 
+// Runs `body`, which reads the part `file`: anything but running out of memory that it throws
+// means a damaged part, a usage error (exit 2) named in one line, as `crisp show` names a damaged
+// results file.
+template <class Body>
+void reading_part(const std::string& file, Body body) {
+  try {
+    body();
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    // The reader's own messages name the file already.
+    throw InputError(what.find(file) != std::string::npos
+                         ? fmt::format("merge: {}", what)
+                         : fmt::format("merge: part '{}': {}", file, what));
+  }
+}
+
 // Joins the parts of a sharded run (docs/results-format.md "Parts"): every part must come from
 // the same experiment text, seed, replications, block size and number of parts, and every part
 // index must appear exactly once. The whole is then written as a run would write it.
@@ -505,13 +525,11 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   for (const std::string& file : parts) {
     if (!std::filesystem::is_regular_file(file))
       throw InputError(fmt::format("merge: part '{}' is not a file", file));
-    try {
+    reading_part(file, [&] {
       const ResultsReader reader(file, ResultsReader::Kind::part);
       read.push_back({file, reader.string_attribute("experiment_toml"), reader.seed(),
                       reader.replications(), reader.part()});
-    } catch (const std::exception& e) {
-      throw InputError(fmt::format("merge: {}", e.what()));
-    }
+    });
   }
   for (const Part& p : read)
     if (p.info.count < 1 || p.info.count > 1'000'000 || p.info.index < 1 ||
@@ -539,7 +557,8 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
       throw InputError(fmt::format("merge: part {}/{} is missing (run it with --shard {}/{})",
                                    i + 1, by_index.size(), i + 1, by_index.size()));
 
-  Experiment x = load_experiment_text(first.experiment, "the parts' experiment");
+  Experiment x = load_experiment_text(first.experiment,
+                                      fmt::format("the experiment of part '{}'", first.file));
   x.scenario.seed = first.seed;
   x.scenario.replications = first.replications;
   const PolicyDesign design = make_design(x);
@@ -564,7 +583,9 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
                         p.file, b, p.info.index, p.info.count, all_blocks, block));
   std::vector<std::unique_ptr<ResultsReader>> readers;
   for (const Part& p : read)
-    readers.push_back(std::make_unique<ResultsReader>(p.file, ResultsReader::Kind::part));
+    reading_part(p.file, [&] {
+      readers.push_back(std::make_unique<ResultsReader>(p.file, ResultsReader::Kind::part));
+    });
   const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
                                  first.seed};
   ResultsContent header = make_results_header(x.scenario, design, R, provenance);
@@ -575,18 +596,27 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
     header.timeseries =
         record_timeseries(x.scenario, design, options, x.timeseries, x.timeseries_step_days);
   }
-  // One series at a time: each part gives the replications of its blocks.
-  out->write([&](const std::string& file) {
+  // One series at a time: each part gives the replications of its blocks. A part found damaged
+  // on the way is a usage error (exit 2) as one that cannot be opened; OutputFile::write reports
+  // any failure of `fill` as one of writing, so the part's error is kept aside and thrown after.
+  std::exception_ptr damaged_part;
+  const auto write = [&](const std::string& file) {
     ResultsFileWriter writer(file, header);
     for_each_series(layout, [&](const std::string& group, const std::string& region,
                                 const std::string& name, int) {
       MetricSeries merged = metric_series(group, region, name);
       merged.values.assign(static_cast<std::size_t>(P * R), 0.0);
       for (std::size_t i = 0; i < read.size(); ++i) {
-        const std::vector<double> v = readers[i]->metric(group, region, name);
-        if (std::ssize(v) != P * R)
-          throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}",
-                                       read[i].file, group, region, name));
+        std::vector<double> v;
+        try {
+          reading_part(read[i].file, [&] { v = readers[i]->metric(group, region, name); });
+          if (std::ssize(v) != P * R)
+            throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}",
+                                         read[i].file, group, region, name));
+        } catch (const InputError&) {
+          damaged_part = std::current_exception();
+          throw;
+        }
         for (std::int64_t b : read[i].info.blocks) {
           const auto [lo, hi] = block_range(b, block, R);
           for (std::int64_t q = 0; q < P; ++q)
@@ -597,7 +627,13 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
       writer.add(merged);
     });
     writer.finish();
-  });
+  };
+  try {
+    out->write(write);
+  } catch (const std::exception&) {
+    if (damaged_part) std::rethrow_exception(damaged_part);
+    throw;
+  }
   print_tables(x, output, quiet);
   if (!quiet) std::cerr << fmt::format("crisp: {} parts merged into {}\n", read.size(), output);
   return 0;

@@ -2,6 +2,7 @@
 // The command line (INTERFACES.md): parse, dispatch, and turn every error into one line on
 // stderr with the documented exit code.
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -9,6 +10,8 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -196,6 +199,41 @@ int main(int argc, char** argv) {
       return fail(kExitUsage, "--shard: expected I/N, got ''");
   }
 
+  // Every other option given an empty value: one line, as run's above, rather than the value's
+  // being taken for "not given" (an empty -o would write to stdout or to nowhere).
+  const auto empty = [](const CLI::Option* opt) {
+    if (opt == nullptr || opt->count() == 0) return false;
+    const std::vector<std::string>& given = opt->results();
+    return std::any_of(given.begin(), given.end(), [](const std::string& v) { return v.empty(); });
+  };
+  const struct {
+    CLI::App* command;
+    const char* option;
+    const char* name;  // as messages name the option
+    const char* expected;
+  } kNotEmpty[] = {
+      {run_cmd, "--target-metric", "--target-metric",
+       "a metric of all materials, such as "
+       "total_cost_eur"},
+      {check_cmd, "experiment", "check", "an experiment file name"},
+      {show_cmd, "file", "show", "a results file name"},
+      {show_cmd, "--metric", "--metric", "a metric name, such as total_cost_eur"},
+      {show_cmd, "--region", "--region", "a report region"},
+      {show_cmd, "--material", "--material", "a material name, or all"},
+      {export_cmd, "file", "export", "a results file name"},
+      {export_cmd, "--output", "-o", "a file name (leave -o out for stdout)"},
+      {merge_cmd, "parts", "merge", "part file names"},
+      {merge_cmd, "--output", "-o", "a file name"},
+      {example_cmd, "name", "example", "a bundled experiment name (crisp example --list)"},
+      {help_cmd, "command", "help", "a command name"},
+  };
+  for (const auto& c : kNotEmpty)
+    if (*c.command && empty(c.command->get_option(c.option)))
+      return fail(kExitUsage, fmt::format("{}: expected {}, got ''", c.name, c.expected));
+  if (*run_cmd && run_cmd->get_option("--target-metric")->count() > 0 &&
+      run_cmd->get_option("--target-ci")->count() == 0)
+    return fail(kExitUsage, "--target-metric: only with --target-ci, which it is the metric of");
+
   try {
     if (*run_cmd) return crisp::run_command(run);
     if (*check_cmd) return crisp::check_command(check_file);
@@ -209,14 +247,14 @@ int main(int argc, char** argv) {
     if (*export_cmd) return crisp::export_command(export_file, export_output);
     if (*example_cmd) return crisp::example_command(example_name, example_list);
     if (*help_cmd && !help_topic.empty()) {
-      for (auto* sub : {run_cmd, check_cmd, show_cmd, merge_cmd, example_cmd})
+      for (auto* sub : {run_cmd, check_cmd, show_cmd, export_cmd, merge_cmd, example_cmd, help_cmd})
         if (sub->get_name() == help_topic) {
           std::cout << sub->help();
           return 0;
         }
-      return fail(kExitUsage,
-                  fmt::format("help: no command '{}'; commands: run, check, show, merge, example",
-                              help_topic));
+      return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, check, show, "
+                                          "export, merge, example, help",
+                                          help_topic));
     }
     std::cout << app.help();
     return 0;

@@ -1,8 +1,10 @@
 // `crisp show` and `crisp export`: a results file read back as tables, for people (text) and for
 // other programs (CSV, JSON; money in euros, lever values as columns, NaN as empty / null).
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -123,6 +125,12 @@ struct PolicyRows {
   }
 };
 
+// Writing the output failed (a full disk, a folder that is not there): a runtime failure (exit 1),
+// not a damaged results file.
+struct WriteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Runs `body`; a results file that turns out damaged on the way is a usage error (exit 2), named
 // in one line, as one that cannot be opened.
 template <class Body>
@@ -132,6 +140,8 @@ int reading(const std::string& command, const std::string& file, Body body) {
   } catch (const InputError&) {
     throw;
   } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const WriteError&) {
     throw;
   } catch (const std::exception& e) {
     throw InputError(fmt::format("{}: {}: {}", command, file, e.what()));
@@ -223,8 +233,17 @@ int export_long(const std::string& file, const std::string& output) {
   const std::string partial = output.empty() ? "" : output + ".partial";
   if (!output.empty()) {
     to_file.open(partial, std::ios::out | std::ios::trunc);
-    if (!to_file) throw std::runtime_error(fmt::format("export: cannot write '{}'", partial));
+    if (!to_file)
+      throw WriteError(fmt::format("export: cannot write '{}': {}", partial, std::strerror(errno)));
   }
+  // Removes the partial file when the export stops on the way (a damaged metric found late).
+  struct RemovePartial {
+    const std::string& partial;
+    bool keep = false;
+    ~RemovePartial() {
+      if (!partial.empty() && !keep) std::remove(partial.c_str());
+    }
+  } remove_partial{partial};
   std::ostream& out = output.empty() ? std::cout : to_file;
   std::string header;
   bool first = true;
@@ -277,10 +296,11 @@ int export_long(const std::string& file, const std::string& output) {
       }
   if (!output.empty()) {
     to_file.close();
-    if (!to_file || std::rename(partial.c_str(), output.c_str()) != 0) {
-      std::remove(partial.c_str());
-      throw std::runtime_error(fmt::format("export: cannot write '{}'", output));
-    }
+    if (!to_file || std::rename(partial.c_str(), output.c_str()) != 0)
+      throw WriteError(fmt::format("export: cannot write '{}'", output));
+    remove_partial.keep = true;
+  } else if (!std::cout.flush()) {
+    throw WriteError("export: cannot write to stdout");
   }
   return 0;
 }

@@ -2,7 +2,11 @@
 // factors and the scenario parameters of a one-at-a-time sensitivity analysis.
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <stdexcept>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -75,13 +79,108 @@ SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc) {
                              owner, toml_input::suggest(owner, owners)));
 }
 
+// The numbers that locate a distribution, as scaling moves them (models/sensitivity.cpp): a fixed
+// value, a uniform's bounds, a lognormal's median, an exponential's mean, a beta's scale.
+std::vector<std::pair<const char*, double>> locations(const Distribution& d) {
+  return std::visit(
+      [](const auto& x) -> std::vector<std::pair<const char*, double>> {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Fixed>)
+          return {{"", x.value}};
+        else if constexpr (std::is_same_v<T, Uniform>)
+          return {{" (uniform lower bound)", x.a}, {" (uniform upper bound)", x.b}};
+        else if constexpr (std::is_same_v<T, LogNormal>)
+          return {{" (lognormal median)", x.median}};
+        else if constexpr (std::is_same_v<T, Exponential>)
+          return {{" (exponential mean)", x.mean}};
+        else
+          return {{" (beta scale)", x.scale}};
+      },
+      d);
+}
+
+// The first value of the scaled scenario that passes the limit the experiment file's loader holds
+// its field to (sections.hpp), as "<name> <value>, past the limit of <limit> ...": the scaled run
+// would otherwise meet values no experiment file may give (infinite ones among them, or more shock
+// events than the loader allows). None when every scaled value keeps within.
+std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled,
+                                      const SensitivityParameter& p) {
+  constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+  auto too_large = [&](const std::string& what, double v, double limit,
+                       const char* unit) -> std::optional<std::string> {
+    if (std::isfinite(v) && v <= limit) return std::nullopt;
+    if (std::isinf(limit)) return fmt::format("{} would be {:g}, not a finite number", what, v);
+    return fmt::format("{} would be {:g}{}, past its limit of {:g}{}", what, v, unit, limit, unit);
+  };
+  const double years = sc.horizon_days / kDaysPerYear;
+  // A consumer's demand at the horizon, as the loader bounds it (kMaxGrownDemand).
+  auto grown = [&](const NodeSpec& n) -> std::optional<std::string> {
+    const double at_end = n.demand_tpy * std::pow(1 + n.growth_per_year, years);
+    if (std::isfinite(at_end) && at_end <= kMaxGrownDemand) return std::nullopt;
+    return fmt::format(
+        "{} would grow the demand of node '{}' to {:g} t/yr within the {:g}-year horizon, past "
+        "its limit of {:g} t/yr",
+        p.name, n.id, at_end, years, kMaxGrownDemand);
+  };
+  switch (p.target) {
+    case SensitivityParameter::Target::shock: {
+      const ShockSpec& k = scaled.shocks[static_cast<std::size_t>(p.index)];
+      if (p.field == "rate_per_year")
+        return too_large(p.name, k.rate_per_year, kMaxShockRatePerYear, " per year");
+      if (p.field == "severity") {  // capped at 1 (fixed, replayed) or clamped when drawn
+        for (const auto& [what, v] : locations(k.severity))
+          if (auto e = too_large(p.name + what, v, kNoLimit, ""); e) return e;
+        return std::nullopt;
+      }
+      const Distribution& d = p.field == "duration_days" ? k.duration : k.extra_delay;
+      for (const auto& [what, v] : locations(d))
+        if (auto e = too_large(p.name + what, v, kMaxDays, " days"); e) return e;
+      if (p.field == "duration_days")
+        for (std::size_t i = 0; i < k.events.size(); ++i)
+          if (auto e = too_large(fmt::format("{} (events[{}])", p.name, i),
+                                 k.events[i].duration_days, kMaxDays, " days");
+              e)
+            return e;
+      return std::nullopt;
+    }
+    case SensitivityParameter::Target::demand:
+      for (const NodeSpec& n : scaled.nodes) {
+        if (n.kind != NodeKind::consumer) continue;
+        if (auto e =
+                too_large(fmt::format("{} of node '{}'", p.name, n.id), n.growth_per_year, 1, "");
+            e)
+          return e;
+        if (auto e = grown(n); e) return e;
+      }
+      return std::nullopt;
+    case SensitivityParameter::Target::material:
+      if (p.field == "value_of_lost_load_eur_per_t")
+        return too_large(
+            p.name,
+            scaled.materials[static_cast<std::size_t>(p.index)].value_of_lost_load_eur_per_t,
+            kMaxEur, " EUR/t");
+      for (const NodeSpec& n : scaled.nodes) {
+        if (n.kind != NodeKind::consumer || n.material != p.index) continue;
+        if (auto e = too_large(fmt::format("{} of node '{}'", p.name, n.id), n.demand_tpy,
+                               kMaxTonnes, " t/yr");
+            e)
+          return e;
+        if (auto e = grown(n); e) return e;
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc) {
   t.check_keys({.allowed = {"factors", "parameters"}});
   SensitivitySpec spec;
+  std::vector<Value> factor_items;  // where each factor is written; none for the defaults
   if (const auto factors = t.get("factors")) {
     const auto items = factors->list();
+    factor_items = items;
     if (items.size() != 2) factors->fail("a list of two factors [low, high], such as [0.5, 2.0]");
     spec.factors.clear();
     for (const auto& item : items) {
@@ -104,12 +203,27 @@ SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc) {
     for (const auto& q : spec.parameters) {
       if (q.name == p.name) item.fail_with(fmt::format("parameters lists '{}' twice", p.name));
     }
-    for (const double f : spec.factors) {
+    // Whether the parameter applies at all (a rate of a shock without Poisson arrivals): at the
+    // parameter. Then whether each factor keeps the scaled values within the limits of their
+    // fields (docs/model.md "Sensitivity"): at the factor, or at the parameter for the defaults.
+    try {
+      scale_parameter(sc, p, 1.0);
+    } catch (const std::invalid_argument& e) {
+      item.fail_with(fmt::format("{}: {}", item.key(), e.what()));
+    }
+    for (std::size_t i = 0; i < spec.factors.size(); ++i) {
+      const double f = spec.factors[i];
+      const Value& at = i < factor_items.size() ? factor_items[i] : item;
+      const std::string factor =
+          i < factor_items.size() ? fmt::format("{}: times {:g}", at.key(), f)
+                                  : fmt::format("{}: times the default factor {:g}", at.key(), f);
+      std::optional<std::string> why;
       try {
-        scale_parameter(sc, p, f);
+        why = past_limit(sc, scale_parameter(sc, p, f), p);
       } catch (const std::invalid_argument& e) {
-        item.fail_with(fmt::format("{}: {}", item.key(), e.what()));
+        why = e.what();
       }
+      if (why) at.fail_with(fmt::format("{}, {}", factor, *why));
     }
     spec.parameters.push_back(std::move(p));
   }

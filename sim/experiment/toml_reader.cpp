@@ -244,7 +244,10 @@ void Value::fail_with(std::string_view message) const {
 
 double Value::number(const Range& range) const {
   if (!is_number()) fail_type(number_phrase(range));
-  const double v = node_->value<double>().value();
+  // toml++ gives no double for an integer past 2^53 that a double cannot hold exactly: it is
+  // converted here (rounded), and then checked like any other number.
+  const double v = node_->is_integer() ? static_cast<double>(node_->as_integer()->get())
+                                       : node_->value<double>().value();
   if (std::isnan(v) || (std::isinf(v) && !range.allow_inf)) fail("finite");
   if (range.hi_is_cap && v > range.hi && !(std::isinf(v) && range.allow_inf)) {
     fail(fmt::format("<= {}", range.hi));

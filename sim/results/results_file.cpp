@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <set>
 #include <span>
 #include <stdexcept>
@@ -621,9 +622,22 @@ class FileWindow {
   std::size_t held_ = 0;
 };
 
-// Walks the global heap collection that starts at `start` as HDF5 walks it.
-void check_collection(FileWindow& file, std::uint64_t start) {
+// The objects of the global heap collections, (collection, index) -> size, for checking the
+// variable-length values that refer to them; at most kMostObjects are kept (the others are
+// checked against the file's size only).
+using HeapObjects = std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t>;
+constexpr std::size_t kMostObjects = std::size_t{1} << 16;
+
+// Walks the global heap collection that starts at `start` as HDF5 walks it. HDF5 reads a whole
+// collection into memory at once, as large as its header says: a collection that does not end
+// inside the file is refused first.
+void check_collection(FileWindow& file, std::uint64_t start, HeapObjects& objects) {
   const std::uint64_t size = file.number(start + 8, 8);
+  if (size > file.size() || start > file.size() - size)
+    throw std::runtime_error(
+        fmt::format("damaged: the global heap collection at byte {} claims {} bytes, past the end "
+                    "of the file ({} bytes)",
+                    start, size, file.size()));
   std::uint64_t p = 16;                 // offsets within the collection
   while (p < size && size - p >= 16) {  // less than an object header left: free space
     const std::uint64_t index = file.number(start + p, 2), object = file.number(start + p + 8, 8);
@@ -635,7 +649,101 @@ void check_collection(FileWindow& file, std::uint64_t start) {
       throw std::runtime_error(fmt::format(
           "damaged: the global heap collection at byte {} has an object of {} bytes at byte {}",
           start, object, start + p));
+    if (index > 0 && objects.size() < kMostObjects)
+      objects.emplace(std::pair{start, index}, object);
     p += index > 0 ? 16 + (object + 7) / 8 * 8 : object;
+  }
+}
+
+// A variable-length value as an attribute stores it: its length (in elements of `element`
+// bytes) and the global heap object (collection, index) that holds it.
+struct HeapReference {
+  std::uint64_t at = 0;  // where the attribute message stores it
+  std::uint64_t length = 0, element = 1, collection = 0, index = 0;
+};
+
+// The root attributes crisp writes (H5Aopen decodes every attribute message of the object to find
+// one by name, and HDF5 1.10 copies an attribute's data out of its message as large as the
+// message's sizes say, past the message when they are damaged: found by tests/fuzz/fuzz_results).
+// The string ones also hold heap references: HDF5 allocates whatever length a value of theirs
+// claims before it looks at the heap object (3.5 GB for a damaged filetype).
+constexpr std::array<std::string_view, 14> kRootAttributes = {
+    std::string_view("filetype\0", 9),
+    std::string_view("crisp_version\0", 14),
+    std::string_view("git_commit\0", 11),
+    std::string_view("created_utc\0", 12),
+    std::string_view("command_line\0", 13),
+    std::string_view("experiment_toml\0", 16),
+    std::string_view("report_regions\0", 15),
+    std::string_view("format_version\0", 15),
+    std::string_view("seed\0", 5),
+    std::string_view("replications\0", 13),
+    std::string_view("horizon_days\0", 13),
+    std::string_view("part_index\0", 11),
+    std::string_view("part_count\0", 11),
+    std::string_view("block_replications\0", 19),
+};
+constexpr std::size_t kMostReferences = std::size_t{1} << 16;  // far more than crisp writes
+
+// The attribute message (versions 1 to 3) whose name, `name_length` bytes with its NUL, starts at
+// byte `name`, if the bytes before it read as one: the heap references of its data when its type
+// is variable-length (HDF5's file format, "Attribute Message"; 8-byte addresses, as crisp writes).
+void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t name_length,
+                          std::vector<HeapReference>& out) {
+  for (int version = 1; version <= 3; ++version) {
+    const std::uint64_t header = version == 3 ? 9 : 8;
+    if (name < header || file.number(name - header, 1) != static_cast<std::uint64_t>(version))
+      continue;
+    const std::uint64_t flags = file.number(name - header + 1, 1);
+    if ((version == 1 && flags != 0) || (flags & 3) != 0) continue;  // shared type or space
+    const std::uint64_t sizes = name - header + 2;
+    const std::uint64_t name_size = file.number(sizes, 2), type_size = file.number(sizes + 2, 2),
+                        space_size = file.number(sizes + 4, 2);
+    if (name_size < name_length) continue;
+    auto padded = [&](std::uint64_t n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
+    const std::uint64_t type = name + padded(name_size), space = type + padded(type_size),
+                        data = space + padded(space_size);
+    if (type_size < 8) continue;
+    const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
+    // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
+    const bool heap = file.number(type, 1) % 16 == 9;
+    if (heap && width != 16) continue;
+    // The element of a variable-length value: its base type's size (a string's is 1).
+    const std::uint64_t element = heap ? std::max<std::uint64_t>(1, file.number(type + 12, 4)) : 1;
+    const std::uint64_t space_version = file.number(space, 1), rank = file.number(space + 1, 1);
+    if ((space_version != 1 && space_version != 2) || rank > 32) continue;
+    if (space_version == 2 && file.number(space + 3, 1) == 2) continue;  // a null dataspace
+    std::uint64_t count = 1;
+    const std::uint64_t dims = space + (space_version == 1 ? 8 : 4);
+    for (std::uint64_t d = 0; d < rank; ++d) {
+      const std::uint64_t dim = std::min(file.number(dims + 8 * d, 8), file.size());
+      count = dim != 0 && count > file.size() / dim ? file.size() : count * dim;
+    }
+    // HDF5 copies the attribute's whole data out of the message, as large as the sizes say: it
+    // must end inside the message (its size is in the message's header, just before it, in an
+    // object header of version 1 or 2), or at least inside the file.
+    const std::uint64_t start = name - header;
+    std::uint64_t end = file.size();
+    if (start >= 8 && file.number(start - 8, 2) == 12)
+      end = start + file.number(start - 6, 2);  // version 1: type (2), size (2), flags, reserved
+    else if (start >= 4 && file.number(start - 4, 1) == 12)
+      end = start + file.number(start - 3, 2);  // version 2: type (1), size (2), flags
+    else if (start >= 6 && file.number(start - 6, 1) == 12)
+      end = start + file.number(start - 5, 2);  // version 2 with creation order (2)
+    if (data > end || (width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
+      throw std::runtime_error(fmt::format(
+          "damaged: the attribute at byte {} claims {} values of {} bytes, past the end of its "
+          "message or the file",
+          name, count, width));
+    if (!heap) continue;
+    if (count > kMostReferences - out.size())
+      throw std::runtime_error(fmt::format(
+          "damaged: the attribute at byte {} claims {} variable-length values", name, count));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const std::uint64_t at = data + 16 * i;
+      out.push_back(
+          {at, file.number(at, 4), element, file.number(at + 4, 8), file.number(at + 12, 4)});
+    }
   }
 }
 
@@ -644,8 +752,12 @@ void check_collection(FileWindow& file, std::uint64_t start) {
 // object of size 0, or reads past the collection when an object claims more than the collection
 // holds (found by tests/fuzz/fuzz_results). Every collection in the file ("GCOL", version 1) is
 // walked here first, as HDF5 walks it (lengths of 8 bytes; bytes past the end of the file read as
-// zeros, as HDF5 reads them); anything that would not end inside the collection is refused.
-// The file is scanned a window at a time (windows overlap by the signature's length less one).
+// zeros, as HDF5 reads them); anything that would not end inside the collection, and a collection
+// that would not end inside the file, is refused. HDF5 also allocates the length a variable-length
+// value claims before it reads the value: the string attributes crisp reads are found by name, and
+// a value longer than its heap object (or, its object unknown, than the file) is refused.
+// The file is scanned a window at a time (windows overlap by the longest pattern's length less
+// one).
 void check_global_heaps(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;  // H5Fopen says why
@@ -657,14 +769,37 @@ void check_global_heaps(const std::string& path) {
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
   const auto size = static_cast<std::uint64_t>(st.st_size);
   constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
+  constexpr std::size_t kOverlap = 19;  // the longest pattern (block_replications and its NUL)
   FileWindow scan(fd, size), walk(fd, size);
+  HeapObjects objects;
+  std::vector<HeapReference> references;
   for (std::uint64_t chunk = 0; chunk < size;) {
     const std::string_view held = scan.at(chunk);
     if (held.size() < signature.size()) break;
-    for (std::size_t at = held.find(signature); at != std::string_view::npos;
+    // Patterns that start in the overlap are found in the next window (unless this is the last).
+    const std::size_t last =
+        held.size() < FileWindow::kBytes ? held.size() : held.size() - kOverlap;
+    for (std::size_t at = held.find(signature); at != std::string_view::npos && at < last;
          at = held.find(signature, at + 1))
-      if (at + signature.size() <= held.size()) check_collection(walk, chunk + at);
-    chunk += held.size() - (signature.size() - 1);
+      check_collection(walk, chunk + at, objects);
+    for (const std::string_view name : kRootAttributes)
+      for (std::size_t at = held.find(name); at != std::string_view::npos && at < last;
+           at = held.find(name, at + 1))
+        attribute_references(walk, chunk + at, name.size(), references);
+    if (held.size() < FileWindow::kBytes) break;
+    chunk += last;
+  }
+  for (const HeapReference& r : references) {
+    if (r.collection == 0) continue;  // a null value: nothing is read
+    const auto object = objects.find({r.collection, r.index});
+    const std::uint64_t room =
+        object != objects.end() ? object->second : (objects.size() < kMostObjects ? 0 : size);
+    if (r.length > room / r.element)
+      throw std::runtime_error(fmt::format(
+          "damaged: an attribute's variable-length value at byte {} claims {} elements, more "
+          "than {} (global heap object {} of the collection at byte {})",
+          r.at, r.length, object != objects.end() ? "its object holds" : "the file holds", r.index,
+          r.collection));
   }
 }
 

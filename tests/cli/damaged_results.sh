@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Results files are untrusted input (docs/results-format.md): `crisp show` and `crisp export` answer
-# a damaged, truncated, hand-edited or foreign file with exit 2 and one line naming it; HDF5's own
+# a damaged, truncated, hand-edited or foreign file, and `crisp merge` such a part, with exit 2 and
+# one line naming it; HDF5's own
 # error stack is never printed, and nothing reads past a buffer (the sanitizer build runs this
 # too).
 set -uo pipefail
@@ -61,5 +62,92 @@ printf 'not an hdf5 file\n' > text.h5
 expect text
 : > empty.h5
 expect empty
-[ $fails -eq 0 ] && echo "ok: 12 damaged files x 4 commands: exit 2, one line each"
+# Byte-level damage that HDF5 itself would answer by allocating what the file claims: the length
+# of the filetype attribute's variable-length value (HDF5 allocated 3.5 GB for it), and the size of
+# the global heap collection that holds it. damage_bytes NAME SOURCE KIND (python edits a copy).
+damage_bytes() {
+  local name=$1 source=$2 kind=$3
+  cp "$source" "$name.h5"
+  /usr/bin/python3 - "$name.h5" "$kind" <<'PY' || { echo "FAIL $name: could not damage the file"; fails=$((fails + 1)); }
+import struct, sys
+path, kind = sys.argv[1], sys.argv[2]
+data = bytearray(open(path, "rb").read())
+if kind == "vlen-length":
+    # The filetype attribute message: name, then a variable-length string type (16 bytes a value)
+    # and a scalar dataspace; its value's length is the first 4 bytes of the data.
+    name = data.index(b"filetype\0")
+    version = data[name - 8]
+    assert version in (1, 2), version
+    name_size, type_size, space_size = struct.unpack_from("<HHH", data, name - 6)
+    pad = (lambda n: (n + 7) // 8 * 8) if version == 1 else (lambda n: n)
+    value = name + pad(name_size) + pad(type_size) + pad(space_size)
+    length, collection = struct.unpack_from("<IQ", data, value)
+    assert length in (13, 10) and data[collection:collection + 4] == b"GCOL", (length, collection)
+    struct.pack_into("<I", data, value, 0xD0000000)
+elif kind == "gcol-size":
+    at = data.index(b"GCOL\x01\0\0\0")
+    struct.pack_into("<Q", data, at + 8, 0xD0000000)
+open(path, "wb").write(data)
+PY
+}
+damage_bytes vlen-length good.h5 vlen-length
+expect vlen-length
+damage_bytes gcol-size good.h5 gcol-size
+expect gcol-size
+
+# merge reads part files as untrusted as show reads results: a damaged part (truncated, bytes
+# changed, edited) is answered with exit 2, one line naming the part, and no merged file.
+"$crisp" run "$src/tests/cases/cli/small.toml" -r 8 --shard 1/2 -o part1.h5 --quiet > /dev/null &&
+  "$crisp" run "$src/tests/cases/cli/small.toml" -r 8 --shard 2/2 -o part2.h5 --quiet > /dev/null ||
+  { echo "FAIL: run --shard"; exit 1; }
+merges=0
+expect_merge() {  # name: the damaged copy of part 1 is NAME.h5
+  local name=$1
+  merges=$((merges + 1))
+  "$crisp" merge "$name.h5" part2.h5 -o merged.h5 --quiet > /dev/null 2> err.txt
+  local code=$?
+  if [ $code -ne 2 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF "$name.h5" err.txt ||
+    grep -q "HDF5-DIAG" err.txt || [ -e merged.h5 ] || [ -e merged.h5.partial ]; then
+    echo "FAIL merge $name: exit $code, $(head -c 400 err.txt)"
+    fails=$((fails + 1))
+  fi
+  rm -f merged.h5 merged.h5.partial
+}
+head -c 20000 part1.h5 > part-truncated.h5
+expect_merge part-truncated
+damage_bytes part-vlen-length part1.h5 vlen-length
+expect_merge part-vlen-length
+damage_bytes part-gcol-size part1.h5 gcol-size
+expect_merge part-gcol-size
+edit_part() {  # name | python that damages the copy (h5py, as f)
+  cp part1.h5 "$1.h5"
+  /usr/bin/python3 - "$1.h5" <<PY || { echo "FAIL $1: could not damage the file"; fails=$((fails + 1)); }
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r+")
+$2
+f.close()
+PY
+}
+# A metric's values replaced by a dataset of the wrong type: found only while merging, after the
+# output was claimed.
+edit_part part-metric-type 'del f["metrics/all/NL/loss_eur"]; f["metrics/all/NL/loss_eur"] = np.array([b"x"] * 3)'
+expect_merge part-metric-type
+edit_part part-metric-gone 'del f["metrics/gallium/NL/unmet_t"]'
+expect_merge part-metric-gone
+edit_part part-experiment 'f.attrs.modify("experiment_toml", "[experiment]\nname = 5\n")'
+expect_merge part-experiment
+edit_part part-blocks 'del f["part"]; f["part"] = np.array([1.5, 2.5])'
+expect_merge part-blocks
+# Every byte of a 64-byte stretch past the superblock flipped: HDF5 meets garbage in the metadata.
+cp part1.h5 part-flipped.h5
+/usr/bin/python3 - part-flipped.h5 <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+for i in range(800, 864):
+    data[i] ^= 0xFF
+open(sys.argv[1], "wb").write(data)
+PY
+expect_merge part-flipped
+[ $fails -eq 0 ] &&
+  echo "ok: 14 damaged files x 4 commands and $merges damaged parts of merge: exit 2, one line each"
 exit $((fails > 0))
