@@ -554,8 +554,9 @@ def main(argv=None):
     outdir = a.outdir or os.path.splitext(a.file)[0] + "-plots"
     try:
         res = open_results(a.file)
-    except (ValueError, FileNotFoundError) as e:
-        raise SystemExit(f"plot: {e}")
+    except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
+        print(f"plot: {e}", file=sys.stderr)
+        raise SystemExit(2)
     with res:
         for path in make_plots(res, outdir, a.material, a.region, a.metric).values():
             print(path)

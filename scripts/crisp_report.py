@@ -516,8 +516,9 @@ def main(argv=None):
     out = a.output or os.path.splitext(a.file)[0] + ".html"
     try:
         res = open_results(a.file)
-    except (ValueError, FileNotFoundError) as e:
-        raise SystemExit(f"report: {e}")
+    except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
+        print(f"report: {e}", file=sys.stderr)
+        raise SystemExit(2)
     with res, tempfile.TemporaryDirectory() as tmp:
         page = build(res, tmp)
     with open(out, "w", encoding="utf-8") as fh:

@@ -19,6 +19,8 @@ refining `capacity_tpy`, recycling `rate`, early warning `lead_days`, diversific
 """
 
 import os
+import shutil
+import subprocess
 import tomllib
 
 import h5py
@@ -105,6 +107,11 @@ class Results:
             self._f = h5py.File(self.path, "r")
         except OSError as e:
             raise ValueError(f"{self.path}: not a crisp results file (not an HDF5 file)") from e
+        try:
+            _check_with_crisp(self.path)
+        except ValueError:
+            self._f.close()
+            raise
         filetype = self._f.attrs.get("filetype")
         if filetype != "crisp-results":
             self._f.close()
@@ -342,6 +349,34 @@ def _plain(v):
     if isinstance(v, np.generic):
         return v.item()
     return v
+
+
+def _crisp_binary():
+    """crisp, to check files with: $CRISP_BIN, else this repository's release build, else PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.environ.get("CRISP_BIN"),
+                      os.path.join(here, "..", "build", "release", "sim", "cli", "crisp"),
+                      shutil.which("crisp")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _check_with_crisp(path):
+    """Has crisp's own reader check the file, when crisp is built (ValueError with its line).
+
+    A damaged file can make HDF5 allocate gigabytes or read past a buffer before h5py can say
+    anything; crisp's reader checks shapes, types, attributes and heaps first (exit 2, one line).
+    """
+    crisp = _crisp_binary()
+    if crisp is None:
+        return
+    done = subprocess.run([crisp, "show", path], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"crisp show exited {done.returncode}"]
+        message = lines[-1].removeprefix("crisp: error: ").removeprefix("show: ")
+        raise ValueError(message)
 
 
 def open_results(path, use_pandas=None):
