@@ -704,6 +704,10 @@ int check_command(const std::string& path) {
 }
 
 int example_command(const std::string& name, bool list) {
+  if (list && !name.empty())
+    throw InputError(fmt::format(
+        "example: --list lists every bundled experiment; give it or a name ('{}'), not both",
+        name));
   if (list) {
     for (const BundledExperiment& x : bundled_experiments())
       fmt::print("{}\n", x.name);
