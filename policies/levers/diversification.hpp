@@ -185,10 +185,7 @@ namespace crisp {
 
 Lever DiversificationLever::read(const experiment_detail::LeverInput& in) {
   using namespace diversification_reader;
-  const Table& t = in.t;
-  const Scenario& sc = in.sc;
-  const Catalog& catalog = in.catalog;
-  FieldRanges& fields = in.fields;
+  const auto& [t, sc, catalog, fields] = in;
   Lever lever;
   auto& spec =
       start_regional_lever<DiversificationSpec>(lever, t, sc, catalog, "diversification", false);

@@ -88,10 +88,7 @@ namespace crisp {
 
 Lever EarlyWarningLever::read(const experiment_detail::LeverInput& in) {
   using namespace early_warning_reader;
-  const Table& t = in.t;
-  const Scenario& sc = in.sc;
-  const Catalog& catalog = in.catalog;
-  FieldRanges& fields = in.fields;
+  const auto& [t, sc, catalog, fields] = in;
   Lever lever;
   start_regional_lever<EarlyWarningSpec>(lever, t, sc, catalog, "early_warning", true);
 

@@ -149,10 +149,7 @@ namespace crisp {
 
 Lever RecyclingLever::read(const experiment_detail::LeverInput& in) {
   using namespace recycling_reader;
-  const Table& t = in.t;
-  const Scenario& sc = in.sc;
-  const Catalog& catalog = in.catalog;
-  FieldRanges& fields = in.fields;
+  const auto& [t, sc, catalog, fields] = in;
   Lever lever;
   start_regional_lever<RecyclingSpec>(lever, t, sc, catalog, "recycling", false);
 

@@ -288,10 +288,7 @@ namespace crisp {
 
 Lever RefiningLever::read(const experiment_detail::LeverInput& in) {
   using namespace refining_reader;
-  const Table& t = in.t;
-  const Scenario& sc = in.sc;
-  const Catalog& catalog = in.catalog;
-  FieldRanges& fields = in.fields;
+  const auto& [t, sc, catalog, fields] = in;
   Lever lever{RefiningSpec{}, {}};
   auto& spec = std::get<RefiningSpec>(lever.base);
   spec.region = read_refining_region(t, catalog);

@@ -120,10 +120,7 @@ namespace crisp {
 
 Lever StockpileLever::read(const experiment_detail::LeverInput& in) {
   using namespace stockpile_reader;
-  const Table& t = in.t;
-  const Scenario& sc = in.sc;
-  const Catalog& catalog = in.catalog;
-  FieldRanges& fields = in.fields;
+  const auto& [t, sc, catalog, fields] = in;
   Lever lever;
   start_regional_lever<StockpileSpec>(lever, t, sc, catalog, "stockpile", false);
 
