@@ -10,6 +10,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/shocks/kinds.hpp"
+
+// Every shock kind's effect (section CRISP_SHOCK_EFFECTS of models/shocks/<kind>.hpp), compiled
+// here so that recompute_shock_factors() inlines it.
+#define CRISP_SHOCK_EFFECTS
+#include "models/shocks/kinds.inc"
+
 namespace crisp {
 
 namespace {
@@ -275,14 +282,15 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   const double horizon = scenario_.horizon_days;
   for (std::uint32_t i = 0; i < occurrences_.size(); ++i) {
     const ShockOccurrence& o = occurrences_[i];
-    const ShockSpec& k = scenario_.shocks[o.shock];
+    const ShockSchedule when = schedule_of(scenario_.shocks[o.shock]);
     const double end = o.start + o.duration;
     schedule(o.start, kShockStart, i, 0, 0);
     if (end < horizon) schedule(end, kShockEnd, i, 0, 0);
-    if (k.announce_days > 0)
-      schedule(std::max(0.0, o.start - k.announce_days), kAnnounceStart, i, 0, 0);
-    // The licence delay ending and the leakage starting change the factor mid-shock.
-    for (double phase : {k.licence_delay_days, k.leakage > 0 ? k.leakage_delay_days : 0.0})
+    if (when.announce_days > 0)
+      schedule(std::max(0.0, o.start - when.announce_days), kAnnounceStart, i, 0, 0);
+    // Phases (an export restriction's licence delay ending, its leakage starting) change the
+    // factors mid-shock.
+    for (double phase : when.phases)
       if (phase > 0 && o.start + phase < std::min(end, horizon))
         schedule(o.start + phase, kShockPhase, i, 0, 0);
   }
@@ -351,15 +359,6 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
     s.clear();
 }
 
-// An export restriction bites fully during its licence delay, and leaks after its leakage delay
-// (docs/model.md "Export-restriction mechanics").
-std::pair<double, double> MaterialSim::restriction_now(const ShockOccurrence& o) const {
-  const ShockSpec& k = scenario_.shocks[o.shock];
-  const double f = t_ < o.start + k.licence_delay_days ? 1.0 : o.severity;
-  const double leak = k.leakage > 0 && t_ >= o.start + k.leakage_delay_days ? k.leakage : 0.0;
-  return {f, leak};
-}
-
 void MaterialSim::recompute_shock_factors() {
   std::fill(capacity_factor_.begin(), capacity_factor_.end(), 1.0);
   std::fill(surge_.begin(), surge_.end(), 1.0);
@@ -369,49 +368,23 @@ void MaterialSim::recompute_shock_factors() {
   std::fill(extra_delay_.begin(), extra_delay_.end(), 0.0);
   std::fill(spot_blocked_.begin(), spot_blocked_.end(), 0);
   std::fill(restricted_.begin(), restricted_.end(), 0);
+  // Each shock in force acts through its kind's effect (models/shocks/<kind>.hpp).
+  ShockFactors f{.capacity_factor = capacity_factor_,
+                 .surge = surge_,
+                 .pass = pass_,
+                 .extra_delay = extra_delay_,
+                 .quota = quota_,
+                 .quota_pass = quota_pass_,
+                 .restricted = restricted_,
+                 .spot_blocked = spot_blocked_,
+                 .base_flow = base_flow_,
+                 .net = net_,
+                 .t = t_};
   for (int i : active_) {
     const ShockOccurrence& o = occurrences_[i];
     const ShockReach& reach = net_.shocks[o.shock];
     const ShockSpec& spec = scenario_.shocks[o.shock];
-    const double keep = 1.0 - o.severity;
-    switch (spec.kind) {
-      case ShockKind::outage:
-        for (int n : reach.nodes)
-          capacity_factor_[n] *= keep;
-        break;
-      case ShockKind::demand_surge:
-        for (int c : reach.consumers)
-          surge_[c] *= 1.0 + o.severity;
-        break;
-      case ShockKind::chokepoint:
-        for (int e : reach.edges) {
-          pass_[e] *= keep;
-          extra_delay_[e] += o.extra_delay;
-        }
-        break;
-      case ShockKind::export_restriction: {
-        const auto [f, leak] = restriction_now(o);
-        for (int e : reach.edges) {
-          if (spec.quota) {
-            // Several quotas on one edge: their caps multiply, the smallest leakage applies.
-            quota_[e] = std::min(quota_[e], base_flow_[e]) * (1.0 - f);
-            quota_pass_[e] = std::min(quota_pass_[e], leak);
-          } else {
-            pass_[e] *= 1.0 - f * (1.0 - leak);
-          }
-        }
-        if (f * (1.0 - leak) <= 0) break;
-        for (int e : reach.edges)
-          restricted_[net_.edges[e].from] = 1;
-        for (int p : reach.spot_pairs) {
-          spot_blocked_[p] = 1;
-          restricted_[net_.spot_pairs[p].supplier] = 1;
-        }
-        break;
-      }
-      case ShockKind::crisis:
-        break;
-    }
+    visit_shock_kind(spec.kind, [&](auto k) { decltype(k)::type::effect(spec, reach, o, f); });
   }
 }
 
@@ -425,7 +398,8 @@ void MaterialSim::recompute_targets() {
       const ShockSpec& k = scenario_.shocks[occurrences_[i].shock];
       const auto& covered = net_.shocks[occurrences_[i].shock].consumers;
       if (std::find(covered.begin(), covered.end(), c) == covered.end()) continue;
-      const double days = k.max_buffer_days > 0 ? k.max_buffer_days : node.buffer_days;
+      const double topped = schedule_of(k).announced_buffer_days;
+      const double days = topped > 0 ? topped : node.buffer_days;
       target = std::max(target, days * node.demand0);
     }
     if (target == target_[c]) continue;

@@ -91,8 +91,6 @@ class MaterialSim {
   bool is_stale(const Event& e) const;
   void recompute_shock_factors();
   void recompute_targets();
-  // An export restriction's severity now (licence delay) and the leakage now.
-  std::pair<double, double> restriction_now(const ShockOccurrence& o) const;
   void update_share(int edge);
   void market_review();
   bool may_refill(std::size_t stockpile) const;

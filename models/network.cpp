@@ -6,32 +6,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "models/shocks/kinds.hpp"
+
 namespace crisp {
 
 namespace {
 
 bool contains(const std::vector<std::string>& list, const std::string& x) {
   return std::find(list.begin(), list.end(), x) != list.end();
-}
-
-bool material_listed(const std::vector<int>& materials, int m) {
-  return materials.empty() || std::find(materials.begin(), materials.end(), m) != materials.end();
-}
-
-// Does an export restriction cover shipments from `supplier` to `buyer`? (docs/model.md, Shocks)
-bool restriction_covers(const ShockSpec& k, const NodeSpec& supplier, const NodeSpec& buyer) {
-  if (supplier.country != k.country || !material_listed(k.materials, supplier.material))
-    return false;
-  if (k.stage == Stage::refined && supplier.kind != NodeKind::refinery) return false;
-  if (k.stage == Stage::ore && supplier.kind != NodeKind::mine) return false;
-  if (k.destinations_foreign) return buyer.country != k.country;
-  return contains(k.destinations, buyer.country) || contains(k.destinations, buyer.region);
-}
-
-bool outage_covers(const ShockSpec& k, const NodeSpec& n) {
-  if (!k.nodes.empty()) return contains(k.nodes, n.id);
-  if (n.country != k.country || !material_listed(k.materials, n.material)) return false;
-  return !k.node_kind || *k.node_kind == n.kind;
 }
 
 void add_nodes(const Scenario& s, MaterialNet& net, std::vector<int>& local_of) {
@@ -113,53 +95,11 @@ void add_spot_pairs(MaterialNet& net) {
   add_for(net.mines, &NetNode::buys_from_mines);
 }
 
+// What each shock reaches here: its kind's reach (models/shocks/<kind>.hpp).
 void add_shock_reach(const Scenario& s, MaterialNet& net) {
   net.shocks.assign(s.shocks.size(), {});
-  for (std::size_t k = 0; k < s.shocks.size(); ++k) {
-    const ShockSpec& shock = s.shocks[k];
-    ShockReach& reach = net.shocks[k];
-    auto spec = [&](int local) -> const NodeSpec& {
-      return s.nodes[net.nodes[local].scenario_index];
-    };
-    switch (shock.kind) {
-      case ShockKind::outage:
-        for (int v = 0; v < static_cast<int>(net.nodes.size()); ++v)
-          if (outage_covers(shock, spec(v))) reach.nodes.push_back(v);
-        break;
-      case ShockKind::export_restriction:
-        for (int e = 0; e < static_cast<int>(net.edges.size()); ++e)
-          if (restriction_covers(shock, spec(net.edges[e].from), spec(net.edges[e].to))) {
-            reach.edges.push_back(e);
-            const int buyer = net.edges[e].to;
-            if (net.nodes[buyer].kind == NodeKind::consumer &&
-                std::find(reach.consumers.begin(), reach.consumers.end(), buyer) ==
-                    reach.consumers.end())
-              reach.consumers.push_back(buyer);
-          }
-        for (int p = 0; p < static_cast<int>(net.spot_pairs.size()); ++p)
-          if (restriction_covers(shock, spec(net.spot_pairs[p].supplier),
-                                 spec(net.spot_pairs[p].buyer)))
-            reach.spot_pairs.push_back(p);
-        break;
-      case ShockKind::chokepoint: {
-        int e = 0;
-        for (const EdgeSpec& edge : s.edges) {
-          if (s.nodes[edge.from].material != net.material) continue;
-          if (contains(edge.routes, shock.route)) reach.edges.push_back(e);
-          ++e;
-        }
-        break;
-      }
-      case ShockKind::demand_surge:
-        for (int c : net.consumers)
-          if (contains(shock.regions, spec(c).region) &&
-              material_listed(shock.materials, net.material))
-            reach.consumers.push_back(c);
-        break;
-      case ShockKind::crisis:
-        break;  // a crisis acts only through the children it starts
-    }
-  }
+  for (std::size_t k = 0; k < s.shocks.size(); ++k)
+    resolve_shock_reach(s.shocks[k], s, net, net.shocks[k]);
 }
 
 // Consumer regions, with any group among them replaced by its members.

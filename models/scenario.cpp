@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/shocks/kinds.hpp"
+
 namespace crisp {
 
 const char* to_string(NodeKind k) {
@@ -17,19 +19,8 @@ const char* to_string(NodeKind k) {
 }
 
 const char* to_string(ShockKind k) {
-  switch (k) {
-    case ShockKind::outage:
-      return "outage";
-    case ShockKind::export_restriction:
-      return "export_restriction";
-    case ShockKind::chokepoint:
-      return "chokepoint";
-    case ShockKind::demand_surge:
-      return "demand_surge";
-    case ShockKind::crisis:
-      return "crisis";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(k);
+  return i < ShockKinds::kSize ? ShockKinds::kNames[i].data() : "?";
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
 #include "sim/core/random.hpp"
 
 namespace crisp {
@@ -82,13 +83,9 @@ struct EdgeSpec {
   double standby_share = 0;
 };
 
-enum class ShockKind : std::uint8_t {
-  outage,
-  export_restriction,
-  chokepoint,
-  demand_surge,
-  crisis
-};
+// One enumerator per shock kind, named as in models/shocks/kinds.txt and in that order; each
+// kind's file, models/shocks/<kind>.hpp, holds all it does (models/shocks/kinds.hpp).
+enum class ShockKind : std::uint8_t { CRISP_SHOCK_KINDS_IDS };
 const char* to_string(ShockKind k);
 
 enum class ArrivalKind : std::uint8_t { poisson, fixed_start, replay, child };

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/shocks/kinds.hpp"
 #include "sim/core/overloaded.hpp"
 
 namespace crisp {
@@ -55,7 +56,7 @@ const char* arrival_phrase(ArrivalKind a) {
 
 void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
   constexpr double kNoCap = std::numeric_limits<double>::infinity();
-  const bool timed = k.kind != ShockKind::crisis;
+  const bool timed = timing_of(k.kind).timed;
   if (p.field == "rate_per_year") {
     if (k.arrival != ArrivalKind::poisson) {
       fail(p, fmt::format("shock '{}' has no rate_per_year to scale: {}", k.name,
@@ -63,20 +64,25 @@ void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
     }
     k.rate_per_year *= f;
   } else if (p.field == "duration_days") {
-    if (!timed) fail(p, fmt::format("shock '{}' is a crisis, which has no duration", k.name));
+    if (!timed) {
+      fail(p, fmt::format("shock '{}' is a {}, which has no duration", k.name, to_string(k.kind)));
+    }
     for (ShockEvent& e : k.events) {
       e.duration_days *= f;
     }
     k.duration = scaled(k.duration, f, kNoCap);
   } else if (p.field == "severity") {
-    if (!timed) fail(p, fmt::format("shock '{}' is a crisis, which has no severity", k.name));
+    if (!timed) {
+      fail(p, fmt::format("shock '{}' is a {}, which has no severity", k.name, to_string(k.kind)));
+    }
     for (ShockEvent& e : k.events) {
       e.severity = std::min(1.0, e.severity * f);
     }
     k.severity = scaled(k.severity, f, 1.0);
   } else if (p.field == "extra_delay_days") {
-    if (k.kind != ShockKind::chokepoint) {
-      fail(p, fmt::format("shock '{}' is not a chokepoint, so it has no extra_delay_days", k.name));
+    if (!has_key(k.kind, "extra_delay_days")) {
+      fail(p, fmt::format("shock '{}' is not a {}, so it has no extra_delay_days", k.name,
+                          kinds_with_key("extra_delay_days")));
     }
     k.extra_delay = scaled(k.extra_delay, f, kNoCap);
   } else {

@@ -6,6 +6,8 @@
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 
+#include "models/shocks/kinds.hpp"
+
 namespace crisp {
 
 namespace {
@@ -27,12 +29,12 @@ struct Sampler {
     return *rng;
   }
 
-  // Draws one occurrence's duration, severity and extra delay (in that order) and, for a crisis,
-  // whether each child starts.
+  // Draws one occurrence's duration, severity and extra delay (in that order) and, for a kind
+  // without timing (a crisis), whether each child starts.
   void occur(int k, double start) {
     const ShockSpec& shock = s.shocks[k];
     Rng& rng = marks_of(k);
-    if (shock.kind == ShockKind::crisis) {
+    if (!timing_of(shock.kind).timed) {
       for (const CrisisChild& child : shock.children) {
         const double u = boost::random::uniform_01<double>()(rng);
         if (u < child.probability) occur(child.shock, start);

@@ -33,4 +33,12 @@ struct KindList {
   }
 };
 
+// Calls f(std::type_identity<K>{}) for the kind K at `index` of the list (none when out of range):
+// a chain of comparisons the compiler sees through, with no indirect call.
+template <class... Ks, class F>
+void visit_kind(KindList<Ks...> /*kinds*/, std::size_t index, F&& f) {
+  std::size_t i = 0;
+  static_cast<void>(((index == i++ ? (f(std::type_identity<Ks>{}), true) : false) || ...));
+}
+
 }  // namespace crisp

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "models/shocks/kinds.hpp"
+
 namespace crisp {
 
 namespace {
@@ -26,36 +28,9 @@ const char* to_string(ArrivalKind a) {
   return "?";
 }
 
+// What a shock hits, in its kind's words (models/shocks/<kind>.hpp).
 std::string target_of(const Scenario& s, const ShockSpec& k) {
-  auto materials = [&] {
-    if (k.materials.empty()) return std::string("all materials");
-    std::vector<std::string> names;
-    for (int m : k.materials)
-      names.push_back(s.materials[m].name);
-    return fmt::format("{}", fmt::join(names, "+"));
-  };
-  switch (k.kind) {
-    case ShockKind::outage:
-      if (!k.nodes.empty()) return fmt::format("nodes {}", fmt::join(k.nodes, "+"));
-      return fmt::format("country {} {} ({})", k.country,
-                         k.node_kind ? to_string(*k.node_kind) : "all kinds", materials());
-    case ShockKind::export_restriction:
-      return fmt::format("from {} to {} ({})", k.country,
-                         k.destinations_foreign ? std::string("foreign")
-                                                : fmt::format("{}", fmt::join(k.destinations, "+")),
-                         materials());
-    case ShockKind::chokepoint:
-      return fmt::format("route {}", k.route);
-    case ShockKind::demand_surge:
-      return fmt::format("regions {} ({})", fmt::join(k.regions, "+"), materials());
-    case ShockKind::crisis: {
-      std::vector<std::string> children;
-      for (const CrisisChild& c : k.children)
-        children.push_back(fmt::format("{} p={}", s.shocks[c.shock].name, c.probability));
-      return fmt::format("children {}", fmt::join(children, ", "));
-    }
-  }
-  return "";
+  return describe_shock(k, s);
 }
 
 Table node_table(const Scenario& s) {
