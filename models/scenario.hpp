@@ -3,11 +3,13 @@
 // (sim/experiment) builds it from a file; policy sets add to a copy of it (policies/).
 // Units: tonnes, days, euros. Yearly input figures are converted on load (a year is 365 days).
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
@@ -88,19 +90,37 @@ struct EdgeSpec {
 enum class ShockKind : std::uint8_t { CRISP_SHOCK_KINDS_IDS };
 const char* to_string(ShockKind k);
 
+// The count of shock kinds: an unscoped enum of the same names ends with it.
+namespace shock_kind_count {
+enum : std::size_t { CRISP_SHOCK_KINDS_IDS, value };
+}
+
 enum class ArrivalKind : std::uint8_t { poisson, fixed_start, replay, child };
-enum class Stage : std::uint8_t { both, refined, ore };
 
 struct ShockEvent {  // one replayed occurrence
   double start_day = 0, duration_days = 0, severity = 0;
 };
 
-struct CrisisChild {
-  int shock = 0;  // index into Scenario::shocks
-  double probability = 1.0;
-};
+// The fields only one kind of shock has: each kind's file, models/shocks/<kind>.hpp, specialises
+// this in its CRISP_SHOCK_FIELDS section, read here; a kind without one does not compile.
+template <ShockKind K>
+struct ShockFields;
 
-struct ShockSpec {
+}  // namespace crisp
+#define CRISP_SHOCK_FIELDS
+#include "models/shocks/kinds.inc"
+#undef CRISP_SHOCK_FIELDS
+namespace crisp {
+
+template <class Indices>
+struct EveryShockKindsFields;
+template <std::size_t... I>
+struct EveryShockKindsFields<std::index_sequence<I...>>
+    : ShockFields<static_cast<ShockKind>(I)>... {};
+
+// One [[shock]]: what every kind has, and every kind's own fields (unused but for its kind's).
+// A field that two kinds share belongs here, not in both kinds' ShockFields.
+struct ShockSpec : EveryShockKindsFields<std::make_index_sequence<shock_kind_count::value>> {
   std::string name;
   ShockKind kind = ShockKind::outage;
 
@@ -110,29 +130,10 @@ struct ShockSpec {
   std::vector<ShockEvent> events;  // replay
   Distribution duration = Fixed{0};
   Distribution severity = Fixed{1};
-  Distribution extra_delay = Fixed{0};  // chokepoint: days added to lead times while active
 
-  // Targets. Empty `materials` means every material.
-  std::vector<std::string> nodes;         // outage by node id
-  std::string country;                    // outage by country, export_restriction
-  std::optional<NodeKind> node_kind;      // outage by country
-  std::vector<int> materials;             // outage by country, export_restriction, demand_surge
-  bool destinations_foreign = true;       // export_restriction
-  std::vector<std::string> destinations;  // export_restriction: countries or regions
-  Stage stage = Stage::both;              // export_restriction
-  std::string route;                      // chokepoint
-  std::vector<std::string> regions;       // demand_surge
-  std::vector<CrisisChild> children;      // crisis
-
-  // Export-restriction mechanics (MODEL.md section 5), each off by default.
-  double announce_days = 0;       // announced this long before it bites ...
-  double max_buffer_days = 0;     // ... and covered buyers top their buffers up to this meanwhile
-  double licence_delay_days = 0;  // exports stop completely this long, then pass at the severity
-  double leakage = 0;             // fraction of the withheld volume that still arrives ...
-  double leakage_delay_days = 0;  // ... from this long after the restriction bites
-  // A quota caps each covered edge at (1 - f) of its day-0 shipments, a fixed tonnage, instead of
-  // passing (1 - f) of its requests (docs/model.md "Export quotas"; an extension, off by default).
-  bool quota = false;
+  // Targets several kinds have. Empty `materials` means every material.
+  std::string country;         // outage by country, export_restriction
+  std::vector<int> materials;  // outage by country, export_restriction, demand_surge
 };
 
 enum class ReleaseTrigger : std::uint8_t { shortfall, supply_drop };

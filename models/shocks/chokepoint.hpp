@@ -2,6 +2,21 @@
 // pass only (1 - severity) of their requests and take extra_delay_days longer while it lasts; by
 // default it only delays (severity 0). One file holds the kind (see shock_kind.hpp);
 // models/shocks/kinds.txt lists it.
+#ifdef CRISP_SHOCK_FIELDS  // read once, by models/scenario.hpp, before ShockSpec
+#include <string>
+
+namespace crisp {
+
+// What only a chokepoint has (ShockSpec holds every kind's fields).
+template <>
+struct ShockFields<ShockKind::chokepoint> {
+  std::string route;                    // the route tag of the edges it reaches
+  Distribution extra_delay = Fixed{0};  // days added to their lead times while it lasts
+};
+
+}  // namespace crisp
+#else
+
 #ifndef CRISP_MODELS_SHOCKS_CHOKEPOINT_HPP
 #define CRISP_MODELS_SHOCKS_CHOKEPOINT_HPP
 
@@ -76,3 +91,5 @@ void ChokepointShock::effect(const ShockSpec& /*spec*/, const ShockReach& reach,
 }
 }  // namespace crisp
 #endif
+
+#endif  // CRISP_SHOCK_FIELDS

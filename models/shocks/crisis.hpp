@@ -3,6 +3,26 @@
 // probability. Its table has no duration, severity or events. One file holds the kind (see
 // shock_kind.hpp); models/shocks/kinds.txt lists it. The sampler (models/shocks.cpp) starts the
 // children of any kind without timing.
+#ifdef CRISP_SHOCK_FIELDS  // read once, by models/scenario.hpp, before ShockSpec
+#include <vector>
+
+namespace crisp {
+
+// A shock a crisis may start, with the probability that one of its arrivals does.
+struct CrisisChild {
+  int shock = 0;  // index into Scenario::shocks
+  double probability = 1.0;
+};
+
+// What only a crisis has (ShockSpec holds every kind's fields).
+template <>
+struct ShockFields<ShockKind::crisis> {
+  std::vector<CrisisChild> children;  // the shocks each arrival may start
+};
+
+}  // namespace crisp
+#else
+
 #ifndef CRISP_MODELS_SHOCKS_CRISIS_HPP
 #define CRISP_MODELS_SHOCKS_CRISIS_HPP
 
@@ -74,3 +94,5 @@ std::string CrisisShock::describe(const ShockSpec& k, const Scenario& sc) {
 }
 }  // namespace crisp
 #endif
+
+#endif  // CRISP_SHOCK_FIELDS

@@ -2,6 +2,21 @@
 // materials) want (1 + severity) times their demand while it lasts; a surge has no natural size,
 // so its table must give a severity. One file holds the kind (see shock_kind.hpp);
 // models/shocks/kinds.txt lists it.
+#ifdef CRISP_SHOCK_FIELDS  // read once, by models/scenario.hpp, before ShockSpec
+#include <string>
+#include <vector>
+
+namespace crisp {
+
+// What only a demand surge has (ShockSpec holds every kind's fields).
+template <>
+struct ShockFields<ShockKind::demand_surge> {
+  std::vector<std::string> regions;  // the consumer regions whose demand surges
+};
+
+}  // namespace crisp
+#else
+
 #ifndef CRISP_MODELS_SHOCKS_DEMAND_SURGE_HPP
 #define CRISP_MODELS_SHOCKS_DEMAND_SURGE_HPP
 
@@ -70,3 +85,5 @@ void DemandSurgeShock::effect(const ShockSpec& /*spec*/, const ShockReach& reach
 }
 }  // namespace crisp
 #endif
+
+#endif  // CRISP_SHOCK_FIELDS

@@ -4,6 +4,36 @@
 // shipments) while it lasts; it may be announced ahead, bite fully through a licence delay and
 // leak after a leakage delay. One file holds the kind (see shock_kind.hpp); models/shocks/kinds.txt
 // lists it.
+#ifdef CRISP_SHOCK_FIELDS  // read once, by models/scenario.hpp, before ShockSpec
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace crisp {
+
+// Which suppliers' exports a restriction covers.
+enum class Stage : std::uint8_t { both, refined, ore };
+
+// What only an export restriction has (ShockSpec holds every kind's fields).
+template <>
+struct ShockFields<ShockKind::export_restriction> {
+  bool destinations_foreign = true;       // every foreign buyer, or ...
+  std::vector<std::string> destinations;  // ... the buyers of these countries or regions
+  Stage stage = Stage::both;              // the suppliers it covers: mines, refineries or both
+  // Its mechanics (MODEL.md section 5), each off by default.
+  double announce_days = 0;       // announced this long before it bites ...
+  double max_buffer_days = 0;     // ... and covered buyers top their buffers up to this meanwhile
+  double licence_delay_days = 0;  // exports stop completely this long, then pass at the severity
+  double leakage = 0;             // fraction of the withheld volume that still arrives ...
+  double leakage_delay_days = 0;  // ... from this long after the restriction bites
+  // A quota caps each covered edge at (1 - f) of its day-0 shipments, a fixed tonnage, instead of
+  // passing (1 - f) of its requests (docs/model.md "Export quotas"; an extension, off by default).
+  bool quota = false;
+};
+
+}  // namespace crisp
+#else
+
 #ifndef CRISP_MODELS_SHOCKS_EXPORT_RESTRICTION_HPP
 #define CRISP_MODELS_SHOCKS_EXPORT_RESTRICTION_HPP
 
@@ -189,3 +219,5 @@ void ExportRestrictionShock::effect(const ShockSpec& k, const ShockReach& reach,
 }
 }  // namespace crisp
 #endif
+
+#endif  // CRISP_SHOCK_FIELDS

@@ -1,6 +1,23 @@
 // The outage shock (docs/model.md "Shocks"): the nodes it hits, named or by country (of a node
 // kind, of some materials), lose its severity of their capacity while it lasts. One file holds
 // the kind (see shock_kind.hpp); models/shocks/kinds.txt lists it.
+#ifdef CRISP_SHOCK_FIELDS  // read once, by models/scenario.hpp, before ShockSpec
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crisp {
+
+// What only an outage has (ShockSpec holds every kind's fields).
+template <>
+struct ShockFields<ShockKind::outage> {
+  std::vector<std::string> nodes;     // the nodes it hits, by id ...
+  std::optional<NodeKind> node_kind;  // ... or, by country, those of this kind (all when unset)
+};
+
+}  // namespace crisp
+#else
+
 #ifndef CRISP_MODELS_SHOCKS_OUTAGE_HPP
 #define CRISP_MODELS_SHOCKS_OUTAGE_HPP
 
@@ -104,3 +121,5 @@ void OutageShock::effect(const ShockSpec& /*spec*/, const ShockReach& reach,
 }
 }  // namespace crisp
 #endif
+
+#endif  // CRISP_SHOCK_FIELDS

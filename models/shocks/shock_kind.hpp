@@ -1,13 +1,14 @@
 #pragma once
-// What a shock kind is: one header, models/shocks/<kind>.hpp, holding its name, the keys of its
-// [[shock]] table, its reader (section CRISP_SHOCK_READERS, compiled in
-// sim/experiment/shock_readers.cpp, which knows TOML), the part of a material's network it reaches
-// and its description in results (section CRISP_SHOCK_MODELS, models/shocks/kinds.cpp), and its
-// effect while in force (section CRISP_SHOCK_EFFECTS, compiled in models/material_sim.cpp, the
-// hot path). The kinds are listed once, in models/shocks/kinds.txt; the ShockKind enumerators,
-// the name table, the loader's schema and every dispatch come from that list
-// (models/shocks/kinds.hpp), and the concept below makes the compiler refuse a kind without one
-// of its parts.
+// What a shock kind is: one header, models/shocks/<kind>.hpp, holding its own fields (section
+// CRISP_SHOCK_FIELDS: a ShockFields<ShockKind::<kind>> that models/scenario.hpp reads, ShockSpec
+// deriving from every kind's), its name, the keys of its [[shock]] table, its reader (section
+// CRISP_SHOCK_READERS, compiled in sim/experiment/shock_readers.cpp, which knows TOML), the part of
+// a material's network it reaches and its description in results (section CRISP_SHOCK_MODELS,
+// models/shocks/kinds.cpp), and its effect while in force (section CRISP_SHOCK_EFFECTS, compiled in
+// models/material_sim.cpp, the hot path). The kinds are listed once, in models/shocks/kinds.txt;
+// the ShockKind enumerators, the name table, the loader's schema and every dispatch come from that
+// list (models/shocks/kinds.hpp), and the concept below makes the compiler refuse a kind without
+// one of its parts.
 
 #include <array>
 #include <concepts>
