@@ -16,71 +16,34 @@ namespace {
 using namespace crisp;
 
 // A complete kind, then the same kind without each part in turn: the concept that
-// models/shocks/kinds.hpp asserts over the list must refuse each of those.
-struct Complete {
+// models/shocks/kinds.hpp asserts over the list must refuse each of those. The parts:
+struct Identity {
   using Spec = ShockSpec;
   static constexpr ShockKind kKind = ShockKind::outage;
-  static constexpr std::string_view kName = "complete";
   static constexpr std::array<std::string_view, 1> kKeys = {"route"};
   static constexpr ShockTiming kTiming{};
+  static ShockSchedule schedule(const ShockSpec& spec);
+};
+struct Name {
+  static constexpr std::string_view kName = "test";
+};
+struct Reader {
   static void read(const experiment_detail::ShockInput& in);
+};
+struct Reach {
   static void reach(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
                     ShockReach& out);
   static std::string describe(const ShockSpec& spec, const Scenario& sc);
-  static ShockSchedule schedule(const ShockSpec& spec);
+};
+struct Effect {
   static void effect(const ShockSpec& spec, const ShockReach& reach, const ShockOccurrence& o,
                      ShockFactors& f);
 };
-struct NoReader {
-  using Spec = ShockSpec;
-  static constexpr ShockKind kKind = ShockKind::outage;
-  static constexpr std::string_view kName = "no-reader";
-  static constexpr std::array<std::string_view, 1> kKeys = {"route"};
-  static constexpr ShockTiming kTiming{};
-  static void reach(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
-                    ShockReach& out);
-  static std::string describe(const ShockSpec& spec, const Scenario& sc);
-  static ShockSchedule schedule(const ShockSpec& spec);
-  static void effect(const ShockSpec& spec, const ShockReach& reach, const ShockOccurrence& o,
-                     ShockFactors& f);
-};
-struct NoEffect {
-  using Spec = ShockSpec;
-  static constexpr ShockKind kKind = ShockKind::outage;
-  static constexpr std::string_view kName = "no-effect";
-  static constexpr std::array<std::string_view, 1> kKeys = {"route"};
-  static constexpr ShockTiming kTiming{};
-  static void read(const experiment_detail::ShockInput& in);
-  static void reach(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
-                    ShockReach& out);
-  static std::string describe(const ShockSpec& spec, const Scenario& sc);
-  static ShockSchedule schedule(const ShockSpec& spec);
-};
-struct NoReach {
-  using Spec = ShockSpec;
-  static constexpr ShockKind kKind = ShockKind::outage;
-  static constexpr std::string_view kName = "no-reach";
-  static constexpr std::array<std::string_view, 1> kKeys = {"route"};
-  static constexpr ShockTiming kTiming{};
-  static void read(const experiment_detail::ShockInput& in);
-  static std::string describe(const ShockSpec& spec, const Scenario& sc);
-  static ShockSchedule schedule(const ShockSpec& spec);
-  static void effect(const ShockSpec& spec, const ShockReach& reach, const ShockOccurrence& o,
-                     ShockFactors& f);
-};
-struct NoName {
-  using Spec = ShockSpec;
-  static constexpr ShockKind kKind = ShockKind::outage;
-  static constexpr std::array<std::string_view, 1> kKeys = {"route"};
-  static constexpr ShockTiming kTiming{};
-  static void read(const experiment_detail::ShockInput& in);
-  static void reach(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
-                    ShockReach& out);
-  static std::string describe(const ShockSpec& spec, const Scenario& sc);
-  static ShockSchedule schedule(const ShockSpec& spec);
-  static void effect(const ShockSpec& spec, const ShockReach& reach, const ShockOccurrence& o,
-                     ShockFactors& f);
-};
+struct Complete : Identity, Name, Reader, Reach, Effect {};
+struct NoReader : Identity, Name, Reach, Effect {};
+struct NoEffect : Identity, Name, Reader, Reach {};
+struct NoReach : Identity, Name, Reader, Effect {};
+struct NoName : Identity, Reader, Reach, Effect {};
 static_assert(ShockKindDef<Complete>);
 static_assert(!ShockKindDef<NoReader>);
 static_assert(!ShockKindDef<NoEffect>);
