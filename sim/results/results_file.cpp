@@ -685,44 +685,71 @@ constexpr std::array<std::string_view, 14> kRootAttributes = {
 };
 constexpr std::size_t kMostReferences = std::size_t{1} << 16;  // far more than crisp writes
 
-// The attribute message (versions 1 to 3) whose name, `name_length` bytes with its NUL, starts at
-// byte `name`, if the bytes before it read as one: the heap references of its data when its type
-// is variable-length (HDF5's file format, "Attribute Message"; 8-byte addresses, as crisp writes).
+// The attribute message (versions 1 to 3) that starts at byte `start` and ends at byte `end`
+// (the end of the file when unknown): HDF5 1.10 copies its whole data out of the message, as large
+// as its sizes say, so the data must end by `end`; the heap references of its data when its type
+// is variable-length go to `out` (HDF5's file format, "Attribute Message"; 8-byte addresses, as
+// crisp writes). Returns false when the bytes do not read as an attribute message HDF5 would copy
+// data out of (HDF5 refuses those itself).
+bool check_attribute_message(FileWindow& file, std::uint64_t start, std::uint64_t end,
+                             std::vector<HeapReference>& out) {
+  const std::uint64_t version = file.number(start, 1);
+  if (version < 1 || version > 3) return false;
+  const std::uint64_t flags = file.number(start + 1, 1);
+  if ((version == 1 && flags != 0) || (flags & 3) != 0) return false;  // shared type or space
+  const std::uint64_t name = start + (version == 3 ? 9 : 8);
+  const std::uint64_t name_size = file.number(start + 2, 2), type_size = file.number(start + 4, 2),
+                      space_size = file.number(start + 6, 2);
+  auto padded = [&](std::uint64_t n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
+  const std::uint64_t type = name + padded(name_size), space = type + padded(type_size),
+                      data = space + padded(space_size);
+  if (type_size < 8) return false;
+  const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
+  // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
+  const bool heap = file.number(type, 1) % 16 == 9;
+  if (heap && width != 16) return false;
+  // The element of a variable-length value: its base type's size (a string's is 1).
+  const std::uint64_t element = heap ? std::max<std::uint64_t>(1, file.number(type + 12, 4)) : 1;
+  const std::uint64_t space_version = file.number(space, 1), rank = file.number(space + 1, 1);
+  if ((space_version != 1 && space_version != 2) || rank > 32) return false;
+  if (space_version == 2 && file.number(space + 3, 1) == 2) return true;  // a null dataspace
+  std::uint64_t count = 1;
+  const std::uint64_t dims = space + (space_version == 1 ? 8 : 4);
+  for (std::uint64_t d = 0; d < rank; ++d) {
+    const std::uint64_t dim = std::min(file.number(dims + 8 * d, 8), file.size());
+    count = dim != 0 && count > file.size() / dim ? file.size() : count * dim;
+  }
+  end = std::min(end, file.size());
+  if (data > end || (width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
+    throw std::runtime_error(fmt::format(
+        "damaged: the attribute at byte {} claims {} values of {} bytes, past the end of its "
+        "message or the file",
+        name, count, width));
+  if (!heap) return true;
+  if (count > kMostReferences - out.size())
+    throw std::runtime_error(fmt::format(
+        "damaged: the attribute at byte {} claims {} variable-length values", name, count));
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t at = data + 16 * i;
+    out.push_back(
+        {at, file.number(at, 4), element, file.number(at + 4, 8), file.number(at + 12, 4)});
+  }
+  return true;
+}
+
+// The attribute message whose name, `name_length` bytes with its NUL, starts at byte `name`, if
+// the bytes before it read as one (versions 1 to 3): found by the names crisp writes, in any
+// object header, whatever its version or place.
 void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t name_length,
                           std::vector<HeapReference>& out) {
   for (int version = 1; version <= 3; ++version) {
     const std::uint64_t header = version == 3 ? 9 : 8;
     if (name < header || file.number(name - header, 1) != static_cast<std::uint64_t>(version))
       continue;
-    const std::uint64_t flags = file.number(name - header + 1, 1);
-    if ((version == 1 && flags != 0) || (flags & 3) != 0) continue;  // shared type or space
-    const std::uint64_t sizes = name - header + 2;
-    const std::uint64_t name_size = file.number(sizes, 2), type_size = file.number(sizes + 2, 2),
-                        space_size = file.number(sizes + 4, 2);
-    if (name_size < name_length) continue;
-    auto padded = [&](std::uint64_t n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
-    const std::uint64_t type = name + padded(name_size), space = type + padded(type_size),
-                        data = space + padded(space_size);
-    if (type_size < 8) continue;
-    const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
-    // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
-    const bool heap = file.number(type, 1) % 16 == 9;
-    if (heap && width != 16) continue;
-    // The element of a variable-length value: its base type's size (a string's is 1).
-    const std::uint64_t element = heap ? std::max<std::uint64_t>(1, file.number(type + 12, 4)) : 1;
-    const std::uint64_t space_version = file.number(space, 1), rank = file.number(space + 1, 1);
-    if ((space_version != 1 && space_version != 2) || rank > 32) continue;
-    if (space_version == 2 && file.number(space + 3, 1) == 2) continue;  // a null dataspace
-    std::uint64_t count = 1;
-    const std::uint64_t dims = space + (space_version == 1 ? 8 : 4);
-    for (std::uint64_t d = 0; d < rank; ++d) {
-      const std::uint64_t dim = std::min(file.number(dims + 8 * d, 8), file.size());
-      count = dim != 0 && count > file.size() / dim ? file.size() : count * dim;
-    }
-    // HDF5 copies the attribute's whole data out of the message, as large as the sizes say: it
-    // must end inside the message (its size is in the message's header, just before it, in an
-    // object header of version 1 or 2), or at least inside the file.
     const std::uint64_t start = name - header;
+    if (file.number(start + 2, 2) < name_length) continue;
+    // The message's size is in its header, just before it, in an object header of version 1 or
+    // 2; unknown, the data must at least end inside the file.
     std::uint64_t end = file.size();
     if (start >= 8 && file.number(start - 8, 2) == 12)
       end = start + file.number(start - 6, 2);  // version 1: type (2), size (2), flags, reserved
@@ -730,19 +757,38 @@ void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t na
       end = start + file.number(start - 3, 2);  // version 2: type (1), size (2), flags
     else if (start >= 6 && file.number(start - 6, 1) == 12)
       end = start + file.number(start - 5, 2);  // version 2 with creation order (2)
-    if (data > end || (width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
-      throw std::runtime_error(fmt::format(
-          "damaged: the attribute at byte {} claims {} values of {} bytes, past the end of its "
-          "message or the file",
-          name, count, width));
-    if (!heap) continue;
-    if (count > kMostReferences - out.size())
-      throw std::runtime_error(fmt::format(
-          "damaged: the attribute at byte {} claims {} variable-length values", name, count));
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const std::uint64_t at = data + 16 * i;
-      out.push_back(
-          {at, file.number(at, 4), element, file.number(at + 4, 8), file.number(at + 12, 4)});
+    check_attribute_message(file, start, end, out);
+  }
+}
+
+// Every attribute message of the root group's object header, as crisp writes it (superblock
+// version 0 at byte 0, an object header of version 1), walked as HDF5 walks it, continuation
+// blocks included, whatever the attributes' names. H5Aopen decodes every attribute message of the
+// root to find one by name, so one with a damaged name would be copied out unchecked. Other
+// layouts (not crisp's) are left to the search by name.
+void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out) {
+  constexpr std::string_view kSuperblock("\x89HDF\r\n\x1a\n\x00", 9);  // signature, version 0
+  if (file.size() < 96 || file.at(0).substr(0, kSuperblock.size()) != kSuperblock) return;
+  if (file.number(13, 1) != 8 || file.number(14, 1) != 8) return;  // 8-byte offsets and lengths
+  const std::uint64_t header = file.number(64, 8);                 // the root's symbol table entry
+  if (header >= file.size() || file.number(header, 1) != 1) return;
+  const std::uint64_t messages = file.number(header + 2, 2);
+  // Blocks of messages: the header's own (after its 16 bytes), then each continuation's.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks{
+      {header + 16, header + 16 + file.number(header + 8, 4)}};
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < blocks.size() && seen < messages; ++b) {
+    auto [at, end] = blocks[b];
+    end = std::min(end, file.size());
+    while (at + 8 <= end && seen < messages) {
+      const std::uint64_t type = file.number(at, 2), size = file.number(at + 2, 2);
+      const std::uint64_t data = at + 8;
+      if (data + size > end) break;  // HDF5 refuses the header itself
+      ++seen;
+      if (type == 0x0C) check_attribute_message(file, data, data + size, out);
+      if (type == 0x10 && blocks.size() < 256)  // a continuation: offset (8), length (8)
+        blocks.emplace_back(file.number(data, 8), file.number(data, 8) + file.number(data + 8, 8));
+      at = data + size;
     }
   }
 }
@@ -789,6 +835,7 @@ void check_global_heaps(const std::string& path) {
     if (held.size() < FileWindow::kBytes) break;
     chunk += last;
   }
+  root_attribute_references(walk, references);
   for (const HeapReference& r : references) {
     if (r.collection == 0) continue;  // a null value: nothing is read
     const auto object = objects.find({r.collection, r.index});

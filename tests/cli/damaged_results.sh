@@ -84,6 +84,17 @@ if kind == "vlen-length":
     length, collection = struct.unpack_from("<IQ", data, value)
     assert length in (13, 10) and data[collection:collection + 4] == b"GCOL", (length, collection)
     struct.pack_into("<I", data, value, 0xD0000000)
+elif kind == "renamed-attribute":
+    # The filetype attribute under another name, claiming a million values: found only by walking
+    # the root's object header (HDF5 decodes every attribute of the root to find one by name).
+    name = data.index(b"filetype\0")
+    assert data[name - 8] == 1, data[name - 8]
+    name_size, type_size, space_size = struct.unpack_from("<HHH", data, name - 6)
+    space = name + (name_size + 7) // 8 * 8 + (type_size + 7) // 8 * 8
+    assert data[space] == 1 and data[space + 1] == 0, (data[space], data[space + 1])  # scalar
+    data[name:name + 8] = b"gilitype"
+    data[space + 1] = 1
+    struct.pack_into("<Q", data, space + 8, 1000000)
 elif kind == "gcol-size":
     at = data.index(b"GCOL\x01\0\0\0")
     struct.pack_into("<Q", data, at + 8, 0xD0000000)
@@ -94,6 +105,11 @@ damage_bytes vlen-length good.h5 vlen-length
 expect vlen-length
 damage_bytes gcol-size good.h5 gcol-size
 expect gcol-size
+damage_bytes renamed-attribute good.h5 renamed-attribute
+expect renamed-attribute
+said=$("$crisp" show renamed-attribute.h5 2>&1)
+[[ $said == *"damaged: the attribute at byte "*" claims "* ]] ||
+  { echo "FAIL renamed-attribute: not refused as damaged: $said"; fails=$((fails + 1)); }
 
 # merge reads part files as untrusted as show reads results: a damaged part (truncated, bytes
 # changed, edited) is answered with exit 2, one line naming the part, and no merged file.
