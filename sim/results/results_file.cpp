@@ -703,6 +703,13 @@ bool check_attribute_message(FileWindow& file, std::uint64_t start, std::uint64_
   auto padded = [&](std::uint64_t n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
   const std::uint64_t type = name + padded(name_size), space = type + padded(type_size),
                       data = space + padded(space_size);
+  end = std::min(end, file.size());
+  // HDF5 decodes the name, type and dataspace where the sizes put them, inside the message or not.
+  if (data > end)
+    throw std::runtime_error(fmt::format(
+        "damaged: the attribute message at byte {} claims a name, type and dataspace of {}, {} "
+        "and {} bytes, past the end of the message or the file",
+        start, name_size, type_size, space_size));
   if (type_size < 8) return false;
   const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
   // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
@@ -719,8 +726,7 @@ bool check_attribute_message(FileWindow& file, std::uint64_t start, std::uint64_
     const std::uint64_t dim = std::min(file.number(dims + 8 * d, 8), file.size());
     count = dim != 0 && count > file.size() / dim ? file.size() : count * dim;
   }
-  end = std::min(end, file.size());
-  if (data > end || (width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
+  if ((width != 0 && count > (end - data) / width) || (width == 0 && count > 0))
     throw std::runtime_error(fmt::format(
         "damaged: the attribute at byte {} claims {} values of {} bytes, past the end of its "
         "message or the file",
