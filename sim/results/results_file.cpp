@@ -779,13 +779,21 @@ void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out
   const std::uint64_t header = file.number(64, 8);                 // the root's symbol table entry
   if (header >= file.size() || file.number(header, 1) != 1) return;
   const std::uint64_t messages = file.number(header + 2, 2);
-  // Blocks of messages: the header's own (after its 16 bytes), then each continuation's.
+  // Blocks of messages: the header's own (after its 16 bytes), then each continuation's. HDF5
+  // allocates a block as large as it claims before reading it: each must end inside the file.
+  auto block = [&file](std::uint64_t at, std::uint64_t size, std::uint64_t said_at) {
+    if (at > file.size() || size > file.size() - at)
+      throw std::runtime_error(fmt::format(
+          "damaged: the root group's object header claims a block of {} bytes at byte {} (said at "
+          "byte {}), past the end of the file",
+          size, at, said_at));
+    return std::pair(at, at + size);
+  };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks{
-      {header + 16, header + 16 + file.number(header + 8, 4)}};
+      block(header + 16, file.number(header + 8, 4), header + 8)};
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < blocks.size() && seen < messages; ++b) {
     auto [at, end] = blocks[b];
-    end = std::min(end, file.size());
     while (at + 8 <= end && seen < messages) {
       const std::uint64_t type = file.number(at, 2), size = file.number(at + 2, 2);
       const std::uint64_t data = at + 8;
@@ -793,7 +801,7 @@ void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out
       ++seen;
       if (type == 0x0C) check_attribute_message(file, data, data + size, out);
       if (type == 0x10 && blocks.size() < 256)  // a continuation: offset (8), length (8)
-        blocks.emplace_back(file.number(data, 8), file.number(data, 8) + file.number(data + 8, 8));
+        blocks.push_back(block(file.number(data, 8), file.number(data + 8, 8), data));
       at = data + size;
     }
   }
