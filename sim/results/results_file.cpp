@@ -807,6 +807,33 @@ void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out
   }
 }
 
+// A version 1 B-tree node of a group ("TREE", type 0) at byte `at`: HDF5 reads each child it
+// lists when it iterates the group's links, and reads through a null pointer when a child's
+// address is undefined or past the file (h5ls crashes the same way; found by
+// tests/fuzz/fuzz_results). Every such node in the file is checked: its entries, its siblings and
+// children inside the file. Nodes of more entries than a group node can hold (2 x 16, the
+// superblock's internal K that crisp's files have) are taken for other bytes.
+void check_group_node(FileWindow& file, std::uint64_t at) {
+  constexpr std::uint64_t kMostEntries = 32;
+  constexpr std::uint64_t kUndefined = ~std::uint64_t{0};
+  const std::uint64_t level = file.number(at + 5, 1), entries = file.number(at + 6, 2);
+  if (level > 32 || entries > kMostEntries) return;
+  auto inside = [&file](std::uint64_t address) { return address < file.size(); };
+  for (const std::uint64_t sibling : {file.number(at + 8, 8), file.number(at + 16, 8)})
+    if (sibling != kUndefined && !inside(sibling))
+      throw std::runtime_error(fmt::format(
+          "damaged: the group B-tree node at byte {} has a sibling at byte {}, past the file", at,
+          sibling));
+  // Keys (8 bytes) and children (8 bytes) alternate after the 24-byte header: key, child, ...
+  for (std::uint64_t i = 0; i < entries; ++i) {
+    const std::uint64_t child = file.number(at + 24 + 16 * i + 8, 8);
+    if (!inside(child))
+      throw std::runtime_error(fmt::format(
+          "damaged: the group B-tree node at byte {} has child {} at byte {}, past the file", at, i,
+          child));
+  }
+}
+
 // HDF5 1.10 (Debian 12's) walks a global heap collection (where variable-length strings such as
 // the filetype attribute live) object by object, and on a damaged file it loops forever on an
 // object of size 0, or reads past the collection when an object claims more than the collection
@@ -842,6 +869,10 @@ void check_global_heaps(const std::string& path) {
     for (std::size_t at = held.find(signature); at != std::string_view::npos && at < last;
          at = held.find(signature, at + 1))
       check_collection(walk, chunk + at, objects);
+    constexpr std::string_view kGroupNode("TREE\0", 5);
+    for (std::size_t at = held.find(kGroupNode); at != std::string_view::npos && at < last;
+         at = held.find(kGroupNode, at + 1))
+      check_group_node(walk, chunk + at);
     for (const std::string_view name : kRootAttributes)
       for (std::size_t at = held.find(name); at != std::string_view::npos && at < last;
            at = held.find(name, at + 1))
