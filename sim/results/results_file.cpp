@@ -811,13 +811,12 @@ void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out
 // lists when it iterates the group's links, and reads through a null pointer when a child's
 // address is undefined or past the file (h5ls crashes the same way; found by
 // tests/fuzz/fuzz_results). Every such node in the file is checked: its entries, its siblings and
-// children inside the file. Nodes of more entries than a group node can hold (2 x 16, the
-// superblock's internal K that crisp's files have) are taken for other bytes.
-void check_group_node(FileWindow& file, std::uint64_t at) {
-  constexpr std::uint64_t kMostEntries = 32;
+// children inside the file. Nodes of more entries than a group node can hold (`most_entries`,
+// from the superblock) are taken for other bytes.
+void check_group_node(FileWindow& file, std::uint64_t at, std::uint64_t most_entries) {
   constexpr std::uint64_t kUndefined = ~std::uint64_t{0};
   const std::uint64_t level = file.number(at + 5, 1), entries = file.number(at + 6, 2);
-  if (level > 32 || entries > kMostEntries) return;
+  if (level > 32 || entries > most_entries) return;
   auto inside = [&file](std::uint64_t address) { return address < file.size(); };
   for (const std::uint64_t sibling : {file.number(at + 8, 8), file.number(at + 16, 8)})
     if (sibling != kUndefined && !inside(sibling))
@@ -834,6 +833,33 @@ void check_group_node(FileWindow& file, std::uint64_t at) {
   }
 }
 
+// A group's symbol table node ("SNOD", version 1) at byte `at`: at most `most_symbols` entries
+// (from the superblock), each naming an object header inside the file.
+void check_symbol_node(FileWindow& file, std::uint64_t at, std::uint64_t most_symbols) {
+  const std::uint64_t symbols = file.number(at + 6, 2);
+  if (symbols > most_symbols)
+    throw std::runtime_error(
+        fmt::format("damaged: the symbol table node at byte {} claims {} links, more than {}", at,
+                    symbols, most_symbols));
+  for (std::uint64_t i = 0; i < symbols; ++i) {
+    const std::uint64_t header = file.number(at + 8 + 40 * i + 8, 8);
+    if (header >= file.size())
+      throw std::runtime_error(fmt::format(
+          "damaged: the symbol table node at byte {} has link {} at byte {}, past the file", at, i,
+          header));
+  }
+}
+
+// A group's local heap ("HEAP", version 0) at byte `at`, which holds its link names: HDF5
+// allocates its data segment as large as it claims before reading it, so it must lie in the file.
+void check_local_heap(FileWindow& file, std::uint64_t at) {
+  const std::uint64_t size = file.number(at + 8, 8), data = file.number(at + 24, 8);
+  if (data > file.size() || size > file.size() - data)
+    throw std::runtime_error(
+        fmt::format("damaged: the local heap at byte {} claims {} bytes at byte {}, past the file",
+                    at, size, data));
+}
+
 // HDF5 1.10 (Debian 12's) walks a global heap collection (where variable-length strings such as
 // the filetype attribute live) object by object, and on a damaged file it loops forever on an
 // object of size 0, or reads past the collection when an object claims more than the collection
@@ -843,9 +869,12 @@ void check_group_node(FileWindow& file, std::uint64_t at) {
 // that would not end inside the file, is refused. HDF5 also allocates the length a variable-length
 // value claims before it reads the value: the string attributes crisp reads are found by name, and
 // a value longer than its heap object (or, its object unknown, than the file) is refused.
+// The group structures HDF5 walks to list a group's links are checked as well (group B-tree
+// nodes, symbol table nodes, local heaps: above). Nothing here is more than a guard against what
+// HDF5 1.10 does not check itself; HDF5 still reads the file.
 // The file is scanned a window at a time (windows overlap by the longest pattern's length less
 // one).
-void check_global_heaps(const std::string& path) {
+void check_file_structure(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;  // H5Fopen says why
   struct Closer {
@@ -858,6 +887,15 @@ void check_global_heaps(const std::string& path) {
   constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
   constexpr std::size_t kOverlap = 19;  // the longest pattern (block_replications and its NUL)
   FileWindow scan(fd, size), walk(fd, size);
+  // A group node holds at most 2K entries and a symbol table node 2K links, K from a version 0
+  // superblock (crisp writes one); other layouts leave the counts to HDF5.
+  struct {
+    std::uint64_t group_entries = 0xFFFF, symbols = 0xFFFF;
+  } limits;
+  if (size >= 24 && walk.at(0).substr(0, 9) == std::string_view("\x89HDF\r\n\x1a\n\x00", 9)) {
+    limits.symbols = 2 * walk.number(16, 2);
+    limits.group_entries = 2 * walk.number(18, 2);
+  }
   HeapObjects objects;
   std::vector<HeapReference> references;
   for (std::uint64_t chunk = 0; chunk < size;) {
@@ -872,7 +910,14 @@ void check_global_heaps(const std::string& path) {
     constexpr std::string_view kGroupNode("TREE\0", 5);
     for (std::size_t at = held.find(kGroupNode); at != std::string_view::npos && at < last;
          at = held.find(kGroupNode, at + 1))
-      check_group_node(walk, chunk + at);
+      check_group_node(walk, chunk + at, limits.group_entries);
+    constexpr std::string_view kSymbolNode("SNOD\x01\x00", 6), kLocalHeap("HEAP\0\0\0\0", 8);
+    for (std::size_t at = held.find(kSymbolNode); at != std::string_view::npos && at < last;
+         at = held.find(kSymbolNode, at + 1))
+      check_symbol_node(walk, chunk + at, limits.symbols);
+    for (std::size_t at = held.find(kLocalHeap); at != std::string_view::npos && at < last;
+         at = held.find(kLocalHeap, at + 1))
+      check_local_heap(walk, chunk + at);
     for (const std::string_view name : kRootAttributes)
       for (std::size_t at = held.find(name); at != std::string_view::npos && at < last;
            at = held.find(name, at + 1))
@@ -1003,7 +1048,7 @@ std::vector<double> read_doubles(hid_t file, const std::string& path) {
 ResultsReader::ResultsReader(const std::string& path, Kind kind) {
   const h5::QuietErrors quiet;
   try {
-    check_global_heaps(path);
+    check_file_structure(path);
     auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
     check_file_kind(file, path, kind);
     file_ = file.release();

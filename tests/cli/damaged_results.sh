@@ -95,6 +95,10 @@ elif kind == "renamed-attribute":
     data[name:name + 8] = b"gilitype"
     data[space + 1] = 1
     struct.pack_into("<Q", data, space + 8, 1000000)
+elif kind == "local-heap-size":
+    # A group's local heap (its link names) claiming a data segment of 3.5 GB.
+    at = data.index(b"HEAP\0\0\0\0")
+    struct.pack_into("<Q", data, at + 8, 0xD0000000)
 elif kind == "gcol-size":
     at = data.index(b"GCOL\x01\0\0\0")
     struct.pack_into("<Q", data, at + 8, 0xD0000000)
@@ -105,6 +109,11 @@ damage_bytes vlen-length good.h5 vlen-length
 expect vlen-length
 damage_bytes gcol-size good.h5 gcol-size
 expect gcol-size
+damage_bytes local-heap-size good.h5 local-heap-size
+expect local-heap-size
+said=$("$crisp" show local-heap-size.h5 2>&1)
+[[ $said == *"damaged: the local heap at byte "* ]] ||
+  { echo "FAIL local-heap-size: not refused as damaged: $said"; fails=$((fails + 1)); }
 damage_bytes renamed-attribute good.h5 renamed-attribute
 expect renamed-attribute
 said=$("$crisp" show renamed-attribute.h5 2>&1)
