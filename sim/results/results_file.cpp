@@ -962,6 +962,73 @@ void check_file_kind(hid_t file, const std::string& path, ResultsReader::Kind ki
                                          version[0], version[1], kFormatVersionMajor));
 }
 
+// More values than any run writes to one dataset (8 bytes each): a larger size is damage.
+constexpr std::int64_t kMostValues = std::int64_t{1} << 32;
+
+// HDF5 1.10 reads a dataset trusting its stored type, layout and chunk index (found by
+// tests/fuzz/fuzz_results): a compound member placed past its row, compact or contiguous storage
+// that does not hold its values' bytes, or a chunk whose filters the file says were skipped but
+// that does not hold a whole chunk, each make it read past a buffer. Checked before any read;
+// returns the count of values (rows), `most` at most.
+std::int64_t check_storage(hid_t dataset, const std::string& path, std::int64_t most) {
+  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0 || points > most)
+    throw std::runtime_error(fmt::format("damaged: {} claims {} values", path, points));
+  const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), path + " type");
+  const std::size_t width = H5Tget_size(type);
+  if (width == 0 || width > (std::size_t{1} << 20))
+    throw std::runtime_error(fmt::format("damaged: {} has values of {} bytes", path, width));
+  if (H5Tget_class(type) == H5T_COMPOUND) {
+    const int members = H5Tget_nmembers(type);
+    for (int m = 0; m < members; ++m) {
+      const auto member = h5::own<h5::Datatype>(H5Tget_member_type(type, unsigned(m)), path);
+      if (H5Tget_member_offset(type, unsigned(m)) + H5Tget_size(member) > width)
+        throw std::runtime_error(fmt::format(
+            "damaged: {} has a column that ends past its row of {} bytes", path, width));
+    }
+  }
+  const auto plist = h5::own<h5::PropList>(H5Dget_create_plist(dataset), path + " properties");
+  const H5D_layout_t layout = H5Pget_layout(plist);
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if ((layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && stored != 0 &&
+      stored != static_cast<hsize_t>(points) * width)
+    throw std::runtime_error(fmt::format("damaged: {} holds {} bytes for {} values of {} bytes",
+                                         path, stored, points, width));
+  if (layout == H5D_CHUNKED && points > 0) {
+    const int rank = H5Sget_simple_extent_ndims(space);
+    std::array<hsize_t, H5S_MAX_RANK> dims{}, chunk{}, at{};
+    if (rank < 1 || H5Sget_simple_extent_dims(space, dims.data(), nullptr) != rank ||
+        H5Pget_chunk(plist, rank, chunk.data()) != rank)
+      throw std::runtime_error(fmt::format("damaged: {} has no chunk shape", path));
+    hsize_t chunk_bytes = width;
+    for (int d = 0; d < rank; ++d) {
+      if (chunk[d] == 0)
+        throw std::runtime_error(fmt::format("damaged: {} has empty chunks", path));
+      chunk_bytes *= chunk[d];
+    }
+    // Every chunk of the grid, by its coordinates (a B-tree lookup each).
+    while (true) {
+      unsigned mask = 0;
+      haddr_t address = HADDR_UNDEF;
+      hsize_t size = 0;
+      if (H5Dget_chunk_info_by_coord(dataset, at.data(), &mask, &address, &size) >= 0 &&
+          address != HADDR_UNDEF && mask != 0 && size != chunk_bytes)
+        throw std::runtime_error(
+            fmt::format("damaged: a chunk of {} skips its filters but holds {} bytes, not {}", path,
+                        size, chunk_bytes));
+      int d = rank - 1;
+      for (; d >= 0; --d) {
+        at[d] += chunk[d];
+        if (at[d] < dims[d]) break;
+        at[d] = 0;
+      }
+      if (d < 0) break;
+    }
+  }
+  return points;
+}
+
 // One fixed-length string column of a table (HDF5 picks compound members by name).
 std::vector<std::string> read_string_column(hid_t file, const std::string& path,
                                             const char* column) {
@@ -979,11 +1046,8 @@ std::vector<std::string> read_string_column(hid_t file, const std::string& path,
   const std::size_t width = H5Tget_size(column_type);
   const auto mem_type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, width), "column type");
   h5::check(H5Tinsert(mem_type, column, 0, column_type), "column type");
-  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
-  const hssize_t points = H5Sget_simple_extent_npoints(space);
-  if (points < 0 || points > (std::int64_t{1} << 32) / std::max<std::int64_t>(1, width))
-    throw std::runtime_error(fmt::format("damaged: {} claims {} rows", path, points));
-  const auto rows = std::size_t(points);
+  const auto rows = std::size_t(
+      check_storage(dataset, path, (std::int64_t{1} << 32) / std::max<std::int64_t>(1, width)));
   std::vector<char> buffer(rows * width);
   if (rows > 0)
     h5::check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
@@ -1001,8 +1065,7 @@ std::vector<std::string> read_string_column(hid_t file, const std::string& path,
 std::vector<double> read_double_column(hid_t file, const std::string& path, const char* column) {
   const auto dataset =
       h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
-  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path + " space");
-  std::vector<double> values(std::size_t(H5Sget_simple_extent_npoints(space)));
+  std::vector<double> values(std::size_t(check_storage(dataset, path, kMostValues)));
   const auto type = h5::own<h5::Datatype>(H5Tcreate(H5T_COMPOUND, sizeof(double)), "column type");
   h5::check(H5Tinsert(type, column, 0, H5T_NATIVE_DOUBLE), "column type");
   if (!values.empty())
@@ -1011,32 +1074,16 @@ std::vector<double> read_double_column(hid_t file, const std::string& path, cons
   return values;
 }
 
-// More values than any run writes to one dataset (8 bytes each): a larger size is damage.
-constexpr std::int64_t kMostValues = std::int64_t{1} << 32;
-
 // A whole float64 dataset, row-major.
 std::vector<double> read_doubles(hid_t file, const std::string& path) {
   const auto dataset =
       h5::own<h5::Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "H5Dopen2 " + path);
-  const auto space = h5::own<h5::Dataspace>(H5Dget_space(dataset), path);
-  const hssize_t points = H5Sget_simple_extent_npoints(space);
-  if (points < 0 || points > kMostValues)
-    throw std::runtime_error(fmt::format("damaged: {} claims {} values", path, points));
-  // HDF5 1.10 converts through a buffer sized by the stored type and copies a compact or
-  // contiguous dataset's bytes without checking that the storage holds them: a damaged type size
-  // or layout reads past its buffer (found by tests/fuzz/fuzz_results).
+  // HDF5 1.10 converts through a buffer sized by the stored type: it must be a float.
   const auto type = h5::own<h5::Datatype>(H5Dget_type(dataset), path + " type");
   const std::size_t width = H5Tget_size(type);
   if (H5Tget_class(type) != H5T_FLOAT || (width != 4 && width != 8))
     throw std::runtime_error(fmt::format("damaged: {} is not a float32 or float64 dataset", path));
-  const auto plist = h5::own<h5::PropList>(H5Dget_create_plist(dataset), path + " properties");
-  const H5D_layout_t layout = H5Pget_layout(plist);
-  const hsize_t stored = H5Dget_storage_size(dataset);
-  if ((layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && stored != 0 &&
-      stored != static_cast<hsize_t>(points) * width)
-    throw std::runtime_error(fmt::format("damaged: {} holds {} bytes for {} values of {} bytes",
-                                         path, stored, points, width));
-  std::vector<double> values(static_cast<std::size_t>(points));
+  std::vector<double> values(static_cast<std::size_t>(check_storage(dataset, path, kMostValues)));
   if (!values.empty())
     h5::check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
               "H5Dread " + path);
