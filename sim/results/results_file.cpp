@@ -586,10 +586,12 @@ class FileWindow {
 
   std::uint64_t size() const { return size_; }
 
-  // The bytes from `offset` on that the window holds after loading it there (fewer at the end).
-  std::string_view at(std::uint64_t offset) {
-    if (offset < start_ || offset >= start_ + held_ ||
-        (offset + 8 > start_ + held_ && held_ == kBytes)) {
+  // The bytes from `offset` on, at least `need` of them unless the file ends first (then to its
+  // end): the window is loaded at `offset` when it does not hold them.
+  std::string_view at(std::uint64_t offset, std::size_t need = 8) {
+    const bool holds = offset >= start_ && offset <= start_ + held_ &&
+                       (offset + need <= start_ + held_ || start_ + held_ >= size_);
+    if (!holds) {
       start_ = offset;
       held_ = 0;
       while (held_ < kBytes && start_ + held_ < size_) {
@@ -767,26 +769,21 @@ void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t na
   }
 }
 
-// Every attribute message of the root group's object header, as crisp writes it (superblock
-// version 0 at byte 0, an object header of version 1), walked as HDF5 walks it, continuation
-// blocks included, whatever the attributes' names. H5Aopen decodes every attribute message of the
-// root to find one by name, so one with a damaged name would be copied out unchecked. Other
-// layouts (not crisp's) are left to the search by name.
-void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out) {
-  constexpr std::string_view kSuperblock("\x89HDF\r\n\x1a\n\x00", 9);  // signature, version 0
-  if (file.size() < 96 || file.at(0).substr(0, kSuperblock.size()) != kSuperblock) return;
-  if (file.number(13, 1) != 8 || file.number(14, 1) != 8) return;  // 8-byte offsets and lengths
-  const std::uint64_t header = file.number(64, 8);                 // the root's symbol table entry
+// Every message of the version 1 object header at byte `header` (crisp writes those), walked as
+// HDF5 walks it, continuation blocks included: each block must end inside the file (HDF5
+// allocates a block as large as it claims before it reads it), and each attribute message is
+// checked whatever its name (H5Aopen decodes every attribute message of an object to find one by
+// name). Headers of other versions are left to HDF5 and to the search by name.
+void check_object_header(FileWindow& file, std::uint64_t header, std::vector<HeapReference>& out) {
   if (header >= file.size() || file.number(header, 1) != 1) return;
   const std::uint64_t messages = file.number(header + 2, 2);
-  // Blocks of messages: the header's own (after its 16 bytes), then each continuation's. HDF5
-  // allocates a block as large as it claims before reading it: each must end inside the file.
-  auto block = [&file](std::uint64_t at, std::uint64_t size, std::uint64_t said_at) {
+  // Blocks of messages: the header's own (after its 16 bytes), then each continuation's.
+  auto block = [&file, header](std::uint64_t at, std::uint64_t size, std::uint64_t said_at) {
     if (at > file.size() || size > file.size() - at)
       throw std::runtime_error(fmt::format(
-          "damaged: the root group's object header claims a block of {} bytes at byte {} (said at "
+          "damaged: the object header at byte {} claims a block of {} bytes at byte {} (said at "
           "byte {}), past the end of the file",
-          size, at, said_at));
+          header, size, at, said_at));
     return std::pair(at, at + size);
   };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks{
@@ -805,6 +802,17 @@ void root_attribute_references(FileWindow& file, std::vector<HeapReference>& out
       at = data + size;
     }
   }
+}
+
+// The root group's object header, from a version 0 superblock at byte 0 with 8-byte offsets and
+// lengths (as crisp writes); other layouts are left to HDF5.
+void check_root_header(FileWindow& file, std::vector<HeapReference>& out) {
+  constexpr std::string_view kSuperblock("\x89HDF\r\n\x1a\n\x00", 9);  // signature, version 0
+  if (file.size() < 96 ||
+      file.at(0, kSuperblock.size()).substr(0, kSuperblock.size()) != kSuperblock)
+    return;
+  if (file.number(13, 1) != 8 || file.number(14, 1) != 8) return;
+  check_object_header(file, file.number(64, 8), out);  // the root's symbol table entry
 }
 
 // A version 1 B-tree node of a group ("TREE", type 0) at byte `at`: HDF5 reads each child it
@@ -834,8 +842,9 @@ void check_group_node(FileWindow& file, std::uint64_t at, std::uint64_t most_ent
 }
 
 // A group's symbol table node ("SNOD", version 1) at byte `at`: at most `most_symbols` entries
-// (from the superblock), each naming an object header inside the file.
-void check_symbol_node(FileWindow& file, std::uint64_t at, std::uint64_t most_symbols) {
+// (from the superblock), each naming an object header inside the file, which is checked in turn.
+void check_symbol_node(FileWindow& file, std::uint64_t at, std::uint64_t most_symbols,
+                       std::vector<HeapReference>& out) {
   const std::uint64_t symbols = file.number(at + 6, 2);
   if (symbols > most_symbols)
     throw std::runtime_error(
@@ -847,6 +856,7 @@ void check_symbol_node(FileWindow& file, std::uint64_t at, std::uint64_t most_sy
       throw std::runtime_error(fmt::format(
           "damaged: the symbol table node at byte {} has link {} at byte {}, past the file", at, i,
           header));
+    check_object_header(file, header, out);
   }
 }
 
@@ -892,14 +902,14 @@ void check_file_structure(const std::string& path) {
   struct {
     std::uint64_t group_entries = 0xFFFF, symbols = 0xFFFF;
   } limits;
-  if (size >= 24 && walk.at(0).substr(0, 9) == std::string_view("\x89HDF\r\n\x1a\n\x00", 9)) {
+  if (size >= 24 && walk.at(0, 9).substr(0, 9) == std::string_view("\x89HDF\r\n\x1a\n\x00", 9)) {
     limits.symbols = 2 * walk.number(16, 2);
     limits.group_entries = 2 * walk.number(18, 2);
   }
   HeapObjects objects;
   std::vector<HeapReference> references;
   for (std::uint64_t chunk = 0; chunk < size;) {
-    const std::string_view held = scan.at(chunk);
+    const std::string_view held = scan.at(chunk, FileWindow::kBytes);
     if (held.size() < signature.size()) break;
     // Patterns that start in the overlap are found in the next window (unless this is the last).
     const std::size_t last =
@@ -914,7 +924,7 @@ void check_file_structure(const std::string& path) {
     constexpr std::string_view kSymbolNode("SNOD\x01\x00", 6), kLocalHeap("HEAP\0\0\0\0", 8);
     for (std::size_t at = held.find(kSymbolNode); at != std::string_view::npos && at < last;
          at = held.find(kSymbolNode, at + 1))
-      check_symbol_node(walk, chunk + at, limits.symbols);
+      check_symbol_node(walk, chunk + at, limits.symbols, references);
     for (std::size_t at = held.find(kLocalHeap); at != std::string_view::npos && at < last;
          at = held.find(kLocalHeap, at + 1))
       check_local_heap(walk, chunk + at);
@@ -925,7 +935,7 @@ void check_file_structure(const std::string& path) {
     if (held.size() < FileWindow::kBytes) break;
     chunk += last;
   }
-  root_attribute_references(walk, references);
+  check_root_header(walk, references);
   for (const HeapReference& r : references) {
     if (r.collection == 0) continue;  // a null value: nothing is read
     const auto object = objects.find({r.collection, r.index});

@@ -99,6 +99,12 @@ elif kind == "local-heap-size":
     # A group's local heap (its link names) claiming a data segment of 3.5 GB.
     at = data.index(b"HEAP\0\0\0\0")
     struct.pack_into("<Q", data, at + 8, 0xD0000000)
+elif kind == "last-gcol-size":
+    # The file's last global heap collection, more than 2 MiB in: the reader checks the whole
+    # file a window at a time, not only its first window.
+    at = data.rindex(b"GCOL\x01\0\0\0")
+    assert at > 2 * 1024 * 1024, at
+    struct.pack_into("<Q", data, at + 8, 0xD0000000)
 elif kind == "gcol-size":
     at = data.index(b"GCOL\x01\0\0\0")
     struct.pack_into("<Q", data, at + 8, 0xD0000000)
@@ -109,6 +115,12 @@ damage_bytes vlen-length good.h5 vlen-length
 expect vlen-length
 damage_bytes gcol-size good.h5 gcol-size
 expect gcol-size
+"$crisp" run "$src/tests/cases/cli/small.toml" -r 20000 -o big.h5 --quiet > /dev/null
+damage_bytes last-gcol-size big.h5 last-gcol-size
+expect last-gcol-size
+said=$("$crisp" show last-gcol-size.h5 2>&1)
+[[ $said == *"damaged: the global heap collection at byte "* ]] ||
+  { echo "FAIL last-gcol-size: not refused as damaged: $said"; fails=$((fails + 1)); }
 damage_bytes local-heap-size good.h5 local-heap-size
 expect local-heap-size
 said=$("$crisp" show local-heap-size.h5 2>&1)
