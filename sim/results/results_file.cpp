@@ -804,15 +804,18 @@ void check_object_header(FileWindow& file, std::uint64_t header, std::vector<Hea
   }
 }
 
-// The root group's object header, from a version 0 superblock at byte 0 with 8-byte offsets and
-// lengths (as crisp writes); other layouts are left to HDF5.
-void check_root_header(FileWindow& file, std::vector<HeapReference>& out) {
+// A version 0 superblock at byte 0 with 8-byte offsets and lengths, as crisp writes: the layout
+// the walks here know (other layouts are left to HDF5).
+bool crisp_superblock(FileWindow& file) {
   constexpr std::string_view kSuperblock("\x89HDF\r\n\x1a\n\x00", 9);  // signature, version 0
-  if (file.size() < 96 ||
-      file.at(0, kSuperblock.size()).substr(0, kSuperblock.size()) != kSuperblock)
-    return;
-  if (file.number(13, 1) != 8 || file.number(14, 1) != 8) return;
-  check_object_header(file, file.number(64, 8), out);  // the root's symbol table entry
+  return file.size() >= 96 &&
+         file.at(0, kSuperblock.size()).substr(0, kSuperblock.size()) == kSuperblock &&
+         file.number(13, 1) == 8 && file.number(14, 1) == 8;
+}
+
+// The root group's object header, named by the superblock's root symbol table entry.
+void check_root_header(FileWindow& file, std::vector<HeapReference>& out) {
+  if (crisp_superblock(file)) check_object_header(file, file.number(64, 8), out);
 }
 
 // A version 1 B-tree node of a group ("TREE", type 0) at byte `at`: HDF5 reads each child it
@@ -894,7 +897,8 @@ void check_file_structure(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  constexpr std::string_view signature("GCOL\x01\x00\x00\x00", 8);
+  constexpr std::string_view kCollection("GCOL\x01\x00\x00\x00", 8), kGroupNode("TREE\0", 5),
+      kSymbolNode("SNOD\x01\x00", 6), kLocalHeap("HEAP\0\0\0\0", 8);
   constexpr std::size_t kOverlap = 19;  // the longest pattern (block_replications and its NUL)
   FileWindow scan(fd, size), walk(fd, size);
   // A group node holds at most 2K entries and a symbol table node 2K links, K from a version 0
@@ -902,7 +906,7 @@ void check_file_structure(const std::string& path) {
   struct {
     std::uint64_t group_entries = 0xFFFF, symbols = 0xFFFF;
   } limits;
-  if (size >= 24 && walk.at(0, 9).substr(0, 9) == std::string_view("\x89HDF\r\n\x1a\n\x00", 9)) {
+  if (crisp_superblock(walk)) {
     limits.symbols = 2 * walk.number(16, 2);
     limits.group_entries = 2 * walk.number(18, 2);
   }
@@ -910,28 +914,24 @@ void check_file_structure(const std::string& path) {
   std::vector<HeapReference> references;
   for (std::uint64_t chunk = 0; chunk < size;) {
     const std::string_view held = scan.at(chunk, FileWindow::kBytes);
-    if (held.size() < signature.size()) break;
+    if (held.size() < kCollection.size()) break;
     // Patterns that start in the overlap are found in the next window (unless this is the last).
     const std::size_t last =
         held.size() < FileWindow::kBytes ? held.size() : held.size() - kOverlap;
-    for (std::size_t at = held.find(signature); at != std::string_view::npos && at < last;
-         at = held.find(signature, at + 1))
-      check_collection(walk, chunk + at, objects);
-    constexpr std::string_view kGroupNode("TREE\0", 5);
-    for (std::size_t at = held.find(kGroupNode); at != std::string_view::npos && at < last;
-         at = held.find(kGroupNode, at + 1))
-      check_group_node(walk, chunk + at, limits.group_entries);
-    constexpr std::string_view kSymbolNode("SNOD\x01\x00", 6), kLocalHeap("HEAP\0\0\0\0", 8);
-    for (std::size_t at = held.find(kSymbolNode); at != std::string_view::npos && at < last;
-         at = held.find(kSymbolNode, at + 1))
-      check_symbol_node(walk, chunk + at, limits.symbols, references);
-    for (std::size_t at = held.find(kLocalHeap); at != std::string_view::npos && at < last;
-         at = held.find(kLocalHeap, at + 1))
-      check_local_heap(walk, chunk + at);
+    // Calls check(byte) for every place in this window where `pattern` starts.
+    auto each = [&](std::string_view pattern, auto check) {
+      for (std::size_t at = held.find(pattern); at != std::string_view::npos && at < last;
+           at = held.find(pattern, at + 1))
+        check(chunk + at);
+    };
+    each(kCollection, [&](std::uint64_t at) { check_collection(walk, at, objects); });
+    each(kGroupNode, [&](std::uint64_t at) { check_group_node(walk, at, limits.group_entries); });
+    each(kSymbolNode,
+         [&](std::uint64_t at) { check_symbol_node(walk, at, limits.symbols, references); });
+    each(kLocalHeap, [&](std::uint64_t at) { check_local_heap(walk, at); });
     for (const std::string_view name : kRootAttributes)
-      for (std::size_t at = held.find(name); at != std::string_view::npos && at < last;
-           at = held.find(name, at + 1))
-        attribute_references(walk, chunk + at, name.size(), references);
+      each(name,
+           [&](std::uint64_t at) { attribute_references(walk, at, name.size(), references); });
     if (held.size() < FileWindow::kBytes) break;
     chunk += last;
   }

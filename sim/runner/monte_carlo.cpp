@@ -167,6 +167,23 @@ void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
 #endif
 }
 
+void BlockSimulator::run_list(const std::vector<std::int64_t>& todo, const BlockFn& finished,
+                              const ProgressFn& progress, const std::atomic<bool>* stop) const {
+  std::size_t handed = 0;  // run() calls `next` under its own lock
+  std::int64_t done = 0;
+  std::mutex mutex;
+  run(
+      [&] {
+        if (stop != nullptr && *stop) return std::int64_t{-1};
+        return handed < todo.size() ? todo[handed++] : std::int64_t{-1};
+      },
+      [&](std::int64_t b, std::span<const double> values) {
+        const std::lock_guard lock(mutex);
+        if (finished) finished(b, values);
+        if (progress) progress(++done, static_cast<std::int64_t>(todo.size()));
+      });
+}
+
 RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
                           const RunOptions& options, const ProgressFn& progress,
                           const BlockFn& finished) {
@@ -185,21 +202,15 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
        b += options.shard_count)
     result.blocks.push_back(b);
 
-  const std::vector<std::int64_t> todo = blocks_to_run(options);
-  std::size_t handed = 0;
-  std::int64_t done = 0;
-  std::mutex done_mutex;
-  simulator.run([&] { return handed < todo.size() ? todo[handed++] : std::int64_t{-1}; },
-                [&](std::int64_t b, std::span<const double> values) {
-                  const auto [first, last] = block_range(b, block, options.replications);
-                  const auto n = static_cast<std::size_t>(last - first);
-                  if (options.keep_values)
-                    result.store(first, n, values);  // no other thread writes these
-                  if (finished) finished(b, values);
-                  const std::lock_guard lock(done_mutex);
-                  ++done;
-                  if (progress) progress(done, static_cast<std::int64_t>(todo.size()));
-                });
+  simulator.run_list(
+      blocks_to_run(options),
+      [&](std::int64_t b, std::span<const double> values) {
+        const auto [first, last] = block_range(b, block, options.replications);
+        if (options.keep_values)
+          result.store(first, static_cast<std::size_t>(last - first), values);
+        if (finished) finished(b, values);
+      },
+      progress);
   return result;
 }
 

@@ -4,6 +4,7 @@
 // thread (or MPI rank) runs it, so every dataset is bit-identical for any thread or rank count.
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -93,6 +94,11 @@ class BlockSimulator {
   // (so that a `next` that waits for blocks can return -1), and it is rethrown here.
   void run(const NextBlockFn& next, const BlockFn& finished,
            const std::function<void()>& stopping = {}) const;
+  // run() over the blocks of `todo`, in that order, until they are done or `*stop` is set:
+  // `finished` and then `progress` (blocks done, blocks in `todo`) see each finished block under
+  // one lock, never concurrently.
+  void run_list(const std::vector<std::int64_t>& todo, const BlockFn& finished,
+                const ProgressFn& progress, const std::atomic<bool>* stop = nullptr) const;
 
  private:
   struct Impl;
