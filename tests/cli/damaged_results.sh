@@ -138,12 +138,13 @@ said=$("$crisp" show renamed-attribute.h5 2>&1)
   "$crisp" run "$src/tests/cases/cli/small.toml" -r 8 --shard 2/2 -o part2.h5 --quiet > /dev/null ||
   { echo "FAIL: run --shard"; exit 1; }
 merges=0
-expect_merge() {  # name: the damaged copy of part 1 is NAME.h5
-  local name=$1
+expect_merge() {  # name [text the line must hold]: the damaged copy of part 1 is NAME.h5
+  local name=$1 text=${2:-}
   merges=$((merges + 1))
   "$crisp" merge "$name.h5" part2.h5 -o merged.h5 --quiet > /dev/null 2> err.txt
   local code=$?
   if [ $code -ne 2 ] || [ "$(grep -c . err.txt)" -ne 1 ] || ! grep -qF "$name.h5" err.txt ||
+    ! grep -qF -- "$text" err.txt ||
     grep -q "HDF5-DIAG" err.txt || [ -e merged.h5 ] || [ -e merged.h5.partial ]; then
     echo "FAIL merge $name: exit $code, $(head -c 400 err.txt)"
     fails=$((fails + 1))
@@ -175,6 +176,35 @@ edit_part part-experiment 'f.attrs.modify("experiment_toml", "[experiment]\nname
 expect_merge part-experiment
 edit_part part-blocks 'del f["part"]; f["part"] = np.array([1.5, 2.5])'
 expect_merge part-blocks
+# Chunks HDF5 1.10 would copy a whole chunk out of, whatever its filters return (it read past its
+# buffer): one that inflates to 8 bytes, not a chunk of 64; one that inflates to more; the filter
+# pipeline message made unknown, so that compressed chunks read as raw ones (found by the fuzzer).
+edit_part part-chunk-short 'import zlib
+d = f["metrics/all/NL/loss_eur"]; d.id.write_direct_chunk((0, 0), zlib.compress(bytes(8)), 0)'
+expect_merge part-chunk-short "damaged: the chunk of /metrics/all/NL/loss_eur at [0, 0] does not inflate to a chunk of 64 bytes"
+edit_part part-chunk-long 'import zlib
+d = f["metrics/all/NL/loss_eur"]; d.id.write_direct_chunk((1, 0), zlib.compress(bytes(65)), 0)'
+expect_merge part-chunk-long "damaged: the chunk of /metrics/all/NL/loss_eur at [1, 0] does not inflate"
+cp part1.h5 part-filter-gone.h5
+cp part1.h5 part-filter-unknown.h5
+/usr/bin/python3 - <<'PY'
+import struct
+for name in ("part-filter-gone.h5", "part-filter-unknown.h5"):
+    data = bytearray(open(name, "rb").read())
+    # A version 1 filter pipeline message: its 8-byte header (type 0x000B), version 1, the count,
+    # 6 reserved bytes, then each filter: id, name length, flags, value count, name.
+    body = data.index(b"shuffle\0") - 8 - 8
+    assert struct.unpack_from("<H", data, body - 8)[0] == 0x000B and data[body] == 1
+    if name == "part-filter-gone.h5":
+        data[body - 7] = 1  # message type 0x010B: unknown, so HDF5 skips it
+    else:
+        deflate = data.index(b"deflate\0", body) - 8
+        assert struct.unpack_from("<H", data, deflate)[0] == 1
+        struct.pack_into("<H", data, deflate, 32000)
+    open(name, "wb").write(data)
+PY
+expect_merge part-filter-gone "damaged: the chunk of /metrics/"
+expect_merge part-filter-unknown "is stored with HDF5 filter 32000, which crisp does not read"
 # Every byte of a 64-byte stretch past the superblock flipped: HDF5 meets garbage in the metadata.
 cp part1.h5 part-flipped.h5
 /usr/bin/python3 - part-flipped.h5 <<'PY'
