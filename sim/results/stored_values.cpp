@@ -160,12 +160,12 @@ void place(const unsigned char* from, std::span<const hsize_t> at, std::span<con
       target = target * dims[d] + at[d] + index[d];
     }
     std::memcpy(out + target * width, from + source * width, run);
-    std::size_t d = rank - 1;
-    while (d-- > 0) {
+    int d = static_cast<int>(rank) - 2;  // the last dimension is copied whole, as one run
+    for (; d >= 0; --d) {
       if (++index[d] < extent[d]) break;
       index[d] = 0;
     }
-    if (d == static_cast<std::size_t>(-1)) break;
+    if (d < 0) break;
   }
 }
 
