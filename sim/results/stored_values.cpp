@@ -329,11 +329,11 @@ template <class T>
 std::vector<T> converted(const StoredValues& v, hid_t native) {
   if (!standard_number(v.type))
     throw std::runtime_error(fmt::format("damaged: {} does not hold numbers", v.path));
+  if (v.count == 0) return {};
   std::vector<unsigned char> buffer(v.count * std::max(v.width, sizeof(T)));
   std::copy(v.bytes.begin(), v.bytes.end(), buffer.begin());
-  if (v.count > 0)
-    h5::check(H5Tconvert(v.type, native, v.count, buffer.data(), nullptr, H5P_DEFAULT),
-              "H5Tconvert " + v.path);
+  h5::check(H5Tconvert(v.type, native, v.count, buffer.data(), nullptr, H5P_DEFAULT),
+            "H5Tconvert " + v.path);
   std::vector<T> out(v.count);
   std::memcpy(out.data(), buffer.data(), v.count * sizeof(T));
   return out;
