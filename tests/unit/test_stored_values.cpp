@@ -79,6 +79,12 @@ std::vector<unsigned char> deflated(const std::vector<unsigned char>& bytes) {
   return out;
 }
 
+// The values 1 to 6 as float64 [2, 3], a chunk a row, shuffled and deflated (as crisp writes).
+void write_two_rows(const std::string& path) {
+  write(path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {2, 3}, {1, 3}, Filters::shuffle_deflate,
+        std::vector<double>{1, 2, 3, 4, 5, 6});
+}
+
 }  // namespace
 
 TEST_CASE("read_stored gives back every value of chunked datasets, edge chunks included",
@@ -111,9 +117,7 @@ TEST_CASE("read_stored gives back every value of chunked datasets, edge chunks i
 TEST_CASE("a chunk that skipped a filter is decoded without it", "[results][stored]") {
   const h5::QuietErrors quiet;
   TempFile f;
-  const std::vector<double> values{1, 2, 3, 4, 5, 6};
-  write(f.path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {2, 3}, {1, 3}, Filters::shuffle_deflate,
-        values);
+  write_two_rows(f.path);
   // Row 1 stored shuffled but not deflated (filter 1, deflate, marked skipped): values 40, 50, 60.
   const std::vector<double> row{40, 50, 60};
   std::vector<unsigned char> shuffled(24);
@@ -127,9 +131,7 @@ TEST_CASE("a chunk that skipped a filter is decoded without it", "[results][stor
 TEST_CASE("chunks that do not decode to a whole chunk are refused", "[results][stored]") {
   const h5::QuietErrors quiet;
   TempFile f;
-  const std::vector<double> values{1, 2, 3, 4, 5, 6};
-  write(f.path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {2, 3}, {1, 3}, Filters::shuffle_deflate,
-        values);
+  write_two_rows(f.path);
   // HDF5 1.10 itself would copy 24 bytes out of the 8 (a read past its buffer).
   replace_chunk(f.path, {1, 0}, 0, deflated(std::vector<unsigned char>(8, 0)));
   CHECK_THROWS_WITH(read_back(f.path), Catch::Contains("the chunk of /d at [1, 0] does not "
