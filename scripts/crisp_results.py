@@ -363,19 +363,20 @@ def _crisp_binary():
 
 
 def _check_with_crisp(path):
-    """Has crisp's own reader check the file, when crisp is built (ValueError with its line).
+    """Has crisp's own reader check the whole file, when crisp is built (ValueError with its line).
 
     A damaged file can make HDF5 allocate gigabytes or read past a buffer before h5py can say
-    anything; crisp's reader checks shapes, types, attributes and heaps first (exit 2, one line).
+    anything; `crisp check FILE.h5` checks shapes, types, attributes and heaps, and reads every
+    dataset, decoding its chunks itself (exit 2, one line, on any damage).
     """
     crisp = _crisp_binary()
     if crisp is None:
         return
-    done = subprocess.run([crisp, "show", path], stdout=subprocess.DEVNULL,
+    done = subprocess.run([crisp, "check", path], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"crisp show exited {done.returncode}"]
-        message = lines[-1].removeprefix("crisp: error: ").removeprefix("show: ")
+        lines = done.stderr.strip().splitlines() or [f"crisp check exited {done.returncode}"]
+        message = lines[-1].removeprefix("crisp: error: ").removeprefix("check: ")
         raise ValueError(message)
 
 

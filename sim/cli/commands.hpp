@@ -30,7 +30,9 @@ struct RunArgs {
 };
 
 int run_command(const RunArgs& args);
-int check_command(const std::string& experiment);
+// An experiment file, or (by its signature) a results or part file, checked whole.
+int check_command(const std::string& file);
+int check_results_command(const std::string& file);
 int merge_command(const std::vector<std::string>& parts, const std::string& output,
                   const std::string& command_line, bool quiet);
 int example_command(const std::string& name, bool list);

@@ -113,8 +113,13 @@ int main(int argc, char** argv) {
 
   std::string check_file;
   auto* check_cmd = app.add_subcommand(
-      "check", "validate an experiment and print its network and baseline balance");
-  check_cmd->add_option("experiment", check_file, "experiment file (TOML)")->required();
+      "check",
+      "validate an experiment and print its network and baseline balance; or read a "
+      "results or part file whole, checking every dataset");
+  check_cmd
+      ->add_option("experiment", check_file,
+                   "experiment file (TOML), or a results or part file (.h5) to check")
+      ->required();
 
   std::string show_file, show_metric, show_region, show_material;
   auto* show_cmd =

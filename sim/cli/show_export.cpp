@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "models/simulator.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/results_file.hpp"
@@ -24,11 +25,12 @@ namespace crisp {
 
 namespace {
 
-ResultsReader open_results(const std::string& command, const std::string& file) {
+ResultsReader open_results(const std::string& command, const std::string& file,
+                           ResultsReader::Kind kind = ResultsReader::Kind::results) {
   if (!std::filesystem::exists(file))
     throw InputError(fmt::format("{}: no such file '{}'", command, file));
   try {
-    return ResultsReader(file);
+    return ResultsReader(file, kind);
   } catch (const std::exception& e) {
     throw InputError(fmt::format("{}: {}", command, e.what()));  // not a results file: usage
   }
@@ -305,7 +307,39 @@ int export_long(const std::string& file, const std::string& output) {
   return 0;
 }
 
+// A results or part file read whole: every series its experiment (the experiment_toml attribute)
+// makes must be there with a value for each policy set and replication, and every dataset of the
+// file is read as show, export and merge read one. Afterwards any reader may trust the file
+// (scripts/plot and scripts/report ask this before h5py reads it).
+int check_results(const std::string& file) {
+  const ResultsReader reader = open_results("check", file, ResultsReader::Kind::either);
+  const bool part = reader.string_attribute("filetype") == "crisp-part";
+  const Experiment x = load_experiment_text(reader.string_attribute("experiment_toml"),
+                                            "its experiment_toml attribute");
+  const std::size_t P = make_design(x).sets.size(), rows = reader.policy_labels().size();
+  if (rows != P)
+    throw InputError(
+        fmt::format("check: {}: damaged: /policies has {} rows; its experiment makes "
+                    "{} policy sets",
+                    file, rows, P));
+  const auto R = static_cast<std::size_t>(reader.replications());
+  for_each_series(make_layout(x.scenario), [&](const std::string& group, const std::string& region,
+                                               const std::string& name, int) {
+    if (reader.metric(group, region, name).size() != P * R)
+      throw InputError(fmt::format("check: {}: damaged: /metrics/{}/{}/{} is missing", file, group,
+                                   region, name));
+  });
+  const std::size_t datasets = reader.read_every_dataset();
+  fmt::print("{}: a whole crisp {} file: {} policy sets x {} replications; all {} datasets read\n",
+             file, part ? "part" : "results", P, R, datasets);
+  return 0;
+}
+
 }  // namespace
+
+int check_results_command(const std::string& file) {
+  return reading("check", file, [&] { return check_results(file); });
+}
 
 int show_command(const std::string& file, const std::string& metric, const std::string& region,
                  const std::string& material, TableFormat format) {

@@ -461,6 +461,7 @@ Experiment load_text(std::string_view text, const std::string& source_name,
   }
   const Table top(root, std::make_shared<toml_input::Place>(toml_input::Place{source_name, ""}));
   CsvContext csv{.folder = std::move(folder)};
+  if (!csv.folder) csv.recorded = recorded_csv(text);
   Experiment ex = read_experiment_file(top, csv);
   ex.source_name = source_name;
   ex.source_text = std::string(text) + csv.appendix;

@@ -85,7 +85,32 @@ std::string commented(const std::string& text) {
   return out;
 }
 
+// The line that opens a file's text in an appendix; a commented line of the file follows per line.
+std::string appendix_marker(std::string_view key, std::string_view name) {
+  return fmt::format("# ---- [network] {} = '{}', as read ----", key, name);
+}
+
 }  // namespace
+
+std::map<std::string, std::string, std::less<>> recorded_csv(std::string_view text) {
+  constexpr std::string_view kOpen = "# ---- [network] ", kClose = ", as read ----";
+  std::map<std::string, std::string, std::less<>> files;
+  std::string* current = nullptr;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with(kOpen) && line.ends_with(kClose)) {
+      const std::string_view spec = std::string_view(line).substr(kOpen.size());
+      current = &files[std::string(spec.substr(0, spec.find(" = ")))];
+      current->clear();
+    } else if (current != nullptr && (line == "#" || line.starts_with("# "))) {
+      *current += line.size() > 2 ? line.substr(2) : "";
+      *current += '\n';
+    } else {
+      current = nullptr;  // the appendix ends at the first line that is not one of its comments
+    }
+  }
+  return files;
+}
 
 std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
                                    const CsvSchema& schema, CsvContext& context) {
@@ -93,26 +118,32 @@ std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
   if (!v) return {};
   const std::string name = v->string();
   if (name.empty()) v->fail("a non-empty file name");
+  std::string file, text;
   if (!context.folder) {
-    v->fail_with(fmt::format(
-        "{} names a CSV file, but this experiment was given as text, with no folder to find it "
-        "in: run it from a file",
-        v->key()));
+    // Text: the file as the run recorded it (a results file's experiment_toml), else an error.
+    const auto recorded = context.recorded.find(key);
+    if (recorded == context.recorded.end()) {
+      v->fail_with(fmt::format(
+          "{} names a CSV file, but this experiment was given as text, with no folder to find it "
+          "in: run it from a file",
+          v->key()));
+    }
+    file = fmt::format("'{}' as recorded", name);
+    text = recorded->second;
+  } else {
+    namespace fs = std::filesystem;
+    const fs::path path =
+        fs::path(name).is_absolute() ? fs::path(name) : fs::path(*context.folder) / name;
+    file = path.lexically_normal().string();
+    input_file::Contents in = input_file::read(path.string());
+    if (!in.error.empty()) {
+      v->fail_with(fmt::format("{}: cannot read '{}': {}", v->key(), file, in.error));
+    }
+    text = std::move(in.text);
+    context.appendix += fmt::format("\n{}\n{}", appendix_marker(v->key(), name), commented(text));
   }
-  namespace fs = std::filesystem;
-  const fs::path path =
-      fs::path(name).is_absolute() ? fs::path(name) : fs::path(*context.folder) / name;
-  const std::string file = path.lexically_normal().string();
-
-  const input_file::Contents in = input_file::read(path.string());
-  if (!in.error.empty()) {
-    v->fail_with(fmt::format("{}: cannot read '{}': {}", v->key(), file, in.error));
-  }
-  const std::string& text = in.text;
   const csv::Document doc = csv::parse(text, file);
   check_header(doc.header, schema, file);
-  context.appendix += fmt::format("\n# ---- [network] {} = '{}', as read ----\n{}", v->key(), name,
-                                  commented(text));
 
   std::vector<Table> tables;
   for (std::size_t r = 0; r < doc.rows.size(); ++r) {

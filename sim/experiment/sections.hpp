@@ -141,7 +141,12 @@ struct CsvContext {
   std::optional<std::string> folder = {};  // the experiment file's folder; none from text
   std::deque<toml::table> rows = {};
   std::string appendix = {};  // each file as read, as TOML comments, for source_text
+  // From text: the files a results file's experiment_toml recorded in its appendix, by key
+  // ("nodes_csv" -> its text), so that merge and check rebuild the run's network.
+  std::map<std::string, std::string, std::less<>> recorded = {};
 };
+// The CSV files an appendix (CsvContext::appendix) records in `text`, by key.
+std::map<std::string, std::string, std::less<>> recorded_csv(std::string_view text);
 // The rows of the file `key` of [network] names ("nodes_csv"), or none when it names none.
 std::vector<Table> read_csv_tables(const Table& network, std::string_view key,
                                    const CsvSchema& schema, CsvContext& context);

@@ -581,10 +581,12 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
 
 // Refuses files that are not ours, or whose major format version this build does not know.
 void check_file_kind(hid_t file, const std::string& path, ResultsReader::Kind kind) {
-  const std::string want = kind == ResultsReader::Kind::part ? "crisp-part" : "crisp-results";
   const std::string type = H5Aexists(file, "filetype") > 0
                                ? read_string_attribute(file, "filetype", "attribute filetype")
                                : std::string();
+  if (kind == ResultsReader::Kind::either)
+    kind = type == "crisp-part" ? ResultsReader::Kind::part : ResultsReader::Kind::results;
+  const std::string want = kind == ResultsReader::Kind::part ? "crisp-part" : "crisp-results";
   if (type == "crisp-part" && kind == ResultsReader::Kind::results)
     throw std::runtime_error(fmt::format(
         "{} is one part of a sharded run; join the parts with 'crisp merge' first", path));
@@ -603,6 +605,17 @@ void check_file_kind(hid_t file, const std::string& path, ResultsReader::Kind ki
 
 // More values than any run writes to one dataset (8 bytes each): a larger size is damage.
 constexpr std::int64_t kMostValues = std::int64_t{1} << 32;
+
+// "/metrics/all/NL/loss_eur" -> metrics, all, NL, loss_eur.
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 1; from <= path.size();) {
+    const std::size_t slash = std::min(path.find('/', from), path.size());
+    parts.push_back(path.substr(from, slash - from));
+    from = slash + 1;
+  }
+  return parts;
+}
 
 // The values of the dataset at `path` (sim/results/stored_values.hpp: checked, then read).
 StoredValues read_dataset(hid_t file, const std::string& path,
@@ -742,6 +755,30 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
         fmt::format("damaged: {} is not a float [{}, {}] dataset (policy sets x replications)",
                     path, policies_, replications_));
   return as_doubles(read_dataset(file_, path));
+}
+
+std::size_t ResultsReader::read_every_dataset() const {
+  const h5::QuietErrors quiet;
+  std::vector<std::string> paths;
+  // Hard links only: crisp writes no other kind, and an external one would open another file.
+  auto collect = [](hid_t root, const char* name, const H5L_info_t* link, void* out) -> herr_t {
+    if (link->type != H5L_TYPE_HARD) return 0;
+    H5O_info_t object{};
+    if (H5Oget_info_by_name2(root, name, &object, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    if (object.type == H5O_TYPE_DATASET)
+      static_cast<std::vector<std::string>*>(out)->push_back(fmt::format("/{}", name));
+    return 0;
+  };
+  h5::check(H5Lvisit(file_, H5_INDEX_NAME, H5_ITER_INC, collect, &paths), "listing the file");
+  for (const std::string& path : paths) {
+    // A metric must also be [P, R], as metric() checks.
+    const std::vector<std::string_view> parts = split_path(path);
+    if (parts.size() == 4 && parts[0] == "metrics")
+      metric(std::string(parts[1]), std::string(parts[2]), std::string(parts[3]));
+    else
+      read_dataset(file_, path);
+  }
+  return paths.size();
 }
 
 std::vector<std::pair<std::string, double>> ResultsReader::sensitivity_runs() const {

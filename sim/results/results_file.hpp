@@ -119,7 +119,7 @@ void prepare_hdf5();
 // other, and anything that does not fit throws std::runtime_error (one line, naming the object);
 // HDF5's own error stack is never printed.
 struct ResultsReader {
-  enum class Kind { results, part };
+  enum class Kind { results, part, either };
   explicit ResultsReader(const std::string& path, Kind kind = Kind::results);
   ~ResultsReader();
   ResultsReader(const ResultsReader&) = delete;
@@ -140,6 +140,9 @@ struct ResultsReader {
   std::vector<std::string> groups() const;
   // The report regions under /metrics/<group>, in name order; empty when the group is absent.
   std::vector<std::string> regions(const std::string& group) const;
+  // Reads every dataset of the file as the reader reads any (checked; chunks decoded by crisp)
+  // and returns how many there are: what other readers of the file (h5py) may then trust.
+  std::size_t read_every_dataset() const;
   // Empty when the dataset does not exist.
   std::vector<double> metric(const std::string& group, const std::string& region,
                              const std::string& name) const;

@@ -26,7 +26,7 @@ expect() {  # name | command words...
   local name=$1
   shift
   for cmd in "show $name.h5" "show $name.h5 --metric unmet_t --material gallium" \
-    "show $name.h5 --csv" "export $name.h5"; do
+    "show $name.h5 --csv" "export $name.h5" "check $name.h5"; do
     # shellcheck disable=SC2086
     "$crisp" $cmd > /dev/null 2> err.txt
     local code=$?
@@ -216,5 +216,5 @@ open(sys.argv[1], "wb").write(data)
 PY
 expect_merge part-flipped
 [ $fails -eq 0 ] &&
-  echo "ok: 14 damaged files x 4 commands and $merges damaged parts of merge: exit 2, one line each"
+  echo "ok: 14 damaged files x 5 commands and $merges damaged parts of merge: exit 2, one line each"
 exit $((fails > 0))
