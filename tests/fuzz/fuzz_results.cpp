@@ -62,6 +62,7 @@ void read_all(const std::string& file, crisp::ResultsReader::Kind kind) {
     attempt([&] { reader.policy_table(); });
     attempt([&] { reader.part(); });
     attempt([&] { reader.sensitivity_runs(); });
+    attempt([&] { reader.read_every_dataset(); });  // crisp check
     std::vector<std::string> groups;
     attempt([&] { groups = reader.groups(); });
     if (groups.size() > 4) groups.resize(4);
