@@ -262,7 +262,10 @@ StoredValues read_stored(hid_t dataset, const std::string& path, std::int64_t mo
     for (int m = 0; m < members; ++m) {
       const auto member =
           h5::own<h5::Datatype>(H5Tget_member_type(v.type, static_cast<unsigned>(m)), path);
-      if (H5Tget_member_offset(v.type, static_cast<unsigned>(m)) + H5Tget_size(member) > v.width)
+      const std::size_t size = H5Tget_size(member);
+      if (size == 0)
+        throw std::runtime_error(fmt::format("damaged: {} has a column of no bytes", path));
+      if (H5Tget_member_offset(v.type, static_cast<unsigned>(m)) + size > v.width)
         throw std::runtime_error(fmt::format(
             "damaged: {} has a column that ends past its row of {} bytes", path, v.width));
     }
