@@ -306,13 +306,19 @@ void check_symbol_node(FileWindow& file, std::uint64_t at, std::uint64_t most_sy
 }
 
 // A group's local heap ("HEAP", version 0) at byte `at`, which holds its link names: HDF5
-// allocates its data segment as large as it claims before reading it, so it must lie in the file.
+// allocates its data segment as large as it claims before reading it, so it must lie in the file;
+// and it copies a name with strdup, so the segment must end in a NUL (as every segment HDF5 writes
+// does: names are NUL-padded, and a free block ends in the high bytes of its size), or a name near
+// its end is read on past it (found by tests/fuzz/fuzz_results: a segment placed in other text).
 void check_local_heap(FileWindow& file, std::uint64_t at) {
   const std::uint64_t size = file.number(at + 8, 8), data = file.number(at + 24, 8);
   if (data > file.size() || size > file.size() - data)
     throw std::runtime_error(
         fmt::format("damaged: the local heap at byte {} claims {} bytes at byte {}, past the file",
                     at, size, data));
+  if (size > 0 && file.number(data + size - 1, 1) != 0)
+    throw std::runtime_error(
+        fmt::format("damaged: the local heap at byte {} has names that run past its end", at));
 }
 
 }  // namespace

@@ -99,6 +99,13 @@ elif kind == "local-heap-size":
     # A group's local heap (its link names) claiming a data segment of 3.5 GB.
     at = data.index(b"HEAP\0\0\0\0")
     struct.pack_into("<Q", data, at + 8, 0xD0000000)
+elif kind == "local-heap-name":
+    # The root group's local heap (its link names) without its final NUL: HDF5 copies a name near
+    # the end with strdup, past the heap.
+    at = data.index(b"HEAP\0\0\0\0")
+    size, data_at = struct.unpack_from("<Q", data, at + 8)[0], struct.unpack_from("<Q", data, at + 24)[0]
+    assert data[data_at + size - 1] == 0
+    data[data_at + size - 1] = ord("x")
 elif kind == "last-gcol-size":
     # The file's last global heap collection, more than 2 MiB in: the reader checks the whole
     # file a window at a time, not only its first window.
@@ -126,6 +133,11 @@ expect local-heap-size
 said=$("$crisp" show local-heap-size.h5 2>&1)
 [[ $said == *"damaged: the local heap at byte "* ]] ||
   { echo "FAIL local-heap-size: not refused as damaged: $said"; fails=$((fails + 1)); }
+damage_bytes local-heap-name good.h5 local-heap-name
+expect local-heap-name
+said=$("$crisp" show local-heap-name.h5 2>&1)
+[[ $said == *"damaged: the local heap at byte "*" has names that run past its end"* ]] ||
+  { echo "FAIL local-heap-name: not refused as damaged: $said"; fails=$((fails + 1)); }
 damage_bytes renamed-attribute good.h5 renamed-attribute
 expect renamed-attribute
 said=$("$crisp" show renamed-attribute.h5 2>&1)
@@ -216,5 +228,5 @@ open(sys.argv[1], "wb").write(data)
 PY
 expect_merge part-flipped
 [ $fails -eq 0 ] &&
-  echo "ok: 14 damaged files x 5 commands and $merges damaged parts of merge: exit 2, one line each"
+  echo "ok: 15 damaged files x 5 commands and $merges damaged parts of merge: exit 2, one line each"
 exit $((fails > 0))
