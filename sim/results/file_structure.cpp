@@ -15,56 +15,12 @@
 
 #include <fmt/format.h>
 
+#include "sim/results/file_window.hpp"
+#include "sim/results/header_messages.hpp"
+
 namespace crisp {
 
 namespace {
-
-// Reads a file through one bounded window, so that checking a file of any size costs a fixed
-// amount of memory (a mapping of the whole file would count in the reader's resident memory).
-class FileWindow {
- public:
-  static constexpr std::size_t kBytes = std::size_t{1} << 20;
-  FileWindow(int fd, std::uint64_t size) : fd_(fd), size_(size), bytes_(kBytes) {}
-
-  std::uint64_t size() const { return size_; }
-
-  // The bytes from `offset` on, at least `need` of them unless the file ends first (then to its
-  // end): the window is loaded at `offset` when it does not hold them.
-  std::string_view at(std::uint64_t offset, std::size_t need = 8) {
-    const bool holds = offset >= start_ && offset <= start_ + held_ &&
-                       (offset + need <= start_ + held_ || start_ + held_ >= size_);
-    if (!holds) {
-      start_ = offset;
-      held_ = 0;
-      while (held_ < kBytes && start_ + held_ < size_) {
-        const ssize_t got =
-            ::pread(fd_, bytes_.data() + held_, kBytes - held_, static_cast<off_t>(start_ + held_));
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // read error or a file that shrank: the rest reads as zeros
-        held_ += static_cast<std::size_t>(got);
-      }
-    }
-    return {bytes_.data() + (offset - start_), held_ - (offset - start_)};
-  }
-
-  // A little-endian number, as HDF5 writes; bytes past the end of the file read as zeros.
-  std::uint64_t number(std::uint64_t offset, int bytes) {
-    const std::string_view held = offset < size_ ? at(offset) : std::string_view();
-    std::uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; --i)
-      v = (v << 8) | (static_cast<std::size_t>(i) < held.size()
-                          ? static_cast<unsigned char>(held[static_cast<std::size_t>(i)])
-                          : 0U);
-    return v;
-  }
-
- private:
-  int fd_;
-  std::uint64_t size_;
-  std::vector<char> bytes_;
-  std::uint64_t start_ = 0;
-  std::size_t held_ = 0;
-};
 
 // The objects of the global heap collections, (collection, index) -> size, for checking the
 // variable-length values that refer to them; at most kMostObjects are kept (the others are
@@ -154,6 +110,13 @@ bool check_attribute_message(FileWindow& file, std::uint64_t start, std::uint64_
         "damaged: the attribute message at byte {} claims a name, type and dataspace of {}, {} "
         "and {} bytes, past the end of the message or the file",
         start, name_size, type_size, space_size));
+  // HDF5 copies the name with strdup, whatever its size says: it must end (in a NUL) in its field.
+  if (file.at(name, name_size).substr(0, name_size).find('\0') == std::string_view::npos)
+    throw std::runtime_error(fmt::format(
+        "damaged: the attribute message at byte {} has a name that does not end inside it", start));
+  // HDF5 decodes the type and dataspace wherever their descriptions lead: inside their fields.
+  datatype_end(file, "the attribute message's datatype", type, type + type_size);
+  dataspace_end(file, "the attribute message's dataspace", space, space + space_size);
   if (type_size < 8) return false;
   const std::uint64_t width = file.number(type + 4, 4);  // bytes of one value
   // A variable-length value is stored as 16 bytes: length (4), collection (8), index (4).
@@ -215,7 +178,8 @@ void attribute_references(FileWindow& file, std::uint64_t name, std::uint64_t na
 // HDF5 walks it, continuation blocks included: each block must end inside the file (HDF5
 // allocates a block as large as it claims before it reads it), and each attribute message is
 // checked whatever its name (H5Aopen decodes every attribute message of an object to find one by
-// name). Headers of other versions are left to HDF5 and to the search by name.
+// name), as is every message HDF5 decodes to read a dataset (sim/results/header_messages.hpp).
+// Headers of other versions are left to HDF5 and to the search by name.
 void check_object_header(FileWindow& file, std::uint64_t header, std::vector<HeapReference>& out) {
   if (header >= file.size() || file.number(header, 1) != 1) return;
   const std::uint64_t messages = file.number(header + 2, 2);
@@ -238,6 +202,8 @@ void check_object_header(FileWindow& file, std::uint64_t header, std::vector<Hea
       const std::uint64_t data = at + 8;
       if (data + size > end) break;  // HDF5 refuses the header itself
       ++seen;
+      const bool shared = (file.number(at + 4, 1) & 2) != 0;  // the body names where it is
+      if (!shared) check_header_message(file, type, data, data + size);
       if (type == 0x0C) check_attribute_message(file, data, data + size, out);
       if (type == 0x10 && blocks.size() < 256)  // a continuation: offset (8), length (8)
         blocks.push_back(block(file.number(data, 8), file.number(data + 8, 8), data));
