@@ -84,6 +84,15 @@ if kind == "vlen-length":
     length, collection = struct.unpack_from("<IQ", data, value)
     assert length in (13, 10) and data[collection:collection + 4] == b"GCOL", (length, collection)
     struct.pack_into("<I", data, value, 0xD0000000)
+elif kind == "vlen-width":
+    # The filetype attribute's string type claiming values of 9 bytes, not 16 (length, collection
+    # address, index): HDF5 copied 16 bytes out of 9.
+    name = data.index(b"filetype\0")
+    assert data[name - 8] == 1, data[name - 8]
+    name_size = struct.unpack_from("<H", data, name - 6)[0]
+    kind_at = name + (name_size + 7) // 8 * 8
+    assert data[kind_at] & 0x0F == 9 and struct.unpack_from("<I", data, kind_at + 4)[0] == 16
+    struct.pack_into("<I", data, kind_at + 4, 9)
 elif kind == "renamed-attribute":
     # The filetype attribute under another name, claiming a million values: found only by walking
     # the root's object header (HDF5 decodes every attribute of the root to find one by name).
@@ -158,6 +167,11 @@ expect local-heap-name
 said=$("$crisp" show local-heap-name.h5 2>&1)
 [[ $said == *"damaged: the local heap at byte "*" has names that run past its end"* ]] ||
   { echo "FAIL local-heap-name: not refused as damaged: $said"; fails=$((fails + 1)); }
+damage_bytes vlen-width good.h5 vlen-width
+expect vlen-width
+said=$("$crisp" show vlen-width.h5 2>&1)
+[[ $said == *"has variable-length values of 9 bytes, not 16"* ]] ||
+  { echo "FAIL vlen-width: not refused as damaged: $said"; fails=$((fails + 1)); }
 damage_bytes compound-members good.h5 compound-members
 expect compound-members
 said=$("$crisp" show compound-members.h5 2>&1)
@@ -253,5 +267,5 @@ open(sys.argv[1], "wb").write(data)
 PY
 expect_merge part-flipped
 [ $fails -eq 0 ] &&
-  echo "ok: 16 damaged files x 5 commands and $merges damaged parts of merge: exit 2, one line each"
+  echo "ok: 17 damaged files x 5 commands and $merges damaged parts of merge: exit 2, one line each"
 exit $((fails > 0))
