@@ -98,20 +98,16 @@ class Lever:
 class Results:
     """An open crisp results file. Use as a context manager, or call close()."""
 
-    def __init__(self, path, use_pandas=None):
+    def __init__(self, path, use_pandas=None, unverified=False):
         self.path = str(path)
         self.pandas = (_pd is not None) if use_pandas is None else bool(use_pandas and _pd)
         if not os.path.exists(self.path):
             raise FileNotFoundError(f"{self.path}: no such file")
+        _check_with_crisp(self.path, unverified)  # before HDF5 reads a byte of it
         try:
             self._f = h5py.File(self.path, "r")
         except OSError as e:
             raise ValueError(f"{self.path}: not a crisp results file (not an HDF5 file)") from e
-        try:
-            _check_with_crisp(self.path)
-        except ValueError:
-            self._f.close()
-            raise
         filetype = self._f.attrs.get("filetype")
         if filetype != "crisp-results":
             self._f.close()
@@ -362,17 +358,19 @@ def _crisp_binary():
     return None
 
 
-def _check_with_crisp(path):
+def _check_with_crisp(path, unverified=False):
     """Has crisp's own reader check the whole file, when crisp is built (ValueError with its line).
 
-    A damaged file can make HDF5 allocate gigabytes or read past a buffer before h5py can say
-    anything; `crisp check FILE.h5` checks shapes, types, attributes and heaps, and reads every
-    dataset, decoding its chunks itself (exit 2, one line, on any damage).
+    A damaged file can make HDF5 allocate gigabytes, loop or read past a buffer before h5py can say
+    anything; `crisp check FILE.h5` verifies the file's seal (docs/results-format.md "The seal")
+    before HDF5 reads it, then reads every dataset (exit 2, one line, on any damage). With
+    `unverified`, a file changed since crisp wrote it is read whole in crisp's sandbox instead.
     """
     crisp = _crisp_binary()
     if crisp is None:
         return
-    done = subprocess.run([crisp, "check", path], stdout=subprocess.DEVNULL,
+    command = [crisp, "check", path] + (["--unverified"] if unverified else [])
+    done = subprocess.run(command, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or [f"crisp check exited {done.returncode}"]
@@ -380,6 +378,9 @@ def _check_with_crisp(path):
         raise ValueError(message)
 
 
-def open_results(path, use_pandas=None):
-    """Open a crisp results file; ValueError (naming the path) for anything else."""
-    return Results(path, use_pandas)
+def open_results(path, use_pandas=None, unverified=False):
+    """Open a crisp results file; ValueError (naming the path) for anything else.
+
+    `unverified`: also a file changed since crisp wrote it (by h5py, say), as `crisp check
+    --unverified` reads one."""
+    return Results(path, use_pandas, unverified)

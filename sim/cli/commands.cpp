@@ -29,6 +29,7 @@
 #include "sim/cluster/cluster.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/results/file_seal.hpp"
 #include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/adaptive.hpp"
@@ -642,22 +643,8 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   return 0;
 }
 
-namespace {
-
-// HDF5's signature at the start of a regular file (crisp writes no user block): a results file.
-bool hdf5_file(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) return false;
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> head{};
-  return in.read(head.data(), head.size()) &&
-         std::string_view(head.data(), head.size()) == std::string_view("\x89HDF\r\n\x1a\n", 8);
-}
-
-}  // namespace
-
 int check_command(const std::string& path) {
-  if (hdf5_file(path)) return check_results_command(path);
+  if (looks_like_hdf5(path)) return check_results_command(path);
   const Experiment x = load_experiment_file(path);
   const Scenario& s = x.scenario;
   fmt::print("{}: experiment '{}' is valid\n", x.source_name, s.name);

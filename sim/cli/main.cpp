@@ -19,7 +19,9 @@
 #include "commands.hpp"
 #include "crisp_version.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/results/file_seal.hpp"
 #include "sim/results/results_file.hpp"
+#include "sim/results/sandboxed_read.hpp"
 
 namespace {
 
@@ -120,6 +122,13 @@ int main(int argc, char** argv) {
       ->add_option("experiment", check_file,
                    "experiment file (TOML), or a results or part file (.h5) to check")
       ->required();
+  // --unverified: a results file whose seal does not vouch for it is read whole in a sandbox
+  // first (sim/results/sandboxed_read.hpp), then read as any.
+  bool unverified = false;
+  const char* const kUnverifiedHelp =
+      "read a results file even when its seal does not vouch for it (changed since crisp wrote "
+      "it, or written by an older crisp): it is read whole in a sandboxed child process first";
+  check_cmd->add_flag("--unverified", unverified, kUnverifiedHelp);
 
   std::string show_file, show_metric, show_region, show_material;
   auto* show_cmd =
@@ -132,6 +141,7 @@ int main(int argc, char** argv) {
   bool show_csv = false, show_json = false;
   show_cmd->add_flag("--csv", show_csv, "the same rows as CSV, lever values as columns, in EUR");
   show_cmd->add_flag("--json", show_json, "the same rows as JSON")->excludes("--csv");
+  show_cmd->add_flag("--unverified", unverified, kUnverifiedHelp);
 
   std::string export_file, export_output;
   bool export_long = false;
@@ -142,6 +152,7 @@ int main(int argc, char** argv) {
                        "one row per policy set, replication, material, region and metric (the "
                        "only layout, and the default)");
   export_cmd->add_option("-o,--output", export_output, "CSV file to write (default: stdout)");
+  export_cmd->add_flag("--unverified", unverified, kUnverifiedHelp);
 
   std::vector<std::string> merge_parts;
   std::string merge_output;
@@ -151,6 +162,7 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("parts", merge_parts, "part files (.h5)")->required();
   merge_cmd->add_option("-o,--output", merge_output, "results file to write")->required();
   merge_cmd->add_flag("--quiet", merge_quiet, "no notes on stderr");
+  merge_cmd->add_flag("--unverified", unverified, kUnverifiedHelp);
 
   std::string example_name;
   bool example_list = false;
@@ -240,6 +252,14 @@ int main(int argc, char** argv) {
     return fail(kExitUsage, "--target-metric: only with --target-ci, which it is the metric of");
 
   try {
+    if (unverified) {
+      const std::vector<std::string> inputs = *merge_cmd    ? merge_parts
+                                              : *show_cmd   ? std::vector{show_file}
+                                              : *export_cmd ? std::vector{export_file}
+                                                            : std::vector{check_file};
+      for (const std::string& file : inputs)
+        if (crisp::looks_like_hdf5(file)) crisp::read_unverified(file);
+    }
     if (*run_cmd) return crisp::run_command(run);
     if (*check_cmd) return crisp::check_command(check_file);
     if (*merge_cmd)
@@ -264,6 +284,8 @@ int main(int argc, char** argv) {
     std::cout << app.help();
     return 0;
   } catch (const crisp::InputError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const crisp::UnsealedFile& e) {
     return fail(kExitUsage, e.what());
   } catch (const std::bad_alloc&) {
     return fail(kExitRuntime, "out of memory");

@@ -24,7 +24,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/stats.hpp"
-#include "sim/results/file_structure.hpp"
+#include "sim/results/file_seal.hpp"
 #include "sim/results/h5.hpp"
 #include "sim/results/stored_values.hpp"
 
@@ -485,8 +485,11 @@ ResultsFileWriter::ResultsFileWriter(const std::string& file, const ResultsConte
   // can always be removed after a failure.
   const auto fapl = h5::own<h5::PropList>(H5Pcreate(H5P_FILE_ACCESS), "file access properties");
   h5::check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
-  auto f = h5::own<h5::File>(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
-                             "H5Fcreate " + file);
+  // The user block holds the seal that finish() writes (sim/results/file_seal.hpp).
+  const auto fcpl = h5::own<h5::PropList>(H5Pcreate(H5P_FILE_CREATE), "file creation properties");
+  h5::check(H5Pset_userblock(fcpl, kSealBytes), "H5Pset_userblock");
+  auto f =
+      h5::own<h5::File>(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, fcpl, fapl), "H5Fcreate " + file);
   write_root_attributes(f, header.attributes, header.part.has_value());
   if (header.part) write_part(f, *header.part);
   write_table(f, "policies", header.policy_table, "/policies");
@@ -532,6 +535,7 @@ void ResultsFileWriter::finish() {
     write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));
   const hid_t f = std::exchange(file_, -1);
   h5::check(H5Fclose(f), "H5Fclose " + path_);  // flushes: a full disk fails here, not later
+  seal_file(path_);
 }
 
 void write_results_to(const std::string& file, const ResultsContent& content) {
@@ -629,8 +633,8 @@ StoredValues read_dataset(hid_t file, const std::string& path,
 
 ResultsReader::ResultsReader(const std::string& path, Kind kind) {
   const h5::QuietErrors quiet;
+  verify_seal(path);  // before any HDF5 call; its message names the path and what to do
   try {
-    check_file_structure(path);
     auto file = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen");
     check_file_kind(file, path, kind);
     file_ = file.release();

@@ -12,7 +12,7 @@
 namespace crisp {
 
 inline constexpr int kFormatVersionMajor = 1;
-inline constexpr int kFormatVersionMinor = 1;  // 1.1: /timeseries, units, labels in tables
+inline constexpr int kFormatVersionMinor = 2;  // 1.1: /timeseries, units, labels; 1.2: the seal
 
 // A table column: all strings or all doubles (or all int64), one entry per row.
 struct Column {

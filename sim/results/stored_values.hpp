@@ -1,11 +1,8 @@
 #pragma once
-// A dataset's values read from an untrusted results file. HDF5 1.10 (Debian 12's) reads a dataset
-// trusting what the file says of it: a compound member placed past its row, storage that does not
-// hold its values' bytes, a chunk that inflates to less than a chunk, or a damaged filter message
-// (so that compressed chunks are taken as raw ones) each make it read past a buffer (found by
-// tests/fuzz/fuzz_results). So the values are read here in the file's own type, every size checked
-// against the others first, and the chunk filters crisp writes (shuffle, deflate) are undone here
-// rather than by HDF5; converting to native numbers is done on buffers sized here.
+// A dataset's values in the file's own type, with its shape, for the results reader. The file's
+// seal was verified before it was opened (sim/results/file_seal.hpp), so HDF5 reads bytes crisp
+// wrote; the type, shape and column checks here are what a reader of any HDF5 file owes its
+// caller (a table without the column asked for, a dataset of strings where numbers belong).
 
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <array>
@@ -14,8 +16,12 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "sim/results/file_seal.hpp"
 #include "sim/results/h5.hpp"
 #include "sim/results/results_file.hpp"
+#include "sim/results/sandboxed_read.hpp"
 
 namespace fs = std::filesystem;
 using namespace crisp;
@@ -306,7 +312,135 @@ TEST_CASE("the reader refuses files that are not crisp results", "[results]") {
     const auto f = h5::own<h5::File>(
         H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create");
   }
-  CHECK_THROWS_WITH(ResultsReader(other), Catch::Contains("not a crisp results file"));
+  CHECK_THROWS_WITH(ResultsReader(other), Catch::Contains("other.h5 has no crisp seal"));
+  // Read anyway (--unverified): the sandbox reads it, then the reader says what it lacks.
+  CHECK_THROWS_WITH(read_unverified(other),
+                    Catch::Contains("not a crisp results file (no filetype 'crisp-results'"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seal (sim/results/file_seal.hpp)
+
+namespace {
+
+void flip_bit(const std::string& path, std::size_t bit) {
+  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekg(static_cast<std::streamoff>(bit / 8));
+  char byte = 0;
+  f.get(byte);
+  byte = static_cast<char>(byte ^ (1 << (bit % 8)));
+  f.seekp(static_cast<std::streamoff>(bit / 8));
+  f.put(byte);
+}
+
+// The message ResultsReader(path) throws, or "" when it reads the file.
+std::string refusal(const std::string& path) {
+  try {
+    const ResultsReader reader(path);
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a results file begins with its seal: the digest of every byte after it",
+          "[results][seal]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  write_results(path, sample_content());
+  const std::string bytes = file_bytes(path);
+  REQUIRE(bytes.size() > kSealBytes);
+  // The text, then zeros to 512; HDF5's signature right after (HDF5 finds it there itself).
+  const std::string head = bytes.substr(0, bytes.find('\0'));
+  CHECK(head.starts_with("crisp results seal 1\nxxh3-128 "));
+  CHECK(head.ends_with(fmt::format("\nbytes {}\n", bytes.size())));
+  CHECK(bytes.substr(head.size(), kSealBytes - head.size()) ==
+        std::string(kSealBytes - head.size(), '\0'));
+  CHECK(bytes.substr(kSealBytes, 8) == std::string("\x89HDF\r\n\x1a\n", 8));
+  CHECK(open_file(path) >= 0);
+  CHECK(refusal(path).empty());
+}
+
+TEST_CASE("every flipped bit of a results file is refused before HDF5 reads it",
+          "[results][seal]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  write_results(path, sample_content());
+  // Every bit of the seal block, and a bit of every byte after it (which one: a fixed sequence),
+  // in the first 64 KiB.
+  std::vector<std::size_t> bits;
+  for (std::size_t bit = 0; bit < 8 * kSealBytes; ++bit)
+    bits.push_back(bit);
+  const std::size_t bytes = std::min<std::size_t>(fs::file_size(path), 65536);
+  for (std::size_t byte = kSealBytes; byte < bytes; ++byte)
+    bits.push_back(8 * byte + (byte * 5 + 3) % 8);
+  std::size_t refused = 0, by_digest = 0;
+  for (const std::size_t bit : bits) {
+    flip_bit(path, bit);
+    const std::string why = refusal(path);
+    refused += !why.empty();
+    // After the block, every flip is caught by the digest (within the block: by the seal's text,
+    // its length or its digest, whichever the bit belongs to).
+    by_digest +=
+        bit >= 8 * kSealBytes && why.find("its bytes do not match its digest") != std::string::npos;
+    flip_bit(path, bit);
+  }
+  CHECK(bits.size() > 8 * kSealBytes + 5000);
+  CHECK(refused == bits.size());
+  CHECK(by_digest == bits.size() - 8 * kSealBytes);
+  CHECK(refusal(path).empty());  // every bit flipped back: as written
+}
+
+TEST_CASE(
+    "a results file cut short, added to or changed by HDF5 is refused, and read anyway in a "
+    "sandbox it is what its bytes say",
+    "[results][seal]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  write_results(path, sample_content());
+  const std::string bytes = file_bytes(path);
+  std::ofstream(dir.file("short.h5"), std::ios::binary) << bytes.substr(0, bytes.size() - 1);
+  CHECK_THROWS_WITH(ResultsReader(dir.file("short.h5")),
+                    Catch::Contains(fmt::format("it has {} bytes, crisp wrote {}", bytes.size() - 1,
+                                                bytes.size())));
+  std::ofstream(dir.file("long.h5"), std::ios::binary) << bytes << 'x';
+  CHECK_THROWS_WITH(ResultsReader(dir.file("long.h5")), Catch::Contains("cut short or added to"));
+
+  // Changed through HDF5, as h5py in mode "r+" would: a root attribute rewritten.
+  {
+    const auto f = h5::own<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), path);
+    const auto attr = h5::own<h5::Attribute>(H5Aopen(f, "seed", H5P_DEFAULT), "seed");
+    const std::uint64_t seed = 7;
+    h5::check(H5Awrite(attr, H5T_NATIVE_UINT64, &seed), "seed");
+  }
+  CHECK_THROWS_AS(ResultsReader(path), UnsealedFile);
+  CHECK_THROWS_WITH(ResultsReader(path),
+                    Catch::Contains("out.h5 is not as crisp wrote it: its bytes do not match its "
+                                    "digest") &&
+                        Catch::Contains("--unverified"));
+  read_unverified(path);
+  const ResultsReader reader(path);
+  CHECK(reader.seed() == 7);
+  CHECK(reader.metric("copper", "EU", "loss_eur") == kLoss);
+  // Trusted are those bytes only: changed again, the file is refused again.
+  std::ofstream(path, std::ios::binary | std::ios::app) << 'x';
+  CHECK_THROWS_AS(ResultsReader(path), UnsealedFile);
+}
+
+TEST_CASE("a results file another program holds open for writing is refused as such",
+          "[results][seal]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  write_results(path, sample_content());
+  const int fd = ::open(path.c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);  // as HDF5 does when it opens a file to write
+  CHECK_THROWS_WITH(ResultsReader(path),
+                    Catch::Contains("out.h5 is open for writing in another program"));
+  ::close(fd);
+  CHECK(refusal(path).empty());
 }
 
 TEST_CASE("empty sizes still give a readable file", "[results]") {
