@@ -174,6 +174,38 @@ void seal_file(const std::string& file) {
     throw std::runtime_error(fmt::format("cannot seal {}: {}", file, std::strerror(errno)));
 }
 
+namespace {
+
+// Why the file at `path` is not as crisp wrote it; empty when its seal vouches for it.
+std::string seal_problem(const ReadFile& file, const std::string& path) {
+  const std::string head = read_head(file, kSealBytes);
+  if (!head.starts_with(kMagic)) {
+    if (looks_like_hdf5(path))
+      return fmt::format(
+          "{} has no crisp seal: it was not written by crisp, or by a crisp before results format "
+          "1.2; add --unverified to read it anyway (in a sandbox)",
+          path);
+    return fmt::format("{} is not a crisp results file (not an HDF5 file)", path);
+  }
+  const std::optional<Digest> seal = parse_seal(head);
+  if (!seal)
+    return fmt::format("{} is not as crisp wrote it: its seal (the first {} bytes) is damaged; {}",
+                       path, kSealBytes, kAdvice);
+  if (file.size() != seal->bytes)
+    return fmt::format(
+        "{} is not as crisp wrote it: it has {} bytes, crisp wrote {} (cut short, added to, or "
+        "changed by another program); {}",
+        path, file.size(), seal->bytes, kAdvice);
+  if (file.digest_from(kSealBytes).first != seal->hex)
+    return fmt::format(
+        "{} is not as crisp wrote it: its bytes do not match its digest (damaged, or changed by "
+        "another program since); {}",
+        path, kAdvice);
+  return "";
+}
+
+}  // namespace
+
 void verify_seal(const std::string& path) {
   const ReadFile file(path);
   if (file.locked_for_writing())
@@ -181,34 +213,11 @@ void verify_seal(const std::string& path) {
         "{} is open for writing in another program (it holds HDF5's lock on the file); close it "
         "there, then run crisp again",
         path));
-  const std::string head = read_head(file, kSealBytes);
-  const bool sealed = head.starts_with(kMagic);
-  if (sealed) {
-    const std::optional<Digest> seal = parse_seal(head);
-    if (!seal)
-      throw UnsealedFile(
-          fmt::format("{} is not as crisp wrote it: its seal (the first {} bytes) is damaged; {}",
-                      path, kSealBytes, kAdvice));
-    if (file.size() != seal->bytes)
-      throw UnsealedFile(fmt::format(
-          "{} is not as crisp wrote it: it has {} bytes, crisp wrote {} (cut short or added to); "
-          "{}",
-          path, file.size(), seal->bytes, kAdvice));
-    if (file.digest_from(kSealBytes).first == seal->hex) return;
-  }
-  // Not sealed, or changed since: trusted only when these exact bytes were read in a sandbox.
+  const std::string problem = seal_problem(file, path);
+  if (problem.empty()) return;
+  // Not as crisp wrote it: trusted only when these exact bytes were read in a sandbox.
   if (any_trusted() && is_trusted(whole_file_digest(path))) return;
-  if (sealed)
-    throw UnsealedFile(fmt::format(
-        "{} is not as crisp wrote it: its bytes do not match its digest (damaged, or changed by "
-        "another program since); {}",
-        path, kAdvice));
-  if (looks_like_hdf5(path))
-    throw UnsealedFile(fmt::format(
-        "{} has no crisp seal: it was not written by crisp, or by a crisp before results format "
-        "1.2; add --unverified to read it anyway (in a sandbox)",
-        path));
-  throw UnsealedFile(fmt::format("{} is not a crisp results file (not an HDF5 file)", path));
+  throw UnsealedFile(problem);
 }
 
 bool has_seal(const std::string& path) {
