@@ -323,12 +323,45 @@ int check_results(const std::string& file) {
                     "{} policy sets",
                     file, rows, P));
   const auto R = static_cast<std::size_t>(reader.replications());
+  // A table the format promises: there, with a row per `rows` and each of `columns`.
+  const auto require_table = [&](const std::string& path, std::size_t rows,
+                                 const std::vector<std::string>& columns) {
+    const Table table = reader.table(path);
+    if (table.empty())
+      throw InputError(fmt::format("check: {}: damaged: {} is missing", file, path));
+    for (const std::string& name : columns) {
+      const auto c = std::find_if(table.begin(), table.end(),
+                                  [&](const Column& col) { return col.name == name; });
+      if (c == table.end())
+        throw InputError(
+            fmt::format("check: {}: damaged: {} has no column '{}'", file, path, name));
+      const std::size_t n = std::visit([](const auto& v) { return v.size(); }, c->values);
+      if (n != rows)
+        throw InputError(
+            fmt::format("check: {}: damaged: {} has {} rows, expected {}", file, path, n, rows));
+    }
+  };
+  std::vector<std::string> summary_columns{"label"}, paired_columns{"label"};
+  for (const auto& [name, field] : kSummaryFields)
+    summary_columns.emplace_back(name);
+  for (const char* name : {"diff_mean", "diff_ci95_lo", "diff_ci95_hi"})
+    paired_columns.emplace_back(name);
   for_each_series(make_layout(x.scenario), [&](const std::string& group, const std::string& region,
                                                const std::string& name, int) {
     if (reader.metric(group, region, name).size() != P * R)
       throw InputError(fmt::format("check: {}: damaged: /metrics/{}/{}/{} is missing", file, group,
                                    region, name));
+    if (part) return;  // a part has no statistics yet
+    const std::string series = fmt::format("{}/{}/{}", group, region, name);
+    require_table("/summary/" + series, P, summary_columns);
+    require_table("/paired/" + series, P, paired_columns);
   });
+  if (!part) {
+    require_table("/scenario/nodes", x.scenario.nodes.size(), {"id"});
+    if (x.sensitivity)
+      require_table("/sensitivity/runs", sensitivity_runs(*x.sensitivity).size(),
+                    {"parameter", "factor"});
+  }
   const std::size_t datasets = reader.read_every_dataset();
   fmt::print("{}: a whole crisp {} file: {} policy sets x {} replications; all {} datasets read\n",
              file, part ? "part" : "results", P, R, datasets);

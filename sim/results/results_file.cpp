@@ -556,7 +556,7 @@ namespace {
 
 // True when every link along `parts` (relative to the file root) exists. H5Lexists fails, rather
 // than answering false, when an intermediate group is missing, hence the walk.
-bool path_exists(hid_t file, std::initializer_list<std::string_view> parts) {
+bool path_exists(hid_t file, std::span<const std::string_view> parts) {
   std::string path;
   for (std::string_view part : parts) {
     if (!valid_link_name(part)) return false;
@@ -565,6 +565,9 @@ bool path_exists(hid_t file, std::initializer_list<std::string_view> parts) {
     if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return false;
   }
   return true;
+}
+bool path_exists(hid_t file, std::initializer_list<std::string_view> parts) {
+  return path_exists(file, std::span(parts.begin(), parts.size()));
 }
 
 std::string read_string_attribute(hid_t obj, const char* name, const std::string& what) {
@@ -664,17 +667,22 @@ std::vector<std::string> ResultsReader::policy_labels() const {
 }
 
 Table ResultsReader::policy_table() const {
+  return table("/policies");
+}
+
+Table ResultsReader::table(const std::string& path) const {
   const h5::QuietErrors quiet;
   Table table;
-  if (!path_exists(file_, {"policies"})) return table;
-  const StoredValues policies = read_dataset(file_, "/policies");
-  if (H5Tget_class(policies.type) != H5T_COMPOUND) throw h5::Error("/policies: not a table");
-  const int members = H5Tget_nmembers(policies.type);
+  if (!path_exists(file_, split_path(path))) return table;
+  const StoredValues rows = read_dataset(file_, path);
+  if (H5Tget_class(rows.type) != H5T_COMPOUND || rows.dims.size() != 1)
+    throw h5::Error(fmt::format("damaged: {} is not a table", path));
+  const int members = H5Tget_nmembers(rows.type);
   for (int i = 0; i < members; ++i) {
-    char* raw = H5Tget_member_name(policies.type, static_cast<unsigned>(i));
+    char* raw = H5Tget_member_name(rows.type, static_cast<unsigned>(i));
     const std::string name = raw != nullptr ? raw : "";
     H5free_memory(raw);
-    const StoredValues values = column(policies, name.c_str());
+    const StoredValues values = column(rows, name.c_str());
     if (H5Tget_class(values.type) == H5T_STRING)
       table.push_back({name, as_strings(values)});
     else

@@ -128,6 +128,9 @@ struct ResultsReader {
   std::vector<std::string> policy_labels() const;
   // /policies: every column (id, label, then one per lever parameter).
   Table policy_table() const;
+  // The table (a 1-D compound dataset) at `path`, e.g. "/summary/all/NL/loss_eur": every column,
+  // strings as strings and numbers as doubles; empty when absent.
+  Table table(const std::string& path) const;
   // The report regions in the experiment's order (format 1.0 files: in name order).
   std::vector<std::string> report_regions() const;
   // Root attributes (RootAttributes); throws when absent.

@@ -90,6 +90,25 @@ unverified version refused
 damage no-policies 'del f["policies"]'
 expect no-policies
 unverified no-policies refused
+# /summary and /paired, which plot and report read with h5py: check reads what the format
+# promises, so the scripts refuse the file in one line (no traceback), also with --unverified.
+damage summary-gone 'del f["summary/all/NL/total_cost_eur"]'
+expect summary-gone
+unverified summary-gone
+damage paired-gone 'del f["paired"]'
+expect paired-gone
+unverified paired-gone
+for name in summary-gone paired-gone; do
+  "$crisp" check $name.h5 --unverified 2> err.txt > /dev/null
+  grep -qE "check: $name.h5: damaged: /(summary|paired)/[a-z]+/[A-Z]+/[a-z_]+ is missing" err.txt ||
+    { echo "FAIL $name: check --unverified: $(cat err.txt)"; fails=$((fails + 1)); }
+  for script in plot report; do
+    CRISP_BIN=$crisp "$src/scripts/$script" $name.h5 -o out-$script --unverified > /dev/null 2> err.txt
+    code=$?
+    [ $code -eq 2 ] && [ "$(grep -c . err.txt)" -eq 1 ] && grep -q "^$script: $name.h5: damaged: " err.txt ||
+      { echo "FAIL $name: $script --unverified: exit $code, $(head -c 300 err.txt)"; fails=$((fails + 1)); }
+  done
+done
 head -c 3000 good.h5 > truncated.h5
 expect truncated
 unverified truncated refused
@@ -301,5 +320,5 @@ open(sys.argv[1], "wb").write(data)
 PY
 expect_merge part-flipped
 [ $fails -eq 0 ] &&
-  echo "ok: 19 damaged files x 5 commands (and show, check --unverified) and $merges merges of damaged parts: exit 2, one line each"
+  echo "ok: 21 damaged files x 5 commands (and show, check --unverified) and $merges merges of damaged parts: exit 2, one line each"
 exit $((fails > 0))
