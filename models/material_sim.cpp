@@ -144,12 +144,15 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   event_budget_ = scenario.event_budget * (1 + n + e + p + net.stockpiles.size());
 }
 
-NoProgress::NoProgress(const std::string& material, double day, std::uint64_t budget)
+NoProgress::NoProgress(const std::string& material, double day, std::uint64_t budget,
+                       std::uint64_t shock_events)
     : std::runtime_error(fmt::format("the simulation of material '{}' makes no progress: more than "
                                      "{} events (its event_budget) in the day from day {:g}",
                                      material, budget, day)),
       material(material),
-      day(day) {}
+      day(day),
+      budget(budget),
+      shock_events(shock_events) {}
 
 void MaterialSim::schedule(double time, std::uint32_t kind, std::uint32_t target,
                            std::uint64_t version, double value) {
@@ -244,7 +247,7 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
       if (e.kind == kHorizon) horizon = true;
       ++stats_.events;
       if (++day_events > event_budget_ || queue_.size() > event_budget_)
-        throw NoProgress(net_.spec.name, day_start, event_budget_);
+        throw NoProgress(net_.spec.name, day_start, event_budget_, shock_events_);
       if (e.kind == kArrivalEdge)
         touched_.push_back(net_.edges[e.target].to);
       else if (e.kind == kArrivalSpot)
@@ -294,6 +297,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
       if (phase > 0 && o.start + phase < std::min(end, horizon))
         schedule(o.start + phase, kShockPhase, i, 0, 0);
   }
+  shock_events_ = queue_.size();
   // Periodic events are scheduled one at a time, each by the one before: a short queue is a fast
   // one.
   if (kDaysPerYear < horizon) schedule(kDaysPerYear, kGrowthStep, 0, 0, 0);

@@ -22,11 +22,15 @@ namespace crisp {
 using Spell = std::pair<double, double>;  // [start, end) of a shortage
 
 // Thrown when one simulated day takes more events than the progress budget (docs/model.md
-// "Progress"); the runner adds the replication and seed to the message.
+// "Progress"); the runner adds the replication and seed to the message. When the shocks alone
+// scheduled more events than the budget (`shock_events` > `budget`), the input made them, not
+// the engine, and the runner says which keys to change.
 struct NoProgress : std::runtime_error {
-  NoProgress(const std::string& material, double day, std::uint64_t budget);
+  NoProgress(const std::string& material, double day, std::uint64_t budget,
+             std::uint64_t shock_events);
   std::string material;
   double day;
+  std::uint64_t budget, shock_events;
 };
 
 // What a run cost, for the bench and the progress tests.
@@ -171,6 +175,7 @@ class MaterialSim {
   std::vector<int> touched_;  // nodes an arrival reached at the current instant
   RunStats stats_;
   std::uint64_t event_budget_ = 0;
+  std::uint64_t shock_events_ = 0;  // what reset() scheduled for the shocks (NoProgress)
 
   std::vector<Stockpile> stockpiles_;
   std::vector<double> costs_;                    // per lever cost, discounted euros so far

@@ -271,11 +271,7 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
                : !x.output_file.empty() ? x.output_file
                                         : std::string("crisp-results.h5");
   run.design = make_design(x);
-  if (args.target_ci != 0 || args.max_replications) {
-    if (!(args.target_ci > 0 && args.target_ci <= 1))
-      throw InputError(
-          fmt::format("--target-ci: expected a relative half-width in (0, 1], e.g. 0.05, got {}",
-                      args.target_ci));
+  if (args.target_ci > 0) {  // main() has checked it is in (0, 1)
     if (!args.shard.empty() || x.sensitivity)
       throw InputError(
           "--target-ci: an adaptive run cannot be sharded or have a [sensitivity] table (it "
@@ -326,17 +322,37 @@ int exit_code_of(std::exception_ptr e) {
   }
 }
 
-// A rank other than 0 of an MPI run: simulates what rank 0 hands out.
+// The exception in flight again, its message led by "rank N: ": a follower's failure, said for
+// the job when no lower rank failed.
+[[noreturn]] void rethrow_as_rank(int rank) {
+  try {
+    throw;
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("rank {}: {}", rank, e.what()));
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error(fmt::format("rank {}: out of memory", rank));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("rank {}: {}", rank, e.what()));
+  }
+}
+
+// A rank other than 0 of an MPI run: simulates what rank 0 hands out. One line for the job, and
+// one non-zero exit code (mpirun's): a setup failure is said by rank 0 when it failed too (the
+// same experiment file gives every rank the same error), else by the lowest rank that failed; a
+// failure while simulating is sent to rank 0, which says it. Every other rank exits 0 in
+// silence: mpirun would end the job at a rank's non-zero exit, before the speaker's line is out.
 int follow_run(const RunArgs& args, const Cluster& cluster) {
   RunSetup run;
   try {
     prepare_run(args, cluster, run);
   } catch (...) {
-    cluster.agree(exit_code_of(std::current_exception()));
-    throw;
+    const int code = exit_code_of(std::current_exception());
+    if (cluster.agree(code).speaker != cluster.rank()) return 0;
+    rethrow_as_rank(cluster.rank());
   }
-  if (const int code = cluster.agree(0); code != 0) return code;  // rank 0 says why
-  return cluster.follow_run(*run.simulator);
+  if (cluster.agree(0).code != 0) return 0;  // another rank says why
+  cluster.follow_run(*run.simulator);
+  return 0;
 }
 
 }  // namespace
@@ -382,7 +398,8 @@ int run_command(const RunArgs& args) {
     cluster.agree(exit_code_of(std::current_exception()));
     throw;
   }
-  if (const int code = cluster.agree(0); code != 0) return code;  // that rank said why
+  // A follower failed alone: it says why, with the job's exit code (see follow_run).
+  if (cluster.agree(0).code != 0) return 0;
 
   Experiment& x = run.x;
   Scenario& s = x.scenario;
@@ -428,14 +445,18 @@ int run_command(const RunArgs& args) {
       if (adaptive->add(b, values)) enough = true;
     }
   }
-  cluster.lead_run(
-      *run.simulator, blocks_to_run(options),
-      [&](std::int64_t b, std::span<const double> values) {
-        journal->append(b, values);
-        InterruptGuard::block_kept();
-        if (adaptive && adaptive->add(b, values)) enough = true;
-      },
-      std::ref(progress), &enough);
+  try {
+    cluster.lead_run(
+        *run.simulator, blocks_to_run(options),
+        [&](std::int64_t b, std::span<const double> values) {
+          journal->append(b, values);
+          InterruptGuard::block_kept();
+          if (adaptive && adaptive->add(b, values)) enough = true;
+        },
+        std::ref(progress), &enough);
+  } catch (const std::invalid_argument& e) {  // the input made the engine stop (its event budget)
+    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
+  }
   if (adaptive) {
     // The results hold the prefix that met the target (or every block, when none did).
     const std::int64_t R = adaptive->stopped() ? adaptive->replications() : options.replications;

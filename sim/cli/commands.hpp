@@ -21,8 +21,8 @@ struct RunArgs {
   std::string shard;      // "I/N": run one part of the blocks; empty: all
   bool resume = false;    // finish a stopped run from its journal
   // Adaptive replication: stop once the 95 % half-width of `target_metric`'s paired difference is
-  // at most `target_ci` of its magnitude for every policy set (0: off); replications is then the
-  // fewest, max_replications the most.
+  // at most `target_ci` of its magnitude for every policy set (0: off, else in (0, 1));
+  // replications is then the fewest, max_replications the most.
   double target_ci = 0;
   std::string target_metric = "total_cost_eur";
   std::optional<std::int64_t> max_replications;

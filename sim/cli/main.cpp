@@ -3,8 +3,12 @@
 // stderr with the documented exit code.
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -59,6 +63,33 @@ std::optional<std::string> parse_integer(const std::string& text, const char* na
   return std::nullopt;
 }
 
+// The relative half-width `text` spells, strictly inside (0, 1): 0 (or -0, or '') would be taken
+// for "no target" and run a plain run, 1 or more asks nothing of the run. Else why not.
+std::optional<std::string> parse_fraction(const std::string& text, const char* name, double& out) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end || !(value > 0 && value < 1))
+    return fmt::format("{}: expected a relative half-width in (0, 1), e.g. 0.05, got '{}'", name,
+                       text);
+  out = value;
+  return std::nullopt;
+}
+
+// What a command printed must reach stdout's reader, or the command fails: a full disk or a
+// quota behind `> file` is exit 1 and one line, never a silent exit 0 with the output cut short.
+// std::cout shares stdout's buffer (synced with stdio), so flushing stdout flushes both. A
+// command that failed already has said so: its code stands, with no second line.
+int flushed(int code) {
+  const bool flush_failed = std::fflush(stdout) != 0;
+  const int error = errno;
+  if ((!flush_failed && !std::ferror(stdout) && std::cout.good()) || code != 0) return code;
+  // When this flush had nothing left to write, errno is still that of the write that failed
+  // before (stdout's writes are the last calls a command makes): its reason is this one's.
+  return fail(kExitRuntime, fmt::format("cannot write to standard output: {}",
+                                        error != 0 ? std::strerror(error) : "a write failed"));
+}
+
 std::string joined(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i)
@@ -68,7 +99,10 @@ std::string joined(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+// The command line parsed and run; its exit code.
+int parse_and_run(int argc, char** argv) {
   CLI::App app{
       "crisp: Monte Carlo simulation of critical raw material supply shocks and the "
       "stockpile and refining policies that answer them."};
@@ -84,9 +118,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("experiment", run.experiment, "experiment file (TOML)");
   run_cmd->add_option("-o,--output", run.output,
                       "results file (default: [output] file, or crisp-results.h5)");
-  // -r, --seed, --threads and --max-replications are read as text and checked below, so that
-  // every bad value gets one message with the option's range (CLI11 would wrap "-1" around).
-  std::string replications_text, seed_text, threads_text, max_replications_text;
+  // -r, --seed, --threads, --max-replications and --target-ci are read as text and checked below,
+  // so that every bad value gets one message with the option's range (CLI11 would wrap "-1"
+  // around, and take '' for 0).
+  std::string replications_text, seed_text, threads_text, max_replications_text, target_ci_text;
   auto* replications_opt = run_cmd->add_option("-r,--replications", replications_text,
                                                "replications per policy set (1 to 100000000)");
   auto* seed_opt =
@@ -101,9 +136,10 @@ int main(int argc, char** argv) {
                       "job arrays; join the parts with 'crisp merge'");
   run_cmd->add_flag("--resume", run.resume,
                     "finish a run that was stopped, from the finished blocks in FILE.h5.journal");
-  run_cmd->add_option("--target-ci", run.target_ci,
-                      "REL: add blocks of replications until the 95 % half-width of every policy "
-                      "set's paired total cost is within REL of its mean (-r: the fewest)");
+  auto* target_ci_opt = run_cmd->add_option(
+      "--target-ci", target_ci_text,
+      "REL, in (0, 1): add blocks of replications until the 95 % half-width of every policy "
+      "set's paired total cost is within REL of its mean (-r: the fewest)");
   run_cmd->add_option("--target-metric", run.target_metric,
                       "the metric --target-ci judges (default total_cost_eur)");
   auto* max_replications_opt =
@@ -208,6 +244,12 @@ int main(int argc, char** argv) {
                          kMaxReplications))
       return fail(kExitUsage, *e);
     if (max_replications_opt->count() > 0) run.max_replications = value;
+    if (target_ci_opt->count() > 0) {
+      if (auto e = parse_fraction(target_ci_text, "--target-ci", run.target_ci))
+        return fail(kExitUsage, *e);
+    } else if (max_replications_opt->count() > 0) {
+      return fail(kExitUsage, "--max-replications: only with --target-ci, whose run it bounds");
+    }
     if (output_opt->count() > 0 && run.output.empty())
       return fail(kExitUsage, "-o: expected a file name, got ''");
     if (experiment_opt->count() > 0 && run.experiment.empty())
@@ -292,4 +334,14 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return fail(kExitRuntime, e.what());
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A file over the size limit (ulimit -f): write() fails with EFBIG, and that failure takes the
+  // ordinary write-error path (one line; no partial file left) instead of the signal killing
+  // crisp with no word (exit 153) and its partial file left behind.
+  std::signal(SIGXFSZ, SIG_IGN);
+  return flushed(parse_and_run(argc, argv));
 }

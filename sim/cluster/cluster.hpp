@@ -32,19 +32,29 @@ class Cluster {
   int default_threads() const;
 
   // Every rank calls this once its setup is done or has failed, with its exit code (0: ready):
-  // answers the largest code of all ranks, so that all go on or all stop.
-  int agree(int code) const;
+  // answers the largest code of all ranks, so that all go on or all stop, and the lowest rank
+  // that failed: the one that says why, so that a bad experiment gives one line for the job
+  // (rank 0's, when it failed too), not one per rank. Only that rank should exit with the code:
+  // mpirun ends the job at the first rank that exits non-zero, before the speaker's line is out.
+  struct Agreement {
+    int code = 0;
+    int speaker = 0;
+  };
+  Agreement agree(int code) const;
   // Rank 0: hands out `todo`, simulates with `simulator` too, and gives every finished block,
   // from whichever rank, to `finished` and `progress` (never concurrently). A failure on any rank
-  // stops the handing out; once every rank has stopped it is thrown here, naming the rank.
+  // stops the handing out; once every rank has stopped it is thrown here: rank 0's own as it was
+  // thrown, another rank's named "rank N: " (std::invalid_argument when that rank's was one, a
+  // fault of the input; else std::runtime_error).
   // Once `*stop` is true (set by `finished`, say), no more blocks are handed out; those under
   // way still finish and reach `finished`.
   void lead_run(const BlockSimulator& simulator, const std::vector<std::int64_t>& todo,
                 const BlockFn& finished, const ProgressFn& progress,
                 const std::atomic<bool>* stop = nullptr) const;
-  // Every other rank: simulates the blocks rank 0 hands out until it says there are no more.
-  // Returns the exit code (0, or 1 after a failure reported to rank 0).
-  int follow_run(const BlockSimulator& simulator) const;
+  // Every other rank: simulates the blocks rank 0 hands out until it says there are no more, or
+  // until its own failure, which it reports to rank 0 (rank 0 says it for the job, and exits
+  // with its code).
+  void follow_run(const BlockSimulator& simulator) const;
 
  private:
   int rank_ = 0, size_ = 1;

@@ -12,8 +12,8 @@ int Cluster::default_threads() const {
   return tbb::this_task_arena::max_concurrency();
 }
 
-int Cluster::agree(int code) const {
-  return code;
+Cluster::Agreement Cluster::agree(int code) const {
+  return {code, 0};
 }
 
 void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::int64_t>& todo,
@@ -22,8 +22,6 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
   simulator.run_list(todo, finished, progress, stop);
 }
 
-int Cluster::follow_run(const BlockSimulator&) const {
-  return 0;
-}
+void Cluster::follow_run(const BlockSimulator&) const {}
 
 }  // namespace crisp

@@ -5,7 +5,8 @@
 //   follower -> 0  kRequest  int64: how many blocks it can start now
 //   0 -> follower  kBlocks   int64[k]: blocks to simulate; none: there are no more, stop
 //   follower -> 0  kResult   int64 block, then the block's values (BlockFn layout), as bytes
-//   follower -> 0  kFailed   the failure's message, as bytes; the follower then stops
+//   follower -> 0  kFailed   one byte, 1 when the failure is a std::invalid_argument (a fault of
+//                            the input), then its message, as bytes; the follower then stops
 #include <mpi.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -155,14 +157,28 @@ class Simulation {
   std::thread thread_;
 };
 
+// A failure as the kFailed message carries it: its kind (1: std::invalid_argument), then its text.
 std::string message_of(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
+  } catch (const std::invalid_argument& x) {
+    return std::string(1, '\1') + x.what();
+  } catch (const std::bad_alloc&) {
+    return std::string(1, '\0') + "out of memory";
   } catch (const std::exception& x) {
-    return x.what();
+    return std::string(1, '\0') + x.what();
   } catch (...) {
-    return "unknown failure";
+    return std::string(1, '\0') + "unknown failure";
   }
+}
+
+// A follower's kFailed message as the exception rank 0 throws for the job.
+std::exception_ptr failure_of(int rank, const char* bytes, std::size_t size) {
+  const bool input = size > 0 && bytes[0] == 1;
+  const std::string what = fmt::format(
+      "rank {}: {}", rank, std::string(bytes + std::min<std::size_t>(size, 1), bytes + size));
+  if (input) return std::make_exception_ptr(std::invalid_argument(what));
+  return std::make_exception_ptr(std::runtime_error(what));
 }
 
 }  // namespace
@@ -196,11 +212,13 @@ int Cluster::default_threads() const {
   return std::max(1, usable / node_ranks_);
 }
 
-int Cluster::agree(int code) const {
-  if (size_ == 1) return code;
-  int all = 0;
-  check(MPI_Allreduce(&code, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
-  return all;
+Cluster::Agreement Cluster::agree(int code) const {
+  if (size_ == 1) return {code, 0};
+  // The largest code, and the largest of minus the failed ranks: the lowest failed rank.
+  const int mine[2] = {code, code != 0 ? -rank_ : -size_};
+  int all[2] = {0, 0};
+  check(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  return {all[0], -all[1]};
 }
 
 void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::int64_t>& todo,
@@ -217,18 +235,17 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
 
   std::mutex todo_mutex;
   std::size_t handed = 0;
-  std::string failure;  // the first failure on any rank: nothing more is handed out
+  std::exception_ptr failure;  // the first failure on any rank: nothing more is handed out
   auto hand_out = [&](std::size_t most) {
     const std::lock_guard lock(todo_mutex);
     std::vector<std::int64_t> blocks;
-    while (failure.empty() && (stop == nullptr || !*stop) && blocks.size() < most &&
-           handed < todo.size())
+    while (!failure && (stop == nullptr || !*stop) && blocks.size() < most && handed < todo.size())
       blocks.push_back(todo[handed++]);
     return blocks;
   };
-  auto fail = [&](std::string what) {
+  auto fail = [&](std::exception_ptr what) {
     const std::lock_guard lock(todo_mutex);
-    if (failure.empty()) failure = std::move(what);
+    if (!failure) failure = std::move(what);
   };
 
   std::optional<Simulation> own;
@@ -244,7 +261,7 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
   std::vector<char> buffer;
   while (followers > 0 || !own->finished()) {
     // Keep this rank's threads fed, a block at a time, from the same list the followers draw on.
-    if (own->error()) fail(fmt::format("rank 0: {}", message_of(own->error())));
+    if (own->error()) fail(own->error());
     if (own->pending() < threads) {
       const std::vector<std::int64_t> next = hand_out(1);
       if (next.empty())
@@ -287,25 +304,26 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
         std::memcpy(values.data(), buffer.data() + sizeof b, n * sizeof(double));
         try {
           record(b, values);
-        } catch (const std::exception& e) {
-          fail(e.what());
+        } catch (const std::exception&) {
+          fail(std::current_exception());
         }
         break;
       }
       case kFailed:
-        fail(fmt::format("rank {}: {}", from, std::string(buffer.data(), buffer.data() + bytes)));
+        fail(failure_of(from, buffer.data(), static_cast<std::size_t>(bytes)));
         stopped(from);  // it stops after saying so
         break;
       default:
-        fail(fmt::format("rank {} sent an unknown message (tag {})", from, status.MPI_TAG));
+        fail(std::make_exception_ptr(std::runtime_error(
+            fmt::format("rank {} sent an unknown message (tag {})", from, status.MPI_TAG))));
     }
   }
-  if (own->error()) fail(fmt::format("rank 0: {}", message_of(own->error())));
+  if (own->error()) fail(own->error());
   own.reset();
-  if (!failure.empty()) throw std::runtime_error(failure);
+  if (failure) std::rethrow_exception(failure);
 }
 
-int Cluster::follow_run(const BlockSimulator& simulator) const {
+void Cluster::follow_run(const BlockSimulator& simulator) const {
   const auto threads = static_cast<std::size_t>(simulator.threads());
   Simulation own(simulator, true);
   bool asked = false, no_more = false, failed = false;
@@ -363,7 +381,6 @@ int Cluster::follow_run(const BlockSimulator& simulator) const {
     }
     if (idle) std::this_thread::sleep_for(kPoll);
   }
-  return failed ? 1 : 0;
 }
 
 }  // namespace crisp

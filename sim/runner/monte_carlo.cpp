@@ -75,6 +75,17 @@ struct BlockSimulator::Impl {
         t.worker->run(shocks, t.rows.data() + static_cast<std::size_t>(r - first) * slots,
                       n * slots);
       } catch (const NoProgress& e) {
+        // The shocks' own events over the budget: the input made them (exit 2, std::
+        // invalid_argument, named after the experiment file by the caller). Anything else is a
+        // cascade the engine should not make.
+        if (e.shock_events > e.budget)
+          throw std::invalid_argument(fmt::format(
+              "material '{}': its shocks make {} events in replication {} (seed {}), more than "
+              "its event budget of {} ([experiment] event_budget {} x {} elements of its "
+              "network): raise [experiment] event_budget (at most 1000000), or lower the "
+              "shocks' rate_per_year or [experiment] horizon_years",
+              e.material, e.shock_events, r, options.seed, e.budget, scenario.event_budget,
+              e.budget / std::max<std::uint64_t>(1, scenario.event_budget)));
         throw std::runtime_error(fmt::format("{} (replication {}, seed {}); please report it",
                                              e.what(), r, options.seed));
       }
