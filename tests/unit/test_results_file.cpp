@@ -406,7 +406,8 @@ TEST_CASE(
                     Catch::Contains(fmt::format("it has {} bytes, crisp wrote {}", bytes.size() - 1,
                                                 bytes.size())));
   std::ofstream(dir.file("long.h5"), std::ios::binary) << bytes << 'x';
-  CHECK_THROWS_WITH(ResultsReader(dir.file("long.h5")), Catch::Contains("cut short, added to, or changed by another program"));
+  CHECK_THROWS_WITH(ResultsReader(dir.file("long.h5")),
+                    Catch::Contains("cut short, added to, or changed by another program"));
 
   // Changed through HDF5, as h5py in mode "r+" would: a root attribute rewritten.
   {
