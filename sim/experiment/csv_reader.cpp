@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
-#include "sim/experiment/names.hpp"
 
 namespace crisp::csv {
 

@@ -12,7 +12,7 @@
 #include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
 #include "policies/policy_set.hpp"
-#include "sim/experiment/names.hpp"
+#include "sim/core/names.hpp"
 
 namespace crisp {
 

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
-#include "sim/experiment/names.hpp"
 
 namespace crisp::toml_input {
 

@@ -1,9 +1,9 @@
 #pragma once
-// What crisp accepts as text and as a name (docs/model.md "Names"). Every name of an experiment
-// (a material, node, country, region, group, shock, route, design set label, the experiment's
-// own) becomes an HDF5 link or column name, a TOML string in the results file, a JSON string, a
-// CSV cell, a cell of a terminal table and words of the report. What every one of them can hold
-// is checked once, at load, here:
+// What crisp accepts as text and as a name (docs/model.md "Names"), and how it cuts and shows text.
+// Every name of an experiment (a material, node, country, region, group, shock, route, design set
+// label, the experiment's own) becomes an HDF5 link or column name, a TOML string in the results
+// file, a JSON string, a CSV cell, a cell of a terminal table and words of the report. What every
+// one of them can hold is checked once, at load, here:
 //
 // - text (every string of an experiment file or CSV file) is valid UTF-8 without control
 //   characters: a Latin-1 byte would make the recorded experiment unreadable TOML and the JSON
@@ -47,8 +47,11 @@ std::string name_problem(std::string_view name);
 // changes nothing more.
 std::string printable(std::string_view text);
 
-// `text` cut to at most `max_bytes` (at least 4), at a character boundary, ending in "..." when
-// cut: how a message quotes a value, so that it stays one readable line.
+// The longest start of `text` of at most `max_bytes` that ends at a character boundary: a cut
+// that never splits a character into bytes that are not UTF-8.
+std::string_view cut(std::string_view text, std::size_t max_bytes);
+// `text` cut to at most `max_bytes` (at least 4), ending in "..." when cut: how a message quotes
+// a value, so that it stays one readable line.
 std::string shortened(std::string_view text, std::size_t max_bytes);
 
 }  // namespace crisp::names

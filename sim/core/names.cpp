@@ -1,4 +1,4 @@
-#include "sim/experiment/names.hpp"
+#include "sim/core/names.hpp"
 
 #include <cstdint>
 
@@ -80,13 +80,18 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string_view cut(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;  // text[end] continues a character: cut before the character
+  }
+  return text.substr(0, end);
+}
+
 std::string shortened(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  std::size_t cut = max_bytes - 3;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;  // not inside a character
-  }
-  return std::string(text.substr(0, cut)) + "...";
+  return std::string(cut(text, max_bytes - 3)) + "...";
 }
 
 }  // namespace crisp::names
