@@ -71,7 +71,11 @@ std::string printable(std::string_view text) {
     }
     if (is_control(d.code)) {
       const auto code = static_cast<std::uint32_t>(d.code);
-      out += code <= 0xFF ? fmt::format("\\x{:02x}", code) : fmt::format("\\u{{{:04x}}}", code);
+      out += code == '\n'   ? std::string("\\n")
+             : code == '\r' ? std::string("\\r")
+             : code == '\t' ? std::string("\\t")
+             : code <= 0xFF ? fmt::format("\\x{:02x}", code)
+                            : fmt::format("\\u{{{:04x}}}", code);
     } else {
       out.append(text.substr(at, d.length));
     }

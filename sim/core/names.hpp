@@ -42,9 +42,9 @@ std::string text_problem(std::string_view text);
 // is one. Empty names are refused by each caller, which knows what the name is for.
 std::string name_problem(std::string_view name);
 
-// `text` safe on a terminal and on one line: each byte that is not UTF-8 and each control
-// character written as \xNN (\u{NNNN} above U+00FF); everything else as it is. Applying it twice
-// changes nothing more.
+// `text` safe on a terminal and on one line: a line feed, carriage return and tab written as \n,
+// \r and \t, every other control character and each byte that is not UTF-8 as \xNN (\u{NNNN}
+// above U+00FF); everything else as it is. Applying it twice changes nothing more.
 std::string printable(std::string_view text);
 
 // The longest start of `text` of at most `max_bytes` that ends at a character boundary: a cut

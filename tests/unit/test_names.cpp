@@ -54,6 +54,7 @@ TEST_CASE("printable text has no control character and no byte that is not UTF-8
   CHECK(names::printable("z\xfcrich") == "z\\xfcrich");
   CHECK(names::printable(std::string("a\0b\x1b[31m", 8)) == "a\\x00b\\x1b[31m");
   CHECK(names::printable("C\xe2\x80\xaeN") == "C\\u{202e}N");
+  CHECK(names::printable("two\nlines\tand\r") == "two\\nlines\\tand\\r");
   const std::string once = names::printable("a\x1b\xff");
   CHECK(names::printable(once) == once);
   // An InputError's message is printable whatever it quotes.
