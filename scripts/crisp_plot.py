@@ -39,9 +39,9 @@ def scale_of(unit):
                  "x base price": "multiple of base price"}.get(u, u)
 
 
-def field_label(column):
+def field_label(res, column):
     """'stockpile NL gallium.size_days' -> 'stockpile NL gallium: size (days of demand)'."""
-    lever, field = column.split(".", 1)
+    lever, field = res.lever_of(column).name, res.field_of(column)
     known = {
         "size_days": "size (days of demand)", "size_t": "size (tonnes)",
         "capacity_tpy": "capacity (tonnes per year)", "lead_days": "warning lead time (days)",
@@ -432,7 +432,7 @@ def plot_response(res, material, region, metric, path):
                 continue
             # Lines often nearly coincide: shift each a little sideways to keep the bars apart.
             dodge = (n - (len(lines) - 1) / 2) * 0.006 * span
-            label = ", ".join(f"{o.split('.', 1)[1]}={v:g}" for o, v in zip(others, key))
+            label = ", ".join(f"{res.field_of(o)}={v:g}" for o, v in zip(others, key))
             if best in ps and best != 0:
                 label += f" (incl. best set #{best})"
             ax.errorbar(values[c][ps] + dodge, mean[ps],
@@ -446,7 +446,7 @@ def plot_response(res, material, region, metric, path):
         if change:
             ax.axhline(0, color=BASELINE_COLOR, ls="--", lw=1,
                        label="baseline (no policy): no change")
-        ax.set_xlabel(field_label(c))
+        ax.set_xlabel(field_label(res, c))
         if ax in axes[:, 0]:
             ax.set_ylabel(f"change in mean {title}\nfrom the baseline, {unit}" if change
                           else f"mean {title}, {unit}")

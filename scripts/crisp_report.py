@@ -8,6 +8,7 @@ import base64
 import html
 import math
 import os
+import re
 import sys
 import tempfile
 
@@ -65,6 +66,13 @@ def pct(x):
     return f"{100 * x:.1f} %"
 
 
+def anchor(*parts):
+    """An HTML id of names: ('cmp', 'North Sea', 'rare earths') -> 'cmp-North_20Sea-rare_20earths'.
+    An id holds no space, and every character but an ASCII letter or digit is written as _<hex>,
+    so that different names never make one id."""
+    return "-".join(re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}", p) for p in parts)
+
+
 def table(header, rows, row_ids=None, classes=None):
     """HTML table; numeric-looking cells right-aligned; classes[r][c] adds a cell class."""
     out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>"]
@@ -118,7 +126,7 @@ def field_phrase(field, v):
 def lever_phrase(res, lever, p, swept):
     """'a 90-day gallium stockpile for NL' for lever `lever` in policy set p (None if off)."""
     stored = res.raw("policies")
-    raw = {c.split(".", 1)[1]: float(stored[c][p]) for c in lever.columns}
+    raw = {lever.field(c): float(stored[c][p]) for c in lever.columns}
     if all(math.isnan(v) for v in raw.values()):
         return None
     mat = "all materials" if lever.material == "all" else lever.material
@@ -141,7 +149,7 @@ def lever_phrase(res, lever, p, swept):
         text = lever.name
     # Swept fields other than the on/off one: say their value too.
     off_fields = OFF_FIELDS.get(lever.kind, {})
-    extra = [field_phrase(f, raw[f]) for f in (c.split(".", 1)[1] for c in lever.columns
+    extra = [field_phrase(f, raw[f]) for f in (lever.field(c) for c in lever.columns
                                                  if c in swept)
              if f not in off_fields and not math.isnan(raw[f])]
     return text + (f" ({', '.join(extra)})" if extra else "")
@@ -207,8 +215,7 @@ class Group:
             if np.isnan(v[p]):
                 continue
             lo, hi = np.nanmin(v), np.nanmax(v)
-            field = c.split(".", 1)[1]
-            off = OFF_FIELDS.get(lever.kind, {}).get(field)
+            off = OFF_FIELDS.get(lever.kind, {}).get(lever.field(c))
             if v[p] == hi:
                 out.append(f"\u26a0 {c} = {v[p]:g} is the largest value tried ({lo:g} to "
                            f"{hi:g}): a larger one may be better still; extend the sweep.")
@@ -243,7 +250,7 @@ scenario's assumptions.</div>"""
 
 def contents(res, groups):
     items = [("recommendations", "Recommendations")]
-    items += [(f"cmp-{g.region}-{g.material}", f"Comparison: {g.name}") for g in groups]
+    items += [(anchor("cmp", g.region, g.material), f"Comparison: {g.name}") for g in groups]
     items += [("any-shortage", "The chance of any shortage"), ("figures", "Figures"),
               ("assumptions", "Scenario assumptions"), ("provenance", "Provenance")]
     return ("<nav><b>Contents</b><ul>" + "".join(f'<li><a href="#{esc(i)}">{esc(t)}</a></li>'
@@ -291,7 +298,7 @@ def comparison(g, voll):
                 be += f" ({k * voll / MILLION:.3g} M EUR/t)"
         rows.append([f"#{p} {res.labels[p]}", pct(g.p_short[p]), f"{g.days[p]:.1f}",
                      meur(g.cvar[p]), meur(g.cost[p]), meur(g.avoided[p]) if p else "", nb, be])
-        ids.append(f"{g.region}-{g.material}-p{p}")
+        ids.append(anchor(g.region, g.material, f"p{p}"))
         cls = "pos" if p and g.nb_lo[p] > 0 else "neg" if p and g.nb_hi[p] < 0 else None
         classes.append([("rec" if p == g.recommended else None)] + [None] * 5 + [cls, None])
     head = ["policy set", "P(any shortage)", "mean shortage days", "CVaR95 loss",
@@ -488,10 +495,10 @@ def build(res, workdir):
             f"written {esc(res.attributes.get('created_utc', ''))}</p>",
             how_to_read(res), contents(res, groups), recommendations(groups)]
     for region in res.regions():
-        body.append(f'<h2 id="cmp-{esc(region)}">Comparison of the policy sets: {esc(region)}'
+        body.append(f'<h2 id="{anchor("cmp", region)}">Comparison of the policy sets: {esc(region)}'
                     "</h2>")
         for g in [g for g in groups if g.region == region]:
-            body.append(f'<h3 id="cmp-{esc(g.region)}-{esc(g.material)}">{esc(g.name)}: '
+            body.append(f'<h3 id="{anchor("cmp", g.region, g.material)}">{esc(g.name)}: '
                         f"{res.R} histories, money in million EUR, discounted</h3>")
             body.append(comparison(g, voll.get(g.material)))
             if g.material == "all":

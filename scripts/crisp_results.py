@@ -81,18 +81,50 @@ OFF_FIELDS = {
 
 
 class Lever:
-    """A policy lever as its /policies columns name it: '<kind> <regions> <material>.<field>'."""
+    """A policy lever: its kind, regions and material ("all": every material), and its /policies
+    columns, named '<kind> <regions> <material>.<field>' with the regions joined by '+'."""
 
-    def __init__(self, name):
-        self.name = name
-        parts = name.split(" ")
-        self.kind = parts[0]
-        self.material = parts[-1] if len(parts) >= 3 else "all"  # "all": every material
-        self.regions = parts[1].split("+") if len(parts) >= 3 else []
+    def __init__(self, kind, regions, material):
+        self.kind, self.regions, self.material = kind, list(regions), material
+        self.name = f"{kind} {'+'.join(self.regions)} {material}"
         self.columns = []  # its /policies columns, "<name>.<field>"
+
+    def field(self, column):
+        """'stockpile North Sea rare earths.release.delay_days' -> 'release.delay_days'."""
+        return column[len(self.name) + 1:]
+
+    @classmethod
+    def from_column(cls, column):
+        """The lever of a column read from the column alone: right only for names without spaces
+        or dots (the fallback for a file whose experiment cannot be read)."""
+        parts = column.split(".", 1)[0].split(" ")
+        if len(parts) < 3:
+            return cls(parts[0], [], "all")
+        return cls(parts[0], " ".join(parts[1:-1]).split("+"), parts[-1])
 
     def __repr__(self):
         return f"Lever({self.name!r})"
+
+
+def _levers(experiment, columns):
+    """The levers of the /policies columns, in column order. Material and region names may hold
+    spaces and dots ('stockpile North Sea rare earths.size_days', 'stockpile NL NdPr.2.size_t'),
+    so the lever names are formed, as crisp forms them, from the experiment's [[policy]] tables;
+    a column is its lever's name, a dot and a field."""
+    known = []
+    for t in experiment.get("policy", []):
+        kind = t.get("kind", "")
+        regions = [t.get("region", "")] if kind == "refining" else t.get("regions", [])
+        known.append(Lever(kind, regions, t.get("material", "all")))
+    known.sort(key=lambda lv: -len(lv.name))  # a longer name that also matches is the one
+    levers = []
+    for col in columns:
+        lever = next((lv for lv in known if col.startswith(lv.name + ".")), None) \
+            or Lever.from_column(col)
+        if not levers or levers[-1].name != lever.name:
+            levers.append(lever)
+        levers[-1].columns.append(col)
+    return levers
 
 
 class Results:
@@ -130,12 +162,7 @@ class Results:
         self.P = len(self.labels)
         self.R = int(self.attributes["replications"])
         self.lever_columns = [n for n in raw.dtype.names if n not in ("id", "label")]
-        self.levers = []
-        for col in self.lever_columns:
-            name = col.split(".", 1)[0]
-            if not self.levers or self.levers[-1].name != name:
-                self.levers.append(Lever(name))
-            self.levers[-1].columns.append(col)
+        self.levers = _levers(self.experiment, self.lever_columns)
         self._effective = {c: self._effective_values(c) for c in self.lever_columns}
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -211,9 +238,9 @@ class Results:
         return self._table(cols)
 
     def _effective_values(self, column):
-        name, field = column.split(".", 1)
+        lever = self.lever_of(column)
         values = self._policies[column].astype(float).copy()
-        off = OFF_FIELDS.get(name.split(" ")[0], {}).get(field)
+        off = OFF_FIELDS.get(lever.kind, {}).get(lever.field(column))
         if off is not None and not np.all(np.isnan(values[1:])):
             values[np.isnan(values)] = off
         return values
@@ -235,6 +262,10 @@ class Results:
 
     def lever_of(self, column):
         return next(lv for lv in self.levers if column in lv.columns)
+
+    def field_of(self, column):
+        """The lever field a /policies column holds: 'size_days', 'release.delay_days'."""
+        return self.lever_of(column).field(column)
 
     def lever_table(self, columns=None):
         """id, label and the (effective) lever values: what summary/paired join."""

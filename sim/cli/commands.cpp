@@ -214,18 +214,35 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
 // per second (bench/RESULTS.md), and is a mistake rather than a plan.
 constexpr double kMostReplicationYears = 1e12;
 constexpr double kReplicationYearsPerCoreSecond = 20'000;
-constexpr double kEventsPerMaterialYear = 166;  // bench_events: the default's mean
+// The network's size: a material's events grow with its nodes + edges (bench_events: the
+// default's 166 per material-year over its 39.5 nodes + edges per material), and so does the
+// cost of each event's allocation (suppliers x buyers), so a replication-year costs about the
+// cube of each material's nodes + edges. The default's cubes (17, 30, 43, 47, 44 and 56 nodes +
+// edges) sum to kDefaultCubes; the synthetic 200-node, 1 000-edge network this predicts at 5.5
+// replication-years per core-second ran 4.9 (bench/results.json).
+constexpr double kEventsPerElementYear = 4.2;
+constexpr double kDefaultCubes = 476'043;
 
 struct Work {
-  double replication_years = 0, events = 0;
+  double replication_years = 0, events = 0, core_seconds = 0;
 };
 Work work_of(const Experiment& x, std::int64_t policy_sets, std::int64_t replications) {
   const double years = x.scenario.horizon_days / kDaysPerYear;
   Work w;
   w.replication_years =
       static_cast<double>(policy_sets) * static_cast<double>(replications) * years;
-  w.events = w.replication_years * static_cast<double>(x.scenario.materials.size()) *
-             kEventsPerMaterialYear;
+  std::vector<double> elements(x.scenario.materials.size(), 0.0);
+  for (const NodeSpec& n : x.scenario.nodes)
+    elements[static_cast<std::size_t>(n.material)] += 1;
+  for (const EdgeSpec& e : x.scenario.edges)
+    elements[static_cast<std::size_t>(x.scenario.nodes[e.from].material)] += 1;
+  double sum = 0, cubes = 0;
+  for (const double n : elements) {
+    sum += n;
+    cubes += n * n * n;
+  }
+  w.events = w.replication_years * sum * kEventsPerElementYear;
+  w.core_seconds = w.replication_years / kReplicationYearsPerCoreSecond * cubes / kDefaultCubes;
   if (w.replication_years > kMostReplicationYears)
     throw InputError(fmt::format(
         "{}: {} policy sets x {} replications x {:.4g} years = {:.3g} replication-years, more "
@@ -685,10 +702,12 @@ int check_command(const std::string& path) {
              x.levers.size(), sets, x.design_kind);
   const Work work = work_of(x, sets, s.replications);
   fmt::print(
-      "  work: {} policy sets x {} replications x {:.4g} years = {:.4g} replication-years, about "
-      "{:.2g} events; about {:.2g} core-seconds at {:.0f} replication-years per core-second\n",
-      sets, s.replications, s.horizon_days / kDaysPerYear, work.replication_years, work.events,
-      work.replication_years / kReplicationYearsPerCoreSecond, kReplicationYearsPerCoreSecond);
+      "  work: {} policy sets x {} replications x {:.4g} years = {:.4g} replication-years on {} "
+      "nodes and {} edges, about {:.2g} events; about {:.2g} core-seconds (the bundled default "
+      "runs {:.0f} replication-years per core-second; a material's cost grows with the cube of "
+      "its nodes + edges)\n",
+      sets, s.replications, s.horizon_days / kDaysPerYear, work.replication_years, s.nodes.size(),
+      s.edges.size(), work.events, work.core_seconds, kReplicationYearsPerCoreSecond);
   if (x.sensitivity) {
     fmt::print("  sensitivity: {} parameters x {} factors ({}), {} runs with the unscaled one\n",
                x.sensitivity->parameters.size(), x.sensitivity->factors.size(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "commands.hpp"
 #include "models/simulator.hpp"
+#include "sim/core/names.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/results_file.hpp"
@@ -55,15 +57,25 @@ std::string csv(double v) {
   return std::isnan(v) ? std::string() : fmt::format("{:.17g}", v);
 }
 
+// A JSON string: valid JSON whatever `text` holds. crisp writes only UTF-8 without control
+// characters (sim/core/names.hpp), but a file another program changed may hold anything: a byte
+// that is not UTF-8 becomes U+FFFD, and every control character is escaped.
 std::string json(const std::string& text) {
   std::string out = "\"";
-  for (const unsigned char c : text) {
-    if (c == '"' || c == '\\')
-      out += {'\\', static_cast<char>(c)};
-    else if (c < 0x20)
-      out += fmt::format("\\u{:04x}", c);
+  for (std::size_t at = 0; at < text.size();) {
+    const names::Decoded d = names::decode(text, at);
+    if (d.length == 0) {
+      out += "\\ufffd";
+      ++at;
+      continue;
+    }
+    if (d.code == '"' || d.code == '\\')
+      out += {'\\', static_cast<char>(d.code)};
+    else if (names::is_control(d.code))
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(d.code));
     else
-      out += static_cast<char>(c);
+      out.append(text, at, d.length);
+    at += d.length;
   }
   return out + "\"";
 }

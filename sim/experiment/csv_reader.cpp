@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
 
@@ -129,6 +130,22 @@ class Parser {
   std::uint32_t line_ = 1;
 };
 
+// Every field is text (names::text_problem): a file saved as Latin-1 or UTF-16 is refused at its
+// first bad field, rather than recorded in a results file that nothing could read. `header` names
+// the columns of a row; none for the header itself.
+void check_text(const Record& r, const Record* header, const std::string& file) {
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    const std::string problem = names::text_problem(r.fields[i]);
+    if (problem.empty()) continue;
+    const std::string what = header ? fmt::format("field {} ({})", i + 1, header->fields[i])
+                                    : fmt::format("column name {}", i + 1);
+    throw InputError(
+        fmt::format("{}:{}: {} must be UTF-8 text without control characters ({}), "
+                    "got '{}'",
+                    file, r.line, what, problem, names::shortened(r.fields[i], 60)));
+  }
+}
+
 bool blank_record(const Record& r) {
   for (const auto& f : r.fields) {
     if (!f.empty()) return false;
@@ -146,6 +163,7 @@ Document parse(std::string_view text, const std::string& file) {
   while (parser.next(record)) {
     if (blank_record(record)) continue;
     if (!have_header) {
+      check_text(record, nullptr, file);
       doc.header = record;
       have_header = true;
       continue;
@@ -155,6 +173,7 @@ Document parse(std::string_view text, const std::string& file) {
                                    file, record.line, record.fields.size(), doc.header.line,
                                    doc.header.fields.size()));
     }
+    check_text(record, &doc.header, file);
     doc.rows.push_back(record);
   }
   if (!have_header) {

@@ -8,7 +8,9 @@
 //   quote inside an unquoted field;
 // - spaces and tabs around an unquoted field are trimmed; a quoted field is kept as it is;
 // - lines that are empty or hold only spaces and commas are skipped (spreadsheets pad with them);
-// - the first record is the header; every later record must have as many fields as it has.
+// - the first record is the header; every later record must have as many fields as it has;
+// - every field is UTF-8 text without control characters (names::text_problem), so a line break
+//   inside a quoted field is refused too.
 //
 // Errors throw InputError "<file>:<line>: <what>", the line being where the record starts.
 

@@ -12,14 +12,17 @@
 #include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
 #include "policies/policy_set.hpp"
+#include "sim/core/names.hpp"
 
 namespace crisp {
 
 // A bad input. what() is the whole one-line message without the "crisp: error: " prefix, e.g.
-// "gallium.toml:14:9: edge 'cn-ref -> nl-users': share must be in [0, 1], got 1.4".
+// "gallium.toml:14:9: edge 'cn-ref -> nl-users': share must be in [0, 1], got 1.4". It is made
+// safe to print (names::printable): whatever bytes a message quotes from an input, its echo
+// cannot drive the terminal or split the line.
 class InputError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit InputError(std::string_view message) : std::runtime_error(names::printable(message)) {}
 };
 
 struct Experiment {

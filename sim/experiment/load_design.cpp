@@ -85,7 +85,7 @@ ListedSet read_set(const Table& t, const PolicySection& policies, const Scenario
   t.check_keys({.allowed = {"label", "values"}});
   ListedSet set;
   const Value label = t.require("label", "a string naming the policy set");
-  set.label = label.string();
+  set.label = label.name();
   if (set.label.empty()) label.fail("a non-empty string");
   if (set.label == "baseline") {
     label.fail_with(
@@ -169,29 +169,24 @@ void read_design(const Table& t, Experiment& ex) {
 void read_design_sets(const Table& t, Experiment& ex, const PolicySection& policies) {
   if (ex.design_kind != "list") return;
   std::vector<std::string> labels;
+  // Counted before any set is read: with the baseline, at most kMaxPolicySets.
+  const Value listed = *t.get("sets");
+  if (const auto* array = listed.node().as_array();
+      array && array->size() >= static_cast<std::size_t>(kMaxPolicySets)) {
+    listed.fail_with(
+        fmt::format("sets lists {} policy sets, which with the baseline is more "
+                    "than {} policy sets (each is simulated on every replication)",
+                    array->size(), kMaxPolicySets));
+  }
   const std::vector<Table> sets = toml_input::array_of_tables(t, "sets", "design set");
-  if (sets.empty()) t.get("sets")->fail("a non-empty array of tables [[design.sets]]");
+  if (sets.empty()) listed.fail("a non-empty array of tables [[design.sets]]");
   for (const Table& set : sets) {
     ex.listed_sets.push_back(read_set(set, policies, ex.scenario, labels));
   }
 }
 
 void check_design(const std::optional<Table>& design, const Experiment& ex) {
-  if (ex.design_kind == "grid") {
-    // The grid's size, counted before it is expanded (a product of list lengths can be
-    // astronomically large).
-    double sets = 1;
-    for (const Lever& lever : ex.levers)
-      for (const LeverAxis& axis : lever.axes)
-        sets *= static_cast<double>(std::max<std::size_t>(1, axis.values.size()));
-    if (sets > static_cast<double>(kMaxPolicySets))
-      throw InputError(fmt::format(
-          "{}: the grid of the [[policy]] lists has {:.4g} policy sets, more than {} (each is "
-          "simulated on every replication): sweep fewer values, or sample with [design] kind = "
-          "\"lhs\"",
-          ex.source_name, sets, kMaxPolicySets));
-    return;
-  }
+  // A grid's size is checked as its policies are read (read_policies).
   if (ex.design_kind != "lhs") return;
   const bool any = std::any_of(ex.levers.begin(), ex.levers.end(),
                                [](const Lever& l) { return !l.ranges.empty(); });

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "models/trajectory.hpp"
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
 #include "sim/experiment/sections.hpp"
@@ -60,7 +62,7 @@ const char* article(std::string_view word) {
 // Materials and report regions name groups of the results file (/metrics/<material>/<region>),
 // and `all` is the sum over materials: such a name must be one plain, free HDF5 name.
 void check_layout_name(const Value& v, std::string_view what) {
-  const std::string name = v.string();
+  const std::string name = v.name();
   if (name.empty() || name == "all" || name == "." || name == ".." ||
       name.find('/') != std::string::npos) {
     v.fail(
@@ -76,7 +78,7 @@ void read_experiment(const Table& t, Scenario& sc) {
   t.check_keys({.allowed = {"name", "horizon_years", "replications", "seed", "report_regions",
                             "discount_rate", "event_budget", "block_replications"}});
   const Value name = t.require("name", "a string");
-  sc.name = name.string();
+  sc.name = name.name();
   if (sc.name.empty()) name.fail("a non-empty string");
   // At most 1000 years: days and the count of shock events stay finite and bounded.
   sc.horizon_days = kDaysPerYear *
@@ -196,7 +198,7 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
   t.set_label(fmt::format("node '{}'", n.id));
   n.kind = from_name(node_schema().read_kind(t), kNodeKinds);
   n.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
-  n.country = t.string("country");
+  n.country = t.require("country", "a string").name();
   if (n.country.empty()) t.require("country", "").fail("a non-empty string");
   if (n.kind == NodeKind::consumer && !t.has("region")) {
     check_layout_name(*t.get("country"), "a region (a consumer's country is its region)");
@@ -211,8 +213,11 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
       n.yield = t.number_or("yield", 1, left_open(0, 1e3));
       break;
     case NodeKind::consumer:
-      n.region = t.string_or("region", n.country);
-      if (const auto region = t.get("region")) check_layout_name(*region, "a region");
+      n.region = n.country;
+      if (const auto region = t.get("region")) {
+        check_layout_name(*region, "a region");
+        n.region = region->name();
+      }
       n.demand_tpy = t.number("demand_tpy", capped(0, kMaxTonnes));
       n.growth_per_year = t.number_or("growth_per_year", 0, toml_input::above_capped(-1, 1));
       // Demand compounds yearly: it must stay finite (and summable) to the end of the horizon.
@@ -242,6 +247,12 @@ void read_groups(const Table& t, Scenario& sc, Catalog& catalog) {
   for (const auto& entry : t.raw()) {
     const std::string name(entry.first.str());
     const Value group = *t.get(name);
+    if (const std::string problem = names::name_problem(name); !problem.empty()) {
+      group.fail_with(
+          fmt::format("group name '{}' must be a name of UTF-8 text without control "
+                      "characters, at most {} bytes ({})",
+                      names::shortened(name, 60), names::kMaxNameBytes, problem));
+    }
     if (name.empty() || name == "all" || name == "." || name == ".." ||
         name.find('/') != std::string::npos) {
       group.fail_with(
@@ -280,7 +291,8 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
     return fmt::format("edge '{} -> {}'", from, to);
   };
   if (t.peek_string("from") && t.peek_string("to")) {
-    t.set_label(label(*t.peek_string("from"), *t.peek_string("to")));
+    t.set_label(label(names::shortened(*t.peek_string("from"), 60),
+                      names::shortened(*t.peek_string("to"), 60)));
   }
   t.check_keys({.allowed = {"from", "to", "share", "lead_time_days", "routes"}});
   const Value from = t.require("from", "a node id");
@@ -311,7 +323,7 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
   e.lead_time_days = t.number("lead_time_days", capped(0, kMaxDays));
   if (const auto routes = t.get("routes")) {
     for (const auto& item : routes->list()) {
-      const std::string route = item.string();
+      const std::string route = item.name();
       if (route.empty()) item.fail("a non-empty string");
       if (contains(e.routes, route)) item.fail_with(fmt::format("routes lists '{}' twice", route));
       e.routes.push_back(route);
@@ -349,6 +361,27 @@ void check_network(const Scenario& sc, const Catalog& catalog) {
 
 // ---- [output] ----
 
+// The trajectories [output] timeseries keeps, P x K x T values of each series, bounded before
+// anything is simulated (kMaxTimeseriesValues). K is counted in full: -r may raise the
+// replications past it.
+void check_timeseries_size(const Value& timeseries, const Experiment& ex) {
+  const Scenario& sc = ex.scenario;
+  const auto sets = static_cast<double>(make_design(ex).sets.size());
+  const auto K = static_cast<double>(ex.timeseries);
+  const double T = std::floor(sc.horizon_days / ex.timeseries_step_days) + 1;
+  const auto series = static_cast<double>(sc.materials.size() * sc.report_regions.size() *
+                                          static_cast<std::size_t>(kTrajectorySeriesCount));
+  const double values = sets * K * T * series;
+  if (values <= kMaxTimeseriesValues) return;
+  timeseries.fail_with(fmt::format(
+      "timeseries = {} keeps {:g} policy sets x {:g} replications x {:g} samples x {:g} series = "
+      "{:.3g} trajectory values ({:.3g} GB of memory while they are recorded), more than {:g}: "
+      "keep fewer replications, sample less often (timeseries_step_days) or sweep fewer "
+      "policy sets",
+      ex.timeseries, sets, K, T, series, values, values * sizeof(double) / 1e9,
+      kMaxTimeseriesValues));
+}
+
 void read_output(const Table& t, Experiment& ex) {
   t.check_keys({.allowed = {"file", "timeseries", "timeseries_step_days"}});
   if (const auto file = t.get("file")) {
@@ -366,6 +399,7 @@ void read_output(const Table& t, Experiment& ex) {
       v && ex.scenario.horizon_days / ex.timeseries_step_days > 100'000)
     v->fail(fmt::format("at least {} days (no more than 100 000 samples over the {}-day horizon)",
                         ex.scenario.horizon_days / 100'000, ex.scenario.horizon_days));
+  if (ex.timeseries > 0) check_timeseries_size(*t.get("timeseries"), ex);
 }
 
 // ---- the whole file ----
@@ -473,7 +507,10 @@ Experiment load_text(std::string_view text, const std::string& source_name,
 // ---- helpers shared with load_shocks.cpp and load_policies.cpp ----
 
 void name_early(const Table& t, std::string_view noun, std::string_view id_key) {
-  if (const auto id = t.peek_string(id_key)) t.set_label(fmt::format("{} '{}'", noun, *id));
+  // Not yet checked: cut short, so that a message about a 10 000-byte name stays one short line.
+  if (const auto id = t.peek_string(id_key)) {
+    t.set_label(fmt::format("{} '{}'", noun, names::shortened(*id, 60)));
+  }
 }
 
 void KindSchema::check_keys(const Table& t) const {
@@ -511,7 +548,7 @@ std::string KindSchema::read_kind(const Table& t) const {
 }
 
 std::string UniqueNames::add(const Value& v) {
-  std::string name = v.string();
+  std::string name = v.name();
   if (name.empty()) v.fail("a non-empty string");
   const auto line = toml_input::line_in(v.place(), v.node().source().begin);
   const auto [it, inserted] = places_.emplace(name, std::pair(v.place().file, line));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
@@ -39,11 +40,15 @@ void LeverNumbers::read(const Table& t, std::string_view key, const Range& range
                       design_kind_ == "lhs" ? "a number or a { min = ..., max = ... } range"
                                             : "one number, and vary it in [[design.sets]]"));
     }
+    // A list longer than the most policy sets a grid may have is refused before it is read.
+    if (v->node().as_array()->size() > static_cast<std::size_t>(kMaxPolicySets)) {
+      v->fail_with(fmt::format("{} lists {} values, more than {} policy sets{}", v->key(),
+                               v->node().as_array()->size(), kMaxPolicySets, kTooManySets));
+    }
+    std::set<double> seen;
     for (const auto& item : v->list(false)) {
       const double x = item.number(range);
-      if (std::find(values.begin(), values.end(), x) != values.end()) {
-        item.fail_with(fmt::format("{} lists {} twice", v->key(), x));
-      }
+      if (!seen.insert(x).second) item.fail_with(fmt::format("{} lists {} twice", v->key(), x));
       values.push_back(x);
     }
     axes_.push_back({v->node().source().begin, LeverAxis{v->key(), values}});
@@ -235,6 +240,52 @@ class PolicyRegistry {
       covered_;
 };
 
+// The grid's size (the product of every list's length, of the policies read so far), counted as
+// each policy is read and before any point of its grid is built or applied (check_applies): a
+// product of list lengths can be astronomically large, and 1 000 x 1 000 values must be refused
+// at once rather than after a million policy sets have been built.
+class GridSize {
+ public:
+  void add(const Table& t, const Lever& lever, std::string_view design_kind) {
+    if (design_kind != "grid") return;
+    for (const LeverAxis& axis : lever.axes) {
+      sets_ *= static_cast<double>(std::max<std::size_t>(1, axis.values.size()));
+    }
+    if (sets_ > static_cast<double>(kMaxPolicySets)) {
+      t.fail(
+          fmt::format("its lists make the grid of the [[policy]] lists {:.4g} policy sets, more "
+                      "than {} policy sets{}",
+                      sets_, kMaxPolicySets, kTooManySets));
+    }
+  }
+
+ private:
+  double sets_ = 1;
+};
+
+// The column names of /policies, counted as each policy is read (kMaxPolicyColumnBytes).
+class PolicyColumns {
+ public:
+  void add(const Table& t, const Lever& lever) {
+    const std::string& name = lever_name(lever.base);
+    for (const std::string_view field : numeric_fields(lever.base)) {
+      bytes_ += cost(name.size() + 1 + field.size());
+    }
+    if (bytes_ > kMaxPolicyColumnBytes) {
+      t.fail(fmt::format(
+          "the policies up to this one name {} bytes of columns of the results file's /policies "
+          "table ('<policy name>.<key>' for each numeric key), more than the {} that HDF5 keeps "
+          "in one table: fewer policies, or shorter names (a [groups] name for a list of regions)",
+          bytes_, kMaxPolicyColumnBytes));
+    }
+  }
+
+ private:
+  // A column's name with its NUL, rounded up to 8 bytes, and the rest of its HDF5 description.
+  static std::size_t cost(std::size_t name_bytes) { return (name_bytes + 8) / 8 * 8 + 52; }
+  std::size_t bytes_ = cost(2) + cost(5);  // "id" and "label"
+};
+
 // Node ids a lever adds must be new (the lever transforms add them to the scenario).
 void check_new_node_ids(const Table& t, const LeverSpec& spec, const Scenario& sc) {
   const std::vector<std::string> ids = std::visit(
@@ -287,6 +338,8 @@ void check_applies(const Table& t, const Lever& lever, const Scenario& sc) {
 PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog& catalog) {
   PolicySection section;
   PolicyRegistry registry;
+  GridSize grid;
+  PolicyColumns columns;
   for (const Table& t : toml_input::array_of_tables(root, "policy", "policy")) {
     policy_schema().check_keys(t);
     const std::string kind = policy_schema().read_kind(t);
@@ -299,6 +352,8 @@ PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog
     // read_kind() accepts only the schema's kinds, which are the list's.
     if (!read) throw std::logic_error("no reader for policy kind " + kind);
     Lever lever = std::move(*read);
+    grid.add(t, lever, catalog.design_kind);
+    columns.add(t, lever);
     registry.add(t, lever.base, sc);
     check_new_node_ids(t, lever.base, sc);
     check_applies(t, lever, sc);

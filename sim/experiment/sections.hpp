@@ -40,6 +40,17 @@ inline constexpr double kMaxGrownDemand = 1e15;       // t/yr a consumer's deman
 // Policy sets of one design: each is simulated on every replication, and the design is held in
 // memory; a sweep past this is a mistake (three lists of 1 000 values: 1e9 sets) or wants "lhs".
 inline constexpr std::int64_t kMaxPolicySets = 100'000;
+// What a message refusing more policy sets says after "more than 100000 policy sets".
+inline constexpr std::string_view kTooManySets =
+    " (each is simulated on every replication): sweep fewer values, or sample with [design] kind "
+    "= \"lhs\"";
+// The column names of the results file's /policies table, one per numeric key of each policy
+// ("<policy name>.<key>"): HDF5 keeps a table's column names and types in one header message of
+// at most 64 KiB, each column taking its name with a NUL rounded up to 8 bytes plus 52 bytes.
+inline constexpr std::size_t kMaxPolicyColumnBytes = 60'000;
+// Trajectory values of [output] timeseries (P x K x T x series): held in memory as doubles while
+// recorded (8 bytes each) and written as float32; 10^8 values is 800 MB of memory, 400 MB of file.
+inline constexpr double kMaxTimeseriesValues = 1e8;
 
 // Names the network defines, gathered while it is read, for the sections that refer to them.
 struct Catalog {

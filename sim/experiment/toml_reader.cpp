@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 
 namespace crisp::toml_input {
@@ -221,9 +222,7 @@ std::string suggest(std::string_view word, std::span<const std::string> known) {
 
 std::string show(const toml::node& n) {
   constexpr std::size_t kMaxShown = 60;  // a message stays one readable line
-  std::string s = show_full(n);
-  if (s.size() > kMaxShown) s = s.substr(0, kMaxShown - 3) + "...";
-  return s;
+  return names::shortened(show_full(n), kMaxShown);
 }
 
 // ---- Value ----
@@ -266,7 +265,18 @@ std::int64_t Value::integer(std::int64_t min) const {
 std::string Value::string() const {
   const auto* s = node_->as_string();
   if (!s) fail_type("a string");
+  if (const std::string problem = names::text_problem(s->get()); !problem.empty()) {
+    fail(fmt::format("UTF-8 text without control characters ({})", problem));
+  }
   return s->get();
+}
+
+std::string Value::name() const {
+  std::string name = string();  // text: what remains to check is the length
+  if (const std::string problem = names::name_problem(name); !problem.empty()) {
+    fail(fmt::format("at most {} bytes of UTF-8 ({})", names::kMaxNameBytes, problem));
+  }
+  return name;
 }
 
 std::string Value::choice(std::span<const std::string> options) const {

@@ -88,7 +88,10 @@ class Value {
 
   double number(const Range& range = any_number()) const;  // integers are accepted
   std::int64_t integer(std::int64_t min) const;
+  // A string: UTF-8 text without control characters (names::text_problem), else an error.
   std::string string() const;
+  // A string that names something (names::name_problem): text of at most names::kMaxNameBytes.
+  std::string name() const;
   // One of `options`, else an error with a did-you-mean.
   std::string choice(std::span<const std::string> options) const;
   std::vector<Value> list(bool allow_empty = true) const;  // elements keyed "key[i]"

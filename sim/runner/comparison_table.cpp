@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/names.hpp"
 #include "sim/core/stats.hpp"
 
 namespace crisp {
@@ -64,7 +65,8 @@ std::string comparison_table(const std::vector<std::string>& labels, std::int64_
             ? std::string("(reference)")
             : fmt::format("{:.2f} [{:.2f}, {:.2f}]", r.net_benefit / kMillion,
                           r.net_benefit_lo / kMillion, r.net_benefit_hi / kMillion);
-    const std::string label = r.label.size() > width ? r.label.substr(0, width - 1) + "~" : r.label;
+    const std::string label =
+        r.label.size() > width ? std::string(names::cut(r.label, width - 1)) + "~" : r.label;
     out += fmt::format("{:<{}}  {:>11.3f}  {:>13.1f}  {:>12.2f}  {:>11.2f}  {:>28}\n", label, width,
                        r.p_shortage, r.shortage_days, r.cvar95_loss / kMillion,
                        r.policy_cost / kMillion, benefit);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bad-input suite (tests/bad_inputs/cases.tsv): every case must exit with its code within 20
 # seconds, print exactly one line on stderr that starts with "crisp: error: " and contains its
-# text, and leave no results file, .partial or .journal behind.
+# text and no control character (an input's ESC or NUL is quoted as \x1b, \x00), and leave no
+# results file, .partial or .journal behind.
 #
 #   bash tests/cli/bad_inputs_suite.sh <crisp-binary> <repo-root> [NAME-PATTERN]
 #
@@ -43,6 +44,8 @@ while IFS=$'\t' read -r name code text command; do
   [ "$(wc -l < "$root/$name.err")" -eq 1 ] || problems+=("stderr is not one line")
   [[ $msg == "crisp: error: "* ]] || problems+=("does not start with 'crisp: error: '")
   [[ $msg == *"$text"* ]] || problems+=("does not contain '$text'")
+  ! LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]' "$root/$name.err" ||
+    problems+=("stderr holds a raw control character")
   left=$(find "$dir" \( -name '*.h5' -o -name '*.partial' -o -name '*.journal' \) -print -quit)
   [ -z "$left" ] || problems+=("left $left behind")
   if [ ${#problems[@]} -gt 0 ]; then

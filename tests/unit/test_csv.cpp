@@ -104,15 +104,28 @@ RunResult run(const Experiment& x) {
 }  // namespace
 
 TEST_CASE("the CSV reader follows RFC 4180", "[csv]") {
-  SECTION("quoted fields hold commas, doubled quotes and line breaks") {
+  SECTION("quoted fields hold commas and doubled quotes") {
     const csv::Document d = parse(
-        "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nplain ,  trimmed\t, \" kept \"\n");
+        "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"z\xc3\xbcrich\"\nplain ,  trimmed\t, \" kept \"\n");
     REQUIRE(d.header.fields == std::vector<std::string>{"a", "b", "c"});
     REQUIRE(d.rows.size() == 2);
-    CHECK(d.rows[0].fields == std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"});
+    CHECK(d.rows[0].fields == std::vector<std::string>{"x, y", "say \"hi\"", "z\xc3\xbcrich"});
     CHECK(d.rows[0].line == 2);
     CHECK(d.rows[1].fields == std::vector<std::string>{"plain", "trimmed", " kept "});
-    CHECK(d.rows[1].line == 4);  // after the record that spans lines 2 and 3
+    CHECK(d.rows[1].line == 3);
+  }
+  SECTION("every field is UTF-8 text without control characters (docs/model.md \"Names\")") {
+    // A quoted line break is RFC 4180, but no field crisp reads may hold one: the record is
+    // refused at the line it starts on.
+    CHECK(parse_error("a,b\n1,\"two\nlines\"\n") ==
+          "t.csv:2: field 2 (b) must be UTF-8 text without control characters (it holds the "
+          "control character U+000A at byte 4), got 'two\\nlines'");
+    CHECK(parse_error("a,b\n1,z\xfcrich\n") ==
+          "t.csv:2: field 2 (b) must be UTF-8 text without control characters (byte 2 (0xfc) is "
+          "not UTF-8), got 'z\\xfcrich'");
+    CHECK(parse_error("a,\x1b[2J\n") ==
+          "t.csv:1: column name 2 must be UTF-8 text without control characters (it holds the "
+          "control character U+001B at byte 1), got '\\x1b[2J'");
   }
   SECTION("CRLF, a byte-order mark, blank lines and a missing last newline") {
     const csv::Document d = parse("\xEF\xBB\xBFid,x\r\n\r\na,1\r\n , \r\nb,\"\"");
