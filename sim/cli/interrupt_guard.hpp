@@ -20,7 +20,8 @@ namespace crisp {
 // SIGINT, SIGTERM and SIGHUP while a run holds its output: the partial file it created is
 // removed (if it is still that file); the journal stays when it holds finished blocks (else it is
 // removed too); one line says which, and the run exits with 128 + the signal (130 for Ctrl-C, 143
-// for SIGTERM). A second signal during that stops the process at once (the handler resets to the
+// for SIGTERM). Once the results file is in place (written(): the closing tables are printing)
+// the line says that it is complete, and the journal, no longer needed, goes. A second signal during that stops the process at once (the handler resets to the
 // default). Only async-signal-safe calls in the handler.
 class InterruptGuard {
  public:
@@ -29,6 +30,9 @@ class InterruptGuard {
     const std::string j = journal != nullptr ? journal->path() : std::string();
     if (p.size() >= sizeof(partial_) || j.size() >= sizeof(journal_)) return;  // not guarded
     std::memcpy(partial_, p.c_str(), p.size() + 1);
+    std::memcpy(output_, p.c_str(), p.size() - std::strlen(".partial"));
+    output_[p.size() - std::strlen(".partial")] = 0;
+    written_ = false;
     std::memcpy(journal_, j.c_str(), j.size() + 1);
     device_ = out.device();
     inode_ = out.inode();
@@ -50,12 +54,23 @@ class InterruptGuard {
 
   // A block is in the journal (called after it is appended).
   static void block_kept() { ++kept_; }
+  // The results file is in place, complete.
+  static void written() { written_ = true; }
 
  private:
   static void say(const char* text) {
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
   }
   static void on_signal(int sig) {
+    if (written_) {
+      if (journal_[0] != 0) ::unlink(journal_);  // what it held is in the results file
+      say(tty_ ? "\ncrisp: error: interrupted by " : "crisp: error: interrupted by ");
+      say(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+      say("; the results were written in full to '");
+      say(output_);
+      say("' before it\n");
+      ::_exit(128 + sig);
+    }
     struct stat st {};
     if (::lstat(partial_, &st) == 0 && st.st_dev == device_ && st.st_ino == inode_)
       ::unlink(partial_);
@@ -82,7 +97,8 @@ class InterruptGuard {
     }
     ::_exit(128 + sig);
   }
-  static inline char partial_[4096] = {}, journal_[4096] = {};
+  static inline char partial_[4096] = {}, journal_[4096] = {}, output_[4096] = {};
+  static inline std::atomic<bool> written_{false};
   static inline dev_t device_ = 0;
   static inline ino_t inode_ = 0;
   static inline bool tty_ = false;
