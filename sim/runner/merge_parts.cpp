@@ -231,9 +231,11 @@ void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvena
             if (mine ? std::isinf(value) || (finite && std::isnan(value)) : !std::isnan(value))
               throw InputError(fmt::format(
                   "merge: part '{}' is damaged: /metrics/{}/{}/{} holds {} for policy set {}, "
-                  "replication {}, where a part {}",
+                  "replication {} ({})",
                   part, group, region, name, value, q, r,
-                  mine ? "has a finite value" : "of another part's blocks has NaN"));
+                  !mine    ? "another part's, where a part holds NaN"
+                  : finite ? fmt::format("its own, where {} must be finite", name)
+                           : fmt::format("its own, where {} must not be infinite", name)));
           }
         for (std::int64_t b = i; b < all_blocks; b += N) {
           const auto [lo, hi] = block_range(b, B, R);
