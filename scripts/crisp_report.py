@@ -15,8 +15,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crisp_plot  # noqa: E402
-from crisp_results import (OFF_FIELDS, OutputRefused, open_results, starts_with,  # noqa: E402
-                           write_output)
+from crisp_results import (OFF_FIELDS, OutputRefused, check_output, open_results,  # noqa: E402
+                           starts_with, write_output)
 
 MILLION = 1e6
 
@@ -524,12 +524,14 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
         print(f"report: {e}", file=sys.stderr)
         raise SystemExit(2)
-    with res, tempfile.TemporaryDirectory() as tmp:
-        page = build(res, tmp)
-    try:  # an existing page is replaced only when this script wrote it
-        write_output(out, page.encode("utf-8"), inputs=[a.file],
-                     is_of_kind=starts_with(PAGE_START.encode("utf-8")),
-                     noun="a page that scripts/report wrote")
+    # An existing page is replaced only when this script wrote it (asked before the work too).
+    rule = {"inputs": [a.file], "is_of_kind": starts_with(PAGE_START.encode("utf-8")),
+            "noun": "a page that scripts/report wrote"}
+    try:
+        check_output(out, **rule)
+        with res, tempfile.TemporaryDirectory() as tmp:
+            page = build(res, tmp)
+        write_output(out, page.encode("utf-8"), **rule)
     except OutputRefused as e:
         print(f"report: {e}", file=sys.stderr)
         raise SystemExit(2)

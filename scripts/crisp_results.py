@@ -416,15 +416,21 @@ def _why_not_replace(path, inputs, is_of_kind, noun):
     return None
 
 
+def check_output(path, inputs=(), is_of_kind=lambda path: False, noun="a crisp output"):
+    """OutputRefused when write_output(path, ...) would refuse the target as it is now: asked
+    before the work, so that a refusal comes at once (write_output asks again)."""
+    why = _why_not_replace(path, inputs, is_of_kind, noun)
+    if why:
+        raise OutputRefused(f"output '{path}' {why}; choose another name with -o or move it away")
+
+
 def write_output(path, data, inputs=(), is_of_kind=lambda path: False, noun="a crisp output"):
     """Writes `data` (bytes) to `path` by crisp's output rule: never an input, a link or anything
     but a regular file; an existing file replaced only when `is_of_kind(path)`; written to
     `path`.partial, created exclusively (a file of that name, the user's or another command's, is
     left as it is and refused), and moved into place only once complete. OutputRefused (one line)
     when the rule forbids it; on any failure the partial file it created is removed."""
-    why = _why_not_replace(path, inputs, is_of_kind, noun)
-    if why:
-        raise OutputRefused(f"output '{path}' {why}; choose another name with -o or move it away")
+    check_output(path, inputs, is_of_kind, noun)
     partial = path + ".partial"
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,

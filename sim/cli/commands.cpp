@@ -193,7 +193,6 @@ void write_keeping_journal(OutputFile& out, const ResultsContent& header,
                     "them again",
                     out.path(), e.what(), journal.path()));
   }
-  InterruptGuard::written();
   journal.remove();
 }
 
@@ -455,8 +454,7 @@ int run_command(const RunArgs& args) {
     out->finish();
     journal->remove();
     const InterruptGuard interrupt_guard(*out);
-    InterruptGuard::written();
-    print_tables(run.x, run.output, args.quiet);
+      print_tables(run.x, run.output, args.quiet);
     if (!args.quiet)
       std::cerr << fmt::format("crisp: the stopped run's results were complete in '{}': moved to "
                                "{}\n",
@@ -599,7 +597,6 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
     if (out->kept()) throw;
     throw std::runtime_error(fmt::format("cannot write results file {}: {}", output, e.what()));
   }
-  InterruptGuard::written();
   print_tables(x, output, quiet);
   if (!quiet)
     std::cerr << fmt::format("crisp: {} parts merged into {}\n", run.files.size(), output);
