@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Nothing of the user's is written through, replaced or deleted by a run, and every failure is
 # one line with the promised exit code (sim/results/output_file.hpp, docs/results-format.md
-# "Writing the file"): a partial file that is the user's (a file, a link, a folder), a file that
-# appears at the output path during the run, two runs on one output, a full disk, and signals.
+# "Writing a file"): a partial file that is the user's (a file, a link, a folder), a file that
+# appears at the output path during the run (and --resume once it is moved away), two runs on one
+# output, -o naming the input, a link, a FIFO or a user's file (run, export, scripts/report,
+# scripts/plot), a full disk, and signals (also once the file is in place).
 set -uo pipefail
 crisp=$1 src=$2
 dir=$(mktemp -d)
