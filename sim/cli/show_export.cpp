@@ -258,6 +258,8 @@ int export_long(const std::string& file, const std::string& output) {
     target.emplace(output, csv_export_kind(), std::vector<std::string>{file});
   } catch (const OutputConflict& e) {
     throw InputError(fmt::format("export: {}", e.what()));
+  } catch (const std::runtime_error& e) {
+    throw WriteError(fmt::format("export: {}", e.what()));  // cannot create the partial file
   }
   try {
     target->write([&](const std::string& partial) {

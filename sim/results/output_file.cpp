@@ -55,7 +55,7 @@ OutputFile::OutputFile(std::string path, OutputKind kind, const std::vector<std:
                       "it is yours; it is left as it is: wait for that command, move the file "
                       "away, or choose another name with -o",
                       partial_, path_));
-    throw std::runtime_error(fmt::format("cannot create '{}': {}", partial_, std::strerror(errno)));
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", partial_, std::strerror(errno)));
   }
   struct stat st {};
   ::fstat(fd, &st);

@@ -2,8 +2,9 @@
 # What --resume trusts in a journal (sim/runner/journal.hpp, docs/results-format.md "Streaming and
 # resume"): journals written by hand (tests/cli/make_journal.py, checksums right) with a block
 # twice, a NaN or an infinity where the metric is finite, a block of another run, a 16-byte
-# journal whose header claims 4 GB, a FIFO, a folder or a link in the journal's place. Each is
-# refused at once with exit 2 and one line, and every file is left byte for byte as it was.
+# journal whose header claims 4 GB, a FIFO, a folder or a link in the journal's place, a user's
+# file in the partial file's place. Each is refused at once with exit 2 and one line, and every
+# file is left byte for byte as it was.
 set -uo pipefail
 crisp=$1 src=$2
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
@@ -38,6 +39,25 @@ journal 0
 grep -q "resuming a.h5: 1 finished blocks" good.err || fail "good journal: $(cat good.err)"
 [ -e a.h5 ] && [ ! -e a.h5.journal ] || fail "good journal: not finished"
 rm -f a.h5
+
+# The partial file --resume finds beside the journal: an empty one (what a killed run leaves) is
+# removed and the run goes on; anything else that is not this run's results is the user's.
+journal 0
+: > a.h5.partial
+"$crisp" run x.toml -r 64 -o a.h5 --resume --quiet > /dev/null 2> err &&
+  [ -e a.h5 ] && [ ! -e a.h5.partial ] || fail "an empty partial file: $(cat err)"
+rm -f a.h5
+journal 0
+cp x.toml a.h5.partial
+cp a.h5.journal before.journal
+"$crisp" run x.toml -r 64 -o a.h5 --resume --quiet > /dev/null 2> err
+code=$?
+want="crisp: error: --resume: 'a.h5.partial' is not a partial results file of this run; it is"
+[ $code -eq 2 ] && [ "$(grep -c . err)" -eq 1 ] && grep -qF "$want left as it is: move it away" err ||
+  fail "a user's partial file: exit $code, $(cat err)"
+cmp -s a.h5.partial x.toml && cmp -s a.h5.journal before.journal && [ ! -e a.h5 ] ||
+  fail "a user's partial file: a file changed, or an output appeared"
+rm -f a.h5.partial
 
 journal 0 0
 refused "a block twice" "'a.h5.journal' is damaged: record 2 holds block 0 a second time"
