@@ -201,21 +201,24 @@ enum class StoppedPartial { absent, complete, incomplete, foreign };
 
 // A partial file the stopped run wrote in full (its target was in the way) is this run's results
 // file: the experiment text, seed, replications (for --target-ci: within the run's bounds), part
-// and every series whole. One cut short (empty, or HDF5's signature but unreadable) is redone
-// from the journal; anything else is not crisp's to remove.
+// and every series whole. One cut short (empty; HDF5's signature where HDF5 looks for it, at 0 or
+// a power of two from 512, but unreadable; or this experiment's but not whole) is redone from the
+// journal; anything else is not crisp's to remove.
 StoppedPartial stopped_partial(const std::string& partial, const Experiment& x,
                                std::int64_t policies, std::int64_t fewest, std::int64_t most,
                                std::optional<std::pair<std::int64_t, std::int64_t>> shard) {
   struct stat st {};
   if (::lstat(partial.c_str(), &st) != 0) return StoppedPartial::absent;
   if (!S_ISREG(st.st_mode)) return StoppedPartial::foreign;
+  if (st.st_size == 0) return StoppedPartial::incomplete;
   try {
     const ResultsReader reader(partial,
                                shard ? ResultsReader::Kind::part : ResultsReader::Kind::results);
+    if (reader.string_attribute("experiment_toml") != x.source_text ||
+        reader.seed() != x.scenario.seed)
+      return StoppedPartial::foreign;
     const std::int64_t R = reader.replications();
-    bool whole = reader.string_attribute("experiment_toml") == x.source_text &&
-                 reader.seed() == x.scenario.seed && R >= fewest && R <= most &&
-                 std::ssize(reader.policy_labels()) == policies;
+    bool whole = R >= fewest && R <= most && std::ssize(reader.policy_labels()) == policies;
     if (whole && shard) {
       const PartInfo part = reader.part();
       whole = part.index == shard->first && part.count == shard->second;
@@ -226,15 +229,16 @@ StoppedPartial stopped_partial(const std::string& partial, const Experiment& x,
                                                    const std::string& name, int) {
         whole = whole && std::ssize(reader.metric(group, region, name)) == policies * R;
       });
-    return whole ? StoppedPartial::complete : StoppedPartial::foreign;
+    return whole ? StoppedPartial::complete : StoppedPartial::incomplete;
   } catch (const std::exception&) {
   }
   std::ifstream in(partial, std::ios::binary);
-  std::array<char, 8> head{};
-  if (st.st_size == 0 ||
-      (in.read(head.data(), head.size()) &&
-       std::string_view(head.data(), head.size()) == std::string_view("\x89HDF\r\n\x1a\n", 8)))
-    return StoppedPartial::incomplete;
+  for (std::int64_t at = 0; at + 8 <= st.st_size; at = at == 0 ? 512 : 2 * at) {
+    std::array<char, 8> head{};
+    if (in.seekg(at) && in.read(head.data(), head.size()) &&
+        std::string_view(head.data(), head.size()) == std::string_view("\x89HDF\r\n\x1a\n", 8))
+      return StoppedPartial::incomplete;
+  }
   return StoppedPartial::foreign;
 }
 
