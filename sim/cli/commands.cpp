@@ -224,11 +224,11 @@ StoppedPartial stopped_partial(const std::string& partial, const Experiment& x,
       whole = part.index == shard->first && part.count == shard->second;
     }
     if (whole)
-      for_each_series(make_layout(x.scenario), [&](const std::string& group,
-                                                   const std::string& region,
-                                                   const std::string& name, int) {
-        whole = whole && std::ssize(reader.metric(group, region, name)) == policies * R;
-      });
+      for_each_series(
+          make_layout(x.scenario),
+          [&](const std::string& group, const std::string& region, const std::string& name, int) {
+            whole = whole && std::ssize(reader.metric(group, region, name)) == policies * R;
+          });
     return whole ? StoppedPartial::complete : StoppedPartial::incomplete;
   } catch (const std::exception&) {
   }
@@ -453,16 +453,18 @@ int run_command(const RunArgs& args) {
   if (out->kept()) {
     // The stopped run's results were complete in the partial file: moved into place, nothing
     // simulated (the other ranks are told there is nothing to do).
-    cluster.lead_run(*run.simulator, {}, [](std::int64_t, std::span<const double>) {},
-                     [](std::int64_t, std::int64_t) {});
+    cluster.lead_run(
+        *run.simulator, {}, [](std::int64_t, std::span<const double>) {},
+        [](std::int64_t, std::int64_t) {});
     out->finish();
     journal->remove();
     const InterruptGuard interrupt_guard(*out);
-      print_tables(run.x, run.output, args.quiet);
+    print_tables(run.x, run.output, args.quiet);
     if (!args.quiet)
-      std::cerr << fmt::format("crisp: the stopped run's results were complete in '{}': moved to "
-                               "{}\n",
-                               out->partial(), run.output);
+      std::cerr << fmt::format(
+          "crisp: the stopped run's results were complete in '{}': moved to "
+          "{}\n",
+          out->partial(), run.output);
     return 0;
   }
 
@@ -591,8 +593,8 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
     throw InputError(fmt::format("merge: {}", e.what()));
   }
   const InterruptGuard interrupt_guard(*out);
-  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line,
-                                 run.experiment_toml, run.seed};
+  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, run.experiment_toml,
+                                 run.seed};
   try {
     out->write([&](const std::string& file) { write_merged(run, x, provenance, file); });
   } catch (const InputError&) {

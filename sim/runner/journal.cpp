@@ -83,7 +83,9 @@ namespace {
 std::string not_a_journal(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return "";
-  return S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a folder" : "not a regular file";
+  return S_ISLNK(st.st_mode)   ? "a symbolic link"
+         : S_ISDIR(st.st_mode) ? "a folder"
+                               : "not a regular file";
 }
 
 }  // namespace
@@ -129,8 +131,8 @@ Journal::Journal(const std::string& path, const JournalIdentity& id,
                  const std::vector<char>& finite, const BlockFn& found)
     : path_(path) {
   if (const std::string why = not_a_journal(path); !why.empty())
-    throw JournalConflict(fmt::format(
-        "--resume: '{}' is {}, not a crisp journal; it is left as it is", path, why));
+    throw JournalConflict(
+        fmt::format("--resume: '{}' is {}, not a crisp journal; it is left as it is", path, why));
   fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) {
     if (errno == ENOENT)

@@ -68,9 +68,9 @@ PartIdentity read_identity(const std::string& file) {
 std::string some(const std::vector<std::int64_t>& blocks) {
   if (blocks.empty()) return "none";
   constexpr std::size_t kShown = 4;
-  std::vector<std::int64_t> first(blocks.begin(),
-                                  blocks.begin() + static_cast<std::ptrdiff_t>(
-                                                       std::min(blocks.size(), kShown)));
+  std::vector<std::int64_t> first(
+      blocks.begin(),
+      blocks.begin() + static_cast<std::ptrdiff_t>(std::min(blocks.size(), kShown)));
   return fmt::format("{} of them: {}{}", blocks.size(), fmt::join(first, ", "),
                      blocks.size() > kShown ? ", ..." : "");
 }
@@ -106,8 +106,8 @@ void transfer(bool out, int fd, double* data, std::size_t count, off_t at) {
     const ssize_t done = out ? ::pwrite(fd, p, n, at) : ::pread(fd, p, n, at);
     if (done < 0 && errno == EINTR) continue;
     if (done <= 0)
-      throw std::runtime_error(fmt::format("merge: scratch file: {}",
-                                           done < 0 ? std::strerror(errno) : "cut short"));
+      throw std::runtime_error(
+          fmt::format("merge: scratch file: {}", done < 0 ? std::strerror(errno) : "cut short"));
     p += done;
     at += done;
     n -= static_cast<std::size_t>(done);
@@ -168,14 +168,14 @@ PartsOfRun check_parts(const std::vector<std::string>& files, const std::string&
     if (!slot.empty())
       throw InputError(fmt::format("merge: part '{}' doubles part {}/{} ('{}')", file, info.index,
                                    info.count, slot));
-    const std::vector<std::int64_t> owned = owned_blocks(
-        info.index, info.count, block_count(p.replications, info.block_replications));
+    const std::vector<std::int64_t> owned =
+        owned_blocks(info.index, info.count, block_count(p.replications, info.block_replications));
     if (info.blocks != owned)
       throw InputError(fmt::format(
           "merge: part '{}' lists blocks ({}) in /part, but part {}/{} of {} replications in "
           "blocks of {} has blocks ({})",
-          file, some(info.blocks), info.index, info.count, p.replications,
-          info.block_replications, some(owned)));
+          file, some(info.blocks), info.index, info.count, p.replications, info.block_replications,
+          some(owned)));
     slot = file;
   }
   for (std::size_t i = 0; i < run.files.size(); ++i)
@@ -197,10 +197,9 @@ void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvena
   const std::int64_t B = parts.block_replications, N = std::ssize(parts.files);
   const std::int64_t all_blocks = block_count(R, B);
   std::vector<std::tuple<std::string, std::string, std::string>> series;
-  for_each_series(layout, [&](const std::string& group, const std::string& region,
-                              const std::string& name, int) {
-    series.emplace_back(group, region, name);
-  });
+  for_each_series(layout,
+                  [&](const std::string& group, const std::string& region, const std::string& name,
+                      int) { series.emplace_back(group, region, name); });
   const auto value_at = [&](std::size_t s, std::int64_t q, std::int64_t r) {
     return static_cast<off_t>(((static_cast<std::int64_t>(s) * P + q) * R + r) * 8);
   };

@@ -146,8 +146,10 @@ bool metric_is_finite(std::string_view name) {
 
 std::vector<char> finite_slots(const MetricLayout& layout) {
   std::vector<char> out(static_cast<std::size_t>(layout.size()), 0);
-  for_each_series(layout, [&](const std::string&, const std::string&, const std::string& name,
-                              int slot) { out[static_cast<std::size_t>(slot)] = metric_is_finite(name); });
+  for_each_series(layout,
+                  [&](const std::string&, const std::string&, const std::string& name, int slot) {
+                    out[static_cast<std::size_t>(slot)] = metric_is_finite(name);
+                  });
   return out;
 }
 

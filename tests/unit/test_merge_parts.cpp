@@ -73,11 +73,10 @@ std::string write_part(const TempDir& dir, const PartSpec& spec) {
   const PolicyDesign design = make_design(x);
   const std::int64_t P = std::ssize(design.sets), B = x.scenario.block_replications;
   ResultsContent c = make_results_header(
-      x.scenario, design, kR, RunProvenance{spec.version, spec.commit, "test", x.source_text,
-                                            spec.seed});
+      x.scenario, design, kR,
+      RunProvenance{spec.version, spec.commit, "test", x.source_text, spec.seed});
   c.part = PartInfo{spec.index, 2, B, spec.blocks.value_or(std::vector{spec.index - 1})};
-  for_each_series(make_layout(x.scenario), [&](const std::string& group,
-                                               const std::string& region,
+  for_each_series(make_layout(x.scenario), [&](const std::string& group, const std::string& region,
                                                const std::string& name, int) {
     MetricSeries m = metric_series(group, region, name);
     for (std::int64_t q = 0; q < P; ++q)
@@ -135,8 +134,9 @@ TEST_CASE("merge: a part of another crisp version or commit is refused, naming b
             "' was written by crisp 9.9.8 (commit 0123456789ab), this is crisp 9.9.9 (commit "
             "0123456789ab): merge parts with the crisp that ran them");
   const std::string c = write_part(dir, {.index = 2, .commit = "fedcba987654"});
-  CHECK(merge_error(dir, {a, c}).find("(commit fedcba987654), this is crisp 9.9.9 (commit "
-                                      "0123456789ab)") != std::string::npos);
+  CHECK(merge_error(dir, {a, c})
+            .find("(commit fedcba987654), this is crisp 9.9.9 (commit "
+                  "0123456789ab)") != std::string::npos);
 }
 
 TEST_CASE("merge: a part of another run (seed) is refused, naming the difference", "[merge]") {
