@@ -4,6 +4,7 @@ figures. Every figure says in its title what it shows and for which region and m
 """
 
 import argparse
+import io
 import math
 import os
 import sys
@@ -16,7 +17,25 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crisp_results import METRIC_TITLES, open_results  # noqa: E402
+from crisp_results import METRIC_TITLES, OutputRefused, open_results, write_output  # noqa: E402
+
+# The PNGs' Software text: what marks a PNG as this script's, so that a rerun may replace it.
+PNG_SOFTWARE = "crisp scripts/plot"
+
+
+def _plot_png(path):
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    return head.startswith(b"\x89PNG\r\n\x1a\n") and PNG_SOFTWARE.encode() in head
+
+
+def save_figure(fig, path, results_path):
+    """Saves `fig` as a PNG at `path` by crisp's output rule (crisp_results.write_output): an
+    existing file is replaced only when this script wrote it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": PNG_SOFTWARE})
+    write_output(path, buf.getvalue(), inputs=[results_path], is_of_kind=_plot_png,
+                 noun="a PNG that scripts/plot wrote")
 
 plt.rcParams.update({
     "font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.grid": True,
@@ -247,7 +266,7 @@ def plot_frontier(res, material, region, path):
         place_labels(ax, [k[0] for k in keys], [k[1] for k in keys],
                      [", ".join(f"#{p}" for p in points[k]) for k in keys],
                      [BASELINE_COLOR if 0 in points[k] else "tab:blue" for k in keys])
-    fig.savefig(path)
+    save_figure(fig, path, res.path)
     plt.close(fig)
     return path
 
@@ -300,7 +319,7 @@ def plot_unmet(res, material, region, path):
                  "box: middle half of histories; whiskers: 5th to 95th percentile; red diamond: "
                  "mean;\nP(any): share of histories with any unmet demand",
                  fontsize=11, fontweight="bold")
-    fig.savefig(path)
+    save_figure(fig, path, res.path)
     plt.close(fig)
     return path
 
@@ -364,7 +383,7 @@ def plot_fans(res, material, region, path):
     fig.suptitle(f"How {what} over time: {where(material, region)}\n"
                  f"bands over the first {K} simulated histories of each policy set",
                  fontsize=11, fontweight="bold")
-    fig.savefig(path)
+    save_figure(fig, path, res.path)
     plt.close(fig)
     return path
 
@@ -459,7 +478,7 @@ def plot_response(res, material, region, metric, path):
                   "(below 0: less than without policy); bars: 95 % intervals" if change else
                   f"points: mean over {res.R} simulated histories (the baseline has no value); "
                   "bars: 95 % intervals"), fontsize=11, fontweight="bold")
-    fig.savefig(path)
+    save_figure(fig, path, res.path)
     plt.close(fig)
     return path
 
@@ -511,7 +530,7 @@ def plot_tornado(res, material, region, metric, path):
     fig.suptitle(f"Which assumptions matter most: {where(material, region)}\n"
                  "each bar: the result with one scenario parameter scaled down (blue) or up "
                  "(orange), everything else as given", fontsize=11, fontweight="bold")
-    fig.savefig(path)
+    save_figure(fig, path, res.path)
     plt.close(fig)
     return path
 
@@ -560,9 +579,17 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
         print(f"plot: {e}", file=sys.stderr)
         raise SystemExit(2)
+    if os.path.lexists(outdir) and not os.path.isdir(outdir):
+        print(f"plot: output folder '{outdir}' exists and is not a folder; choose another with -o",
+              file=sys.stderr)
+        raise SystemExit(2)
     with res:
-        for path in make_plots(res, outdir, a.material, a.region, a.metric).values():
-            print(path)
+        try:
+            for path in make_plots(res, outdir, a.material, a.region, a.metric).values():
+                print(path)
+        except OutputRefused as e:
+            print(f"plot: {e}", file=sys.stderr)
+            raise SystemExit(2)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crisp_plot  # noqa: E402
-from crisp_results import OFF_FIELDS, open_results  # noqa: E402
+from crisp_results import (OFF_FIELDS, OutputRefused, check_output, open_results,  # noqa: E402
+                           starts_with, write_output)
 
 MILLION = 1e6
 
@@ -509,9 +510,13 @@ def build(res, workdir):
     body.append(figures(res, workdir))
     body.append(assumptions(res))
     body.append(provenance(res))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>crisp report: {esc(name)}</title><style>{CSS}</style></head><body>\n" +
+    return (PAGE_START + f"{esc(name)}</title><style>{CSS}</style></head><body>\n" +
             "\n".join(body) + "\n</body></html>\n")
+
+
+# How every page this script writes begins: what marks a page as its own, so a rerun may replace it.
+PAGE_START = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+              "<title>crisp report: ")
 
 
 def main(argv=None):
@@ -529,10 +534,17 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
         print(f"report: {e}", file=sys.stderr)
         raise SystemExit(2)
-    with res, tempfile.TemporaryDirectory() as tmp:
-        page = build(res, tmp)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    # An existing page is replaced only when this script wrote it (asked before the work too).
+    rule = {"inputs": [a.file], "is_of_kind": starts_with(PAGE_START.encode("utf-8")),
+            "noun": "a page that scripts/report wrote"}
+    try:
+        check_output(out, **rule)
+        with res, tempfile.TemporaryDirectory() as tmp:
+            page = build(res, tmp)
+        write_output(out, page.encode("utf-8"), **rule)
+    except OutputRefused as e:
+        print(f"report: {e}", file=sys.stderr)
+        raise SystemExit(2)
     print(out)
 
 

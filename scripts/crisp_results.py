@@ -415,3 +415,96 @@ def open_results(path, use_pandas=None, unverified=False):
     `unverified`: also a file changed since crisp wrote it (by h5py, say), as `crisp check
     --unverified` reads one."""
     return Results(path, use_pandas, unverified)
+
+
+# ------------------------------------------------------------------------------------------------
+# Writing: the rule every crisp command that writes a file follows (docs/results-format.md
+# "Writing a file", sim/results/output_file.hpp), once for scripts/plot and scripts/report.
+
+
+class OutputRefused(ValueError):
+    """The output may not be written (one line: the caller prints it and exits 2)."""
+
+
+def _why_not_replace(path, inputs, is_of_kind, noun):
+    """Why an existing `path` may not be replaced, or None (absent, or of the kind written)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if os.path.islink(path):
+        return "is a symbolic link (crisp never writes through one)"
+    if not os.path.isfile(path):
+        return "is not a regular file"
+    for i in inputs:
+        try:
+            si = os.stat(i)
+        except OSError:
+            continue
+        if (si.st_dev, si.st_ino) == (st.st_dev, st.st_ino):
+            return "is one of this command's inputs"
+    if not is_of_kind(path):
+        return f"exists and is not {noun}"
+    return None
+
+
+def check_output(path, inputs=(), is_of_kind=lambda path: False, noun="a crisp output"):
+    """OutputRefused when write_output(path, ...) would refuse the target as it is now: asked
+    before the work, so that a refusal comes at once (write_output asks again)."""
+    why = _why_not_replace(path, inputs, is_of_kind, noun)
+    if why:
+        raise OutputRefused(f"output '{path}' {why}; choose another name with -o or move it away")
+
+
+def write_output(path, data, inputs=(), is_of_kind=lambda path: False, noun="a crisp output"):
+    """Writes `data` (bytes) to `path` by crisp's output rule: never an input, a link or anything
+    but a regular file; an existing file replaced only when `is_of_kind(path)`; written to
+    `path`.partial, created exclusively (a file of that name, the user's or another command's, is
+    left as it is and refused), and moved into place only once complete. OutputRefused (one line)
+    when the rule forbids it; on any failure the partial file it created is removed."""
+    check_output(path, inputs, is_of_kind, noun)
+    partial = path + ".partial"
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o644)
+    except FileExistsError:
+        raise OutputRefused(f"'{partial}' exists: another command is writing '{path}', or one was "
+                            "stopped, or it is yours; it is left as it is: move it away or choose "
+                            "another name with -o") from None
+    ident = os.fstat(fd)
+    done = False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        why = _why_not_replace(path, inputs, is_of_kind, noun)
+        if why:
+            done = True  # the complete output stays where the message says
+            raise OutputRefused(f"output '{path}' {why} at the end; it is left as it is, and the "
+                                f"complete output is in '{partial}'")
+        if os.path.lexists(path):
+            os.replace(partial, path)
+        else:  # no-replace: a file appearing meanwhile stays
+            try:
+                os.link(partial, path)
+            except FileExistsError:
+                done = True
+                raise OutputRefused(f"output '{path}' appeared at the end; it is left as it is, "
+                                    f"and the complete output is in '{partial}'") from None
+            os.unlink(partial)
+        done = True
+    finally:
+        if not done:
+            try:
+                st = os.lstat(partial)
+                if (st.st_dev, st.st_ino) == (ident.st_dev, ident.st_ino):
+                    os.unlink(partial)
+            except OSError:
+                pass
+
+
+def starts_with(prefix):
+    """A kind test: the file's first bytes are `prefix`."""
+    def test(path):
+        with open(path, "rb") as fh:
+            return fh.read(len(prefix)) == prefix
+    return test

@@ -35,6 +35,7 @@
 #include "sim/runner/adaptive.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/journal.hpp"
+#include "sim/runner/merge_parts.hpp"
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
@@ -174,7 +175,7 @@ void print_tables(const Experiment& x, const std::string& file, bool overall_onl
 
 // Writes the results from the journal and removes it; when writing fails (a full disk) the
 // journal keeps the finished blocks, and the message says how to finish without simulating them
-// again.
+// again. When the file is complete but its target was in the way, --resume moves it into place.
 void write_keeping_journal(OutputFile& out, const ResultsContent& header,
                            const MetricLayout& layout, Journal& journal, std::int64_t block_size) {
   try {
@@ -182,18 +183,64 @@ void write_keeping_journal(OutputFile& out, const ResultsContent& header,
       write_from_journal(file, header, layout, journal, block_size);
     });
   } catch (const std::exception& e) {
+    if (out.kept())
+      throw std::runtime_error(
+          fmt::format("{}: move '{}' away and run the same command with --resume to put the "
+                      "results in place",
+                      e.what(), out.path()));
     throw std::runtime_error(
-        fmt::format("{}; the simulated blocks are kept in '{}': run the same command with "
-                    "--resume to write the results without simulating them again",
-                    e.what(), journal.path()));
+        fmt::format("cannot write results file {}: {}; the simulated blocks are kept in '{}': run "
+                    "the same command with --resume to write the results without simulating "
+                    "them again",
+                    out.path(), e.what(), journal.path()));
   }
   journal.remove();
 }
 
-// A regular file only (never a link or a folder).
-void remove_stale_partial(const std::string& partial) {
+// What a stopped run left at `partial` when --resume finds it.
+enum class StoppedPartial { absent, complete, incomplete, foreign };
+
+// A partial file the stopped run wrote in full (its target was in the way) is this run's results
+// file: the experiment text, seed, replications (for --target-ci: within the run's bounds), part
+// and every series whole. One cut short (empty; HDF5's signature where HDF5 looks for it, at 0 or
+// a power of two from 512, but unreadable; or this experiment's but not whole) is redone from the
+// journal; anything else is not crisp's to remove.
+StoppedPartial stopped_partial(const std::string& partial, const Experiment& x,
+                               std::int64_t policies, std::int64_t fewest, std::int64_t most,
+                               std::optional<std::pair<std::int64_t, std::int64_t>> shard) {
   struct stat st {};
-  if (::lstat(partial.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(partial.c_str());
+  if (::lstat(partial.c_str(), &st) != 0) return StoppedPartial::absent;
+  if (!S_ISREG(st.st_mode)) return StoppedPartial::foreign;
+  if (st.st_size == 0) return StoppedPartial::incomplete;
+  try {
+    const ResultsReader reader(partial,
+                               shard ? ResultsReader::Kind::part : ResultsReader::Kind::results);
+    if (reader.string_attribute("experiment_toml") != x.source_text ||
+        reader.seed() != x.scenario.seed)
+      return StoppedPartial::foreign;
+    const std::int64_t R = reader.replications();
+    bool whole = R >= fewest && R <= most && std::ssize(reader.policy_labels()) == policies;
+    if (whole && shard) {
+      const PartInfo part = reader.part();
+      whole = part.index == shard->first && part.count == shard->second;
+    }
+    if (whole)
+      for_each_series(
+          make_layout(x.scenario),
+          [&](const std::string& group, const std::string& region, const std::string& name, int) {
+            whole = whole && std::ssize(reader.metric(group, region, name)) == policies * R;
+          });
+    return whole ? StoppedPartial::complete : StoppedPartial::incomplete;
+  } catch (const std::exception&) {
+  }
+  std::ifstream in(partial, std::ios::binary);
+  for (std::int64_t at = 0; at + 8 <= st.st_size; at = at == 0 ? 512 : 2 * at) {
+    std::array<char, 8> head{};
+    if (in.seekg(at) && in.read(head.data(), head.size()) &&
+        std::string_view(head.data(), head.size()) == std::string_view("\x89HDF\r\n\x1a\n", 8))
+      return StoppedPartial::incomplete;
+  }
+  return StoppedPartial::foreign;
 }
 
 // "I/N" with 1 <= I <= N.
@@ -397,15 +444,36 @@ int run_command(const RunArgs& args) {
                                    run.shard.second};
     try {
       const std::string journal_path = run.output + ".journal";
+      std::vector<std::string> inputs;
+      if (!args.experiment.empty()) inputs.push_back(args.experiment);
       if (args.resume) {
-        journal.emplace(journal_path, identity, [](std::int64_t, std::span<const double>) {});
+        journal.emplace(journal_path, identity, finite_slots(run.simulator->layout()),
+                        [](std::int64_t, std::span<const double>) {});
         // This run holds the journal's lock, so no run is writing the output: a partial file is
-        // what the stopped run left.
-        remove_stale_partial(run.output + ".partial");
+        // what the stopped run left (or the user's).
+        const std::string partial = run.output + ".partial";
+        const auto shard = args.shard.empty() ? std::nullopt : std::optional(run.shard);
+        switch (stopped_partial(partial, run.x, std::ssize(run.design.sets),
+                                run.first_check > 0 ? run.first_check : s.replications,
+                                s.replications, shard)) {
+          case StoppedPartial::absent:
+            break;
+          case StoppedPartial::complete:
+            out.emplace(OutputFile::Adopt{}, run.output, results_kind(), inputs);
+            break;
+          case StoppedPartial::incomplete:
+            ::unlink(partial.c_str());
+            break;
+          case StoppedPartial::foreign:
+            throw InputError(fmt::format(
+                "--resume: '{}' is not a partial results file of this run; it is left as it "
+                "is: move it away",
+                partial));
+        }
       } else {
         journal.emplace(journal_path, identity);
       }
-      out.emplace(run.output);
+      if (!out) out.emplace(run.output, results_kind(), inputs);
     } catch (const JournalConflict& e) {
       throw InputError(e.what());
     } catch (const OutputConflict& e) {
@@ -417,6 +485,23 @@ int run_command(const RunArgs& args) {
   }
   // A follower failed alone: it says why, with the job's exit code (see follow_run).
   if (cluster.agree(0).code != 0) return 0;
+  if (out->kept()) {
+    // The stopped run's results were complete in the partial file: moved into place, nothing
+    // simulated (the other ranks are told there is nothing to do).
+    cluster.lead_run(
+        *run.simulator, {}, [](std::int64_t, std::span<const double>) {},
+        [](std::int64_t, std::int64_t) {});
+    out->finish();
+    journal->remove();
+    const InterruptGuard interrupt_guard(*out);
+    print_tables(run.x, run.output, args.quiet);
+    if (!args.quiet)
+      std::cerr << fmt::format(
+          "crisp: the stopped run's results were complete in '{}': moved to "
+          "{}\n",
+          out->partial(), run.output);
+    return 0;
+  }
 
   Experiment& x = run.x;
   Scenario& s = x.scenario;
@@ -531,153 +616,35 @@ int run_command(const RunArgs& args) {
   return 0;
 }
 
-// Runs `body`, which reads the part `file`: anything but running out of memory that it throws
-// means a damaged part, a usage error (exit 2) named in one line, as `crisp show` names a damaged
-// results file.
-template <class Body>
-void reading_part(const std::string& file, Body body) {
-  try {
-    body();
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::bad_alloc&) {
-    throw;
-  } catch (const std::exception& e) {
-    const std::string what = e.what();
-    // The reader's own messages name the file already.
-    throw InputError(what.find(file) != std::string::npos
-                         ? fmt::format("merge: {}", what)
-                         : fmt::format("merge: part '{}': {}", file, what));
-  }
-}
-
-// Joins the parts of a sharded run (docs/results-format.md "Parts"): every part must come from
-// the same experiment text, seed, replications, block size and number of parts, and every part
-// index must appear exactly once. The whole is then written as a run would write it.
+// Joins the parts of a sharded run (docs/results-format.md "Parts"; sim/runner/merge_parts.hpp
+// checks them), written as a run would write it, by the rule every output follows.
 int merge_command(const std::vector<std::string>& parts, const std::string& output,
                   const std::string& command_line, bool quiet) {
-  if (parts.empty()) throw InputError("merge: no parts given");
-  struct Part {
-    std::string file, experiment;
-    std::uint64_t seed = 0;
-    std::int64_t replications = 0;
-    PartInfo info;
-  };
-  std::vector<Part> read;
-  for (const std::string& file : parts) {
-    if (!std::filesystem::is_regular_file(file))
-      throw InputError(fmt::format("merge: part '{}' is not a file", file));
-    reading_part(file, [&] {
-      const ResultsReader reader(file, ResultsReader::Kind::part);
-      read.push_back({file, reader.string_attribute("experiment_toml"), reader.seed(),
-                      reader.replications(), reader.part()});
-    });
-  }
-  for (const Part& p : read)
-    if (p.info.count < 1 || p.info.count > 1'000'000 || p.info.index < 1 ||
-        p.info.index > p.info.count)
-      throw InputError(fmt::format("merge: part '{}' says it is part {}/{}, which cannot be",
-                                   p.file, p.info.index, p.info.count));
-  const Part& first = read.front();
-  std::vector<const Part*> by_index(static_cast<std::size_t>(first.info.count), nullptr);
-  for (const Part& p : read) {
-    if (p.experiment != first.experiment || p.seed != first.seed ||
-        p.replications != first.replications || p.info.count != first.info.count ||
-        p.info.block_replications != first.info.block_replications)
-      throw InputError(fmt::format(
-          "merge: part '{}' belongs to another run than '{}' (experiment text, seed, replications, "
-          "block size or number of parts differ)",
-          p.file, first.file));
-    const Part*& slot = by_index[static_cast<std::size_t>(p.info.index - 1)];
-    if (slot != nullptr)
-      throw InputError(fmt::format("merge: part '{}' doubles part {}/{} ('{}')", p.file,
-                                   p.info.index, p.info.count, slot->file));
-    slot = &p;
-  }
-  for (std::size_t i = 0; i < by_index.size(); ++i)
-    if (by_index[i] == nullptr)
-      throw InputError(fmt::format("merge: part {}/{} is missing (run it with --shard {}/{})",
-                                   i + 1, by_index.size(), i + 1, by_index.size()));
-
-  Experiment x = load_experiment_text(first.experiment,
-                                      fmt::format("the experiment of part '{}'", first.file));
-  x.scenario.seed = first.seed;
-  x.scenario.replications = first.replications;
-  const PolicyDesign design = make_design(x);
+  const PartsOfRun run = check_parts(parts, CRISP_VERSION, CRISP_GIT_COMMIT);
+  Experiment x = load_experiment_text(run.experiment_toml,
+                                      fmt::format("the experiment of part '{}'", run.files[0]));
+  x.scenario.seed = run.seed;
+  x.scenario.replications = run.replications;
   std::optional<OutputFile> out;
   try {
-    out.emplace(output);
+    out.emplace(output, results_kind(), parts);
   } catch (const OutputConflict& e) {
-    throw InputError(e.what());
+    throw InputError(fmt::format("merge: {}", e.what()));
   }
   const InterruptGuard interrupt_guard(*out);
-
-  const MetricLayout layout = make_layout(x.scenario);
-  const std::int64_t P = std::ssize(design.sets), R = first.replications;
-  const std::int64_t block = first.info.block_replications;
-  const std::int64_t all_blocks = block > 0 ? block_count(R, block) : 0;
-  for (const Part& p : read)
-    for (std::int64_t b : p.info.blocks)
-      if (block <= 0 || b < 0 || b >= all_blocks || b % p.info.count != p.info.index - 1)
-        throw InputError(
-            fmt::format("merge: part '{}' lists block {}, which is not one of part "
-                        "{}/{}'s (of {} blocks of {})",
-                        p.file, b, p.info.index, p.info.count, all_blocks, block));
-  std::vector<std::unique_ptr<ResultsReader>> readers;
-  for (const Part& p : read)
-    reading_part(p.file, [&] {
-      readers.push_back(std::make_unique<ResultsReader>(p.file, ResultsReader::Kind::part));
-    });
-  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, first.experiment,
-                                 first.seed};
-  ResultsContent header = make_results_header(x.scenario, design, R, provenance);
-  if (x.timeseries > 0) {
-    RunOptions options;
-    options.replications = R;
-    options.seed = first.seed;
-    header.timeseries =
-        record_timeseries(x.scenario, design, options, x.timeseries, x.timeseries_step_days);
-  }
-  // One series at a time: each part gives the replications of its blocks. A part found damaged
-  // on the way is a usage error (exit 2) as one that cannot be opened; OutputFile::write reports
-  // any failure of `fill` as one of writing, so the part's error is kept aside and thrown after.
-  std::exception_ptr damaged_part;
-  const auto write = [&](const std::string& file) {
-    ResultsFileWriter writer(file, header);
-    for_each_series(layout, [&](const std::string& group, const std::string& region,
-                                const std::string& name, int) {
-      MetricSeries merged = metric_series(group, region, name);
-      merged.values.assign(static_cast<std::size_t>(P * R), 0.0);
-      for (std::size_t i = 0; i < read.size(); ++i) {
-        std::vector<double> v;
-        try {
-          reading_part(read[i].file, [&] { v = readers[i]->metric(group, region, name); });
-          if (std::ssize(v) != P * R)
-            throw InputError(fmt::format("merge: part '{}' has no complete /metrics/{}/{}/{}",
-                                         read[i].file, group, region, name));
-        } catch (const InputError&) {
-          damaged_part = std::current_exception();
-          throw;
-        }
-        for (std::int64_t b : read[i].info.blocks) {
-          const auto [lo, hi] = block_range(b, block, R);
-          for (std::int64_t q = 0; q < P; ++q)
-            std::copy(v.begin() + q * R + lo, v.begin() + q * R + hi,
-                      merged.values.begin() + q * R + lo);
-        }
-      }
-      writer.add(merged);
-    });
-    writer.finish();
-  };
+  const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, run.experiment_toml,
+                                 run.seed};
   try {
-    out->write(write);
-  } catch (const std::exception&) {
-    if (damaged_part) std::rethrow_exception(damaged_part);
-    throw;
+    out->write([&](const std::string& file) { write_merged(run, x, provenance, file); });
+  } catch (const InputError&) {
+    throw;  // a damaged part
+  } catch (const std::exception& e) {
+    if (out->kept()) throw;
+    throw std::runtime_error(fmt::format("cannot write results file {}: {}", output, e.what()));
   }
   print_tables(x, output, quiet);
-  if (!quiet) std::cerr << fmt::format("crisp: {} parts merged into {}\n", read.size(), output);
+  if (!quiet)
+    std::cerr << fmt::format("crisp: {} parts merged into {}\n", run.files.size(), output);
   return 0;
 }
 

@@ -20,8 +20,10 @@ namespace crisp {
 // SIGINT, SIGTERM and SIGHUP while a run holds its output: the partial file it created is
 // removed (if it is still that file); the journal stays when it holds finished blocks (else it is
 // removed too); one line says which, and the run exits with 128 + the signal (130 for Ctrl-C, 143
-// for SIGTERM). A second signal during that stops the process at once (the handler resets to the
-// default). Only async-signal-safe calls in the handler.
+// for SIGTERM). Once the partial file has become the results file (the closing tables are
+// printing) the line says that the results are complete. A second signal during that stops the
+// process at once (the handler resets to the default). Only async-signal-safe calls in the
+// handler.
 class InterruptGuard {
  public:
   explicit InterruptGuard(const OutputFile& out, const Journal* journal = nullptr) {
@@ -29,6 +31,8 @@ class InterruptGuard {
     const std::string j = journal != nullptr ? journal->path() : std::string();
     if (p.size() >= sizeof(partial_) || j.size() >= sizeof(journal_)) return;  // not guarded
     std::memcpy(partial_, p.c_str(), p.size() + 1);
+    std::memcpy(output_, p.c_str(), p.size() - std::strlen(".partial"));
+    output_[p.size() - std::strlen(".partial")] = 0;
     std::memcpy(journal_, j.c_str(), j.size() + 1);
     device_ = out.device();
     inode_ = out.inode();
@@ -56,6 +60,18 @@ class InterruptGuard {
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
   }
   static void on_signal(int sig) {
+    // The partial file, renamed, is the output: the results are in place (the closing tables are
+    // printing). Said so; the journal, if the signal came before it was removed, stays (a rerun
+    // with --resume writes the same file again from it).
+    struct stat out {};
+    if (::lstat(output_, &out) == 0 && out.st_dev == device_ && out.st_ino == inode_) {
+      say(tty_ ? "\ncrisp: error: interrupted by " : "crisp: error: interrupted by ");
+      say(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+      say("; the results were written in full to '");
+      say(output_);
+      say("' before it\n");
+      ::_exit(128 + sig);
+    }
     struct stat st {};
     if (::lstat(partial_, &st) == 0 && st.st_dev == device_ && st.st_ino == inode_)
       ::unlink(partial_);
@@ -82,7 +98,7 @@ class InterruptGuard {
     }
     ::_exit(128 + sig);
   }
-  static inline char partial_[4096] = {}, journal_[4096] = {};
+  static inline char partial_[4096] = {}, journal_[4096] = {}, output_[4096] = {};
   static inline dev_t device_ = 0;
   static inline ino_t inode_ = 0;
   static inline bool tty_ = false;

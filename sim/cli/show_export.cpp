@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <variant>
 
@@ -19,6 +20,7 @@
 #include "sim/core/names.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/results_content.hpp"
@@ -237,35 +239,70 @@ int show_table(const std::string& file, const std::string& metric, const std::st
   return 0;
 }
 
+// The first line export writes: the policy columns, then these.
+constexpr const char* kExportTail = ",replication,material,region,metric,value,units";
+
+// A file crisp export wrote (its first line is export's header): what export may replace.
+OutputKind csv_export_kind() {
+  return {"a CSV file that crisp export wrote", [](const std::string& path) {
+            std::ifstream in(path, std::ios::binary);
+            std::string line;
+            constexpr std::size_t kLongest = 1 << 16;  // a header is a few hundred bytes
+            for (char c; line.size() < kLongest && in.get(c) && c != '\n';)
+              line += c;
+            return line.starts_with("id,label,") && line.ends_with(kExportTail);
+          }};
+}
+
+void write_long(const ResultsReader& reader, const std::string& file, std::ostream& out);
+
 int export_long(const std::string& file, const std::string& output) {
   const ResultsReader reader = open_results("export", file);
+  if (output.empty()) {
+    write_long(reader, file, std::cout);
+    if (!std::cout.flush()) throw WriteError("export: cannot write to stdout");
+    return 0;
+  }
+  // Written by the rule of every output (sim/results/output_file.hpp): a failed export leaves
+  // nothing behind, and nothing of the user's is replaced.
+  std::optional<OutputFile> target;
+  try {
+    target.emplace(output, csv_export_kind(), std::vector<std::string>{file});
+  } catch (const OutputConflict& e) {
+    throw InputError(fmt::format("export: {}", e.what()));
+  } catch (const std::runtime_error& e) {
+    throw WriteError(fmt::format("export: {}", e.what()));  // cannot create the partial file
+  }
+  try {
+    target->write([&](const std::string& partial) {
+      std::ofstream to_file(partial, std::ios::out | std::ios::trunc);
+      if (!to_file)
+        throw WriteError(
+            fmt::format("export: cannot write '{}': {}", partial, std::strerror(errno)));
+      write_long(reader, file, to_file);
+      to_file.close();
+      if (!to_file) throw WriteError(fmt::format("export: cannot write '{}'", output));
+    });
+  } catch (const InputError&) {
+    throw;
+  } catch (const WriteError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw WriteError(fmt::format("export: {}", e.what()));
+  }
+  return 0;
+}
+
+// One row per value of the results file, after export's header, to `out`.
+void write_long(const ResultsReader& reader, const std::string& file, std::ostream& out) {
   const Table policies = reader.policy_table();
   const std::int64_t R = reader.replications();
   const auto P = static_cast<std::int64_t>(reader.policy_labels().size());
-  // Written through a partial file and moved into place: a failed export leaves nothing behind.
-  std::ofstream to_file;
-  const std::string partial = output.empty() ? "" : output + ".partial";
-  if (!output.empty()) {
-    to_file.open(partial, std::ios::out | std::ios::trunc);
-    if (!to_file)
-      throw WriteError(fmt::format("export: cannot write '{}': {}", partial, std::strerror(errno)));
-  }
-  // Removes the partial file when the export stops on the way (a damaged metric found late).
-  struct RemovePartial {
-    const std::string& partial;
-    bool keep = false;
-    ~RemovePartial() {
-      if (!partial.empty() && !keep) std::remove(partial.c_str());
-    }
-  } remove_partial{partial};
-  std::ostream& out = output.empty() ? std::cout : to_file;
   std::string header;
   bool first = true;
   for (const Column& c : policies)
     add_field(header, first, csv(c.name));
-  for (const char* name : {"replication", "material", "region", "metric", "value", "units"})
-    add_field(header, first, name);
-  out << header << "\n";
+  out << header << kExportTail << "\n";
   // Policy columns of each row, formatted once.
   std::vector<std::string> prefix(static_cast<std::size_t>(P));
   for (std::size_t p = 0; p < prefix.size(); ++p) {
@@ -308,15 +345,6 @@ int export_long(const std::string& file, const std::string& output) {
             out << prefix[static_cast<std::size_t>(p)] << "," << r << tail
                 << csv(v[static_cast<std::size_t>(p * R + r)]) << "," << units << "\n";
       }
-  if (!output.empty()) {
-    to_file.close();
-    if (!to_file || std::rename(partial.c_str(), output.c_str()) != 0)
-      throw WriteError(fmt::format("export: cannot write '{}'", output));
-    remove_partial.keep = true;
-  } else if (!std::cout.flush()) {
-    throw WriteError("export: cannot write to stdout");
-  }
-  return 0;
 }
 
 // A results or part file read whole: every series its experiment (the experiment_toml attribute)

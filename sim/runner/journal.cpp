@@ -1,14 +1,18 @@
 #include "sim/runner/journal.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include "sim/runner/monte_carlo.hpp"
 
 namespace crisp {
 
@@ -72,12 +76,32 @@ std::string JournalIdentity::bytes() const {
   return out;
 }
 
+namespace {
+
+// Why what is at `path` cannot be a journal (a link, a folder, a FIFO, a device), or "" for a
+// regular file or nothing. Asked before any open: opening a FIFO to read waits for a writer.
+std::string not_a_journal(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return "";
+  return S_ISLNK(st.st_mode)   ? "a symbolic link"
+         : S_ISDIR(st.st_mode) ? "a folder"
+                               : "not a regular file";
+}
+
+}  // namespace
+
 Journal::Journal(const std::string& path, const JournalIdentity& id) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     if (errno == EEXIST) {
-      // Held: a run is working on this output. Free: one was stopped part way.
-      const int other = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (const std::string why = not_a_journal(path); !why.empty())
+        throw JournalConflict(fmt::format(
+            "'{}' exists and is {}, not a crisp journal; it is left as it is: move it away or "
+            "choose another -o",
+            path, why));
+      // Held: a run is working on this output. Free: one was stopped part way. (O_NONBLOCK:
+      // should a FIFO take its place meanwhile, opening it does not wait.)
+      const int other = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
       const bool held = other >= 0 && ::flock(other, LOCK_EX | LOCK_NB) != 0;
       if (other >= 0) ::close(other);
       if (held) lock_conflict();
@@ -103,9 +127,13 @@ Journal::Journal(const std::string& path, const JournalIdentity& id) : path_(pat
   }
 }
 
-Journal::Journal(const std::string& path, const JournalIdentity& id, const BlockFn& found)
+Journal::Journal(const std::string& path, const JournalIdentity& id,
+                 const std::vector<char>& finite, const BlockFn& found)
     : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (const std::string why = not_a_journal(path); !why.empty())
+    throw JournalConflict(
+        fmt::format("--resume: '{}' is {}, not a crisp journal; it is left as it is", path, why));
+  fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) {
     if (errno == ENOENT)
       throw JournalConflict(
@@ -113,26 +141,48 @@ Journal::Journal(const std::string& path, const JournalIdentity& id, const Block
     throw JournalConflict(
         fmt::format("--resume: cannot open '{}': {}", path, std::strerror(errno)));
   }
-  lock();
+  // From here on a refusal closes the file and leaves it as it is (a throwing constructor runs
+  // no destructor, which would remove a journal without records).
+  const auto refuse = [&](const std::string& message) {
+    ::close(fd_);
+    fd_ = -1;
+    throw JournalConflict(message);
+  };
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))
+    refuse(fmt::format("--resume: '{}' is not a regular file, not a crisp journal", path));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    lock_conflict();
+  }
   char magic[sizeof kMagic];
   std::uint64_t size = 0;
   const std::string want = id.bytes();
-  std::string header;
   if (!read_all(fd_, magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 ||
-      !read_all(fd_, &size, sizeof size) || size > (std::uint64_t{1} << 32))
-    throw JournalConflict(fmt::format("--resume: '{}' is not a crisp journal", path));
-  header.resize(size);
-  if (!read_all(fd_, header.data(), size) || header != want)
-    throw JournalConflict(fmt::format(
+      !read_all(fd_, &size, sizeof size))
+    refuse(fmt::format("--resume: '{}' is not a crisp journal", path));
+  // The header must be this run's byte for byte: its size is compared before anything is read
+  // into memory by it (a damaged size must not allocate gigabytes).
+  std::string header;
+  if (size == want.size()) {
+    header.resize(size);
+    if (!read_all(fd_, header.data(), size)) header.clear();
+  }
+  if (header != want)
+    refuse(fmt::format(
         "--resume: '{}' belongs to another run (experiment text, seed, replications, block size "
         "or shard differ); remove it, or choose another -o",
         path));
-  // Records until the first that is not whole; the file is cut there, and appending goes on. No
-  // record holds more than a whole block's values (a damaged count is not allocated).
+  // Records until the first that is not whole (cut short by SIGKILL): the file is cut there, and
+  // appending goes on. A whole record that cannot be this run's is damage, not an interruption:
+  // refused, nothing cut. No record holds more than a whole block's values (a damaged count is
+  // not allocated).
   const auto most = static_cast<std::uint64_t>(id.policies * id.block_replications * id.slots);
+  const std::int64_t blocks = block_count(id.replications, id.block_replications);
   off_t good = ::lseek(fd_, 0, SEEK_CUR);
   std::vector<double> values;
-  for (;;) {
+  for (std::int64_t n = 1;; ++n) {
     std::uint64_t magic_record = 0, count = 0, sum = 0;
     std::int64_t block = 0;
     if (!read_all(fd_, &magic_record, sizeof magic_record) || magic_record != kRecordMagic ||
@@ -145,6 +195,24 @@ Journal::Journal(const std::string& path, const JournalIdentity& id, const Block
     std::uint64_t h = fnv1a(&block, sizeof block);
     h = fnv1a(values.data(), count * sizeof(double), h);
     if (h != sum) break;
+    const auto damaged = [&](const std::string& what) {
+      refuse(fmt::format(
+          "--resume: '{}' is damaged: record {} {}; it is left as it is: move it away to start "
+          "again",
+          path, n, what));
+    };
+    if (block < 0 || block >= blocks || block % id.shard_count != id.shard_index - 1)
+      damaged(fmt::format("holds block {}, which is not one of this run's", block));
+    if (index_.contains(block)) damaged(fmt::format("holds block {} a second time", block));
+    const auto [lo, hi] = block_range(block, id.block_replications, id.replications);
+    const auto per_slot = static_cast<std::uint64_t>(id.policies * (hi - lo));
+    if (count != per_slot * static_cast<std::uint64_t>(id.slots))
+      damaged(fmt::format("holds {} values for block {}, which has {}", count, block,
+                          per_slot * static_cast<std::uint64_t>(id.slots)));
+    for (std::uint64_t i = 0; i < count; ++i)
+      if (!std::isfinite(values[i]) && (std::isinf(values[i]) || finite.at(i / per_slot) != 0))
+        damaged(fmt::format("holds {} in block {} (value {} of slot {}), which must be finite",
+                            values[i], block, i % per_slot, i / per_slot));
     found(block, values);
     ++records_;
     index_[block] = {good + 3 * 8, count};

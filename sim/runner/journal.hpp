@@ -38,8 +38,13 @@ class Journal {
   // A new journal at `path` (exclusive, never through a link): refuses one that exists.
   Journal(const std::string& path, const JournalIdentity& id);
   // An existing journal to resume: checks its identity and hands every complete record to `found`;
-  // what follows the last complete record is cut off.
-  Journal(const std::string& path, const JournalIdentity& id, const BlockFn& found);
+  // what follows the last complete record is cut off. A journal that is not a regular file, whose
+  // header is not this run's, or with a whole record (its checksum right) that cannot be this
+  // run's (a block not of this run or shard, a wrong number of values, a block twice, a value
+  // not finite in a slot where `finite[slot]`) is refused with JournalConflict before anything
+  // is cut or allocated by its sizes: the file is left as it is.
+  Journal(const std::string& path, const JournalIdentity& id, const std::vector<char>& finite,
+          const BlockFn& found);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

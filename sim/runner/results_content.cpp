@@ -140,6 +140,19 @@ void for_each_series(const MetricLayout& layout,
   }
 }
 
+bool metric_is_finite(std::string_view name) {
+  return name != kMetricNames[static_cast<int>(Metric::stock_min_frac)];
+}
+
+std::vector<char> finite_slots(const MetricLayout& layout) {
+  std::vector<char> out(static_cast<std::size_t>(layout.size()), 0);
+  for_each_series(layout,
+                  [&](const std::string&, const std::string&, const std::string& name, int slot) {
+                    out[static_cast<std::size_t>(slot)] = metric_is_finite(name);
+                  });
+  return out;
+}
+
 ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign& design,
                                    std::int64_t replications, const RunProvenance& provenance) {
   ResultsContent c;

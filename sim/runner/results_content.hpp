@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "models/scenario.hpp"
 #include "policies/policy_set.hpp"
@@ -32,5 +34,13 @@ MetricSeries metric_series(const std::string& group, const std::string& region,
 void for_each_series(const MetricLayout& layout,
                      const std::function<void(const std::string& group, const std::string& region,
                                               const std::string& name, int slot)>& visit);
+
+// Whether every replication's value of metric `name` is finite: all but `stock_min_frac`, which
+// is NaN where no stockpile serves the region (docs/results-format.md). What merge and --resume
+// check a part's and a journal's values by.
+bool metric_is_finite(std::string_view name);
+// The same for each slot of `layout`: 1 where a stored series must be finite (slots not stored,
+// such as unmet_t of "all", are 0).
+std::vector<char> finite_slots(const MetricLayout& layout);
 
 }  // namespace crisp
