@@ -81,12 +81,12 @@ TEST_CASE("zero lead times are the limit of small ones: a rationed chain", "[zer
     INFO(kMetricNames[static_cast<int>(k)] << ": lead 0 " << zero[slot] << ", 1e-3 " << milli[slot]
                                            << ", 1e-2 " << centi[slot]);
     CHECK(zero[slot] > 0);  // the case does go short
-    const double near = std::abs(milli[slot] - zero[slot]), far = std::abs(centi[slot] - zero[slot]);
+    const double near = std::abs(milli[slot] - zero[slot]),
+                 far = std::abs(centi[slot] - zero[slot]);
     CHECK(near <= 1e-3 * zero[slot]);  // measured: 4.4e-4 relative
     CHECK(near < 0.3 * far);           // and shrinking with the lead (measured: 7.5 times)
   }
 }
-
 
 TEST_CASE("the bundled default runs with every lead time 0, near its results at 0.01 days",
           "[zero-lead]") {
