@@ -1,6 +1,7 @@
 #include "models/allocation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace crisp {
@@ -59,6 +60,7 @@ Allocator::Allocator(const MaterialNet& net)
       contract_short(net.nodes.size()),
       shipped(net.nodes.size()),
       refilling(net.nodes.size()),
+      input_use(net.nodes.size()),
       asked(net.nodes.size()),
       net_(&net),
       spare_(net.nodes.size()),
@@ -98,6 +100,13 @@ void Allocator::allocate(const AllocationInput& in) {
     // A refill started at this instant stands for the rest of it: with a zero lead time the refill
     // itself raises the inflow at once, and re-deciding would flip it off and on for ever.
     const bool latched = !in.refill_latched.empty() && in.refill_latched[r];
+    input_use[r] = use;
+    if (!in.refill_fraction.empty() && !std::isnan(in.refill_fraction[r])) {
+      // Held at its target over a zero lead time: the part of the refill that keeps it there.
+      refilling[r] = in.refill_fraction[r] > 0;
+      requirement[r] = use + in.refill_fraction[r] * in.refill_rate[r];
+      continue;
+    }
     refilling[r] = latched || refinery_needs_refill(in.buffer_level[r], in.buffer_target[r],
                                                     in.inflow[r], use);
     requirement[r] = use + (refilling[r] ? in.refill_rate[r] : 0.0);

@@ -30,6 +30,10 @@ struct AllocationInput {
   std::span<const double> buffer_level, buffer_target, inflow, refill_rate;
   // Per node: a refill this refinery started earlier at the same instant stands (see Allocator).
   std::span<const char> refill_latched;
+  // Per node, a buffer held at its target over a zero lead time (docs/model.md "Zero lead times:
+  // buffers held at their target"): a refinery whose entry is not NaN asks for that fraction of its
+  // buffer refill, whatever its level and inflow say. Empty: every refinery decides by them.
+  std::span<const double> refill_fraction;
 };
 
 // The inputs of a quiet instant: day-0 demand and capacity, contracts as built, no shock, nobody
@@ -55,6 +59,7 @@ class Allocator {
   std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
   std::vector<double> shipped;         // per supplier: contract plus spot
   std::vector<char> refilling;         // per refinery: its requirement includes its buffer refill
+  std::vector<double> input_use;       // per refinery: the input its output needs (step 5)
   std::vector<double> asked;  // per supplier: admissible contract requests, and for refineries
                               // the spot needs they may anticipate
 

@@ -138,6 +138,14 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   spells_.resize(scenario.report_regions.size());
   dry_.resize(n);
   touched_.reserve(n);
+  hold_.assign(n, kNaN);
+  held_.reserve(n);
+  // Only a material whose shipments can arrive at the instant they are sent holds a buffer at its
+  // target (docs/model.md "Zero lead times: buffers held at their target"); every other material
+  // runs exactly as it would without the rule.
+  for (const NetEdge& edge : net.edges)
+    zero_lead_ = zero_lead_ || edge.lead == 0;
+  zero_lead_ = zero_lead_ || (p > 0 && net.spec.spot_lead_time_days == 0);
   queue_.reserve(1024);
   // The progress guard's budget: generous for any network (a legitimate day sees a few events per
   // store, edge and spot pair), far below what a runaway cascade reaches.
@@ -307,6 +315,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
 
   price_multiple_ = price_peak_ = 1.0;
   price_recheck_time_ = -1;
+  refill_price_time_ = -1;
   substitution_ = 0;
   high_price_since_ = -1;
   std::fill(extra_capacity_.begin(), extra_capacity_.end(), 0.0);
@@ -333,6 +342,7 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   std::fill(refill_latch_time_.begin(), refill_latch_time_.end(), -1.0);
   std::fill(ready_.begin(), ready_.end(), 0);
   std::fill(dry_.begin(), dry_.end(), 0);
+  std::fill(hold_.begin(), hold_.end(), kNaN);
   for (std::size_t n = 0; n < net_.nodes.size(); ++n) {
     const NetNode& node = net_.nodes[n];
     demand_[n] = node.demand0;
@@ -660,8 +670,10 @@ void MaterialSim::settle() {
   sum_inflows();
   update_stockpile_states();
   compute_releases();
+  if (zero_lead_) choose_held();
   compute_requirements();
   run_allocation();
+  if (zero_lead_) solve_held();
   schedule_arrivals();
   compute_store_flows();
   schedule_crossings();
@@ -699,6 +711,10 @@ double MaterialSim::consumer_gap(int c) const {
 }
 
 void MaterialSim::update_stockpile_states() {
+  if (zero_lead_ && price_recheck_time_ == t_ && refill_price_time_ != t_) {
+    refill_price_ = price_multiple_;
+    refill_price_time_ = t_;
+  }
   for (std::size_t k = 0; k < stockpiles_.size(); ++k) {
     Stockpile& sp = stockpiles_[k];
     const NetStockpile& spec = net_.stockpiles[k];
@@ -744,8 +760,8 @@ bool MaterialSim::may_refill(std::size_t k) const {
   const Stockpile& sp = stockpiles_[k];
   const NetStockpile& spec = net_.stockpiles[k];
   const bool quiet = !sp.ever_released || t_ >= sp.last_release_end + spec.spec.refill_after_days;
-  return sp.state == Release::idle && quiet &&
-         price_multiple_ <= spec.spec.refill_max_price_multiple &&
+  const double price = refill_price_time_ == t_ ? refill_price_ : price_multiple_;
+  return sp.state == Release::idle && quiet && price <= spec.spec.refill_max_price_multiple &&
          sp.level < spec.target - tol_of(spec.target);
 }
 
@@ -779,13 +795,20 @@ void MaterialSim::compute_requirements() {
 // Consumer c's requirement now; `refill` is set when it includes the buffer refill.
 double MaterialSim::requirement_of(int c, bool& refill) const {
   const double d = demand_now(c);
-  const double tol = tol_of(target_[c]);
-  const bool drawn = inflow_[c] + release_[c] < d * (1 - kRelTol);
-  // A refill started at this instant stands for the rest of it (a zero lead time would
-  // otherwise flip it off and on for ever: the refill raises the arrivals at once).
-  const bool latched = refill_latch_time_[c] == t_;
-  refill = level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && (drawn || latched));
-  double r = d + (refill ? refill_rate_[c] : 0.0);
+  double r = d;
+  if (!std::isnan(hold_[c])) {
+    // Held at its target over a zero lead time: the part of the refill that keeps it there.
+    refill = hold_[c] > 0;
+    r += hold_[c] * refill_rate_[c];
+  } else {
+    const double tol = tol_of(target_[c]);
+    const bool drawn = inflow_[c] + release_[c] < d * (1 - kRelTol);
+    // A refill started at this instant stands for the rest of it (a zero lead time would
+    // otherwise flip it off and on for ever: the refill raises the arrivals at once).
+    const bool latched = refill_latch_time_[c] == t_;
+    refill = level_[c] < target_[c] - tol || (level_[c] <= target_[c] + tol && (drawn || latched));
+    if (refill) r += refill_rate_[c];
+  }
   const int k = net_.nodes[c].stockpile;
   if (k >= 0 && stockpiles_[k].refilling)
     r += net_.nodes[c].stockpile_weight * net_.stockpiles[k].refill_rate;
@@ -801,6 +824,7 @@ bool MaterialSim::settle_arrivals() {
     if (!dry_[r] && level_[r] <= tol_of(target_[r])) return false;  // ran dry: availability
   for (int n : touched_) {
     inflow_[n] = inflow_of(n);
+    if (!std::isnan(hold_[n])) return false;  // a held buffer's refill answers its inflow
     const NetNode& node = net_.nodes[n];
     // A stockpile's triggers and releases read its consumers' inflows.
     if (node.kind == NodeKind::consumer && node.stockpile >= 0) return false;
@@ -824,6 +848,139 @@ bool MaterialSim::settle_arrivals() {
   compute_store_flows();
   schedule_crossings();
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero lead times: docs/model.md "Zero lead times: buffers held at their target"
+
+// A buffer at its target (not empty, with a refill to ask for) that some supplier can reach at
+// the same instant: a contract edge whose lead time is 0 now, or spot with a zero lead time.
+bool MaterialSim::holdable(int n) const {
+  if (refill_rate_[n] <= 0 || buffer_empty(n)) return false;
+  if (std::abs(level_[n] - target_[n]) > tol_of(target_[n])) return false;
+  if (net_.spec.spot_lead_time_days == 0 && !net_.spot_by_buyer[n].empty()) return true;
+  for (int e : net_.in_edges[n])
+    if (net_.edges[e].lead + extra_delay_[e] == 0) return true;
+  return false;
+}
+
+// Which buffers are held at this settle. One held before keeps its fraction as the first guess
+// (the instant that follows usually needs the same); a newly held one starts without its refill.
+void MaterialSim::choose_held() {
+  auto choose = [&](int n) {
+    if (!holdable(n))
+      hold_[n] = kNaN;
+    else if (std::isnan(hold_[n]))
+      hold_[n] = 0.0;
+  };
+  for (int c : net_.consumers)
+    choose(c);
+  for (int r : net_.refineries)
+    choose(r);
+}
+
+// What reaches held buffer n at this instant under the allocation just made, less what it uses:
+// arrivals over positive lead times stand, and a zero-lead edge or spot pair delivers its new
+// shipping rate at once (the change schedule_arrivals() is about to put at this instant).
+double MaterialSim::hold_balance(int n) const {
+  double in = 0;
+  for (int e : net_.in_edges[n]) {
+    in += arrive_[e];
+    if (net_.edges[e].lead + extra_delay_[e] == 0)
+      in += alloc_.edge_flow[e] - (ship_lead_[e] == 0 ? ship_[e] : 0.0);
+  }
+  const bool spot_now = net_.spec.spot_lead_time_days == 0;
+  for (int p : net_.spot_by_buyer[n])
+    in += spot_arrive_[p] + (spot_now ? alloc_.spot_flow[p] - spot_ship_[p] : 0.0);
+  const bool consumer = net_.nodes[n].kind == NodeKind::consumer;
+  return in - (consumer ? demand_now(n) - release_[n] : alloc_.input_use[n]);
+}
+
+// Allocates again with held buffer n asking for `fraction` of its refill; its balance then.
+double MaterialSim::evaluate_hold(int n, double fraction) {
+  hold_[n] = fraction;
+  if (net_.nodes[n].kind == NodeKind::consumer) {
+    bool refill = false;
+    requirement_in_[n] = requirement_of(n, refill);
+  }
+  run_allocation();
+  return hold_balance(n);
+}
+
+namespace {
+// A held buffer is balanced when what arrives and what it uses differ by no more than this,
+// relative to the larger of its use and the material's world demand (rounding in the allocation's
+// sums over the whole flow). A residue that small moves the level by less than its at-target
+// tolerance within a buffer's days, so holding it at the target cannot make a stream of events.
+constexpr double kHoldTol = 1e-12;
+// Rounds over the held buffers, and solver steps per buffer: both far above what is needed (the
+// default's zero-lead runs need at most a few of each) and they only bound the work of a
+// pathological instant; a buffer left unbalanced drifts off its target and is held again later.
+constexpr int kHoldRounds = 20, kHoldSteps = 60;
+}  // namespace
+
+// Solves every held buffer's fraction so that what arrives equals what it uses (or, when no
+// fraction can, its whole refill or none): one buffer at a time, in a fixed order, until a round
+// changes none. The allocation left in alloc_ is that of the fractions in hold_.
+void MaterialSim::solve_held() {
+  held_.clear();
+  for (int c : net_.consumers)
+    if (!std::isnan(hold_[c])) held_.push_back(c);
+  for (int r : net_.refineries)
+    if (!std::isnan(hold_[r])) held_.push_back(r);
+  for (int round = 0; round < kHoldRounds && !held_.empty(); ++round) {
+    bool moved = false;
+    for (int n : held_) {
+      const double before = hold_[n];
+      solve_hold(n);
+      moved = moved || hold_[n] != before;
+    }
+    if (!moved) break;
+  }
+}
+
+// One held buffer's fraction, the others' fixed: the root of its balance in [0, 1] by regula falsi
+// (the Illinois variant) from the current fraction, or the end of [0, 1] the balance's sign asks
+// for. The balance grows with the fraction: asking more never brings less.
+void MaterialSim::solve_hold(int n) {
+  const bool consumer = net_.nodes[n].kind == NodeKind::consumer;
+  const double use = consumer ? demand_now(n) - release_[n] : alloc_.input_use[n];
+  const double tol = kHoldTol * std::max(std::abs(use), net_.world_demand0);
+  double x = hold_[n];
+  double f = hold_balance(n);
+  if (std::abs(f) <= tol || (x == 0 && f > 0) || (x == 1 && f < 0)) return;
+  // Bracket the root: a below it (balance < 0), b above it (balance > 0).
+  double a = x, fa = f, b = x, fb = f;
+  if (f < 0) {
+    b = 1;
+    fb = evaluate_hold(n, b);
+    if (fb <= tol) return;  // even the whole refill leaves it drawn: it asks for all of it
+  } else {
+    a = 0;
+    fa = evaluate_hold(n, a);
+    if (fa >= -tol) return;  // no refill at all keeps it at its target
+  }
+  int side = 0;
+  for (int step = 0; step < kHoldSteps; ++step) {
+    double next = a - fa * (b - a) / (fb - fa);
+    if (!(next > a && next < b)) next = 0.5 * (a + b);
+    if (!(next > a && next < b)) break;  // the bracket is as narrow as doubles allow
+    const double fn = evaluate_hold(n, next);
+    if (std::abs(fn) <= tol) return;
+    if (fn < 0) {
+      a = next;
+      fa = fn;
+      if (side < 0) fb *= 0.5;
+      side = -1;
+    } else {
+      b = next;
+      fb = fn;
+      if (side > 0) fa *= 0.5;
+      side = 1;
+    }
+  }
+  // Not within the tolerance: the upper end, which keeps the buffer from being drawn down.
+  if (hold_[n] != b) evaluate_hold(n, b);
 }
 
 void MaterialSim::run_allocation() {
@@ -856,6 +1013,7 @@ void MaterialSim::run_allocation() {
   for (int r : net_.refineries)
     refill_latched_[r] = refill_latch_time_[r] == t_;
   in.refill_latched = refill_latched_;
+  if (zero_lead_) in.refill_fraction = hold_;
   alloc_.allocate(in);
   for (int r : net_.refineries)
     if (alloc_.refilling[r]) refill_latch_time_[r] = t_;

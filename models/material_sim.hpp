@@ -118,6 +118,15 @@ class MaterialSim {
   void schedule_crossings();
   void track_resourcing();
 
+  // Buffers held at their target over a zero lead time (docs/model.md "Zero lead times: buffers
+  // held at their target").
+  bool holdable(int n) const;
+  void choose_held();
+  void solve_held();
+  void solve_hold(int n);
+  double hold_balance(int n) const;
+  double evaluate_hold(int n, double fraction);
+
   double consumer_gap(int c) const;
   bool buffer_empty(int n) const;
   bool reviews() const;
@@ -156,6 +165,10 @@ class MaterialSim {
   std::vector<double> extra_capacity_;             // per node: supply expansion so far
   double price_multiple_ = 1, price_peak_ = 1, substitution_ = 0, high_price_since_ = -1;
   double price_recheck_time_ = -1;  // the instant last settled again for a new price
+  // With a zero lead time the instant is settled again after that too (what was shipped arrives
+  // at once): the price its stockpile refills read stays the one they read then (docs/model.md
+  // "Zero lead times: buffers held at their target").
+  double refill_price_ = 1, refill_price_time_ = -1;
 
   // Pipelines: what each edge / spot pair ships now (and with which lead), and what arrives.
   std::vector<double> ship_, ship_lead_, arrive_;  // per edge
@@ -173,6 +186,11 @@ class MaterialSim {
   std::vector<char> ready_;
   std::vector<char> dry_;     // per refinery: ran dry, not yet back at its restart level
   std::vector<int> touched_;  // nodes an arrival reached at the current instant
+  // Per node: the fraction of its buffer refill a buffer held at its target asks for, NaN when it
+  // is not held. Only a material with a zero lead time (zero_lead_) holds any.
+  std::vector<double> hold_;
+  std::vector<int> held_;
+  bool zero_lead_ = false;
   RunStats stats_;
   std::uint64_t event_budget_ = 0;
   std::uint64_t shock_events_ = 0;  // what reset() scheduled for the shocks (NoProgress)
