@@ -25,6 +25,10 @@
 #endif
 #endif
 
+#ifdef CRISP_SANITIZED
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace crisp {
 
 namespace {
@@ -58,6 +62,11 @@ constexpr int kOutOfMemory = 4;  // an allocation failed under the limit
   // line.
   const int null = ::open("/dev/null", O_WRONLY);
   if (null >= 0) ::dup2(null, STDERR_FILENO);
+#ifdef CRISP_SANITIZED
+  // A sanitizer report in the child ends the child only: no callback the parent installed (the
+  // fuzzer's, which would keep the input as the parent's crash) runs.
+  __sanitizer_set_death_callback(nullptr);
+#endif
   const rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
 #ifndef CRISP_SANITIZED
