@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crisp_results import METRIC_TITLES, OutputRefused, open_results, write_output  # noqa: E402
+from crisp_results import (METRIC_TITLES, OutputRefused, open_results, run_as_script,  # noqa: E402
+                           write_output)
 
 # The PNGs' Software text: what marks a PNG as this script's, so that a rerun may replace it.
 PNG_SOFTWARE = "crisp scripts/plot"
@@ -593,4 +594,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run_as_script(main, "plot")

@@ -17,7 +17,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crisp_plot  # noqa: E402
 from crisp_results import (OFF_FIELDS, OutputRefused, check_output, open_results,  # noqa: E402
-                           starts_with, write_output)
+                           run_as_script, starts_with, write_output)
 
 MILLION = 1e6
 
@@ -549,4 +549,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run_as_script(main, "report")

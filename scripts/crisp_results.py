@@ -21,6 +21,7 @@ refining `capacity_tpy`, recycling `rate`, early warning `lead_days`, diversific
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 
 import h5py
@@ -508,3 +509,16 @@ def starts_with(prefix):
         with open(path, "rb") as fh:
             return fh.read(len(prefix)) == prefix
     return test
+
+
+def run_as_script(main, prog):
+    """Runs a script's main(): any failure it does not handle itself is one line on stderr and exit
+    2, never a traceback (CRISP_TRACEBACK=1 shows the traceback, for reporting a bug)."""
+    try:
+        main()
+    except Exception as e:  # noqa: BLE001 (the one place every failure of a script ends)
+        if os.environ.get("CRISP_TRACEBACK") == "1":
+            raise
+        text = " ".join(str(e).split()) or type(e).__name__
+        print(f"{prog}: {type(e).__name__}: {text} (CRISP_TRACEBACK=1 shows where)", file=sys.stderr)
+        raise SystemExit(2)

@@ -22,6 +22,7 @@
 
 #include "commands.hpp"
 #include "crisp_version.hpp"
+#include "sim/core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/results_file.hpp"
@@ -34,18 +35,8 @@ constexpr int kExitUsage = 2;
 
 // One line, whatever the message quotes from the input: control characters are escaped.
 int fail(int code, const std::string& message) {
-  std::string line;
-  for (const char c : message) {
-    if (c == '\n')
-      line += "\\n";
-    else if (c == '\r')
-      line += "\\r";
-    else if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
-      line += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else
-      line += c;
-  }
-  std::cerr << "crisp: error: " << line << "\n";
+  // Whatever a message quotes (a file name, a value) reaches the terminal only as printable text.
+  std::cerr << "crisp: error: " << crisp::names::printable(message) << "\n";
   return code;
 }
 

@@ -109,6 +109,13 @@ for name in summary-gone paired-gone; do
       { echo "FAIL $name: $script --unverified: exit $code, $(head -c 300 err.txt)"; fails=$((fails + 1)); }
   done
 done
+# Whatever else fails inside plot or report ends in one line and exit 2, not a traceback.
+/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+from crisp_results import run_as_script
+run_as_script(lambda: {}["stock"], "plot")' "$src/scripts" 2> err.txt
+code=$?
+[ $code -eq 2 ] && [ "$(cat err.txt)" = "plot: KeyError: 'stock' (CRISP_TRACEBACK=1 shows where)" ] ||
+  { echo "FAIL run_as_script: exit $code, $(head -c 300 err.txt)"; fails=$((fails + 1)); }
 head -c 3000 good.h5 > truncated.h5
 expect truncated
 unverified truncated refused
