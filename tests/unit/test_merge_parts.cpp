@@ -21,26 +21,14 @@
 #include "sim/experiment/experiment.hpp"
 #include "sim/runner/merge_parts.hpp"
 #include "sim/runner/results_content.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace crisp;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("crisp_merge_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using crisp::test::TempDir;
 
 std::string bytes_of(const std::string& file) {
   std::ifstream in(file, std::ios::binary);

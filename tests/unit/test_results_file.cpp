@@ -22,27 +22,14 @@
 #include "sim/results/h5.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/results/sandboxed_read.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace crisp;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("crisp_results_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using crisp::test::TempDir;
 
 constexpr std::int64_t kP = 3, kR = 5;
 

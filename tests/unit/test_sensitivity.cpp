@@ -26,6 +26,7 @@
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace crisp;
@@ -63,19 +64,7 @@ std::string edited(std::string text, const std::string& from, const std::string&
   return text.replace(at, from.size(), to);
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / ("crisp_sensitivity_test_" + std::to_string(::getpid()) +
-                                        "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using crisp::test::TempDir;
 
 // The mean over replications of one metric for one policy set.
 double mean_of(const RunResult& r, std::int64_t policy, int slot) {
