@@ -309,4 +309,30 @@ PolicyDesign expand_list(const std::vector<Lever>& levers, const std::vector<Lis
   return design;
 }
 
+PolicySet set_of(const std::vector<Lever>& levers, const std::vector<ListedValue>& values,
+                 std::string label) {
+  std::vector<LeverSpec> specs = base_specs(levers);
+  for (const ListedValue& v : values) {
+    if (v.lever >= specs.size() || !set_field(specs[v.lever], v.field, v.value)) {
+      throw std::logic_error(
+          fmt::format("set '{}': no lever field {}.{}", label, v.lever, v.field));
+    }
+  }
+  PolicySet set = make_set(specs);
+  set.label = std::move(label);
+  return set;
+}
+
+PolicySet baseline_set(const std::vector<Lever>& levers) {
+  return std::move(baseline_design(levers).sets[0]);
+}
+
+PolicyDesign design_of(const std::vector<Lever>& levers, std::vector<PolicySet> sets) {
+  PolicyDesign design = baseline_design(levers);
+  design.sets = std::move(sets);
+  for (std::size_t i = 0; i < design.sets.size(); ++i)
+    design.sets[i].id = static_cast<int>(i);
+  return design;
+}
+
 }  // namespace crisp

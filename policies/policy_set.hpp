@@ -101,4 +101,14 @@ struct ListedSet {
 // The listed sets, in order, after the baseline. Axes and ranges are an error.
 PolicyDesign expand_list(const std::vector<Lever>& levers, const std::vector<ListedSet>& sets);
 
+// One policy set: every lever at its base value (a swept field at its first value) but for the
+// fields of `values`, labelled `label` (crisp optimise, whose problems set every swept field).
+PolicySet set_of(const std::vector<Lever>& levers, const std::vector<ListedValue>& values,
+                 std::string label);
+// The baseline, every lever off.
+PolicySet baseline_set(const std::vector<Lever>& levers);
+// A design of exactly `sets`, in order (ids renumbered from 0), with the columns of `levers`: set
+// 0 need not be the baseline.
+PolicyDesign design_of(const std::vector<Lever>& levers, std::vector<PolicySet> sets);
+
 }  // namespace crisp

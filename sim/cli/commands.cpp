@@ -44,8 +44,6 @@
 
 namespace crisp {
 
-namespace {
-
 Experiment load(const std::string& path) {
   if (path.empty()) {
     const BundledExperiment& x = default_experiment();
@@ -53,6 +51,8 @@ Experiment load(const std::string& path) {
   }
   return load_experiment_file(path);
 }
+
+namespace {
 
 // Progress on stderr: on a terminal one line rewritten in place after every work unit; in a batch
 // log (--progress) a new line every kEvery seconds and at the end, so a log shows the run moving

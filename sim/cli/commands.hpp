@@ -10,6 +10,10 @@
 
 namespace crisp {
 
+struct Experiment;
+// The experiment file at `path`, or the embedded default when `path` is empty.
+Experiment load(const std::string& path);
+
 struct RunArgs {
   std::string experiment;  // empty: the embedded default
   std::string output;      // empty: [output] file, else crisp-results.h5
@@ -30,6 +34,21 @@ struct RunArgs {
 };
 
 int run_command(const RunArgs& args);
+
+struct OptimiseArgs {
+  std::string experiment;  // empty: the embedded default
+  std::string output;      // empty: crisp-optimise.h5
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;
+  bool resume = false;                // continue a stopped optimisation from its journal
+  std::vector<std::string> problems;  // [[optimise]] names; empty: every one
+  std::string command_line;
+};
+// Solves the experiment's [[optimise]] problems (sim/optimise/optimise.hpp). Exit 0 when each
+// has a policy that meets its constraints on the search sample, 1 when one has none (the results
+// file is written either way and says which policy came closest).
+int optimise_command(const OptimiseArgs& args);
 // An experiment file, or (by its signature) a results or part file, checked whole.
 int check_command(const std::string& file);
 int check_results_command(const std::string& file);

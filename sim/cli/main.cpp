@@ -140,6 +140,28 @@ int parse_and_run(int argc, char** argv) {
                     "a progress line on stderr every few seconds, even when it is not a terminal "
                     "(batch logs)");
 
+  crisp::OptimiseArgs optimise;
+  optimise.command_line = run.command_line;
+  std::string optimise_seed_text, optimise_threads_text;
+  auto* optimise_cmd = app.add_subcommand(
+      "optimise",
+      "find the best policy, and the cheapest one that meets a risk limit: the experiment's "
+      "[[optimise]] problems, solved by simulation (the bundled default when none is given)");
+  optimise_cmd->alias("optimize");
+  optimise_cmd->add_option("experiment", optimise.experiment, "experiment file (TOML)");
+  optimise_cmd->add_option("-o,--output", optimise.output,
+                           "results file (default: crisp-optimise.h5)");
+  auto* optimise_seed_opt = optimise_cmd->add_option("--seed", optimise_seed_text,
+                                                     "experiment seed (0 to 9223372036854775807)");
+  auto* optimise_threads_opt = optimise_cmd->add_option(
+      "--threads", optimise_threads_text, "worker threads, 0 to 1024 (default, 0: all cores)");
+  optimise_cmd->add_option("--problem", optimise.problems,
+                           "solve only the [[optimise]] of this name (may be repeated)");
+  optimise_cmd->add_flag("--quiet", optimise.quiet, "no notes on stderr");
+  optimise_cmd->add_flag("--resume", optimise.resume,
+                         "continue an optimisation that was stopped, from the evaluations in "
+                         "FILE.h5.journal");
+
   std::string check_file;
   auto* check_cmd = app.add_subcommand(
       "check",
@@ -249,6 +271,21 @@ int parse_and_run(int argc, char** argv) {
       return fail(kExitUsage, "--shard: expected I/N, got ''");
   }
 
+  if (*optimise_cmd) {
+    std::int64_t value = 0;
+    if (optimise_seed_opt->count() > 0) {
+      if (auto e = parse_integer(optimise_seed_text, "--seed", 0,
+                                 std::numeric_limits<std::int64_t>::max(), value))
+        return fail(kExitUsage, *e);
+      optimise.seed = static_cast<std::uint64_t>(value);
+    }
+    if (optimise_threads_opt->count() > 0) {
+      if (auto e = parse_integer(optimise_threads_text, "--threads", 0, 1024, value))
+        return fail(kExitUsage, *e);
+      optimise.threads = static_cast<int>(value);
+    }
+  }
+
   // Every other option given an empty value: one line, as run's above, rather than the value's
   // being taken for "not given" (an empty -o would write to stdout or to nowhere).
   const auto empty = [](const CLI::Option* opt) {
@@ -265,6 +302,9 @@ int parse_and_run(int argc, char** argv) {
       {run_cmd, "--target-metric", "--target-metric",
        "a metric of all materials, such as "
        "total_cost_eur"},
+      {optimise_cmd, "experiment", "optimise", "an experiment file name"},
+      {optimise_cmd, "--output", "-o", "a file name"},
+      {optimise_cmd, "--problem", "--problem", "the name of an [[optimise]] table"},
       {check_cmd, "experiment", "check", "an experiment file name"},
       {show_cmd, "file", "show", "a results file name"},
       {show_cmd, "--metric", "--metric", "a metric name, such as total_cost_eur"},
@@ -294,6 +334,7 @@ int parse_and_run(int argc, char** argv) {
         if (crisp::looks_like_hdf5(file)) crisp::read_unverified(file);
     }
     if (*run_cmd) return crisp::run_command(run);
+    if (*optimise_cmd) return crisp::optimise_command(optimise);
     if (*check_cmd) return crisp::check_command(check_file);
     if (*merge_cmd)
       return crisp::merge_command(merge_parts, merge_output, run.command_line, merge_quiet);
@@ -305,13 +346,14 @@ int parse_and_run(int argc, char** argv) {
     if (*export_cmd) return crisp::export_command(export_file, export_output);
     if (*example_cmd) return crisp::example_command(example_name, example_list);
     if (*help_cmd && !help_topic.empty()) {
-      for (auto* sub : {run_cmd, check_cmd, show_cmd, export_cmd, merge_cmd, example_cmd, help_cmd})
+      for (auto* sub : {run_cmd, optimise_cmd, check_cmd, show_cmd, export_cmd, merge_cmd,
+                        example_cmd, help_cmd})
         if (sub->get_name() == help_topic) {
           std::cout << sub->help();
           return 0;
         }
-      return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, check, show, "
-                                          "export, merge, example, help",
+      return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, optimise, check, "
+                                          "show, export, merge, example, help",
                                           help_topic));
     }
     std::cout << app.help();

@@ -55,6 +55,9 @@ class Cluster {
   // until its own failure, which it reports to rank 0 (rank 0 says it for the job, and exits
   // with its code).
   void follow_run(const BlockSimulator& simulator) const;
+  // Every rank: `values` becomes rank 0's (its size too), so that every rank takes the same next
+  // step (crisp optimise).
+  void share(std::vector<double>& values) const;
 
  private:
   int rank_ = 0, size_ = 1;

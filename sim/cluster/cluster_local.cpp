@@ -24,4 +24,6 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
 
 void Cluster::follow_run(const BlockSimulator&) const {}
 
+void Cluster::share(std::vector<double>&) const {}
+
 }  // namespace crisp

@@ -383,4 +383,16 @@ void Cluster::follow_run(const BlockSimulator& simulator) const {
   }
 }
 
+void Cluster::share(std::vector<double>& values) const {
+  if (size_ == 1) return;
+  auto count = static_cast<long long>(values.size());
+  check(MPI_Bcast(&count, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  values.resize(static_cast<std::size_t>(count));
+  // In pieces of at most 2^27 doubles (1 GiB), within MPI's int counts.
+  for (long long at = 0; at < count; at += 1LL << 27) {
+    const int n = static_cast<int>(std::min(count - at, 1LL << 27));
+    check(MPI_Bcast(values.data() + at, n, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  }
+}
+
 }  // namespace crisp

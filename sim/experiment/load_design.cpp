@@ -15,17 +15,6 @@ namespace crisp {
 
 namespace experiment_detail {
 
-namespace {
-
-const std::vector<std::string> kDesignKinds = {"grid", "lhs", "list"};
-
-// The keys of [design] besides `kind`, by the kind they belong to.
-const std::vector<std::pair<std::string, std::vector<std::string>>>& design_keys() {
-  static const std::vector<std::pair<std::string, std::vector<std::string>>> keys = {
-      {"grid", {}}, {"lhs", {"samples", "seed"}}, {"list", {"sets"}}};
-  return keys;
-}
-
 // Why `field` of `spec` cannot be set by a listed set (it would be ignored), or "".
 std::string inapplicable(const LeverSpec& spec, std::string_view field) {
   if (const auto* s = std::get_if<StockpileSpec>(&spec)) {
@@ -50,7 +39,8 @@ std::string inapplicable(const LeverSpec& spec, std::string_view field) {
 // The lever and field `key` ("stockpile NL gallium.size_days") names, or an error at `v`.
 std::pair<std::size_t, const toml_input::Range*> resolve_column(const Value& v,
                                                                 const std::string& key,
-                                                                const PolicySection& policies) {
+                                                                const PolicySection& policies,
+                                                                std::string_view what) {
   std::vector<std::string> columns;
   std::optional<std::size_t> owner;  // a lever whose name the key starts with
   for (std::size_t i = 0; i < policies.levers.size(); ++i) {
@@ -70,14 +60,26 @@ std::pair<std::size_t, const toml_input::Range*> resolve_column(const Value& v,
       fields.push_back(field);
     }
     const std::string field = key.substr(name.size() + 1);
-    v.fail_with(fmt::format("values: policy '{}' has no numeric key '{}'{}", name, field,
+    v.fail_with(fmt::format("{}: policy '{}' has no numeric key '{}'{}", what, name, field,
                             toml_input::suggest(field, fields)));
   }
   if (policies.levers.empty()) {
-    v.fail_with(fmt::format("values: '{}' names no policy: the experiment has no [[policy]]", key));
+    v.fail_with(
+        fmt::format("{}: '{}' names no policy: the experiment has no [[policy]]", what, key));
   }
-  v.fail_with(fmt::format("values: '{}' names no policy key (keys are '<policy name>.<key>'){}",
+  v.fail_with(fmt::format("{}: '{}' names no policy key (keys are '<policy name>.<key>'){}", what,
                           key, toml_input::suggest(key, columns)));
+}
+
+namespace {
+
+const std::vector<std::string> kDesignKinds = {"grid", "lhs", "list"};
+
+// The keys of [design] besides `kind`, by the kind they belong to.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& design_keys() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> keys = {
+      {"grid", {}}, {"lhs", {"samples", "seed"}}, {"list", {"sets"}}};
+  return keys;
 }
 
 ListedSet read_set(const Table& t, const PolicySection& policies, const Scenario& sc,
@@ -109,7 +111,7 @@ ListedSet read_set(const Table& t, const PolicySection& policies, const Scenario
     });
     for (const Value& entry : entries) {
       const std::string key = entry.key().substr(std::string("values.").size());
-      const auto [lever, range] = resolve_column(entry, key, policies);
+      const auto [lever, range] = resolve_column(entry, key, policies, "values");
       const std::string& name = lever_name(policies.levers[lever].base);
       const std::string field = key.substr(name.size() + 1);
       if (const std::string why = inapplicable(policies.levers[lever].base, field); !why.empty()) {

@@ -434,7 +434,7 @@ CsvSchema edge_csv_schema() {
 
 Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   root.check_keys({.allowed = {"experiment", "material", "node", "edge", "shock", "policy",
-                               "groups", "design", "output", "network", "sensitivity"}});
+                               "groups", "design", "output", "network", "sensitivity", "optimise"}});
   Experiment ex;
   ex.source_name = root.file();  // for messages about the whole file
   Scenario& sc = ex.scenario;
@@ -474,6 +474,7 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   ex.levers = policies.levers;
   if (design) read_design_sets(*design, ex, policies);
   check_design(design, ex);
+  ex.optimise = read_optimise(root, sc, policies);
   if (const auto sensitivity = toml_input::sub_table(root, "sensitivity")) {
     ex.sensitivity = read_sensitivity(*sensitivity, sc);
   }

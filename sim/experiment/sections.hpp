@@ -16,6 +16,7 @@
 
 #include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
+#include "policies/decision_problem.hpp"
 #include "policies/policy_set.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/toml_reader.hpp"
@@ -133,6 +134,18 @@ void read_design(const Table& design, Experiment& ex);
 void read_design_sets(const Table& design, Experiment& ex, const PolicySection& policies);
 // Checks that the design has something to vary, once the policies are read.
 void check_design(const std::optional<Table>& design, const Experiment& ex);
+// The lever and the accepted numbers of the policy key `key` ("stockpile NL gallium.size_days")
+// that `v` gives, or an error at `v` led by `what` (the key being read: "values").
+std::pair<std::size_t, const toml_input::Range*> resolve_column(const Value& v,
+                                                                const std::string& key,
+                                                                const PolicySection& policies,
+                                                                std::string_view what);
+// Why `field` of `spec` cannot be set by a design set or a decision (it would be ignored), or "".
+std::string inapplicable(const LeverSpec& spec, std::string_view field);
+
+// [[optimise]] (load_optimise.cpp): the decision problems, once the policies are read.
+std::vector<DecisionProblem> read_optimise(const Table& root, const Scenario& sc,
+                                           const PolicySection& policies);
 
 // [sensitivity] (load_sensitivity.cpp).
 SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc);

@@ -420,6 +420,22 @@ void write_sensitivity(hid_t file, const SensitivityContent& s, hsize_t policies
 // ---------------------------------------------------------------------------------------------
 // Whole file
 
+// /optimise/<problem>/<table>: each problem's tables (docs/results-format.md "/optimise").
+void write_optimise(hid_t file, const OptimiseContent& o) {
+  const h5::Group top = open_or_create_group(file, "optimise", "/optimise");
+  for (const OptimiseContent::Problem& p : o.problems) {
+    if (p.name.empty()) {  // tables of /optimise itself
+      for (const auto& [name, table] : p.tables)
+        write_table(top, name, table, "/optimise/" + name);
+      continue;
+    }
+    const std::string path = "/optimise/" + p.name;
+    const h5::Group group = open_or_create_group(top, p.name, path);
+    for (const auto& [name, table] : p.tables)
+      write_table(group, name, table, path + "/" + name);
+  }
+}
+
 void validate_sensitivity(const SensitivityContent& s, std::int64_t policies) {
   if (s.runs < 1) throw std::runtime_error("sensitivity: no runs (run 0 is the unscaled run)");
   if (s.run_table.empty() || column_rows(s.run_table.front()) != std::size_t(s.runs))
@@ -533,6 +549,7 @@ void ResultsFileWriter::finish() {
   write_scenario(file_, header_);
   if (header_.sensitivity)
     write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));
+  if (header_.optimise) write_optimise(file_, *header_.optimise);
   const hid_t f = std::exchange(file_, -1);
   h5::check(H5Fclose(f), "H5Fclose " + path_);  // flushes: a full disk fails here, not later
   seal_file(path_);

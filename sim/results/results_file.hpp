@@ -65,6 +65,16 @@ struct PartInfo {
   std::vector<std::int64_t> blocks;
 };
 
+// /optimise/<problem>/<table> (crisp optimise, docs/results-format.md "/optimise"): the plain
+// tables of each decision problem, in the order given.
+struct OptimiseContent {
+  struct Problem {
+    std::string name;
+    std::vector<std::pair<std::string, Table>> tables;
+  };
+  std::vector<Problem> problems;
+};
+
 struct ResultsContent {
   RootAttributes attributes;
   std::optional<PartInfo> part = {};  // set: a part file
@@ -75,6 +85,7 @@ struct ResultsContent {
   Table scenario_nodes, scenario_edges, scenario_shocks;
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
   std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
+  std::optional<OptimiseContent> optimise = {};        // absent: no /optimise group
 };
 
 // Writes a results file one metric series at a time, so that a run need hold no more than one
