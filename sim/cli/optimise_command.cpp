@@ -142,12 +142,15 @@ int optimise_command(const OptimiseArgs& args) {
   std::vector<double> baseline;
   try {
     baseline = evaluator.evaluate(baseline_set(x.levers), evaluation, all);
+    const double baseline_years = evaluator.used_years();
     for (const DecisionProblem& p : problems) {
       if (!args.quiet && cluster.lead())
         std::cerr << fmt::format("crisp: optimise '{}': searching on {} replications\n", p.name,
                                  p.search_replications);
       outcomes.push_back(solve(p, x.levers, evaluator, s.seed, evaluation_replications, baseline));
     }
+    // The baseline's evaluation is the first problem's.
+    outcomes.front().years_evaluation += baseline_years;
   } catch (const std::invalid_argument& e) {  // a policy the ranges allow cannot apply
     throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
   }

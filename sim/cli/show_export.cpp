@@ -21,6 +21,7 @@
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/output_file.hpp"
+#include "sim/optimise/outcome_tables.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/results_content.hpp"
@@ -191,6 +192,8 @@ int show_table(const std::string& file, const std::string& metric, const std::st
 
   if (metric.empty()) {
     if (format == TableFormat::text) {
+      // A file of crisp optimise: its answers first, then the table of them all.
+      std::cout << optimise_text(reader);
       std::cout << comparison_table(labels, R, group, region, source);
       return 0;
     }

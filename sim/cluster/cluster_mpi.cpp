@@ -7,6 +7,12 @@
 //   follower -> 0  kResult   int64 block, then the block's values (BlockFn layout), as bytes
 //   follower -> 0  kFailed   one byte, 1 when the failure is a std::invalid_argument (a fault of
 //                            the input), then its message, as bytes; the follower then stops
+//   follower -> 0  kDone     nothing: told there are no more blocks, it has sent every result
+//
+// A follower counts as stopped at its kDone (or kFailed), never at the empty kBlocks: blocks it
+// was still simulating then arrive after that answer, and MPI keeps one sender's messages in
+// order, so its last kResult comes before its kDone. Otherwise rank 0 could return with a block
+// missing, or (crisp optimise, one run after another) take a late block of one run for the next.
 #include <mpi.h>
 
 #include <algorithm>
@@ -32,7 +38,7 @@ namespace crisp {
 
 namespace {
 
-enum Tag : int { kRequest = 1, kBlocks, kResult, kFailed };
+enum Tag : int { kRequest = 1, kBlocks, kResult, kFailed, kDone };
 
 // Polling interval of a main thread that waits for messages and for its simulation thread: short
 // against a block (tenths of a second), long enough to cost no core.
@@ -293,9 +299,11 @@ void Cluster::lead_run(const BlockSimulator& simulator, const std::vector<std::i
         check(MPI_Send(blocks.data(), count_bytes(blocks.size() * sizeof(std::int64_t)), MPI_BYTE,
                        from, kBlocks, MPI_COMM_WORLD),
               "MPI_Send");
-        if (blocks.empty()) stopped(from);
         break;
       }
+      case kDone:
+        stopped(from);
+        break;
       case kResult: {
         std::int64_t b = 0;
         std::memcpy(&b, buffer.data(), sizeof b);
@@ -371,6 +379,7 @@ void Cluster::follow_run(const BlockSimulator& simulator) const {
       own.close();
       if (own.finished()) {
         send_results();
+        check(MPI_Send(nullptr, 0, MPI_BYTE, 0, kDone, MPI_COMM_WORLD), "MPI_Send");
         break;
       }
     } else if (!asked && own.pending() < threads) {

@@ -30,8 +30,8 @@ std::vector<double> Evaluator::evaluate(const PolicySet& set, const Sample& samp
     key += fmt::format(" {:a}", p);
   const double years =
       static_cast<double>(sample.replications) * scenario_.horizon_days / kDaysPerYear;
-  asked_years_ += years;
   if (const auto it = done_.find(key); it != done_.end()) return it->second;
+  used_years_ += years;
 
   const auto n = static_cast<std::size_t>(sample.replications);
   const std::size_t k = slots.size();

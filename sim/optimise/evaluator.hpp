@@ -35,8 +35,10 @@ class Evaluator {
   std::vector<double> evaluate(const PolicySet& set, const Sample& sample,
                                std::span<const int> slots);
   const MetricLayout& layout() const { return layout_; }
-  // Replication-years asked for, and of those simulated (not found in this run or the journal).
-  double asked_years() const { return asked_years_; }
+  // Replication-years of the distinct evaluations of this run (simulated now, or by the stopped
+  // run whose journal it resumed: the same for a resumed run as for one never stopped), and of
+  // those simulated by this process.
+  double used_years() const { return used_years_; }
   double simulated_years() const { return simulated_years_; }
 
  private:
@@ -47,7 +49,7 @@ class Evaluator {
   EvaluationLog* log_;
   MetricLayout layout_;
   std::map<std::string, std::vector<double>, std::less<>> done_;  // this run's, on every rank
-  double asked_years_ = 0, simulated_years_ = 0;
+  double used_years_ = 0, simulated_years_ = 0;
 };
 
 }  // namespace crisp

@@ -160,6 +160,8 @@ struct Scaled {
   double scale = 1;
   std::exception_ptr failure;
   nlopt::opt* running = nullptr;
+  int calls_left = 0;  // NLopt's maxeval, enforced here: DIRECT can overrun it when no point is
+                       // feasible
 
   std::vector<double> x_of(const std::vector<double>& u) const {
     std::vector<double> x = fixed;
@@ -186,6 +188,10 @@ struct ConstraintRef {
 
 double objective_of(const std::vector<double>& u, std::vector<double>& /*grad*/, void* data) {
   auto* s = static_cast<Scaled*>(data);
+  if (s->calls_left-- <= 0) {
+    s->running->force_stop();
+    return HUGE_VAL;
+  }
   try {
     return s->problem->at(s->combination, s->x_of(u)).objective / s->scale;
   } catch (...) {
@@ -223,6 +229,7 @@ void run_nlopt(Scaled& s, nlopt::algorithm algorithm, std::vector<double> u, int
     opt.add_inequality_constraint(constraint_of, &refs.back(), 0.0);
   }
   opt.set_maxeval(std::max(1, evaluations));
+  s.calls_left = std::max(1, evaluations);
   opt.set_xtol_abs(1e-6);
   if (step > 0) opt.set_initial_step(step);
   double f = 0;
@@ -372,9 +379,9 @@ ProblemOutcome solve(const DecisionProblem& p, const std::vector<Lever>& levers,
   out.evaluation_replications = evaluation_replications;
   out.evaluation_seed = evaluation.seed;
 
-  double years = e.asked_years();
+  double years = e.used_years();
   auto spent = [&] {
-    const double now = e.asked_years(), d = now - years;
+    const double now = e.used_years(), d = now - years;
     years = now;
     return d;
   };

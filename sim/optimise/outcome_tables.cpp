@@ -1,5 +1,6 @@
 #include "outcome_tables.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <variant>
@@ -213,7 +214,9 @@ Table problems_table(const std::vector<DecisionProblem>& problems,
     t.number("gap_mean", o.gap_optimum.empty() ? kNaN : o.gap_mean);
     t.number("gap_upper95", o.gap_optimum.empty() ? kNaN : o.gap_upper95);
     t.integer("max_evaluations", p.max_evaluations);
-    t.integer("points_searched", static_cast<std::int64_t>(o.candidates.size()));
+    t.integer("points_searched",
+              std::count_if(o.candidates.begin(), o.candidates.end(),
+                            [](const Candidate& c) { return c.stage == "search"; }));
     t.number("replication_years_search", o.years_search);
     t.number("replication_years_evaluation", o.years_evaluation);
     t.number("replication_years_gap", o.years_gap);
