@@ -202,8 +202,15 @@ int optimise_command(const OptimiseArgs& args) {
   log->remove();
   std::cout << optimise_text(ResultsReader(output));
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
-  const bool infeasible = std::any_of(outcomes.begin(), outcomes.end(),
-                                      [](const ProblemOutcome& o) { return o.chosen < 0; });
+  bool infeasible = false;
+  for (std::size_t i = 0; i < problems.size(); ++i)
+    if (outcomes[i].chosen < 0) {
+      infeasible = true;
+      std::cerr << fmt::format(
+          "crisp: error: optimise '{}': no policy in the ranges meets its constraints on the "
+          "search sample; {} names the closest\n",
+          problems[i].name, output);
+    }
   return infeasible ? 1 : 0;
 }
 

@@ -359,7 +359,34 @@ int check_results(const std::string& file) {
   const bool part = reader.string_attribute("filetype") == "crisp-part";
   const Experiment x = load_experiment_text(reader.string_attribute("experiment_toml"),
                                             "its experiment_toml attribute");
-  const std::size_t P = make_design(x).sets.size(), rows = reader.policy_labels().size();
+  // A file of crisp optimise holds the baseline and the answers of its problems, not its design.
+  const Table problems = reader.table("/optimise/problems");
+  const std::size_t rows = reader.policy_labels().size();
+  std::size_t P = make_design(x).sets.size();
+  if (!problems.empty()) {
+    const auto* names = std::get_if<std::vector<std::string>>(&problems.front().values);
+    if (problems.front().name != "name" || names == nullptr)
+      throw InputError(fmt::format("check: {}: damaged: /optimise/problems has no names", file));
+    P = 1;
+    for (const std::string& name : *names) {
+      const Table answers = reader.table("/optimise/" + name + "/answers");
+      const auto set = std::find_if(answers.begin(), answers.end(),
+                                    [](const Column& c) { return c.name == "policy_set"; });
+      const auto* sets = set == answers.end() ? nullptr : std::get_if<std::vector<double>>(&set->values);
+      if (sets == nullptr)
+        throw InputError(fmt::format("check: {}: damaged: /optimise/{}/answers is missing", file,
+                                     name));
+      for (const double row : *sets)
+        if (row != static_cast<double>(P++))
+          throw InputError(fmt::format(
+              "check: {}: damaged: /optimise/{}/answers does not name the /policies rows in order",
+              file, name));
+      for (const char* table : {"variables", "candidates"})
+        if (reader.table("/optimise/" + name + "/" + table).empty())
+          throw InputError(
+              fmt::format("check: {}: damaged: /optimise/{}/{} is missing", file, name, table));
+    }
+  }
   if (rows != P)
     throw InputError(
         fmt::format("check: {}: damaged: /policies has {} rows; its experiment makes "

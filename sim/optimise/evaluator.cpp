@@ -15,6 +15,7 @@ Evaluator::Evaluator(const Scenario& scenario, const std::vector<Lever>& levers,
       log_(log),
       layout_(make_layout(scenario)) {
   options_.keep_values = false;
+  options_.material_cache = &material_cache_;
   options_.done_blocks.clear();
   options_.shard_index = options_.shard_count = 1;
 }

@@ -15,6 +15,7 @@
 #include "policies/policy_set.hpp"
 #include "sim/cluster/cluster.hpp"
 #include "sim/optimise/evaluation_log.hpp"
+#include "sim/runner/material_runs.hpp"
 #include "sim/runner/monte_carlo.hpp"
 
 namespace crisp {
@@ -48,6 +49,7 @@ class Evaluator {
   const Cluster& cluster_;
   EvaluationLog* log_;
   MetricLayout layout_;
+  MaterialRunCache material_cache_;  // runs of materials the candidates do not touch
   std::map<std::string, std::vector<double>, std::less<>> done_;  // this run's, on every rank
   double used_years_ = 0, simulated_years_ = 0;
 };

@@ -16,7 +16,8 @@
 namespace crisp {
 
 std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t stream) {
-  return mix64(mix64(seed) ^ mix64(0x6f7074696d697365ULL + stream));  // "optimise"
+  // 53 bits: exact as a double, as JSON, h5py and the results tables' readers hold numbers.
+  return mix64(mix64(seed) ^ mix64(0x6f7074696d697365ULL + stream)) >> 11;  // "optimise"
 }
 
 PolicySet decision_set(const std::vector<Lever>& levers, const DecisionProblem& p,

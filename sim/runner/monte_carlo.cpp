@@ -73,7 +73,7 @@ struct BlockSimulator::Impl {
       try {
         // Policy set p's row of replication r is at (p * n + r - first) * slots.
         t.worker->run(shocks, t.rows.data() + static_cast<std::size_t>(r - first) * slots,
-                      n * slots);
+                      n * slots, options.seed, r);
       } catch (const NoProgress& e) {
         // The shocks' own events over the budget: the input made them (exit 2, std::
         // invalid_argument, named after the experiment file by the caller). Anything else is a
@@ -102,7 +102,8 @@ BlockSimulator::BlockSimulator(const Scenario& scenario, const PolicyDesign& des
                                const RunOptions& options)
     : impl_(new Impl{scenario, options, apply_design(scenario, design), nullptr}) {
   impl_->options.block_size = std::max<std::int64_t>(1, options.block_size);
-  impl_->runs = std::make_unique<MaterialRuns>(impl_->applied, options.share_material_runs);
+  impl_->runs = std::make_unique<MaterialRuns>(impl_->applied, options.share_material_runs,
+                                               options.material_cache);
 }
 
 BlockSimulator::~BlockSimulator() = default;

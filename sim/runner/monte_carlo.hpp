@@ -19,6 +19,8 @@
 
 namespace crisp {
 
+class MaterialRunCache;
+
 struct RunOptions {
   std::int64_t replications = 100;
   std::uint64_t seed = 1;
@@ -33,6 +35,8 @@ struct RunOptions {
   std::int64_t shard_index = 1, shard_count = 1;
   // Blocks already done (a resumed run): not simulated; their values are the caller's to fill.
   std::vector<char> done_blocks;
+  // Material runs kept across runs (crisp optimise; sim/runner/material_runs.hpp); null: none.
+  MaterialRunCache* material_cache = nullptr;
   // Keep every value in RunResult::values. Off for a streamed run (crisp run): each block goes
   // to the BlockFn and is forgotten, so memory does not grow with the replications.
   bool keep_values = true;

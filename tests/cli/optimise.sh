@@ -89,6 +89,9 @@ code=$?
 grep -q "No policy in the ranges meets the constraints on the search sample; the closest is risk-limit: stockpile NL gallium.size_days=" inf.txt ||
   fail "infeasible: not said: $(cat inf.txt)"
 [ -s inf.h5 ] || fail "infeasible: no results file"
+[ "$(cat inf.err)" = "crisp: error: optimise 'risk-limit': no policy in the ranges meets its constraints on the search sample; inf.h5 names the closest" ] ||
+  fail "infeasible: stderr is not the one line: $(cat inf.err)"
+"$crisp" check inf.h5 > /dev/null || fail "check refuses the results of an optimisation"
 
 # 5. Bad decision problems: one line, file:line:col, exit 2, nothing written.
 bad() {  # case | text to append to small.toml without its [[optimise]] tables | expected line
