@@ -20,8 +20,8 @@
 #include "sim/core/names.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
-#include "sim/results/output_file.hpp"
 #include "sim/optimise/outcome_tables.hpp"
+#include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/results_content.hpp"
@@ -372,10 +372,11 @@ int check_results(const std::string& file) {
       const Table answers = reader.table("/optimise/" + name + "/answers");
       const auto set = std::find_if(answers.begin(), answers.end(),
                                     [](const Column& c) { return c.name == "policy_set"; });
-      const auto* sets = set == answers.end() ? nullptr : std::get_if<std::vector<double>>(&set->values);
+      const auto* sets =
+          set == answers.end() ? nullptr : std::get_if<std::vector<double>>(&set->values);
       if (sets == nullptr)
-        throw InputError(fmt::format("check: {}: damaged: /optimise/{}/answers is missing", file,
-                                     name));
+        throw InputError(
+            fmt::format("check: {}: damaged: /optimise/{}/answers is missing", file, name));
       for (const double row : *sets)
         if (row != static_cast<double>(P++))
           throw InputError(fmt::format(

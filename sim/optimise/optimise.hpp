@@ -51,9 +51,11 @@ struct Answer {
   Estimate objective;    // the objective metric's mean
   Estimate net_benefit;  // the baseline's total cost less this one's (paired)
   std::vector<Estimate> constraints;
-  bool confirmed = false;      // every constraint met at 95 % one-sided confidence
-  int policy_set = -1;         // its row of /policies
-  std::vector<double> values;  // every slot of every evaluation replication: [r][slot]
+  bool confirmed = false;             // every constraint met at 95 % one-sided confidence
+  int policy_set = -1;                // its row of /policies
+  std::vector<double> values;         // every slot of every evaluation replication: [r][slot]
+  int round = 1;                      // the search round that found it (tightened bounds from 2)
+  std::vector<double> search_bounds;  // the bounds that search held each constraint to
 };
 
 struct FrontierPoint {

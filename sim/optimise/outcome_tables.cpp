@@ -79,6 +79,9 @@ void answer_row(Rows& t, const DecisionProblem& p, const Answer& a, int policy_s
     t.integer(c + "met", e.met ? 1 : 0);
   }
   t.integer("confirmed", a.confirmed ? 1 : 0);
+  t.integer("round", a.round);
+  for (std::size_t j = 0; j < a.search_bounds.size(); ++j)
+    t.number(fmt::format("c{}_search_bound", j + 1), a.search_bounds[j]);
 }
 
 // The columns of a table read back, by name.
@@ -216,7 +219,7 @@ Table problems_table(const std::vector<DecisionProblem>& problems,
     t.integer("max_evaluations", p.max_evaluations);
     t.integer("points_searched",
               std::count_if(o.candidates.begin(), o.candidates.end(),
-                            [](const Candidate& c) { return c.stage == "search"; }));
+                            [](const Candidate& c) { return c.stage.starts_with("search"); }));
     t.number("replication_years_search", o.years_search);
     t.number("replication_years_evaluation", o.years_evaluation);
     t.number("replication_years_gap", o.years_gap);
