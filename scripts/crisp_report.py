@@ -509,12 +509,11 @@ def answer_table(prob, rows, first_col):
              "net benefit, M EUR [95 % interval]"]
     head += [f"constraint {j + 1} [95 % interval]" for j in range(n_con)]
     head += ["confirmed"] if n_con else []
-    body, classes = [], []
+    body = []
     for first, r in rows:
         if r < 0:
             body.append([first] + ["no policy in the ranges meets it"] +
                         [""] * (len(head) - 2))
-            classes.append(None)
             continue
         f = (lambda x: meur(x)) if prob.euros() else stat_num  # noqa: E731
         cells = [first] + [num(a[k][r]) for k in prob.keys]
@@ -530,7 +529,6 @@ def answer_table(prob, rows, first_col):
         if n_con:
             cells.append("yes" if a["confirmed"][r] > 0 else "no")
         body.append(cells)
-        classes.append(None)
     return table(head, body)
 
 

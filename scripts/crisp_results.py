@@ -350,7 +350,7 @@ class Results:
             out[n] = [_plain(v) for v in col] if col.dtype.kind in "SOU" else col.astype(float)
         return out
 
-    # -- the scenario behind a lever -----------------------------------------------------------------
+    # -- the scenario behind a lever ----------------------------------------------------------
     def material_spec(self, material):
         """The experiment's [[material]] table of `material` ({} if unknown)."""
         return next((m for m in self.experiment.get("material", []) if m.get("name") == material),

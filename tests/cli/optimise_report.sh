@@ -82,7 +82,8 @@ set +e
 "$crisp" optimise opt.toml -o opt.h5 --quiet > optimise.txt 2> optimise.err; code=$?
 set -e
 # Exit 1: a problem is infeasible ("impossible"); the file is written all the same.
-[ $code -le 1 ] && [ -s opt.h5 ] || { echo "FAIL: crisp optimise exit $code"; cat optimise.err; exit 1; }
+[ $code -le 1 ] && [ -s opt.h5 ] ||
+  { echo "FAIL: crisp optimise exit $code"; cat optimise.err; exit 1; }
 "$crisp" check opt.h5 > /dev/null 2> check.err ||
   { echo "FAIL: crisp check refuses the file crisp optimise wrote: $(cat check.err)"; exit 1; }
 
