@@ -537,6 +537,251 @@ def plot_tornado(res, material, region, metric, path):
 
 
 # ------------------------------------------------------------------------------------------------
+# (f) crisp optimise: the search and the cost-risk frontier of each [[optimise]] problem
+
+
+class Problem:
+    """One row of /optimise/problems with its tables (crisp_results.Results.optimise_table), and
+    what its objective is in words and units."""
+
+    def __init__(self, res, row):
+        self.res, self.row, self.name = res, row, row["name"]
+        t = lambda n: res.optimise_table(self.name, n)  # noqa: E731
+        self.variables, self.constraints = t("variables"), t("constraints")
+        self.candidates, self.answers = t("candidates"), t("answers")
+        self.gap, self.frontier = t("gap"), t("frontier")
+        words = row["objective"].split(" ")
+        self.maximise = words[0] == "maximise"  # "maximise net_benefit_eur NL all"
+        self.metric = "total_cost_eur" if self.maximise else words[2]
+        self.region, self.material = self._where(" ".join(words[2 if self.maximise else 3:]))
+
+    def _where(self, text):
+        """'NL all' -> ('NL', 'all'): region and material names may hold spaces, so the pair is
+        the one of the file's whose words these are."""
+        for m in self.res.materials():
+            if not self.res.has(f"metrics/{m}"):
+                continue
+            for r in self.res.regions(m):
+                if text == f"{r} {m}":
+                    return r, m
+        region, _, material = text.partition(" ")
+        return region, material
+
+    @property
+    def keys(self):
+        return list(self.variables["key"]) if self.variables else []
+
+    def kind(self, key):
+        return self.variables["kind"][self.keys.index(key)]
+
+    def ranged(self):
+        """The continuous and integer variables (the ones with a range to plot against)."""
+        return [k for k in self.keys if self.kind(k) in ("continuous", "integer")]
+
+    def answer_rows(self, role="answer"):
+        return [i for i, r in enumerate(self.answers["role"]) if r == role] if self.answers else []
+
+    @property
+    def shown_row(self):
+        """The answer the problem gives: the chosen one, else (infeasible) the closest; or -1."""
+        row = int(self.row["chosen_row"])
+        return row if row >= 0 else int(self.row["closest_row"])
+
+    def euros(self):
+        return self.metric.endswith("_eur")
+
+    def objective_axis(self):
+        """(factor, axis label) of the objective (a mean of its metric)."""
+        f, unit = scale_of(self.res.units(f"metrics/{self.material}/{self.region}/{self.metric}"))
+        what = METRIC_TITLES.get(self.metric, self.metric)
+        return f, f"mean {what}, {unit}"
+
+    def where(self):
+        return where(self.material, self.region)
+
+
+def optimise_problems(res):
+    return [Problem(res, row) for row in res.optimise_problems()]
+
+
+def value_text(res, key, v):
+    """A variable's value with its unit: '482 days', '30 days', '0.04'."""
+    field = res.field_of(key)
+    unit = {"size_days": " days", "size_t": " t", "capacity_tpy": " t/yr",
+            "lead_days": " days"}.get(field) or (" days" if field.endswith("_days") else "")
+    return f"{fmt_num(v)}{unit}"
+
+
+def combination_text(prob, c):
+    """The choice variables' values in combination c: 'size_days=30' ('' without choices)."""
+    cand, res = prob.candidates, prob.res
+    rows = [i for i, k in enumerate(cand["combination"]) if k == c]
+    parts = [f"{res.field_of(k)}={cand[k][rows[0]]:g}" for k in prob.keys
+             if prob.kind(k) == "choice" and rows]
+    return ", ".join(parts)
+
+
+def plot_optimise_search(res, prob, path):
+    """The objective on the search sample against each continuous or integer variable: every
+    point the search evaluated (one colour per combination of the choice variables; hollow where
+    a constraint failed on the search sample) and the chosen optimum (the closest, if none met
+    the constraints) labelled with its value."""
+    ranged = prob.ranged()
+    cand = prob.candidates
+    if not ranged or cand is None:
+        return None
+    search = np.array([s == "search" for s in cand["stage"]])
+    if not search.any():
+        return None
+    f, ylabel = prob.objective_axis()
+    y = cand["objective"] * f
+    combos = sorted(set(cand["combination"][search].astype(int).tolist()))
+    colors = plt.cm.tab10(np.arange(10))
+    ncols = min(2, len(ranged))
+    nrows = math.ceil(len(ranged) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.8 * nrows + 0.8),
+                             squeeze=False, sharey=True, layout="constrained")
+    row = prob.shown_row
+    chosen = int(prob.row["chosen_row"]) >= 0
+    has_constraints = prob.constraints is not None
+    for ax, key in zip(axes.flat, ranged):
+        x = cand[key]
+        for n, c in enumerate(combos):
+            color = colors[n % 10]
+            name = combination_text(prob, c)
+            for feasible in (True, False):
+                sel = search & (cand["combination"] == c) & ((cand["feasible"] > 0) == feasible)
+                if not sel.any():
+                    continue
+                label = name or "points searched"
+                if has_constraints:
+                    label += ": constraints met" if feasible else ": a constraint failed"
+                ax.plot(x[sel], y[sel], "o", ms=4.5, alpha=0.75, color=color,
+                        mfc=color if feasible else "none", label=label)
+        if row >= 0:
+            a = prob.answers
+            xv, yv = a[key][row], a["search_objective"][row] * f
+            mark = "chosen optimum" if chosen else "closest to meeting the constraints"
+            ax.plot(xv, yv, "*", ms=16, color="tab:red", mec="black", zorder=5,
+                    label=f"{mark}: {value_text(res, key, xv)}")
+            ax.annotate(f"{value_text(res, key, xv)}", (xv, yv), xytext=(8, 10),
+                        textcoords="offset points", fontsize=9, fontweight="bold",
+                        color="tab:red").set_in_layout(False)
+        i = prob.keys.index(key)
+        lo, hi = prob.variables["min"][i], prob.variables["max"][i]
+        ax.set_xlim(lo - 0.03 * (hi - lo or 1), hi + 0.03 * (hi - lo or 1))
+        ax.set_xlabel(field_label(res, key))
+        if ax in axes[:, 0]:
+            ax.set_ylabel(f"{ylabel}\n(on the search sample)")
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    for ax in list(axes.flat)[len(ranged):]:
+        ax.set_visible(False)
+    goal = ("maximise the net benefit, that is minimise the mean total cost" if prob.maximise
+            else f"minimise the mean {METRIC_TITLES.get(prob.metric, prob.metric)}")
+    fig.suptitle(f"Optimisation '{prob.name}': {goal}, {prob.where()}\n"
+                 f"every policy the search tried, each on the same "
+                 f"{int(prob.row['search_replications'])} simulated histories (the search sample)",
+                 fontsize=11, fontweight="bold")
+    save_figure(fig, path, res.path)
+    plt.close(fig)
+    return path
+
+
+def frontier_points(prob):
+    """The cost-risk frontier as rows: (bound, answers row or -1, closest row or -1)."""
+    fr = prob.frontier
+    if fr is None:
+        return []
+    return sorted(zip(fr["bound"].tolist(), fr["answer_row"].astype(int).tolist(),
+                      fr["closest_row"].astype(int).tolist()))
+
+
+def frontier_constraint(prob):
+    """The index of the constraint whose bound the frontier varies (its `frontier` is listed)."""
+    if prob.constraints is None:
+        return None
+    return next((j for j, v in enumerate(prob.constraints["frontier"]) if v.strip()), None)
+
+
+def plot_optimise_frontier(res, prob, path):
+    """The cost-risk frontier: each bound of the constraint (across) against the objective of the
+    best policy that met it on the search sample (up, left), with its 95 % interval on the fresh
+    replications, and against its net benefit (right: paired with the baseline history by
+    history, so its interval shows differences that the objective's own interval hides). A point
+    not met at 95 % confidence, or met by no policy (then the closest is shown), is marked."""
+    points = frontier_points(prob)
+    j = frontier_constraint(prob)
+    if not points or j is None:
+        return None
+    a = prob.answers
+    main = int(prob.row["chosen_row"])
+    own = prob.constraints["bound"][j]
+    shown = [(b, r if r >= 0 else c, "none" if r < 0 else
+              ("met" if a["confirmed"][r] > 0 else "not")) for b, r, c in points]
+    if main >= 0 and not any(np.isclose(b, own) for b, _, _ in shown):
+        shown.append((own, main, "met" if a["confirmed"][main] > 0 else "not"))
+    shown = sorted(s for s in shown if s[1] >= 0)
+    if not shown:
+        return None
+    f, ylabel = prob.objective_axis()
+    styles = {"met": ("D", "tab:blue", "met at 95 % confidence on the fresh histories"),
+              "not": ("X", "tab:red", "not met at 95 % confidence on the fresh histories"),
+              "none": ("x", GREY, "met by no policy in the ranges on the search sample "
+                                  "(the closest shown)")}
+    panels = [("objective", f, f"{ylabel}\n(95 % interval, {res.R} fresh histories)"),
+              ("net_benefit", 1e-6, "net benefit (baseline's total cost less the policy's),\n"
+                                    "million EUR (paired 95 % interval)")]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.8), layout="constrained")
+    ranged = prob.ranged() or prob.keys
+    for ax, (col, factor, label) in zip(axes, panels):
+        ax.plot([b for b, _, _ in shown], [a[f"{col}_mean"][r] * factor for _, r, _ in shown],
+                "-", color="tab:blue", alpha=0.4, lw=1, zorder=1)
+        for state, (marker, color, text) in styles.items():
+            pts = [(b, r) for b, r, st in shown if st == state]
+            if not pts:
+                continue
+            bx, rows = np.array([b for b, _ in pts]), [r for _, r in pts]
+            m = a[f"{col}_mean"][rows] * factor
+            lo, hi = a[f"{col}_ci95_lo"][rows] * factor, a[f"{col}_ci95_hi"][rows] * factor
+            ax.errorbar(bx, m, yerr=[m - lo, hi - m], fmt=marker, color=color, ms=8,
+                        capsize=3, elinewidth=1, zorder=3, label=text)
+        for b, r, _ in shown:
+            text = ", ".join(value_text(res, k, a[k][r]) for k in ranged)
+            ax.annotate(text, (b, a[f"{col}_mean"][r] * factor), xytext=(6, -12),
+                        textcoords="offset points", fontsize=8).set_in_layout(False)
+        if main >= 0:
+            ax.axvline(own, color="black", ls=":", lw=1,
+                       label=f"the problem's own bound, {own:g}")
+        ax.margins(x=0.15)
+        ax.set_xlabel(f"bound on {prob.constraints['label'][j].rsplit(' ', 2)[0]}")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    fig.suptitle(f"Cost-risk frontier of '{prob.name}': {prob.where()}\n"
+                 "the best policy meeting each bound, judged on fresh histories: what a "
+                 "tighter risk limit costs", fontsize=11, fontweight="bold")
+    save_figure(fig, path, res.path)
+    plt.close(fig)
+    return path
+
+
+def optimise_stem(outdir, name):
+    return os.path.join(outdir, f"optimise_{name}_".replace("/", "-"))
+
+
+def make_optimise_plots(res, outdir):
+    """The figures of every [[optimise]] problem; {kind: path}, kinds 'optimise NAME search'
+    and 'optimise NAME frontier'."""
+    out = {}
+    for prob in optimise_problems(res):
+        stem = optimise_stem(outdir, prob.name)
+        out[f"optimise {prob.name} search"] = plot_optimise_search(res, prob,
+                                                                   stem + "search.png")
+        out[f"optimise {prob.name} frontier"] = plot_optimise_frontier(res, prob,
+                                                                       stem + "frontier.png")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
 
 
 def make_plots(res, outdir, material=None, region=None, metric="total_cost_eur"):
@@ -558,6 +803,7 @@ def make_plots(res, outdir, material=None, region=None, metric="total_cost_eur")
     for m in fan_materials:
         out[f"fan {m}"] = plot_fans(res, m, region,
                                     os.path.join(outdir, f"{region}_{m}_fan.png"))
+    out.update(make_optimise_plots(res, outdir))
     return {k: v for k, v in out.items() if v}
 
 

@@ -206,7 +206,9 @@ class Group:
         """Swept levers acting on this material whose value in the best set is the largest (or
         the smallest, when that is not 'off') value in the file."""
         res, p, out = self.res, self.best, []
-        if p == 0:
+        # A file of crisp optimise holds answers, not a sweep: its Optimum sections say when an
+        # answer is at the end of a range.
+        if p == 0 or res.has("optimise"):
             return out
         for c in res.swept_columns():
             lever = res.lever_of(c)
@@ -249,8 +251,9 @@ assumptions behind every number are listed at the end. All figures hold only und
 scenario's assumptions.</div>"""
 
 
-def contents(res, groups):
-    items = [("recommendations", "Recommendations")]
+def contents(res, groups, problems=()):
+    items = [(anchor("optimum", p.name), f"Optimum: {p.name}") for p in problems]
+    items += [("recommendations", "Recommendations")]
     items += [(anchor("cmp", g.region, g.material), f"Comparison: {g.name}") for g in groups]
     items += [("any-shortage", "The chance of any shortage"), ("figures", "Figures"),
               ("assumptions", "Scenario assumptions"), ("provenance", "Provenance")]
@@ -388,8 +391,261 @@ def any_shortage(res, groups_by_key):
     return "\n".join(out)
 
 
-def figures(res, outdir):
-    paths = crisp_plot.make_plots(res, outdir)
+# ------------------------------------------------------------------------------------------------
+# crisp optimise: one "Optimum" section per [[optimise]] problem
+
+
+def money(x):
+    """Euros in a sentence: '1.21 M EUR' (meur's rounding)."""
+    return f"{meur(x)} M EUR"
+
+
+def stat_num(x):
+    """A constraint's statistic or bound: 4 significant digits (as crisp show prints them)."""
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:.4g}"
+
+
+def quantity(prob, x):
+    """A value of the problem's objective metric in words: money in M EUR, else with its unit."""
+    if prob.euros():
+        return money(x)
+    unit = prob.res.units(f"metrics/{prob.material}/{prob.region}/{prob.metric}")
+    return f"{stat_num(x)} {unit}".strip()
+
+
+def variable_range(prob, i):
+    res, v = prob.res, prob.variables
+    key, kind = v["key"][i], v["kind"][i]
+    if kind == "choice":
+        span = f"one of {v['values'][i]}"
+    else:
+        span = (f"{'an integer ' if kind == 'integer' else ''}from {v['min'][i]:g} to "
+                f"{v['max'][i]:g}")
+    return f"{crisp_plot.field_label(res, key)}: {span}"
+
+
+def size_phrase(res, key, value, policy_set):
+    """A stockpile size in physical units (None for any other variable): days of demand, tonnes,
+    what buying and holding it costs."""
+    size = res.stockpile_size(key, value, policy_set)
+    if size is None:
+        return None
+    lever = res.lever_of(key)
+    regions = "+".join(lever.regions)
+    if not np.isfinite(size["tonnes"]) or size["tonnes"] <= 0:
+        return (f"no {esc(lever.material)} stockpile for {esc(regions)} ({esc(key)} = "
+                f"{value:g})")
+    return (f"a {esc(lever.material)} stockpile for {esc(regions)} of "
+            f"<b>{num(size['days'])} days</b> of demand: <b>{num(size['tonnes'])} t</b> "
+            f"(day-0 demand of {esc(regions)}: {num(size['demand_tpy'])} t a year), which costs "
+            f"<b>{money(size['buy_eur'])}</b> to buy at the base price of "
+            f"{size['price']:,.0f} EUR/t and <b>{money(size['hold_eur_per_year'])} a year</b> "
+            f"to hold ({num(100 * size['holding_rate'])} % of its value a year)")
+
+
+def policy_phrase(prob, row):
+    """The policy of answers row `row` in words, one part per variable."""
+    res, a = prob.res, prob.answers
+    ps = int(a["policy_set"][row])
+    parts = []
+    for key in prob.keys:
+        v = a[key][row]
+        parts.append(size_phrase(res, key, v, ps) or
+                     f"{esc(crisp_plot.field_label(res, key))} = {num(v)}")
+    return "; ".join(parts)
+
+
+# Lever fields that are shares (0 to 1): README.md's table of [[policy]] keys.
+SHARE_FIELDS = {"initial_fill", "rate", "max_country_share", "release.threshold"}
+
+
+def edge_notes(prob, row):
+    """A ranged variable at an end of its range: the best may lie beyond it."""
+    out, v, a = [], prob.variables, prob.answers
+    for i, key in enumerate(prob.keys):
+        if v["kind"][i] == "choice":
+            continue
+        lo, hi, x = v["min"][i], v["max"][i], a[key][row]
+        tol = 1e-6 * max(hi - lo, 1e-12)
+        # No lever field is negative, and shares end at 1: an end there is no range to widen.
+        share = prob.res.field_of(key) in SHARE_FIELDS
+        for end, word, more, limit in ((hi, "upper", "larger", 1.0 if share else None),
+                                       (lo, "lower", "smaller", 0.0)):
+            if abs(x - end) <= tol and end != limit:
+                out.append(f"\u26a0 {esc(key)} = {x:g} is at the {word} end of its range "
+                           f"({lo:g} to {hi:g}): a {more} value may be better still; widen the "
+                           "range.")
+    return out
+
+
+def constraint_items(prob, row):
+    """Each constraint at answers row `row`: its estimate, interval, one-sided bound, verdict."""
+    c, a, out = prob.constraints, prob.answers, []
+    if c is None:
+        return out
+    for j, label in enumerate(c["label"]):
+        k = f"c{j + 1}_"
+        est, lo, hi = a[k + "estimate"][row], a[k + "ci95_lo"][row], a[k + "ci95_hi"][row]
+        one, bound, met = a[k + "one_sided95"][row], c["bound"][j], a[k + "met"][row] > 0
+        at_most = c["sense"][j] == "at_most"
+        side = "upper" if at_most else "lower"
+        if met == (one <= bound if at_most else one >= bound):  # crisp's rule, in words
+            where_ = ("within" if met else "beyond") + f" the limit {stat_num(bound)}"
+        else:  # the flag is crisp's word; do not claim a comparison it did not make
+            where_ = f"limit {stat_num(bound)}"
+        out.append(f"{esc(label)}: estimated <b>{stat_num(est)}</b> [{stat_num(lo)}, "
+                   f"{stat_num(hi)}]; one-sided 95 % {side} bound {stat_num(one)}, {where_}: "
+                   f"<b>{'met' if met else 'not met'} at 95 % confidence</b>.")
+    return out
+
+
+def answer_table(prob, rows, first_col):
+    """Answers rows as a table: the variables, objective, net benefit and constraints."""
+    res, a, c = prob.res, prob.answers, prob.constraints
+    n_con = 0 if c is None else len(c["label"])
+    head = [first_col] + [crisp_plot.field_label(res, k) for k in prob.keys]
+    head += [f"mean {crisp_plot.METRIC_TITLES.get(prob.metric, prob.metric)}"
+             + (", M EUR" if prob.euros() else "") + " [95 % interval]",
+             "net benefit, M EUR [95 % interval]"]
+    head += [f"constraint {j + 1} [95 % interval]" for j in range(n_con)]
+    head += ["confirmed"] if n_con else []
+    body = []
+    for first, r in rows:
+        if r < 0:
+            body.append([first] + ["no policy in the ranges meets it"] +
+                        [""] * (len(head) - 2))
+            continue
+        f = (lambda x: meur(x)) if prob.euros() else stat_num  # noqa: E731
+        cells = [first] + [num(a[k][r]) for k in prob.keys]
+        cells.append(f"{f(a['objective_mean'][r])} [{f(a['objective_ci95_lo'][r])}, "
+                     f"{f(a['objective_ci95_hi'][r])}]")
+        cells.append(interval(a["net_benefit_mean"][r], a["net_benefit_ci95_lo"][r],
+                              a["net_benefit_ci95_hi"][r]))
+        for j in range(n_con):
+            k = f"c{j + 1}_"
+            cells.append(f"{stat_num(a[k + 'estimate'][r])} [{stat_num(a[k + 'ci95_lo'][r])}, "
+                         f"{stat_num(a[k + 'ci95_hi'][r])}] "
+                         f"{'met' if a[k + 'met'][r] > 0 else 'not met'}")
+        if n_con:
+            cells.append("yes" if a["confirmed"][r] > 0 else "no")
+        body.append(cells)
+    return table(head, body)
+
+
+def optimum(res, prob, paths):
+    """The section of one [[optimise]] problem."""
+    row, a = prob.row, prob.answers
+    name, status = prob.name, row["status"]
+    R_s, R_e = int(row["search_replications"]), int(row["evaluation_replications"])
+    metric_words = crisp_plot.METRIC_TITLES.get(prob.metric, prob.metric)
+    goal = (f"maximise the net benefit (the baseline's total cost less the policy's; the same "
+            f"policy minimises the mean {metric_words})" if prob.maximise
+            else f"minimise the mean {metric_words}")
+    out = [f'<h2 id="{anchor("optimum", name)}">Optimum: {esc(name)}</h2>',
+           f"<p>Problem <b>{esc(name)}</b>: {goal} for {esc(prob.where())}, choosing "
+           + "; ".join(esc(variable_range(prob, i)) for i in range(len(prob.keys)))
+           + ("" if prob.constraints is None else ", subject to "
+              + " and ".join(esc(x) for x in prob.constraints["label"])) + ".</p>"]
+    shown = prob.shown_row
+    if status == "infeasible":
+        out.append(f'<p class="box"><b>No policy in the ranges meets the constraints</b>: none '
+                   f"of the {int(row['points_searched'])} points searched met them on the "
+                   f"search sample of {R_s} histories. The closest is "
+                   + (policy_phrase(prob, shown) if shown >= 0 else "not known") + ".</p>")
+    else:
+        verdict_ = ("<b>Optimum</b>" if status == "optimal" else
+                    "<b>Best policy found, not confirmed</b>")
+        text = f'<p class="box">{verdict_}: {policy_phrase(prob, shown)}.'
+        if status == "not confirmed":
+            failed = [prob.constraints["label"][j] for j in range(len(prob.constraints["label"]))
+                      if a[f"c{j + 1}_met"][shown] <= 0]
+            text += (f" It met the constraints on the search sample of {R_s} histories, but "
+                     + " and ".join(esc(x) for x in failed)
+                     + f" is not met at 95 % confidence on the {R_e} fresh histories.")
+        elif prob.constraints is not None:
+            text += (f" It meets every constraint at 95 % confidence on {R_e} fresh "
+                     "histories.")
+        out.append(text + "</p>")
+    if shown >= 0:
+        which = "It" if status != "infeasible" else "The closest"
+        items = [f"{which} was judged on {R_e} fresh histories, independent of the search: mean "
+                 f"{esc(metric_words)} <b>{quantity(prob, a['objective_mean'][shown])}</b> "
+                 f"[{quantity(prob, a['objective_ci95_lo'][shown])}, "
+                 f"{quantity(prob, a['objective_ci95_hi'][shown])}] (on the search sample: "
+                 f"{quantity(prob, a['search_objective'][shown])}).",
+                 f"Net benefit (the baseline's total cost less this policy's, history by "
+                 f"history): <b>{money(a['net_benefit_mean'][shown])}</b> "
+                 f"[{meur(a['net_benefit_ci95_lo'][shown])}, "
+                 f"{meur(a['net_benefit_ci95_hi'][shown])}]: "
+                 f"{verdict(a['net_benefit_ci95_lo'][shown], a['net_benefit_ci95_hi'][shown])}."]
+        items += constraint_items(prob, shown)
+        items += edge_notes(prob, shown)
+        out.append('<ul class="sentences">' + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
+    gap_n = int(row["gap_batches"])
+    if gap_n > 0 and np.isfinite(row["gap_mean"]):
+        out.append(f"<p><b>Optimality gap</b> (how much better the best policy in the ranges "
+                   f"could be than the one chosen, estimated by solving the problem again on "
+                   f"{gap_n} independent samples of {R_s} histories): "
+                   f"{quantity(prob, row['gap_mean'])} on average, at most "
+                   f"<b>{quantity(prob, row['gap_upper95'])}</b> with 95 % confidence "
+                   "(one-sided).</p>")
+    else:
+        out.append("<p><b>Optimality gap</b>: not estimated "
+                   + ("(no policy was chosen)." if status == "infeasible" else
+                      "(gap_batches = 0).") + "</p>")
+    years = {k: float(row[f"replication_years_{k}"])
+             for k in ("search", "evaluation", "gap", "frontier")}
+    out.append(f"<p><b>Work</b>: {int(row['points_searched'])} points searched on {R_s} "
+               f"histories (seed {int(row['search_seed'])}), the answers judged on {R_e} fresh "
+               f"histories (seed {int(row['evaluation_seed'])}); simulated replication-years: "
+               + ", ".join(f"{k} {v:,.0f}" for k, v in years.items())
+               + f", in all {sum(years.values()):,.0f}.</p>")
+    answers = prob.answer_rows("answer")
+    if len(answers) > 1:
+        out.append("<h3>The best policy of each combination of the choice variables</h3>" +
+                   answer_table(prob, [(f"#{int(a['policy_set'][r])}"
+                                        + (" (chosen)" if a["chosen"][r] > 0 else ""), r)
+                                       for r in answers], "policy set"))
+    points = crisp_plot.frontier_points(prob)
+    if points:
+        j = crisp_plot.frontier_constraint(prob)
+        out.append("<h3>Cost-risk frontier</h3><p>The problem solved again for each bound of "
+                   f"{esc(prob.constraints['label'][j].rsplit(' ', 2)[0])}: the best policy that "
+                   "meets it on the search sample, judged on the fresh histories (money in "
+                   "million EUR).</p>")
+        rows = [(b, f"{b:g}", r) for b, r, _ in points]
+        own, chosen = prob.constraints["bound"][j], int(row["chosen_row"])
+        if chosen >= 0 and not any(np.isclose(b, own) for b, _, _ in points):
+            rows.append((own, f"{own:g} (the problem's own)", chosen))
+        out.append(answer_table(prob, [(t, r) for _, t, r in sorted(rows)], "bound"))
+        missing = [(b, c) for b, r, c in points if r < 0]
+        for b, c in missing:
+            out.append(f"<p>Bound {b:g}: no policy in the ranges meets it on the search sample"
+                       + (f"; the closest is {policy_phrase(prob, c)}." if c >= 0 else ".")
+                       + "</p>")
+    for kind, caption in (
+            ("search", "Every policy the search tried, on the search sample: the objective "
+                       "against each variable with a range (one colour per combination of the "
+                       "choice variables; hollow: a constraint failed there), the answer "
+                       "starred."),
+            ("frontier", "The cost-risk frontier: the best policy for each bound of the "
+                         "constraint, with its objective and net benefit on the fresh histories "
+                         "(95 % intervals); red: not met at 95 % confidence; grey: met by no "
+                         "policy (the closest shown).")):
+        path = paths.get(f"optimise {name} {kind}")
+        if path:
+            out.append(figure(path, f"optimise {name} {kind}", caption))
+    return "\n".join(out)
+
+
+def figure(path, alt, caption):
+    with open(path, "rb") as fh:
+        data = base64.b64encode(fh.read()).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def figures(res, paths):
     material, region = crisp_plot.defaults(res)
     captions = {
         "frontier": "Each point is a policy set: its mean policy cost (across) against its loss "
@@ -409,12 +665,11 @@ def figures(res, outdir):
            "<p class=\"key\">Figures for another region or material: <code>scripts/plot FILE.h5 "
            "--region R --material M</code>.</p>"]
     for kind, path in paths.items():
-        with open(path, "rb") as fh:
-            data = base64.b64encode(fh.read()).decode("ascii")
+        if kind.startswith("optimise "):  # in the Optimum sections
+            continue
         cap = captions.get(kind) or ("Sampled trajectories of the strategic stock and of unmet "
                                      "demand over time: median and bands across histories.")
-        out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(kind)}">'
-                   f"<figcaption>{esc(cap)}</figcaption></figure>")
+        out.append(figure(path, kind, cap))
     return "\n".join(out)
 
 
@@ -491,10 +746,14 @@ def build(res, workdir):
                 groups.append(g)
                 by_key[(region, m)] = g
     name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
+    problems = crisp_plot.optimise_problems(res)
     body = [f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
             f"<p class=\"sub\">crisp results, {res.P} policy sets x {res.R} simulated histories, "
             f"written {esc(res.attributes.get('created_utc', ''))}</p>",
-            how_to_read(res), contents(res, groups), recommendations(groups)]
+            how_to_read(res), contents(res, groups, problems)]
+    paths = crisp_plot.make_plots(res, workdir)
+    body += [optimum(res, p, paths) for p in problems]  # crisp optimise's answers first
+    body.append(recommendations(groups))
     for region in res.regions():
         body.append(f'<h2 id="{anchor("cmp", region)}">Comparison of the policy sets: {esc(region)}'
                     "</h2>")
@@ -507,7 +766,7 @@ def build(res, workdir):
                 body.append(f"<p>Each policy set in plain words ({esc(region)}, all "
                             "materials):</p>" + sentences(g))
     body.append(any_shortage(res, by_key))
-    body.append(figures(res, workdir))
+    body.append(figures(res, paths))
     body.append(assumptions(res))
     body.append(provenance(res))
     return (PAGE_START + f"{esc(name)}</title><style>{CSS}</style></head><body>\n" +

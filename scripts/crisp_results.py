@@ -327,6 +327,98 @@ class Results:
         path = f"sensitivity/{statistic}/{material}/{region}/{name}"
         return self._f[path][()] if path in self._f else None
 
+    # -- crisp optimise (/optimise) --------------------------------------------------------------
+    def optimise_problems(self):
+        """/optimise/problems as a list of dicts (one per [[optimise]] problem, strings decoded),
+        [] for a file without /optimise (one of crisp run)."""
+        if not self.has("optimise/problems"):
+            return []
+        rows = self._f["optimise/problems"][()]
+        return [{n: _plain(r[n]) for n in rows.dtype.names} for r in rows]
+
+    def optimise_table(self, problem, table):
+        """/optimise/<problem>/<table> as a dict of numpy columns, text columns as lists of str
+        (columns are found by name: crisp may add some), or None when the file has no such
+        table (constraints without constraints, gap without gap batches, ...)."""
+        path = f"optimise/{problem}/{table}"
+        if path not in self._f:
+            return None
+        raw = self._f[path][()]
+        out = {}
+        for n in raw.dtype.names:
+            col = raw[n]
+            out[n] = [_plain(v) for v in col] if col.dtype.kind in "SOU" else col.astype(float)
+        return out
+
+    # -- the scenario behind a lever ----------------------------------------------------------
+    def material_spec(self, material):
+        """The experiment's [[material]] table of `material` ({} if unknown)."""
+        return next((m for m in self.experiment.get("material", []) if m.get("name") == material),
+                    {})
+
+    def member_regions(self, regions):
+        """Regions and [groups] names -> the consumer regions they stand for (a group by its
+        members, as crisp expands one), without repeats, in order."""
+        groups = self.experiment.get("groups", {})
+        out, seen = [], set()
+
+        def add(name):
+            if name in seen:
+                return
+            seen.add(name)
+            if name in groups:
+                for member in groups[name]:
+                    add(member)
+            elif name not in out:
+                out.append(name)
+        for r in regions:
+            add(r)
+        return out
+
+    def day0_demand_tpy(self, material, regions):
+        """Day-0 demand (t/yr) of `material`'s consumer nodes in `regions` (groups expanded), from
+        /scenario/nodes: what a stockpile's `size_days` counts days of (docs/model.md "Strategic
+        stockpiles": day-0 demand, not grown demand). None when the file has no /scenario/nodes."""
+        if not self.has("scenario/nodes"):
+            return None
+        members = set(self.member_regions(regions))
+        n = self._f["scenario/nodes"][()]
+        total = 0.0
+        for kind, mat, region, country, demand in zip(n["kind"], n["material"], n["region"],
+                                                       n["country"], n["demand_tpy"]):
+            r = (region or country).decode("utf-8")
+            if kind == b"consumer" and mat.decode("utf-8") == material and r in members:
+                total += float(demand)
+        return total
+
+    def stockpile_size(self, column, value, policy_set):
+        """A stockpile's size in physical units, when `column` is its `size_days` or `size_t`
+        (else None): dict with days, tonnes, demand_tpy (day-0, its regions), price (EUR/t, the
+        material's base price), buy_eur (tonnes x price), holding_rate (share of value a year,
+        the policy set's `holding_cost_per_year`; 0 when not set, crisp's default) and
+        hold_eur_per_year (buy_eur x holding_rate). Values that cannot be known are NaN."""
+        lever = self.lever_of(column)
+        field = lever.field(column)
+        if lever.kind != "stockpile" or field not in ("size_days", "size_t"):
+            return None
+        demand = self.day0_demand_tpy(lever.material, lever.regions)
+        demand = float("nan") if demand is None else demand
+        per_day = demand / 365.0
+        if field == "size_days":
+            days, tonnes = value, value * per_day
+        else:
+            tonnes = value
+            days = value / per_day if per_day > 0 else float("nan")
+        price = float(self.material_spec(lever.material).get("price_eur_per_t", float("nan")))
+        hc_col = f"{lever.name}.holding_cost_per_year"
+        rate = float(self._policies[hc_col][policy_set]) if hc_col in self.lever_columns \
+            else float("nan")
+        if np.isnan(rate):
+            rate = 0.0
+        return {"days": days, "tonnes": tonnes, "demand_tpy": demand, "price": price,
+                "buy_eur": tonnes * price, "holding_rate": rate,
+                "hold_eur_per_year": tonnes * price * rate}
+
     def series(self):
         """Every (material, region, metric) of /metrics, in file order."""
         out = []
