@@ -433,8 +433,9 @@ CsvSchema edge_csv_schema() {
 }
 
 Experiment read_experiment_file(const Table& root, CsvContext& csv) {
-  root.check_keys({.allowed = {"experiment", "material", "node", "edge", "shock", "policy",
-                               "groups", "design", "output", "network", "sensitivity", "optimise"}});
+  root.check_keys(
+      {.allowed = {"experiment", "material", "node", "edge", "shock", "policy", "groups", "design",
+                   "output", "network", "sensitivity", "optimise"}});
   Experiment ex;
   ex.source_name = root.file();  // for messages about the whole file
   Scenario& sc = ex.scenario;
