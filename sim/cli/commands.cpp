@@ -681,6 +681,15 @@ int check_command(const std::string& path) {
                fmt::join(x.sensitivity->factors, ", "), sensitivity_runs(*x.sensitivity).size());
   }
 
+  for (const DecisionProblem& p : x.optimise) {
+    std::string variables;
+    for (const DecisionVariable& v : p.variables)
+      variables += (variables.empty() ? "" : ", ") + v.key;
+    fmt::print("  optimise '{}' (crisp optimise): {} {}, choosing {}; {} constraints\n", p.name,
+               p.net_benefit ? "maximise net benefit," : "minimise mean", p.objective.label,
+               variables, p.constraints.size());
+  }
+
   fmt::print("\nBaseline balance (day 0, no shocks), t/yr:\n");
   fmt::print("  {:<28} {:<9} {:>14} {:>14} {:>14}\n", "node", "kind", "requested", "supplied",
              "capacity");
