@@ -129,7 +129,6 @@ class SampleProblem {
       if (p_.variables[i].kind == Kind::integer) r[i] = std::round(r[i]);
     return surrogates_[memo_.at(std::pair(c, r))][j];
   }
-  std::size_t first() const { return first_; }
 
  private:
   const DecisionProblem& p_;
@@ -140,7 +139,6 @@ class SampleProblem {
   std::vector<double> bounds_;
   std::string stage_;
   std::vector<Candidate>& trace_;
-  std::size_t first_ = trace_.size();
   std::map<std::pair<int, std::vector<double>>, std::size_t> memo_;
   std::map<std::size_t, std::vector<double>> surrogates_;
 };
@@ -215,7 +213,7 @@ double constraint_of(const std::vector<double>& u, std::vector<double>& /*grad*/
   }
 }
 
-// Runs `algorithm` from `u` for at most `evaluations` points; returns the points it added.
+// Runs `algorithm` from `u` for at most `evaluations` points (each goes to the trace).
 void run_nlopt(Scaled& s, nlopt::algorithm algorithm, std::vector<double> u, int evaluations,
                double step) {
   const auto d = static_cast<unsigned>(s.free.size());
@@ -253,7 +251,6 @@ std::vector<Candidate> search(const DecisionProblem& p, SampleProblem& problem,
   std::vector<Candidate> best;
   for (int c = 0; c < combinations(p); ++c) {
     const std::size_t from = trace.size();
-    std::vector<std::size_t> mine;  // trace indices of this combination's points
     Scaled s{&problem, &p, c, combination_values(p, c), {}, 1, nullptr, nullptr};
     for (std::size_t i = 0; i < p.variables.size(); ++i)
       if (p.variables[i].kind != Kind::choice) s.free.push_back(i);
@@ -289,7 +286,6 @@ std::vector<Candidate> search(const DecisionProblem& p, SampleProblem& problem,
           if (trace[i].combination == c) consider(trace[i]);
       }
     }
-    (void)mine;
     best.push_back(*top);
   }
   return best;
@@ -455,7 +451,6 @@ ProblemOutcome solve(const DecisionProblem& p, const std::vector<Lever>& levers,
 
   if (out.chosen >= 0 && p.gap_batches >= 2) {
     const Answer& chosen = out.answers[static_cast<std::size_t>(out.chosen)];
-    std::vector<double> starts_x;
     for (std::int64_t k = 1; k <= p.gap_batches; ++k) {
       const Sample batch{derived_seed(seed, kEvaluationStream + static_cast<std::uint64_t>(k)),
                          p.search_replications};

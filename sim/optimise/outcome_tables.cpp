@@ -235,7 +235,6 @@ std::string optimise_text(const ResultsReader& reader) {
     const std::string name = str(problems, "name", i);
     const std::string base = "/optimise/" + name + "/";
     const Table answers = reader.table(base + "answers");
-    const Table variables = reader.table(base + "variables");
     const Table constraints = reader.table(base + "constraints");
     const std::string objective = str(problems, "objective", i);
     const bool euros = objective.find("_eur") != std::string::npos;
@@ -314,7 +313,6 @@ std::string optimise_text(const ResultsReader& reader) {
         num(problems, "replication_years_search", i),
         num(problems, "replication_years_evaluation", i), num(problems, "replication_years_gap", i),
         num(problems, "replication_years_frontier", i));
-    (void)variables;
     out += "\n";
   }
   return out;
