@@ -30,6 +30,8 @@ namespace crisp {
 
 namespace {
 
+void check_work(const Experiment& x, const std::vector<DecisionProblem>& problems);
+
 // The experiment with the command line's seed, and the problems asked for.
 Experiment prepare(const OptimiseArgs& args, std::vector<DecisionProblem>& problems) {
   Experiment x = load(args.experiment);
@@ -55,7 +57,50 @@ Experiment prepare(const OptimiseArgs& args, std::vector<DecisionProblem>& probl
       problems.push_back(*it);
     }
   }
+  for (std::size_t i = 0; i < problems.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (problems[i].name == problems[j].name)
+        throw InputError(fmt::format("--problem: '{}' is given twice", problems[i].name));
+  check_work(x, problems);
   return x;
+}
+
+// Refuses, before any work, an optimisation past what any machine could finish or hold: at most
+// kMostReplicationYears in all (as crisp run), counting every search at its full budget and every
+// round, and the answers' values in memory (every slot of every evaluation replication, for the
+// baseline and each answer) at most kMostAnswerBytes.
+void check_work(const Experiment& x, const std::vector<DecisionProblem>& problems) {
+  constexpr double kMostReplicationYears = 1e12, kMostAnswerBytes = 16e9;
+  const double years = x.scenario.horizon_days / kDaysPerYear;
+  const double slots = static_cast<double>(make_layout(x.scenario).size());
+  double work = 0, answers = 1, evaluation = 0;
+  for (const DecisionProblem& p : problems) {
+    double combinations = 1, frontier = 0;
+    for (const DecisionVariable& v : p.variables)
+      if (v.kind == DecisionVariable::Kind::choice)
+        combinations *= static_cast<double>(v.values.size());
+    for (const DecisionConstraint& c : p.constraints)
+      frontier += static_cast<double>(c.frontier.size());
+    const double searches = 4 * (1 + frontier) + static_cast<double>(p.gap_batches);
+    work += searches * combinations * static_cast<double>(p.max_evaluations) *
+            static_cast<double>(p.search_replications) * years;
+    answers += combinations * (1 + frontier);
+    evaluation = std::max(evaluation, static_cast<double>(p.evaluation_replications));
+  }
+  work += answers * 4 * evaluation * years;
+  if (work > kMostReplicationYears)
+    throw InputError(fmt::format(
+        "{}: [[optimise]]: its searches may take up to {:.3g} replication-years, more than {:.0g} "
+        "(over a core-year of simulation): fewer search_replications, max_evaluations, "
+        "gap_batches, frontier bounds or choices",
+        x.source_name, work, kMostReplicationYears));
+  if (answers * evaluation * slots * 8 > kMostAnswerBytes)
+    throw InputError(fmt::format(
+        "{}: [[optimise]]: {:.0f} answers x {:.0f} evaluation replications x {:.0f} metrics would "
+        "hold {:.3g} GB in memory, more than {:.0f}: fewer evaluation_replications, frontier "
+        "bounds or choices",
+        x.source_name, answers, evaluation, slots, answers * evaluation * slots * 8 / 1e9,
+        kMostAnswerBytes / 1e9));
 }
 
 // Everything the answer depends on: the journal of another run is refused on --resume.

@@ -173,7 +173,14 @@ DecisionProblem read_problem(const Table& t, const Scenario& sc, const PolicySec
                             "search_replications", "evaluation_replications", "gap_batches",
                             "max_evaluations", "hold", "variable", "constraint"}});
   DecisionProblem p;
-  p.name = names.add(t.require("name", "a name for the problem"));
+  const Value name = t.require("name", "a name for the problem");
+  p.name = names.add(name);
+  // The name is a group of the results file's /optimise, beside its table "problems".
+  if (p.name.find('/') != std::string::npos || p.name == "." || p.name == ".." ||
+      p.name == "problems")
+    name.fail(
+        "a name without '/', and not '.', '..' or 'problems' (it names a group of the "
+        "results file's /optimise)");
   t.set_label(fmt::format("optimise '{}'", p.name));
   const auto minimise = t.get("minimise"), maximise = t.get("maximise");
   if (minimise && maximise) maximise->fail_with("give minimise or maximise, not both");

@@ -135,9 +135,22 @@ search_replications = 10
 key = \"stockpile NL gallium.release.delay_days\"
 min = 0
 max = 5" "bad.toml:$line:1: optimise 'p': policy key 'stockpile NL gallium.size_days' is swept by the design: make it a [[optimise.variable]] or hold it at one value with hold = { \"stockpile NL gallium.size_days\" = ... }"
+bad "name of a table" "[[optimise]]
+name = \"problems\"" "bad.toml:$((line + 1)):8: optimise #1: name must be a name without '/', and not '.', '..' or 'problems' (it names a group of the results file's /optimise), got 'problems'"
+bad "absurd work" "$head
+search_replications = 100000000
+max_evaluations = 100000
+[[optimise.variable]]
+key = \"stockpile NL gallium.size_days\"
+min = 0
+max = 5" "bad.toml: [[optimise]]: its searches may take up to 2.7e+14 replication-years, more than 1e+12 (over a core-year of simulation): fewer search_replications, max_evaluations, gap_batches, frontier bounds or choices"
 sed '/^\[\[optimise\]\]$/,$d' small.toml > none.toml
 "$crisp" optimise none.toml -o none.h5 --quiet > /dev/null 2> none.err
 [ $? -eq 2 ] && grep -q "none.toml: no \[\[optimise\]\] table" none.err || fail "no [[optimise]]: $(cat none.err)"
+"$crisp" optimise small.toml -o twice.h5 --problem risk-limit --problem risk-limit --quiet \
+  > /dev/null 2> twice.err
+[ $? -eq 2 ] && [ "$(cat twice.err)" = "crisp: error: --problem: 'risk-limit' is given twice" ] ||
+  fail "--problem twice: $(cat twice.err)"
 
 [ $fails -eq 0 ] && echo "optimise: all checks passed"
 exit $((fails > 0))
