@@ -75,6 +75,7 @@ MaterialRuns::Worker::Worker(const MaterialRuns& runs, EngineOptions options) : 
   metrics_.assign(runs.runs_.size(), std::vector<double>(runs.layout_.size()));
   spells_.resize(static_cast<std::size_t>(runs.materials_));
   kept_spells_.resize(runs.runs_.size());
+  run_spells_.resize(runs.runs_.size());
 }
 
 void MaterialRuns::Worker::run(std::span<const ShockOccurrence> shocks, double* out,
@@ -82,7 +83,8 @@ void MaterialRuns::Worker::run(std::span<const ShockOccurrence> shocks, double* 
   // A material's metrics are one contiguous block of the layout.
   const auto per_material =
       static_cast<std::size_t>(runs_.layout_.size() / runs_.layout_.material_slots());
-  std::vector<const std::vector<std::vector<Spell>>*> run_spells(sims_.size());
+  // (run_spells_ is sized once: a replication in steady state allocates nothing.)
+  std::vector<const std::vector<std::vector<Spell>>*>& run_spells = run_spells_;
   for (std::size_t k = 0; k < sims_.size(); ++k) {
     run_spells[k] = &sims_[k].spells();
     if (runs_.cache_ == nullptr || replication < 0) {

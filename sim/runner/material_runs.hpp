@@ -88,7 +88,8 @@ class MaterialRuns {
     std::vector<std::vector<double>> metrics_;  // per run: a whole layout, its material filled
     std::vector<const std::vector<std::vector<Spell>>*> spells_;
     std::vector<Spell> scratch_;
-    std::vector<std::vector<std::vector<Spell>>> kept_spells_;  // per run: from the cache
+    std::vector<std::vector<std::vector<Spell>>> kept_spells_;        // per run: from the cache
+    std::vector<const std::vector<std::vector<Spell>>*> run_spells_;  // per run: its spells
   };
 
  private:
