@@ -44,6 +44,17 @@
 
 namespace crisp {
 
+// The exit code main() gives the exception in flight.
+int exit_code_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const InputError&) {
+    return 2;
+  } catch (...) {
+    return 1;
+  }
+}
+
 Experiment load(const std::string& path) {
   if (path.empty()) {
     const BundledExperiment& x = default_experiment();
@@ -372,17 +383,6 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
     run.simulator.emplace(s, run.design, options);
   } catch (const std::invalid_argument& e) {
     throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
-  }
-}
-
-// The exit code main() gives the exception in flight.
-int exit_code_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const InputError&) {
-    return 2;
-  } catch (...) {
-    return 1;
   }
 }
 

@@ -4,6 +4,7 @@
 // InputError (exit 2) or std::runtime_error (exit 1) and reported by main().
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 namespace crisp {
 
 struct Experiment;
+// The exit code main() gives the exception `e`: 2 for an InputError, else 1.
+int exit_code_of(std::exception_ptr e);
 // The experiment file at `path`, or the embedded default when `path` is empty.
 Experiment load(const std::string& path);
 

@@ -150,15 +150,7 @@ int optimise_command(const OptimiseArgs& args) {
       }
     }
   } catch (...) {
-    const int code = [] {
-      try {
-        throw;
-      } catch (const InputError&) {
-        return 2;
-      } catch (...) {
-        return 1;
-      }
-    }();
+    const int code = exit_code_of(std::current_exception());
     if (cluster.agree(code).speaker != cluster.rank()) return 0;
     throw;
   }

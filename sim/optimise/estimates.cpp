@@ -41,16 +41,6 @@ double t_quantile(double p, std::int64_t n) {
   return boost::math::quantile(t, p);
 }
 
-// CVaR95 on ascending values: the mean of the top ceil(0.05 n) (Summary::cvar95).
-double cvar95_sorted(const std::vector<double>& v) {
-  const auto n = v.size();
-  const auto k = static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(n)));
-  double sum = 0;
-  for (std::size_t i = n - k; i < n; ++i)
-    sum += v[i];
-  return k == 0 ? 0 : sum / static_cast<double>(k);
-}
-
 // The Clopper-Pearson bounds of a binomial proportion of k in n at tail probability `tail`.
 double cp_lower(std::int64_t k, std::int64_t n, double tail) {
   if (k == 0) return 0;
@@ -87,7 +77,7 @@ double sample_statistic(std::span<const double> values, const DecisionConstraint
     case Statistic::quantile:
       return quantile_sorted(sorted(values), c.level);
     case Statistic::cvar95:
-      return cvar95_sorted(sorted(values));
+      return summarize(values).cvar95;  // the /summary column of the same name
     case Statistic::p_exceeds: {
       const auto above =
           std::count_if(values.begin(), values.end(), [&](double x) { return x > c.threshold; });
@@ -158,7 +148,7 @@ Estimate constraint_estimate(std::span<const double> values, const DecisionConst
       lo95 = at(lower_order(n, c.level, 0.05));
       break;
     case Statistic::cvar95: {
-      e.value = cvar95_sorted(v);
+      e.value = summarize(v).cvar95;
       const double var = quantile_sorted(v, 0.95);
       std::vector<double> excess;
       for (double x : v)

@@ -41,6 +41,17 @@ std::string read_all(int fd) {
   }
 }
 
+// What a record ends with: the XXH3-64 of its key and values.
+std::uint64_t record_digest(const std::string& key, const std::vector<double>& values) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, key.data(), key.size());
+  XXH3_64bits_update(state, values.data(), values.size() * sizeof(double));
+  const std::uint64_t digest = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return digest;
+}
+
 }  // namespace
 
 EvaluationLog::EvaluationLog(std::string path, const std::string& identity, bool resume)
@@ -97,13 +108,7 @@ EvaluationLog::EvaluationLog(std::string path, const std::string& identity, bool
     std::vector<double> values(count);
     take(values.data(), count * sizeof(double));
     if (!take(&digest, sizeof digest)) break;
-    XXH3_state_t* state = XXH3_createState();
-    XXH3_64bits_reset(state);
-    XXH3_64bits_update(state, key.data(), key.size());
-    XXH3_64bits_update(state, values.data(), values.size() * sizeof(double));
-    const std::uint64_t expected = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
-    if (digest != expected) break;
+    if (digest != record_digest(key, values)) break;
     records_[std::move(key)] = std::move(values);
     good = at;
   }
@@ -131,12 +136,7 @@ void EvaluationLog::append(const std::string& key, const std::vector<double>& va
   record += key;
   record.append(reinterpret_cast<const char*>(&count), sizeof count);
   record.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, key.data(), key.size());
-  XXH3_64bits_update(state, values.data(), values.size() * sizeof(double));
-  const std::uint64_t digest = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
+  const std::uint64_t digest = record_digest(key, values);
   record.append(reinterpret_cast<const char*>(&digest), sizeof digest);
   write_all(fd_, record, path_);
   records_[key] = values;
