@@ -27,6 +27,8 @@ enum class StreamId : std::uint64_t {
   design = 1,  // the points of a Latin hypercube design (replication 0 of the design's seed)
   shock_arrivals = 2,  // one shock's arrival times
   shock_marks = 3,     // one shock's occurrences: duration, severity, extra delay, crisis children
+  bootstrap = 4,       // one bootstrap resample of a sensitivity estimate (replication = resample)
+  morris = 5,          // one Morris trajectory (replication = trajectory)
   // append new streams here, never reorder
 };
 
