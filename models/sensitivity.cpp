@@ -85,6 +85,15 @@ void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
                           kinds_with_key("extra_delay_days")));
     }
     k.extra_delay = scaled(k.extra_delay, f, kNoCap);
+  } else if (p.field == "licence_delay_days" || p.field == "leakage") {
+    if (!has_key(k.kind, p.field)) {
+      fail(p, fmt::format("shock '{}' is not a {}, so it has no {}", k.name,
+                          kinds_with_key(p.field), p.field));
+    }
+    if (p.field == "leakage")
+      k.leakage = std::min(1.0, k.leakage * f);
+    else
+      k.licence_delay_days *= f;
   } else {
     fail(p, fmt::format("a shock has no parameter '{}' to scale", p.field));
   }
@@ -93,15 +102,26 @@ void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
 }  // namespace
 
 const std::vector<std::string>& sensitivity_fields(SensitivityParameter::Target target) {
-  static const std::vector<std::string> shock = {"rate_per_year", "duration_days", "severity",
-                                                 "extra_delay_days"};
+  static const std::vector<std::string> shock = {"rate_per_year",    "duration_days",
+                                                 "severity",         "extra_delay_days",
+                                                 "licence_delay_days", "leakage"};
   static const std::vector<std::string> demand = {"growth_per_year"};
-  static const std::vector<std::string> material = {"demand_tpy", "value_of_lost_load_eur_per_t"};
+  static const std::vector<std::string> material = {"demand_tpy", "value_of_lost_load_eur_per_t",
+                                                    "price_eur_per_t"};
+  static const std::vector<std::string> node = {"demand_tpy", "capacity_tpy"};
+  static const std::vector<std::string> region = {"demand_tpy"};
+  static const std::vector<std::string> lever = {};  // the lever kind's numeric fields
   switch (target) {
     case SensitivityParameter::Target::shock:
       return shock;
     case SensitivityParameter::Target::demand:
       return demand;
+    case SensitivityParameter::Target::node:
+      return node;
+    case SensitivityParameter::Target::region:
+      return region;
+    case SensitivityParameter::Target::lever:
+      return lever;
     case SensitivityParameter::Target::material:
       break;
   }
@@ -152,11 +172,41 @@ Scenario scale_parameter(const Scenario& s, const SensitivityParameter& p, doubl
         }
       } else if (p.field == "value_of_lost_load_eur_per_t") {
         out.materials[p.index].value_of_lost_load_eur_per_t *= factor;
+      } else if (p.field == "price_eur_per_t") {
+        out.materials[p.index].price_eur_per_t *= factor;
       } else {
         fail(p, fmt::format("a material has no parameter '{}' to scale", p.field));
       }
       break;
     }
+    case SensitivityParameter::Target::node: {
+      if (p.index < 0 || p.index >= static_cast<int>(out.nodes.size())) {
+        throw std::logic_error("sensitivity: node index out of range");
+      }
+      NodeSpec& n = out.nodes[p.index];
+      if (p.field == "demand_tpy" && n.kind == NodeKind::consumer) {
+        n.demand_tpy *= factor;
+      } else if (p.field == "capacity_tpy" && n.kind != NodeKind::consumer) {
+        n.capacity_tpy *= factor;
+      } else {
+        fail(p, fmt::format("node '{}' is a {}, which has no {}", n.id,
+                            n.kind == NodeKind::consumer ? "consumer" : "supplier", p.field));
+      }
+      break;
+    }
+    case SensitivityParameter::Target::region: {
+      bool any = false;
+      for (NodeSpec& n : out.nodes) {
+        if (n.kind == NodeKind::consumer && n.material == p.index && n.region == p.owner) {
+          n.demand_tpy *= factor;
+          any = true;
+        }
+      }
+      if (!any) fail(p, fmt::format("region '{}' has no consumer of this material", p.owner));
+      break;
+    }
+    case SensitivityParameter::Target::lever:
+      break;  // the policy design's (scale_lever_field)
   }
   return out;
 }

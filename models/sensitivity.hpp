@@ -14,14 +14,20 @@ namespace crisp {
 
 struct SensitivityParameter {
   enum class Target : std::uint8_t {
-    shock,     // <shock>.<rate_per_year | duration_days | severity | extra_delay_days>
+    shock,     // <shock>.<rate_per_year | duration_days | severity | extra_delay_days |
+               //          licence_delay_days | leakage>
     demand,    // demand.growth_per_year: every consumer
-    material,  // <material>.<demand_tpy | value_of_lost_load_eur_per_t>
+    material,  // <material>.<demand_tpy | value_of_lost_load_eur_per_t | price_eur_per_t>
+    node,      // <node id>.<demand_tpy | capacity_tpy>: one consumer, mine or refinery
+    region,    // <region>.<material>.demand_tpy: the consumers of one region and material
+    lever,     // <lever name>.<numeric field>: in every policy set that has the lever (its cost,
+               // say); the policy design scales it (policies/policy_set.hpp scale_lever_field)
   };
   std::string name;  // as the experiment file gives it: "china-controls.duration_days"
   Target target = Target::shock;
-  int index = -1;     // the shock or material
-  std::string field;  // the part after the last '.'
+  int index = -1;      // the shock, material or node; region: the material
+  std::string field;   // the part after the last '.'
+  std::string owner = {};  // the part before it: region: the region; lever: the lever's name
 };
 
 struct SensitivitySpec {
@@ -43,7 +49,8 @@ std::vector<SensitivityRun> sensitivity_runs(const SensitivitySpec& spec);
 // distribution by its location (a fixed value, both uniform bounds, the lognormal median, the
 // exponential mean, a beta's scale), replayed events one by one, severities capped at 1. Throws
 // std::invalid_argument when `p` does not apply to its target (a rate of a shock that has no
-// Poisson arrivals) or the scaled value is out of its range.
+// Poisson arrivals) or the scaled value is out of its range. A lever parameter leaves the
+// scenario as it is: the policy design holds levers.
 Scenario scale_parameter(const Scenario& s, const SensitivityParameter& p, double factor);
 
 }  // namespace crisp

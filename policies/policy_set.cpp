@@ -335,4 +335,12 @@ PolicyDesign design_of(const std::vector<Lever>& levers, std::vector<PolicySet> 
   return design;
 }
 
+PolicyDesign scale_lever_field(PolicyDesign design, std::string_view lever, std::string_view field,
+                               double factor) {
+  for (PolicySet& set : design.sets)
+    for (LeverSpec& spec : set.levers)
+      if (lever_name(spec) == lever) set_field(spec, field, get_field(spec, field) * factor);
+  return design;
+}
+
 }  // namespace crisp

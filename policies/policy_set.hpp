@@ -107,6 +107,11 @@ PolicySet set_of(const std::vector<Lever>& levers, const std::vector<ListedValue
                  std::string label);
 // The baseline, every lever off.
 PolicySet baseline_set(const std::vector<Lever>& levers);
+// `design` with `field` of the lever named `lever` multiplied by `factor` in every set that has
+// it on (a future's assumption about its cost, say: [futures]); set labels and params, which
+// name the policy options, are as they were.
+PolicyDesign scale_lever_field(PolicyDesign design, std::string_view lever, std::string_view field,
+                               double factor);
 // A design of exactly `sets`, in order (ids renumbered from 0), with the columns of `levers`: set
 // 0 need not be the baseline.
 PolicyDesign design_of(const std::vector<Lever>& levers, std::vector<PolicySet> sets);

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -34,6 +35,7 @@
 #include "sim/results/results_file.hpp"
 #include "sim/runner/adaptive.hpp"
 #include "sim/runner/comparison_table.hpp"
+#include "sim/runner/futures.hpp"
 #include "sim/runner/journal.hpp"
 #include "sim/runner/merge_parts.hpp"
 #include "sim/runner/monte_carlo.hpp"
@@ -321,6 +323,7 @@ struct RunSetup {
   std::pair<std::int64_t, std::int64_t> shard{1, 1};
   std::string output;
   std::optional<BlockSimulator> simulator;
+  std::optional<FuturesPlan> futures;  // [futures]: the sampled futures (worlds 1..)
   std::int64_t first_check = 0;  // --target-ci: the fewest replications judged (0: not adaptive)
 };
 
@@ -341,16 +344,20 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
       throw InputError(fmt::format(
           "--shard: {} has a [sensitivity] table; sensitivity runs cannot be sharded yet",
           x.source_name));
+    if (x.futures)
+      throw InputError(fmt::format(
+          "--shard: {} has a [futures] table; futures runs cannot be sharded yet: use mpirun",
+          x.source_name));
   }
   run.output = !args.output.empty()     ? args.output
                : !x.output_file.empty() ? x.output_file
                                         : std::string("crisp-results.h5");
   run.design = make_design(x);
   if (args.target_ci > 0) {  // main() has checked it is in (0, 1)
-    if (!args.shard.empty() || x.sensitivity)
+    if (!args.shard.empty() || x.sensitivity || x.futures)
       throw InputError(
-          "--target-ci: an adaptive run cannot be sharded or have a [sensitivity] table (it "
-          "judges every block in order)");
+          "--target-ci: an adaptive run cannot be sharded or have a [sensitivity] or [futures] "
+          "table (it judges every block in order)");
     if (std::find(kMetricNames.begin(), kMetricNames.end(), args.target_metric) ==
             kMetricNames.end() ||
         std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(),
@@ -370,8 +377,21 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
           s.replications, most));
     s.replications = most;  // the blocks of the largest run; the results hold the prefix judged
   }
-  work_of(x, std::ssize(run.design.sets), s.replications);  // refuses an absurd total
   RunOptions& options = run.options;
+  std::vector<World> worlds;
+  if (x.futures) {
+    try {
+      run.futures = plan_futures(s, run.design, *x.futures, s.seed, s.replications);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("{}: [futures]: {}", x.source_name, e.what()));
+    }
+    worlds = std::move(run.futures->worlds);
+    options.world_replications.assign(worlds.size(), run.futures->replications);
+  }
+  // Refuses an absurd total, the futures' replications included.
+  work_of(x, std::ssize(run.design.sets),
+          s.replications + std::reduce(options.world_replications.begin(),
+                                       options.world_replications.end(), std::int64_t{0}));
   options.replications = s.replications;
   options.seed = s.seed;
   options.threads = args.threads > 0 ? args.threads : cluster.default_threads();
@@ -380,10 +400,31 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
   options.shard_count = run.shard.second;
   options.keep_values = false;  // every block streams to the journal
   try {
-    run.simulator.emplace(s, run.design, options);
+    run.simulator.emplace(s, run.design, options, std::move(worlds));
   } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}", x.source_name, e.what()));
+    throw InputError(fmt::format("{}: {}{}", x.source_name, x.futures ? "[futures]: " : "",
+                                 e.what()));
   }
+}
+
+// World `world`'s total cost at `slot` for every policy set, [policy][replication], from the
+// journal (the futures of [futures]).
+std::vector<double> future_costs(const Journal& journal, const BlockPlan& plan, int world, int slot,
+                                 std::int64_t policies) {
+  const auto R = static_cast<std::size_t>(plan.replications[static_cast<std::size_t>(world)]);
+  const auto P = static_cast<std::size_t>(policies);
+  std::vector<double> out(P * R), block;
+  for (std::int64_t b = plan.first_block[static_cast<std::size_t>(world)];
+       b < plan.first_block[static_cast<std::size_t>(world) + 1]; ++b) {
+    const auto [first, last] = plan.range(b);
+    const auto n = static_cast<std::size_t>(last - first);
+    block.resize(P * n);
+    journal.read(b, static_cast<std::size_t>(slot) * P * n, block);
+    for (std::size_t p = 0; p < P; ++p)
+      for (std::size_t i = 0; i < n; ++i)
+        out[p * R + static_cast<std::size_t>(first) + i] = block[p * n + i];
+  }
+  return out;
 }
 
 // The exception in flight again, its message led by "rank N: ": a follower's failure, said for
@@ -441,7 +482,8 @@ int run_command(const RunArgs& args) {
                                    std::ssize(run.design.sets),
                                    run.simulator->layout().size(),
                                    run.shard.first,
-                                   run.shard.second};
+                                   run.shard.second,
+                                   run.options.world_replications};
     try {
       const std::string journal_path = run.output + ".journal";
       std::vector<std::string> inputs;
@@ -512,7 +554,7 @@ int run_command(const RunArgs& args) {
   const MetricLayout& layout = run.simulator->layout();
   const auto policies = std::ssize(design.sets);
   const InterruptGuard interrupt_guard(*out, &*journal);
-  const std::int64_t all_blocks = block_count(options.replications, options.block_size);
+  const std::int64_t all_blocks = block_plan(options).blocks();
   options.done_blocks.assign(static_cast<std::size_t>(all_blocks), 0);
   const std::vector<std::int64_t> resumed = journal->blocks();
   for (std::int64_t block : resumed) {
@@ -525,8 +567,12 @@ int run_command(const RunArgs& args) {
     std::cerr << fmt::format("crisp: resuming {}: {} finished blocks from {}\n", output,
                              resumed.size(), journal->path());
   // Replication-years per work unit, on average (the last block may be short).
-  const double years_per_unit = static_cast<double>(options.replications * policies) *
-                                s.horizon_days / kDaysPerYear / static_cast<double>(all_blocks);
+  const std::vector<std::int64_t>& world_reps = options.world_replications;
+  const double years_per_unit =
+      static_cast<double>(
+          (options.replications + std::reduce(world_reps.begin(), world_reps.end(), std::int64_t{0})) *
+          policies) *
+      s.horizon_days / kDaysPerYear / static_cast<double>(all_blocks);
   Progress progress(progress_mode(args), years_per_unit);
   std::optional<AdaptiveStop> adaptive;
   std::atomic<bool> enough{false};
@@ -598,6 +644,7 @@ int run_command(const RunArgs& args) {
     Progress sensitivity_progress(progress_mode(args), years_per_unit);
     options.keep_values = true;
     options.done_blocks.clear();
+    options.world_replications.clear();
     try {
       header.sensitivity = run_sensitivity(
           s, design, *x.sensitivity, options,
@@ -607,11 +654,24 @@ int run_command(const RunArgs& args) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
   }
+  if (x.futures) {
+    const BlockPlan plan = block_plan(options);
+    const int slot = futures_slot(*x.futures, layout);
+    std::vector<std::string> labels;
+    for (const PolicySet& set : design.sets)
+      labels.push_back(set.label);
+    const std::vector<char>& meets = run.simulator->meets_demand();
+    header.futures = futures_content(
+        *x.futures, *run.futures, labels, std::vector<char>(meets.begin() + 1, meets.end()),
+        s.seed, [&](std::int64_t f) { return future_costs(*journal, plan, f + 1, slot, policies); });
+  }
+  options.world_replications.clear();  // trajectories are of the scenario as given
   if (x.timeseries > 0)
     header.timeseries = record_timeseries(s, design, options, x.timeseries, x.timeseries_step_days);
   write_keeping_journal(*out, header, layout, *journal, options.block_size);
 
   print_tables(x, output, args.quiet);
+  if (header.futures && !args.quiet) std::cout << futures_text(*header.futures);
   if (!args.quiet) std::cerr << fmt::format("crisp: results written to {}\n", output);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "models/futures.hpp"
 #include "models/sensitivity.hpp"
 #include "policies/decision_problem.hpp"
 #include "policies/policy_set.hpp"
@@ -34,6 +35,7 @@ struct Experiment {
   std::optional<std::uint64_t> lhs_seed;       // lhs: its seed; absent: the experiment's seed
   std::vector<ListedSet> listed_sets;          // list: [[design.sets]], in file order
   std::optional<SensitivitySpec> sensitivity;  // [sensitivity]
+  std::optional<FuturesSpec> futures;          // [futures]
   std::vector<DecisionProblem> optimise;       // [[optimise]], for crisp optimise
   std::string output_file;                     // [output] file; empty when not given
   std::int64_t timeseries = 0;                 // [output] replications with trajectories kept

@@ -435,7 +435,7 @@ CsvSchema edge_csv_schema() {
 Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   root.check_keys(
       {.allowed = {"experiment", "material", "node", "edge", "shock", "policy", "groups", "design",
-                   "output", "network", "sensitivity", "optimise"}});
+                   "output", "network", "sensitivity", "optimise", "futures"}});
   Experiment ex;
   ex.source_name = root.file();  // for messages about the whole file
   Scenario& sc = ex.scenario;
@@ -477,7 +477,10 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   check_design(design, ex);
   ex.optimise = read_optimise(root, sc, policies);
   if (const auto sensitivity = toml_input::sub_table(root, "sensitivity")) {
-    ex.sensitivity = read_sensitivity(*sensitivity, sc);
+    ex.sensitivity = read_sensitivity(*sensitivity, sc, ex.levers);
+  }
+  if (const auto futures = toml_input::sub_table(root, "futures")) {
+    ex.futures = read_futures(*futures, sc, ex.levers);
   }
   if (const auto output = toml_input::sub_table(root, "output")) {
     read_output(*output, ex);

@@ -26,40 +26,74 @@ const char* target_noun(Target t) {
       return "shock";
     case Target::demand:
       return "demand";
+    case Target::node:
+      return "node";
+    case Target::region:
+      return "region";
+    case Target::lever:
+      return "lever";
     case Target::material:
       break;
   }
   return "material";
 }
 
-// "<shock>.<field>", "demand.growth_per_year" or "<material>.<field>", split at the last '.'.
-SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc) {
+}  // namespace
+
+// "<shock>.<field>", "demand.growth_per_year", "<material>.<field>", "<node>.<field>",
+// "<region>.<material>.demand_tpy" or "<lever>.<field>", split at the last '.'.
+SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc,
+                                       const std::vector<Lever>& levers) {
   const std::string name = item.string();
   const auto dot = name.rfind('.');
   if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
     item.fail(
-        "'<shock>.<parameter>', 'demand.growth_per_year' or '<material>.<parameter>', such as "
+        "'<shock>.<parameter>', 'demand.growth_per_year', '<material>.<parameter>', "
+        "'<node>.<parameter>', '<region>.<material>.demand_tpy' or '<lever>.<field>', such as "
         "'outages.duration_days'");
   }
   const std::string owner = name.substr(0, dot), field = name.substr(dot + 1);
 
-  // A name may be a shock's and a material's at once: the field decides.
+  // A name may be a shock's, a material's and a node's at once: the field decides, in this order.
   std::vector<SensitivityParameter> candidates;
-  if (owner == "demand") candidates.push_back({name, Target::demand, -1, field});
+  if (owner == "demand") candidates.push_back({name, Target::demand, -1, field, owner});
   for (int k = 0; k < static_cast<int>(sc.shocks.size()); ++k) {
-    if (sc.shocks[k].name == owner) candidates.push_back({name, Target::shock, k, field});
+    if (sc.shocks[k].name == owner) candidates.push_back({name, Target::shock, k, field, owner});
   }
   if (const int m = sc.find_material(owner); m >= 0) {
-    candidates.push_back({name, Target::material, m, field});
+    candidates.push_back({name, Target::material, m, field, owner});
+  }
+  if (const int n = sc.find_node(owner); n >= 0) {
+    candidates.push_back({name, Target::node, n, field, owner});
+  }
+  if (const auto inner = owner.rfind('.'); inner != std::string::npos) {
+    const std::string region = owner.substr(0, inner);
+    const int m = sc.find_material(owner.substr(inner + 1));
+    const bool has_region = std::any_of(sc.nodes.begin(), sc.nodes.end(), [&](const NodeSpec& n) {
+      return n.kind == NodeKind::consumer && n.region == region;
+    });
+    if (m >= 0 && has_region) candidates.push_back({name, Target::region, m, field, region});
   }
   for (const auto& c : candidates) {
     const auto& fields = sensitivity_fields(c.target);
     if (std::find(fields.begin(), fields.end(), field) != fields.end()) return c;
   }
+  for (const Lever& l : levers) {
+    if (lever_name(l.base) != owner) continue;
+    std::vector<std::string> fields;
+    for (std::string_view f : numeric_fields(l.base))
+      fields.emplace_back(f);
+    if (std::find(fields.begin(), fields.end(), field) != fields.end())
+      return {name, Target::lever, -1, field, owner};
+    item.fail_with(fmt::format("{}: lever '{}' has no numeric field '{}'{}", item.key(), owner,
+                               field, toml_input::suggest(field, fields)));
+  }
   if (candidates.size() == 1 && candidates.front().target == Target::demand) {
     item.fail_with(fmt::format(
         "{}: 'demand' scales only growth_per_year (of every consumer){}", item.key(),
-        field == "demand_tpy" ? "; demand_tpy is scaled per material: '<material>.demand_tpy'"
+        field == "demand_tpy" ? "; demand_tpy is scaled per material ('<material>.demand_tpy'), "
+                                "region ('<region>.<material>.demand_tpy') or node "
+                                "('<node>.demand_tpy')"
                               : toml_input::suggest(field, sensitivity_fields(Target::demand))));
   }
   if (!candidates.empty()) {
@@ -75,9 +109,15 @@ SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc) {
   for (const auto& m : sc.materials) {
     owners.push_back(m.name);
   }
-  item.fail_with(fmt::format("{}: '{}' names no shock or material (nor 'demand'){}", item.key(),
-                             owner, toml_input::suggest(owner, owners)));
+  for (const Lever& l : levers) {
+    owners.push_back(lever_name(l.base));
+  }
+  item.fail_with(fmt::format("{}: '{}' names no shock, material, node, region and material, or "
+                             "lever (nor 'demand'){}",
+                             item.key(), owner, toml_input::suggest(owner, owners)));
 }
+
+namespace {
 
 // The numbers that locate a distribution, as scaling moves them (models/sensitivity.cpp): a fixed
 // value, a uniform's bounds, a lognormal's median, an exponential's mean, a beta's scale.
@@ -98,6 +138,8 @@ std::vector<std::pair<const char*, double>> locations(const Distribution& d) {
       },
       d);
 }
+
+}  // namespace
 
 // The first value of the scaled scenario that passes the limit the experiment file's loader holds
 // its field to (sections.hpp), as "<name> <value>, past the limit of <limit> ...": the scaled run
@@ -125,6 +167,9 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
   switch (p.target) {
     case SensitivityParameter::Target::shock: {
       const ShockSpec& k = scaled.shocks[static_cast<std::size_t>(p.index)];
+      if (p.field == "leakage") return std::nullopt;  // capped at 1
+      if (p.field == "licence_delay_days")
+        return too_large(p.name, k.licence_delay_days, kMaxDays, " days");
       if (p.field == "rate_per_year")
         return too_large(p.name, k.rate_per_year, kMaxShockRatePerYear, " per year");
       if (p.field == "severity") {  // capped at 1 (fixed, replayed) or clamped when drawn
@@ -154,6 +199,9 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
       }
       return std::nullopt;
     case SensitivityParameter::Target::material:
+      if (p.field == "price_eur_per_t")
+        return too_large(p.name, scaled.materials[static_cast<std::size_t>(p.index)].price_eur_per_t,
+                         kMaxEur, " EUR/t");
       if (p.field == "value_of_lost_load_eur_per_t")
         return too_large(
             p.name,
@@ -168,13 +216,32 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
         if (auto e = grown(n); e) return e;
       }
       return std::nullopt;
+    case SensitivityParameter::Target::node: {
+      const NodeSpec& n = scaled.nodes[static_cast<std::size_t>(p.index)];
+      if (auto e = too_large(p.name, p.field == "demand_tpy" ? n.demand_tpy : n.capacity_tpy,
+                             kMaxTonnes, " t/yr");
+          e)
+        return e;
+      return n.kind == NodeKind::consumer ? grown(n) : std::nullopt;
+    }
+    case SensitivityParameter::Target::region:
+      for (const NodeSpec& n : scaled.nodes) {
+        if (n.kind != NodeKind::consumer || n.material != p.index || n.region != p.owner) continue;
+        if (auto e = too_large(fmt::format("{} of node '{}'", p.name, n.id), n.demand_tpy,
+                               kMaxTonnes, " t/yr");
+            e)
+          return e;
+        if (auto e = grown(n); e) return e;
+      }
+      return std::nullopt;
+    case SensitivityParameter::Target::lever:
+      return std::nullopt;  // the lever's reader holds its fields to their ranges when applied
   }
   return std::nullopt;
 }
 
-}  // namespace
-
-SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc) {
+SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc,
+                                 const std::vector<Lever>& levers) {
   t.check_keys({.allowed = {"factors", "parameters"}});
   SensitivitySpec spec;
   std::vector<Value> factor_items;  // where each factor is written; none for the defaults
@@ -199,7 +266,7 @@ SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc) {
       "parameters",
       "a list of parameters such as [\"outages.duration_days\", \"demand.growth_per_year\"]");
   for (const auto& item : parameters.list(false)) {
-    SensitivityParameter p = resolve_parameter(item, sc);
+    SensitivityParameter p = resolve_parameter(item, sc, levers);
     for (const auto& q : spec.parameters) {
       if (q.name == p.name) item.fail_with(fmt::format("parameters lists '{}' twice", p.name));
     }

@@ -148,7 +148,19 @@ std::vector<DecisionProblem> read_optimise(const Table& root, const Scenario& sc
                                            const PolicySection& policies);
 
 // [sensitivity] (load_sensitivity.cpp).
-SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc);
+SensitivitySpec read_sensitivity(const Table& t, const Scenario& sc,
+                                 const std::vector<Lever>& levers);
+// A scenario parameter named as [sensitivity] and [futures] name them (docs/model.md
+// "Sensitivity"), or a clear error at `item`.
+SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc,
+                                       const std::vector<Lever>& levers);
+// The first value of `scaled` (sc with `p` scaled) past the limit the loader holds its field to,
+// said in a phrase; none when every value keeps within.
+std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled,
+                                      const SensitivityParameter& p);
+
+// [futures] (load_futures.cpp): the uncertain parameters and how futures are sampled.
+FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<Lever>& levers);
 
 // [network] (load_network_csv.cpp): [[node]] and [[edge]] tables kept in CSV files, one row a
 // table. Each row becomes a toml::table in `rows` (which must outlive the Tables over them),

@@ -550,6 +550,11 @@ void ResultsFileWriter::finish() {
   if (header_.sensitivity)
     write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));
   if (header_.optimise) write_optimise(file_, *header_.optimise);
+  if (header_.futures) {
+    const h5::Group top = open_or_create_group(file_, "futures", "/futures");
+    for (const auto& [name, table] : header_.futures->tables)
+      write_table(top, name, table, "/futures/" + name);
+  }
   const hid_t f = std::exchange(file_, -1);
   h5::check(H5Fclose(f), "H5Fclose " + path_);  // flushes: a full disk fails here, not later
   seal_file(path_);

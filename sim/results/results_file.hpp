@@ -75,6 +75,12 @@ struct OptimiseContent {
   std::vector<Problem> problems;
 };
 
+// /futures/<table> (a [futures] run, docs/results-format.md "/futures"): plain tables, in the
+// order written.
+struct FuturesContent {
+  std::vector<std::pair<std::string, Table>> tables;
+};
+
 struct ResultsContent {
   RootAttributes attributes;
   std::optional<PartInfo> part = {};  // set: a part file
@@ -86,6 +92,7 @@ struct ResultsContent {
   std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
   std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
   std::optional<OptimiseContent> optimise = {};        // absent: no /optimise group
+  std::optional<FuturesContent> futures = {};          // absent: no /futures group
 };
 
 // Writes a results file one metric series at a time, so that a run need hold no more than one

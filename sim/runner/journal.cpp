@@ -73,6 +73,12 @@ std::string JournalIdentity::bytes() const {
     put(out, v);
   put(out, static_cast<std::uint64_t>(experiment_text.size()));
   out += experiment_text;
+  // Only a run with futures adds its worlds, so a plain run's header is as it always was.
+  if (!world_replications.empty()) {
+    put(out, static_cast<std::uint64_t>(world_replications.size()));
+    for (std::int64_t r : world_replications)
+      put(out, r);
+  }
   return out;
 }
 
@@ -179,7 +185,12 @@ Journal::Journal(const std::string& path, const JournalIdentity& id,
   // refused, nothing cut. No record holds more than a whole block's values (a damaged count is
   // not allocated).
   const auto most = static_cast<std::uint64_t>(id.policies * id.block_replications * id.slots);
-  const std::int64_t blocks = block_count(id.replications, id.block_replications);
+  RunOptions geometry;
+  geometry.replications = id.replications;
+  geometry.block_size = id.block_replications;
+  geometry.world_replications = id.world_replications;
+  const BlockPlan plan = block_plan(geometry);
+  const std::int64_t blocks = plan.blocks();
   off_t good = ::lseek(fd_, 0, SEEK_CUR);
   std::vector<double> values;
   for (std::int64_t n = 1;; ++n) {
@@ -204,7 +215,7 @@ Journal::Journal(const std::string& path, const JournalIdentity& id,
     if (block < 0 || block >= blocks || block % id.shard_count != id.shard_index - 1)
       damaged(fmt::format("holds block {}, which is not one of this run's", block));
     if (index_.contains(block)) damaged(fmt::format("holds block {} a second time", block));
-    const auto [lo, hi] = block_range(block, id.block_replications, id.replications);
+    const auto [lo, hi] = plan.range(block);
     const auto per_slot = static_cast<std::uint64_t>(id.policies * (hi - lo));
     if (count != per_slot * static_cast<std::uint64_t>(id.slots))
       damaged(fmt::format("holds {} values for block {}, which has {}", count, block,

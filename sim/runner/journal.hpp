@@ -22,6 +22,8 @@ struct JournalIdentity {
   std::uint64_t seed = 0;
   std::int64_t replications = 0, block_replications = 0, policies = 0, slots = 0;
   std::int64_t shard_index = 1, shard_count = 1;
+  // The replications of the worlds after the scenario as given ([futures]; RunOptions).
+  std::vector<std::int64_t> world_replications = {};
   std::string bytes() const;  // what the header stores
 };
 

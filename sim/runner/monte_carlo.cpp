@@ -38,38 +38,127 @@ void RunResult::store(std::int64_t first, std::size_t n, std::span<const double>
             block[(s * P + p) * n + i];
 }
 
+BlockPlan block_plan(const RunOptions& options) {
+  BlockPlan plan;
+  plan.block_size = std::max<std::int64_t>(1, options.block_size);
+  plan.replications.push_back(options.replications);
+  plan.replications.insert(plan.replications.end(), options.world_replications.begin(),
+                           options.world_replications.end());
+  plan.first_block.push_back(0);
+  for (std::int64_t r : plan.replications)
+    plan.first_block.push_back(plan.first_block.back() + block_count(r, plan.block_size));
+  return plan;
+}
+
+int BlockPlan::world(std::int64_t block) const {
+  return static_cast<int>(std::upper_bound(first_block.begin(), first_block.end(), block) -
+                          first_block.begin()) -
+         1;
+}
+
+BlockRange BlockPlan::range(std::int64_t block) const {
+  const int w = world(block);
+  return block_range(block - first_block[static_cast<std::size_t>(w)], block_size,
+                     replications[static_cast<std::size_t>(w)]);
+}
+
 std::vector<std::int64_t> blocks_to_run(const RunOptions& options) {
   std::vector<std::int64_t> todo;
-  const std::int64_t all = block_count(options.replications, options.block_size);
+  const std::int64_t all = block_plan(options).blocks();
   for (std::int64_t b = options.shard_index - 1; b < all; b += options.shard_count)
     if (static_cast<std::size_t>(b) >= options.done_blocks.size() || !options.done_blocks[b])
       todo.push_back(b);
   return todo;
 }
 
+namespace {
+
+// One world's policy sets applied and compiled.
+struct Compiled {
+  std::vector<AppliedPolicy> applied;
+  std::unique_ptr<MaterialRuns> runs;  // over `applied`, which must not move
+};
+
+std::shared_ptr<const Compiled> compile(const Scenario& scenario, const PolicyDesign& design,
+                                        const RunOptions& options, MaterialRunCache* cache) {
+  auto c = std::make_shared<Compiled>();
+  c->applied = apply_design(scenario, design);
+  c->runs = std::make_unique<MaterialRuns>(c->applied, options.share_material_runs, cache);
+  return c;
+}
+
+// Whether the baseline policy set (0) meets every demand in full in one replication without
+// shocks.
+bool meets_demand_without_shocks(const Compiled& c, const RunOptions& options) {
+  const MetricLayout& layout = c.runs->layout();
+  const auto slots = static_cast<std::size_t>(layout.size());
+  std::vector<double> row(static_cast<std::size_t>(c.runs->policies()) * slots);
+  MaterialRuns::Worker worker(*c.runs, options.engine);
+  worker.run({}, row.data(), slots, options.seed, 0);
+  constexpr double kServed = 1e-9;  // of demand: rounding, not a shortage
+  for (int m = 0; m < layout.all_material(); ++m)
+    for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r)
+      if (row[static_cast<std::size_t>(layout.slot(m, r, Metric::unmet_frac))] > kServed)
+        return false;
+  return true;
+}
+
+}  // namespace
+
 struct BlockSimulator::Impl {
   const Scenario& scenario;
   RunOptions options;
-  std::vector<AppliedPolicy> applied;
-  std::unique_ptr<MaterialRuns> runs;
+  BlockPlan plan;
+  std::shared_ptr<const Compiled> main;  // world 0
+  std::vector<World> worlds;             // worlds 1.. (futures)
+  std::vector<char> meets_demand;
+  // Worlds 1.. compiled while some thread simulates them: a thread keeps its world's, so at most
+  // one per thread lives at a time (blocks are handed out in order, world by world).
+  mutable std::mutex cache_mutex;
+  mutable std::vector<std::weak_ptr<const Compiled>> cache;
+
+  std::shared_ptr<const Compiled> compiled(int w) const {
+    if (w == 0) return main;
+    const std::lock_guard lock(cache_mutex);
+    auto c = cache[static_cast<std::size_t>(w)].lock();
+    if (!c) {
+      const World& world = worlds[static_cast<std::size_t>(w - 1)];
+      c = compile(world.scenario, world.design, options, nullptr);
+      cache[static_cast<std::size_t>(w)] = c;
+    }
+    return c;
+  }
+  const Scenario& scenario_of(int w) const {
+    return w == 0 ? scenario : worlds[static_cast<std::size_t>(w - 1)].scenario;
+  }
 
   // One thread's simulators and its block buffers, reused for every block it simulates.
   struct Thread {
+    int world = -1;
+    std::shared_ptr<const Compiled> compiled;
     std::unique_ptr<MaterialRuns::Worker> worker;
     std::vector<double> rows;     // [policy][replication in block][slot], as the worker fills
     std::vector<double> columns;  // the same, slot-major (BlockFn)
   };
 
   void simulate(Thread& t, std::int64_t b, const BlockFn& finished) const {
-    if (!t.worker) t.worker = std::make_unique<MaterialRuns::Worker>(*runs, options.engine);
-    const auto [first, last] = block_range(b, options.block_size, options.replications);
+    const int w = plan.world(b);
+    if (t.world != w) {
+      t.worker.reset();
+      t.compiled = compiled(w);
+      t.world = w;
+    }
+    if (!t.worker) t.worker = std::make_unique<MaterialRuns::Worker>(*t.compiled->runs, options.engine);
+    const Scenario& world_scenario = scenario_of(w);
+    const auto [first, last] = plan.range(b);
     const auto n = static_cast<std::size_t>(last - first);
-    const auto slots = static_cast<std::size_t>(runs->layout().size());
-    const auto policies = static_cast<std::size_t>(runs->policies());
+    const auto slots = static_cast<std::size_t>(main->runs->layout().size());
+    const auto policies = static_cast<std::size_t>(main->runs->policies());
     t.rows.resize(policies * n * slots);
     t.columns.resize(t.rows.size());
     for (std::int64_t r = first; r < last; ++r) {
-      const auto shocks = sample_shocks(scenario, options.seed, static_cast<std::uint64_t>(r));
+      const auto shocks =
+          sample_shocks(world_scenario, options.seed, static_cast<std::uint64_t>(r));
       try {
         // Policy set p's row of replication r is at (p * n + r - first) * slots.
         t.worker->run(shocks, t.rows.data() + static_cast<std::size_t>(r - first) * slots,
@@ -84,8 +173,8 @@ struct BlockSimulator::Impl {
               "its event budget of {} ([experiment] event_budget {} x {} elements of its "
               "network): raise [experiment] event_budget (at most 1000000), or lower the "
               "shocks' rate_per_year or [experiment] horizon_years",
-              e.material, e.shock_events, r, options.seed, e.budget, scenario.event_budget,
-              e.budget / std::max<std::uint64_t>(1, scenario.event_budget)));
+              e.material, e.shock_events, r, options.seed, e.budget, world_scenario.event_budget,
+              e.budget / std::max<std::uint64_t>(1, world_scenario.event_budget)));
         throw std::runtime_error(fmt::format("{} (replication {}, seed {}); please report it",
                                              e.what(), r, options.seed));
       }
@@ -99,21 +188,35 @@ struct BlockSimulator::Impl {
 };
 
 BlockSimulator::BlockSimulator(const Scenario& scenario, const PolicyDesign& design,
-                               const RunOptions& options)
-    : impl_(new Impl{scenario, options, apply_design(scenario, design), nullptr}) {
-  impl_->options.block_size = std::max<std::int64_t>(1, options.block_size);
-  impl_->runs = std::make_unique<MaterialRuns>(impl_->applied, options.share_material_runs,
-                                               options.material_cache);
+                               const RunOptions& options, std::vector<World> worlds)
+    : impl_(new Impl{scenario, options, block_plan(options), nullptr, std::move(worlds), {}, {}, {}}) {
+  Impl& im = *impl_;
+  im.options.block_size = im.plan.block_size;
+  if (im.worlds.size() != options.world_replications.size())
+    throw std::logic_error("BlockSimulator: one world per entry of world_replications");
+  im.main = compile(scenario, design, im.options, options.material_cache);
+  im.cache.resize(im.worlds.size() + 1);
+  im.meets_demand.push_back(im.worlds.empty() || meets_demand_without_shocks(*im.main, im.options));
+  // Every world compiled once up front, so that a lever a future makes invalid fails before any
+  // work, and its demand checked without shocks.
+  for (std::size_t w = 0; w < im.worlds.size(); ++w) {
+    const auto c = compile(im.worlds[w].scenario, im.worlds[w].design, im.options, nullptr);
+    im.meets_demand.push_back(meets_demand_without_shocks(*c, im.options));
+  }
 }
 
 BlockSimulator::~BlockSimulator() = default;
 
 const MetricLayout& BlockSimulator::layout() const {
-  return impl_->runs->layout();
+  return impl_->main->runs->layout();
 }
 
 std::int64_t BlockSimulator::policies() const {
-  return impl_->runs->policies();
+  return impl_->main->runs->policies();
+}
+
+const std::vector<char>& BlockSimulator::meets_demand() const {
+  return impl_->meets_demand;
 }
 
 int BlockSimulator::threads() const {

@@ -37,6 +37,9 @@ struct RunOptions {
   std::vector<char> done_blocks;
   // Material runs kept across runs (crisp optimise; sim/runner/material_runs.hpp); null: none.
   MaterialRunCache* material_cache = nullptr;
+  // The replications of each world after the scenario as given (the futures of [futures];
+  // BlockPlan): empty for a run of the scenario alone.
+  std::vector<std::int64_t> world_replications;
   // Keep every value in RunResult::values. Off for a streamed run (crisp run): each block goes
   // to the BlockFn and is forgotten, so memory does not grow with the replications.
   bool keep_values = true;
@@ -53,6 +56,29 @@ struct BlockRange {
 inline BlockRange block_range(std::int64_t b, std::int64_t block, std::int64_t replications) {
   return {b * block, std::min((b + 1) * block, replications)};
 }
+
+// A world a run simulates after the scenario as given: one future of [futures] (docs/model.md
+// "Futures"), with its own scenario, lever values and replications. Replication r of every
+// world draws from the same random streams (seed, r): common random numbers across worlds.
+struct World {
+  Scenario scenario;
+  PolicyDesign design;
+};
+
+// Where a run's blocks lie: world 0 (the scenario as given) first, then each further world in
+// order, each cut into blocks of block_size replications. A block's number is its place in this
+// order; sharding, resuming and MPI hand out these numbers as for a run of one world.
+struct BlockPlan {
+  std::int64_t block_size = 32;
+  std::vector<std::int64_t> replications;  // per world
+  std::vector<std::int64_t> first_block;   // per world, then the number of blocks in all
+
+  std::int64_t blocks() const { return first_block.back(); }
+  int world(std::int64_t block) const;
+  // The world's replications block `block` holds.
+  BlockRange range(std::int64_t block) const;
+};
+BlockPlan block_plan(const RunOptions& options);
 
 // The blocks a run simulates, ascending: those of its shard, less those already done.
 std::vector<std::int64_t> blocks_to_run(const RunOptions& options);
@@ -86,12 +112,17 @@ struct RunResult {
 // (a set that cannot apply fails before any work), shared by every thread.
 class BlockSimulator {
  public:
-  // Throws std::invalid_argument when a policy set cannot apply to the scenario.
-  BlockSimulator(const Scenario& scenario, const PolicyDesign& design, const RunOptions& options);
+  // Throws std::invalid_argument when a policy set cannot apply to the scenario or to a world.
+  // `worlds` go with options.world_replications, one for one.
+  BlockSimulator(const Scenario& scenario, const PolicyDesign& design, const RunOptions& options,
+                 std::vector<World> worlds = {});
   ~BlockSimulator();
   const MetricLayout& layout() const;
   std::int64_t policies() const;
   int threads() const;  // options.threads, or all cores
+  // Per world (0: the scenario as given): whether its network meets every consumer's demand in
+  // full without shocks, in the baseline policy set (one replication with no shock).
+  const std::vector<char>& meets_demand() const;
   // Simulates the blocks `next` hands out on threads() threads until it returns -1; each
   // finished block goes to `finished` (from the thread that simulated it, concurrently for
   // different blocks). An exception from either stops the run: `stopping` is called at once

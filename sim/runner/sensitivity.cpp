@@ -74,8 +74,12 @@ SensitivityContent run_sensitivity(const Scenario& scenario, const PolicyDesign&
     parameters.push_back(runs[s].parameter < 0 ? "" : spec.parameters[runs[s].parameter].name);
     factors.push_back(runs[s].factor);
     if (s == 0) continue;
-    const Scenario scaled =
-        scale_parameter(scenario, spec.parameters[runs[s].parameter], runs[s].factor);
+    const SensitivityParameter& parameter = spec.parameters[runs[s].parameter];
+    const Scenario scaled = scale_parameter(scenario, parameter, runs[s].factor);
+    const PolicyDesign scaled_design =
+        parameter.target == SensitivityParameter::Target::lever
+            ? scale_lever_field(design, parameter.owner, parameter.field, runs[s].factor)
+            : design;
     const auto before = static_cast<std::int64_t>(s - 1);
     const auto scaled_runs = static_cast<std::int64_t>(runs.size() - 1);
     ProgressFn step;
@@ -84,7 +88,7 @@ SensitivityContent run_sensitivity(const Scenario& scenario, const PolicyDesign&
         progress(before * total + done, scaled_runs * total);
       };
     }
-    gatherer.add(s, run_monte_carlo(scaled, design, options, step));
+    gatherer.add(s, run_monte_carlo(scaled, scaled_design, options, step));
   }
   return gatherer.take({{"run", ids}, {"parameter", parameters}, {"factor", factors}});
 }

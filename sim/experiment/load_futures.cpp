@@ -1,0 +1,93 @@
+// Reading [futures] (README "Robust decisions", docs/model.md "Futures"): the uncertain scenario
+// parameters, each a factor range, and how the futures are sampled.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/experiment/sections.hpp"
+
+namespace crisp::experiment_detail {
+
+using toml_input::above;
+
+namespace {
+
+UncertainParameter read_parameter(const Table& t, const Scenario& sc,
+                                  const std::vector<Lever>& levers) {
+  t.check_keys({.allowed = {"name", "min", "max", "scale"}});
+  UncertainParameter u;
+  const Value name = t.require("name", "a parameter such as \"china-gallium.duration_days\"");
+  t.set_label(fmt::format("[[futures.parameter]] '{}'", name.string()));
+  u.parameter = resolve_parameter(name, sc, levers);
+  u.min = t.number("min", above(0));
+  u.max = t.number("max", above(0));
+  if (!(u.max > u.min))
+    t.require("max", "").fail(fmt::format("a factor above min = {:g}", u.min));
+  static const std::vector<std::string> scales = {"linear", "log"};
+  u.log = t.choice_or("scale", "linear", scales) == "log";
+  // Whether the parameter applies (a rate of a shock without Poisson arrivals), then whether
+  // its range keeps the scaled values within the limits of their fields: scaling is monotone, so
+  // the ends of the range decide.
+  try {
+    scale_parameter(sc, u.parameter, 1.0);
+  } catch (const std::invalid_argument& e) {
+    name.fail_with(fmt::format("{}: {}", name.key(), e.what()));
+  }
+  for (const char* end : {"min", "max"}) {
+    const double f = std::string(end) == "min" ? u.min : u.max;
+    std::optional<std::string> why;
+    try {
+      why = past_limit(sc, scale_parameter(sc, u.parameter, f), u.parameter);
+    } catch (const std::invalid_argument& e) {
+      why = e.what();
+    }
+    if (why) t.require(end, "").fail_with(fmt::format("{}: times {:g}, {}", end, f, *why));
+  }
+  return u;
+}
+
+}  // namespace
+
+FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<Lever>& levers) {
+  t.check_keys({.allowed = {"method", "samples", "levels", "replications", "region", "material",
+                            "parameter"}});
+  FuturesSpec spec;
+  static const std::vector<std::string> methods = {"sobol", "morris"};
+  spec.method = t.choice_or("method", "sobol", methods) == "morris" ? FuturesSpec::Method::morris
+                                                                    : FuturesSpec::Method::sobol;
+  spec.samples = t.integer_or("samples", spec.samples, 2);
+  spec.levels = t.integer_or("levels", spec.levels, 2);
+  if (spec.levels % 2 != 0)
+    t.require("levels", "").fail("an even number of grid levels (4 is usual)");
+  if (spec.method != FuturesSpec::Method::morris && t.has("levels"))
+    t.require("levels", "").fail_with("levels: only method = \"morris\" has grid levels");
+  spec.replications = t.integer_or("replications", 0, 1);
+  const auto& regions = sc.report_regions;
+  spec.region = t.string_or("region", regions.empty() ? std::string() : regions.front());
+  if (std::find(regions.begin(), regions.end(), spec.region) == regions.end())
+    t.require("region", "").fail(fmt::format("one of the report regions{}",
+                                             toml_input::suggest(spec.region, regions)));
+  std::vector<std::string> materials = {"all"};
+  for (const auto& m : sc.materials)
+    materials.push_back(m.name);
+  spec.material = t.choice_or("material", "all", materials);
+  for (const Table& p : toml_input::array_of_tables(t, "parameter", "[[futures.parameter]]")) {
+    UncertainParameter u = read_parameter(p, sc, levers);
+    for (const auto& q : spec.parameters)
+      if (q.parameter.name == u.parameter.name)
+        p.require("name", "").fail_with(
+            fmt::format("name: '{}' is given twice in [futures]", u.parameter.name));
+    spec.parameters.push_back(std::move(u));
+  }
+  if (spec.parameters.empty())
+    t.fail("[futures] needs at least one [[futures.parameter]] with name, min and max");
+  if (spec.parameters.size() > 256)
+    t.fail(fmt::format("[futures] has {} parameters; at most 256", spec.parameters.size()));
+  return spec;
+}
+
+}  // namespace crisp::experiment_detail

@@ -1,0 +1,386 @@
+#include "sim/runner/futures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/core/sensitivity_indices.hpp"
+#include "sim/core/stats.hpp"
+
+namespace crisp {
+
+FuturesPlan plan_futures(const Scenario& scenario, const PolicyDesign& design,
+                         const FuturesSpec& spec, std::uint64_t seed,
+                         std::int64_t default_replications) {
+  FuturesPlan plan;
+  plan.futures = futures_count(spec);
+  plan.parameters = static_cast<std::int64_t>(spec.parameters.size());
+  plan.replications = spec.replications > 0 ? spec.replications : default_replications;
+  plan.points = futures_points(spec, seed);
+  const auto k = static_cast<std::size_t>(plan.parameters);
+  plan.factors.resize(plan.points.size());
+  for (std::size_t i = 0; i < plan.points.size(); ++i)
+    plan.factors[i] = factor_at(spec.parameters[i % k], plan.points[i]);
+  for (std::int64_t f = 0; f < plan.futures; ++f) {
+    const std::vector<double> factors(plan.factors.begin() + static_cast<std::ptrdiff_t>(f * k),
+                                      plan.factors.begin() +
+                                          static_cast<std::ptrdiff_t>((f + 1) * k));
+    World w{future_scenario(scenario, spec, factors), design};
+    for (std::size_t i = 0; i < k; ++i) {
+      const SensitivityParameter& p = spec.parameters[i].parameter;
+      if (p.target == SensitivityParameter::Target::lever)
+        w.design = scale_lever_field(std::move(w.design), p.owner, p.field, factors[i]);
+    }
+    plan.worlds.push_back(std::move(w));
+  }
+  return plan;
+}
+
+int futures_slot(const FuturesSpec& spec, const MetricLayout& layout) {
+  const int r = static_cast<int>(
+      std::find(layout.regions.begin(), layout.regions.end(), spec.region) -
+      layout.regions.begin());
+  int m = layout.all_material();
+  for (int i = 0; i < layout.all_material(); ++i)
+    if (layout.materials[static_cast<std::size_t>(i)] == spec.material) m = i;
+  if (r >= static_cast<int>(layout.regions.size()))
+    throw std::logic_error("futures: the judged region is not a report region");
+  return layout.slot(m, r, Metric::total_cost_eur);
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Net benefit of every set in every future: [future][policy].
+struct Outcomes {
+  std::size_t futures = 0, policies = 0;
+  std::vector<double> mean, lo, hi, cost;
+  double at(const std::vector<double>& v, std::size_t f, std::size_t p) const {
+    return v[f * policies + p];
+  }
+};
+
+Outcomes outcomes(std::int64_t futures, std::size_t policies, std::int64_t replications,
+                  const FutureCosts& costs) {
+  Outcomes o;
+  o.futures = static_cast<std::size_t>(futures);
+  o.policies = policies;
+  const auto R = static_cast<std::size_t>(replications);
+  for (std::int64_t f = 0; f < futures; ++f) {
+    const std::vector<double> c = costs(f);
+    if (c.size() != policies * R) throw std::logic_error("futures: a future's costs are missing");
+    const std::span<const double> baseline(c.data(), R);
+    for (std::size_t p = 0; p < policies; ++p) {
+      const std::span<const double> set(c.data() + p * R, R);
+      const PairedDiff d = paired_difference(baseline, set);  // baseline - set: net benefit
+      o.mean.push_back(p == 0 ? 0.0 : d.diff_mean);
+      o.lo.push_back(p == 0 ? 0.0 : d.diff_ci95_lo);
+      o.hi.push_back(p == 0 ? 0.0 : d.diff_ci95_hi);
+      o.cost.push_back(std::accumulate(set.begin(), set.end(), 0.0) / static_cast<double>(R));
+    }
+  }
+  return o;
+}
+
+Table settings_table(const FuturesSpec& spec, const FuturesPlan& plan, std::int64_t judged,
+                     bool over_all) {
+  return {{"method", std::vector<std::string>{to_string(spec.method)}},
+          {"samples", std::vector<std::int64_t>{spec.samples}},
+          {"levels", std::vector<std::int64_t>{
+                         spec.method == FuturesSpec::Method::morris ? spec.levels : 0}},
+          {"futures", std::vector<std::int64_t>{plan.futures}},
+          {"replications", std::vector<std::int64_t>{plan.replications}},
+          {"region", std::vector<std::string>{spec.region}},
+          {"material", std::vector<std::string>{spec.material}},
+          {"futures_judged", std::vector<std::int64_t>{judged}},
+          {"judged_over", std::vector<std::string>{
+                              over_all ? "every future (none meets demand without shocks)"
+                                       : "the futures that meet demand without shocks"}}};
+}
+
+Table parameters_table(const FuturesSpec& spec) {
+  std::vector<std::string> names, scales;
+  std::vector<double> lo, hi;
+  for (const UncertainParameter& u : spec.parameters) {
+    names.push_back(u.parameter.name);
+    scales.emplace_back(u.log ? "log" : "linear");
+    lo.push_back(u.min);
+    hi.push_back(u.max);
+  }
+  return {{"parameter", names}, {"min_factor", lo}, {"max_factor", hi}, {"scale", scales}};
+}
+
+Table futures_table(const FuturesSpec& spec, const FuturesPlan& plan,
+                    const std::vector<char>& meets_demand) {
+  std::vector<std::int64_t> ids, meets;
+  for (std::int64_t f = 0; f < plan.futures; ++f) {
+    ids.push_back(f);
+    meets.push_back(meets_demand[static_cast<std::size_t>(f)] ? 1 : 0);
+  }
+  Table t = {{"future", ids}, {"meets_demand_without_shocks", meets}};
+  const auto k = static_cast<std::size_t>(plan.parameters);
+  for (std::size_t i = 0; i < k; ++i) {
+    std::vector<double> column;
+    for (std::int64_t f = 0; f < plan.futures; ++f)
+      column.push_back(plan.factors[static_cast<std::size_t>(f) * k + i]);
+    t.push_back({spec.parameters[i].parameter.name, std::move(column)});
+  }
+  return t;
+}
+
+Table net_benefit_table(const Outcomes& o) {
+  std::vector<std::int64_t> future, policy;
+  for (std::size_t f = 0; f < o.futures; ++f)
+    for (std::size_t p = 0; p < o.policies; ++p) {
+      future.push_back(static_cast<std::int64_t>(f));
+      policy.push_back(static_cast<std::int64_t>(p));
+    }
+  return {{"future", future},       {"policy", policy}, {"net_benefit_eur", o.mean},
+          {"ci95_lo_eur", o.lo},    {"ci95_hi_eur", o.hi}, {"total_cost_eur", o.cost}};
+}
+
+struct Robust {
+  std::vector<double> mean, sd, worst, mean_regret, max_regret, share_pays, share_positive;
+};
+
+Robust robustness(const Outcomes& o, const std::vector<std::size_t>& judged) {
+  Robust r;
+  const auto n = static_cast<double>(judged.size());
+  std::vector<double> best(o.futures, -std::numeric_limits<double>::infinity());
+  for (std::size_t f : judged)
+    for (std::size_t p = 0; p < o.policies; ++p)
+      best[f] = std::max(best[f], o.at(o.mean, f, p));
+  for (std::size_t p = 0; p < o.policies; ++p) {
+    double sum = 0, worst = std::numeric_limits<double>::infinity(), regret = 0, most = 0;
+    double pays = 0, positive = 0;
+    for (std::size_t f : judged) {
+      const double v = o.at(o.mean, f, p);
+      sum += v;
+      worst = std::min(worst, v);
+      regret += best[f] - v;
+      most = std::max(most, best[f] - v);
+      if (p > 0 && o.at(o.lo, f, p) > 0) pays += 1;
+      if (p > 0 && v > 0) positive += 1;
+    }
+    const double mean = sum / n;
+    double ss = 0;
+    for (std::size_t f : judged)
+      ss += (o.at(o.mean, f, p) - mean) * (o.at(o.mean, f, p) - mean);
+    r.mean.push_back(mean);
+    r.sd.push_back(judged.size() > 1 ? std::sqrt(ss / (n - 1)) : kNaN);
+    r.worst.push_back(worst);
+    r.mean_regret.push_back(regret / n);
+    r.max_regret.push_back(most);
+    r.share_pays.push_back(pays / n);
+    r.share_positive.push_back(positive / n);
+  }
+  return r;
+}
+
+// The set that does best by `value` (largest, or smallest when `low`); ties to the lower id.
+std::size_t best_by(const std::vector<double>& value, bool low, std::size_t from = 0) {
+  std::size_t best = from;
+  for (std::size_t p = from; p < value.size(); ++p)
+    if (low ? value[p] < value[best] : value[p] > value[best]) best = p;
+  return best;
+}
+
+// One output's Sobol indices (or Morris effects) as rows of the sensitivity table.
+struct SensitivityRows {
+  std::vector<std::string> output, parameter;
+  std::vector<double> a, a_lo, a_hi, b, b_lo, b_hi, variance;
+
+  void add(const std::string& out, const FuturesSpec& spec, const FuturesPlan& plan,
+           std::span<const double> y, std::uint64_t seed) {
+    const auto k = spec.parameters.size();
+    const BootstrapOptions boot{1000, seed, 0.95};
+    std::vector<double> fa(k, kNaN), fa_lo(k, kNaN), fa_hi(k, kNaN), fb(k, kNaN), fb_lo(k, kNaN),
+        fb_hi(k, kNaN);
+    double var = kNaN;
+    try {
+      if (spec.method == FuturesSpec::Method::morris) {
+        const MorrisDesign design = morris_design(static_cast<std::size_t>(spec.samples), k,
+                                                  static_cast<std::size_t>(spec.levels), seed);
+        const std::vector<MorrisEffect> e = morris_effects(design, y, boot);
+        for (std::size_t i = 0; i < k; ++i) {
+          fa[i] = e[i].mu_star;
+          fa_lo[i] = e[i].mu_star_ci.lo;
+          fa_hi[i] = e[i].mu_star_ci.hi;
+          fb[i] = e[i].mu;
+          fb_lo[i] = fb_hi[i] = e[i].sigma;
+        }
+      } else {
+        const SobolIndices s = sobol_indices(y, static_cast<std::size_t>(spec.samples), k, boot);
+        var = s.variance;
+        for (std::size_t i = 0; i < k; ++i) {
+          fa[i] = s.first[i].value;
+          fa_lo[i] = s.first[i].ci.lo;
+          fa_hi[i] = s.first[i].ci.hi;
+          fb[i] = s.total[i].value;
+          fb_lo[i] = s.total[i].ci.lo;
+          fb_hi[i] = s.total[i].ci.hi;
+        }
+      }
+    } catch (const std::invalid_argument&) {
+      var = 0;  // a constant output: nothing to apportion; the indices stay NaN
+    }
+    (void)plan;
+    for (std::size_t i = 0; i < k; ++i) {
+      output.push_back(out);
+      parameter.push_back(spec.parameters[i].parameter.name);
+      a.push_back(fa[i]);
+      a_lo.push_back(fa_lo[i]);
+      a_hi.push_back(fa_hi[i]);
+      b.push_back(fb[i]);
+      b_lo.push_back(fb_lo[i]);
+      b_hi.push_back(fb_hi[i]);
+      variance.push_back(var);
+    }
+  }
+
+  Table table(bool morris) const {
+    if (morris)
+      return {{"output", output}, {"parameter", parameter}, {"mu_star", a},
+              {"mu_star_ci95_lo", a_lo}, {"mu_star_ci95_hi", a_hi}, {"mu", b},
+              {"sigma", b_lo}};
+    return {{"output", output},   {"parameter", parameter}, {"first_order", a},
+            {"first_ci95_lo", a_lo}, {"first_ci95_hi", a_hi}, {"total", b},
+            {"total_ci95_lo", b_lo}, {"total_ci95_hi", b_hi}, {"variance", variance}};
+  }
+};
+
+}  // namespace
+
+FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
+                               const std::vector<std::string>& labels,
+                               const std::vector<char>& meets_demand, std::uint64_t seed,
+                               const FutureCosts& costs) {
+  const Outcomes o = outcomes(plan.futures, labels.size(), plan.replications, costs);
+  std::vector<std::size_t> judged;
+  for (std::size_t f = 0; f < o.futures; ++f)
+    if (meets_demand[f]) judged.push_back(f);
+  const bool over_all = judged.empty();
+  if (over_all) {
+    judged.resize(o.futures);
+    std::iota(judged.begin(), judged.end(), std::size_t{0});
+  }
+  const Robust r = robustness(o, judged);
+
+  FuturesContent c;
+  c.tables.emplace_back("settings",
+                        settings_table(spec, plan, static_cast<std::int64_t>(judged.size()), over_all));
+  c.tables.emplace_back("parameters", parameters_table(spec));
+  c.tables.emplace_back("futures", futures_table(spec, plan, meets_demand));
+  c.tables.emplace_back("net_benefit", net_benefit_table(o));
+
+  std::vector<std::int64_t> ids;
+  for (std::size_t p = 0; p < o.policies; ++p)
+    ids.push_back(static_cast<std::int64_t>(p));
+  c.tables.emplace_back("robustness", Table{{"policy", ids},
+                                            {"label", labels},
+                                            {"mean_net_benefit_eur", r.mean},
+                                            {"sd_net_benefit_eur", r.sd},
+                                            {"worst_net_benefit_eur", r.worst},
+                                            {"mean_regret_eur", r.mean_regret},
+                                            {"max_regret_eur", r.max_regret},
+                                            {"share_pays", r.share_pays},
+                                            {"share_positive", r.share_positive}});
+
+  // The most robust set by each measure; satisficing among the sets that act (not the baseline).
+  const std::size_t by_mean = best_by(r.mean, false);
+  const std::size_t by_regret = best_by(r.max_regret, true);
+  const std::size_t by_pays = o.policies > 1 ? best_by(r.share_pays, false, 1) : 0;
+  c.tables.emplace_back(
+      "best", Table{{"measure", std::vector<std::string>{"mean_net_benefit_eur", "max_regret_eur",
+                                                         "share_pays"}},
+                    {"policy", std::vector<std::int64_t>{static_cast<std::int64_t>(by_mean),
+                                                         static_cast<std::int64_t>(by_regret),
+                                                         static_cast<std::int64_t>(by_pays)}},
+                    {"label", std::vector<std::string>{labels[by_mean], labels[by_regret],
+                                                       labels[by_pays]}},
+                    {"value", std::vector<double>{r.mean[by_mean], r.max_regret[by_regret],
+                                                  r.share_pays[by_pays]}}});
+
+  // Global sensitivity of each acting set's net benefit, and of the difference between the two
+  // sets of highest mean net benefit (which assumption decides between them).
+  SensitivityRows rows;
+  std::vector<double> y(o.futures);
+  for (std::size_t p = 1; p < o.policies; ++p) {
+    for (std::size_t f = 0; f < o.futures; ++f)
+      y[f] = o.at(o.mean, f, p);
+    rows.add(labels[p], spec, plan, y, seed);
+  }
+  if (o.policies > 1) {
+    std::vector<std::size_t> order(o.policies);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return r.mean[a] > r.mean[b]; });
+    for (std::size_t f = 0; f < o.futures; ++f)
+      y[f] = o.at(o.mean, f, order[0]) - o.at(o.mean, f, order[1]);
+    rows.add(fmt::format("{} minus {}", labels[order[0]], labels[order[1]]), spec, plan, y, seed);
+  }
+  const bool morris = spec.method == FuturesSpec::Method::morris;
+  c.tables.emplace_back(morris ? "morris" : "sobol", rows.table(morris));
+  return c;
+}
+
+namespace {
+
+const Column& column(const Table& t, std::string_view name) {
+  for (const Column& c : t)
+    if (c.name == name) return c;
+  throw std::logic_error(fmt::format("futures: no column '{}'", name));
+}
+template <class T>
+const std::vector<T>& values(const Table& t, std::string_view name) {
+  return std::get<std::vector<T>>(column(t, name).values);
+}
+const Table& table(const FuturesContent& c, std::string_view name) {
+  for (const auto& [n, t] : c.tables)
+    if (n == name) return t;
+  throw std::logic_error(fmt::format("futures: no table '{}'", name));
+}
+
+}  // namespace
+
+std::string futures_text(const FuturesContent& c) {
+  constexpr double kMillion = 1e6;
+  const Table& settings = table(c, "settings");
+  const Table& robust = table(c, "robustness");
+  std::string out = fmt::format(
+      "futures: {} ({} design, {} replications each), net benefit of {} / {} in million EUR; "
+      "judged over {} futures: {}\n",
+      values<std::int64_t>(settings, "futures")[0], values<std::string>(settings, "method")[0],
+      values<std::int64_t>(settings, "replications")[0],
+      values<std::string>(settings, "region")[0], values<std::string>(settings, "material")[0],
+      values<std::int64_t>(settings, "futures_judged")[0],
+      values<std::string>(settings, "judged_over")[0]);
+  const auto& labels = values<std::string>(robust, "label");
+  std::size_t width = 6;
+  for (const std::string& l : labels)
+    width = std::min<std::size_t>(60, std::max(width, l.size()));
+  out += fmt::format("{:<{}}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}\n", "policy", width, "mean",
+                     "worst", "mean regr.", "max regret", "pays (%)");
+  for (std::size_t p = 0; p < labels.size(); ++p)
+    out += fmt::format("{:<{}}  {:>9.2f}  {:>9.2f}  {:>10.2f}  {:>10.2f}  {:>9.0f}\n",
+                       labels[p].substr(0, width), width,
+                       values<double>(robust, "mean_net_benefit_eur")[p] / kMillion,
+                       values<double>(robust, "worst_net_benefit_eur")[p] / kMillion,
+                       values<double>(robust, "mean_regret_eur")[p] / kMillion,
+                       values<double>(robust, "max_regret_eur")[p] / kMillion,
+                       100 * values<double>(robust, "share_pays")[p]);
+  const Table& best = table(c, "best");
+  const auto& measures = values<std::string>(best, "measure");
+  for (std::size_t i = 0; i < measures.size(); ++i)
+    out += fmt::format("most robust by {}: {}\n", measures[i],
+                       values<std::string>(best, "label")[i]);
+  return out;
+}
+
+}  // namespace crisp
