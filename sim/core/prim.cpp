@@ -114,7 +114,8 @@ struct Peel {
 // when every value is equal (no cut removes anything without removing everything).
 std::optional<Peel> slab(std::vector<double>& values, std::size_t k, bool upper) {
   const std::size_t m = values.size();
-  // Work on the low end; the high end is the low end of the negated values.
+  // Work on the low end; the high end is the low end of the negated values, and a cut above q
+  // there is, negated back, a cut below -q.
   if (upper)
     for (double& v : values)
       v = -v;
