@@ -27,8 +27,8 @@ struct FuturesSpec {
   std::int64_t levels = 4;        // morris: grid levels per parameter
   std::int64_t replications = 0;  // per future; 0: the experiment's
   std::vector<UncertainParameter> parameters;
-  std::string region;              // the region whose net benefit is judged; "": the first
-  std::string material = "all";    // ... and material ("all": every material)
+  std::string region;            // the region whose net benefit is judged; "": the first
+  std::string material = "all";  // ... and material ("all": every material)
 };
 
 const char* to_string(FuturesSpec::Method m);

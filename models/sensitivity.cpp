@@ -102,8 +102,8 @@ void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
 }  // namespace
 
 const std::vector<std::string>& sensitivity_fields(SensitivityParameter::Target target) {
-  static const std::vector<std::string> shock = {"rate_per_year",    "duration_days",
-                                                 "severity",         "extra_delay_days",
+  static const std::vector<std::string> shock = {"rate_per_year",      "duration_days",
+                                                 "severity",           "extra_delay_days",
                                                  "licence_delay_days", "leakage"};
   static const std::vector<std::string> demand = {"growth_per_year"};
   static const std::vector<std::string> material = {"demand_tpy", "value_of_lost_load_eur_per_t",

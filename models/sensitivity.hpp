@@ -25,8 +25,8 @@ struct SensitivityParameter {
   };
   std::string name;  // as the experiment file gives it: "china-controls.duration_days"
   Target target = Target::shock;
-  int index = -1;      // the shock, material or node; region: the material
-  std::string field;   // the part after the last '.'
+  int index = -1;          // the shock, material or node; region: the material
+  std::string field;       // the part after the last '.'
   std::string owner = {};  // the part before it: region: the region; lever: the lever's name
 };
 

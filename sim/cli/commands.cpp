@@ -402,8 +402,8 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
   try {
     run.simulator.emplace(s, run.design, options, std::move(worlds));
   } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}{}", x.source_name, x.futures ? "[futures]: " : "",
-                                 e.what()));
+    throw InputError(
+        fmt::format("{}: {}{}", x.source_name, x.futures ? "[futures]: " : "", e.what()));
   }
 }
 
@@ -569,9 +569,9 @@ int run_command(const RunArgs& args) {
   // Replication-years per work unit, on average (the last block may be short).
   const std::vector<std::int64_t>& world_reps = options.world_replications;
   const double years_per_unit =
-      static_cast<double>(
-          (options.replications + std::reduce(world_reps.begin(), world_reps.end(), std::int64_t{0})) *
-          policies) *
+      static_cast<double>((options.replications +
+                           std::reduce(world_reps.begin(), world_reps.end(), std::int64_t{0})) *
+                          policies) *
       s.horizon_days / kDaysPerYear / static_cast<double>(all_blocks);
   Progress progress(progress_mode(args), years_per_unit);
   std::optional<AdaptiveStop> adaptive;
@@ -662,8 +662,8 @@ int run_command(const RunArgs& args) {
       labels.push_back(set.label);
     const std::vector<char>& meets = run.simulator->meets_demand();
     header.futures = futures_content(
-        *x.futures, *run.futures, labels, std::vector<char>(meets.begin() + 1, meets.end()),
-        s.seed, [&](std::int64_t f) { return future_costs(*journal, plan, f + 1, slot, policies); });
+        *x.futures, *run.futures, labels, std::vector<char>(meets.begin() + 1, meets.end()), s.seed,
+        [&](std::int64_t f) { return future_costs(*journal, plan, f + 1, slot, policies); });
   }
   options.world_replications.clear();  // trajectories are of the scenario as given
   if (x.timeseries > 0)

@@ -25,8 +25,7 @@ UncertainParameter read_parameter(const Table& t, const Scenario& sc,
   u.parameter = resolve_parameter(name, sc, levers);
   u.min = t.number("min", above(0));
   u.max = t.number("max", above(0));
-  if (!(u.max > u.min))
-    t.require("max", "").fail(fmt::format("a factor above min = {:g}", u.min));
+  if (!(u.max > u.min)) t.require("max", "").fail(fmt::format("a factor above min = {:g}", u.min));
   static const std::vector<std::string> scales = {"linear", "log"};
   u.log = t.choice_or("scale", "linear", scales) == "log";
   // Whether the parameter applies (a rate of a shock without Poisson arrivals), then whether
@@ -69,8 +68,9 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
   const auto& regions = sc.report_regions;
   spec.region = t.string_or("region", regions.empty() ? std::string() : regions.front());
   if (std::find(regions.begin(), regions.end(), spec.region) == regions.end())
-    t.require("region", "").fail(fmt::format("one of the report regions{}",
-                                             toml_input::suggest(spec.region, regions)));
+    t.require("region", "")
+        .fail(
+            fmt::format("one of the report regions{}", toml_input::suggest(spec.region, regions)));
   std::vector<std::string> materials = {"all"};
   for (const auto& m : sc.materials)
     materials.push_back(m.name);
@@ -79,8 +79,8 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
     UncertainParameter u = read_parameter(p, sc, levers);
     for (const auto& q : spec.parameters)
       if (q.parameter.name == u.parameter.name)
-        p.require("name", "").fail_with(
-            fmt::format("name: '{}' is given twice in [futures]", u.parameter.name));
+        p.require("name", "")
+            .fail_with(fmt::format("name: '{}' is given twice in [futures]", u.parameter.name));
     spec.parameters.push_back(std::move(u));
   }
   if (spec.parameters.empty())

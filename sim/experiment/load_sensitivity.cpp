@@ -112,9 +112,10 @@ SensitivityParameter resolve_parameter(const Value& item, const Scenario& sc,
   for (const Lever& l : levers) {
     owners.push_back(lever_name(l.base));
   }
-  item.fail_with(fmt::format("{}: '{}' names no shock, material, node, region and material, or "
-                             "lever (nor 'demand'){}",
-                             item.key(), owner, toml_input::suggest(owner, owners)));
+  item.fail_with(
+      fmt::format("{}: '{}' names no shock, material, node, region and material, or "
+                  "lever (nor 'demand'){}",
+                  item.key(), owner, toml_input::suggest(owner, owners)));
 }
 
 namespace {
@@ -200,7 +201,8 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
       return std::nullopt;
     case SensitivityParameter::Target::material:
       if (p.field == "price_eur_per_t")
-        return too_large(p.name, scaled.materials[static_cast<std::size_t>(p.index)].price_eur_per_t,
+        return too_large(p.name,
+                         scaled.materials[static_cast<std::size_t>(p.index)].price_eur_per_t,
                          kMaxEur, " EUR/t");
       if (p.field == "value_of_lost_load_eur_per_t")
         return too_large(

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/prim.hpp"
 #include "sim/core/sensitivity_indices.hpp"
 #include "sim/core/stats.hpp"
 
@@ -27,9 +28,9 @@ FuturesPlan plan_futures(const Scenario& scenario, const PolicyDesign& design,
   for (std::size_t i = 0; i < plan.points.size(); ++i)
     plan.factors[i] = factor_at(spec.parameters[i % k], plan.points[i]);
   for (std::int64_t f = 0; f < plan.futures; ++f) {
-    const std::vector<double> factors(plan.factors.begin() + static_cast<std::ptrdiff_t>(f * k),
-                                      plan.factors.begin() +
-                                          static_cast<std::ptrdiff_t>((f + 1) * k));
+    const std::vector<double> factors(
+        plan.factors.begin() + static_cast<std::ptrdiff_t>(f * k),
+        plan.factors.begin() + static_cast<std::ptrdiff_t>((f + 1) * k));
     World w{future_scenario(scenario, spec, factors), design};
     for (std::size_t i = 0; i < k; ++i) {
       const SensitivityParameter& p = spec.parameters[i].parameter;
@@ -42,9 +43,9 @@ FuturesPlan plan_futures(const Scenario& scenario, const PolicyDesign& design,
 }
 
 int futures_slot(const FuturesSpec& spec, const MetricLayout& layout) {
-  const int r = static_cast<int>(
-      std::find(layout.regions.begin(), layout.regions.end(), spec.region) -
-      layout.regions.begin());
+  const int r =
+      static_cast<int>(std::find(layout.regions.begin(), layout.regions.end(), spec.region) -
+                       layout.regions.begin());
   int m = layout.all_material();
   for (int i = 0; i < layout.all_material(); ++i)
     if (layout.materials[static_cast<std::size_t>(i)] == spec.material) m = i;
@@ -92,16 +93,16 @@ Table settings_table(const FuturesSpec& spec, const FuturesPlan& plan, std::int6
                      bool over_all) {
   return {{"method", std::vector<std::string>{to_string(spec.method)}},
           {"samples", std::vector<std::int64_t>{spec.samples}},
-          {"levels", std::vector<std::int64_t>{
-                         spec.method == FuturesSpec::Method::morris ? spec.levels : 0}},
+          {"levels",
+           std::vector<std::int64_t>{spec.method == FuturesSpec::Method::morris ? spec.levels : 0}},
           {"futures", std::vector<std::int64_t>{plan.futures}},
           {"replications", std::vector<std::int64_t>{plan.replications}},
           {"region", std::vector<std::string>{spec.region}},
           {"material", std::vector<std::string>{spec.material}},
           {"futures_judged", std::vector<std::int64_t>{judged}},
-          {"judged_over", std::vector<std::string>{
-                              over_all ? "every future (none meets demand without shocks)"
-                                       : "the futures that meet demand without shocks"}}};
+          {"judged_over",
+           std::vector<std::string>{over_all ? "every future (none meets demand without shocks)"
+                                             : "the futures that meet demand without shocks"}}};
 }
 
 Table parameters_table(const FuturesSpec& spec) {
@@ -141,8 +142,8 @@ Table net_benefit_table(const Outcomes& o) {
       future.push_back(static_cast<std::int64_t>(f));
       policy.push_back(static_cast<std::int64_t>(p));
     }
-  return {{"future", future},       {"policy", policy}, {"net_benefit_eur", o.mean},
-          {"ci95_lo_eur", o.lo},    {"ci95_hi_eur", o.hi}, {"total_cost_eur", o.cost}};
+  return {{"future", future},    {"policy", policy},    {"net_benefit_eur", o.mean},
+          {"ci95_lo_eur", o.lo}, {"ci95_hi_eur", o.hi}, {"total_cost_eur", o.cost}};
 }
 
 struct Robust {
@@ -246,14 +247,76 @@ struct SensitivityRows {
 
   Table table(bool morris) const {
     if (morris)
-      return {{"output", output}, {"parameter", parameter}, {"mu_star", a},
-              {"mu_star_ci95_lo", a_lo}, {"mu_star_ci95_hi", a_hi}, {"mu", b},
+      return {{"output", output},
+              {"parameter", parameter},
+              {"mu_star", a},
+              {"mu_star_ci95_lo", a_lo},
+              {"mu_star_ci95_hi", a_hi},
+              {"mu", b},
               {"sigma", b_lo}};
-    return {{"output", output},   {"parameter", parameter}, {"first_order", a},
-            {"first_ci95_lo", a_lo}, {"first_ci95_hi", a_hi}, {"total", b},
-            {"total_ci95_lo", b_lo}, {"total_ci95_hi", b_hi}, {"variance", variance}};
+    return {{"output", output},      {"parameter", parameter}, {"first_order", a},
+            {"first_ci95_lo", a_lo}, {"first_ci95_hi", a_hi},  {"total", b},
+            {"total_ci95_lo", b_lo}, {"total_ci95_hi", b_hi},  {"variance", variance}};
   }
 };
+
+// Scenario discovery over the judged futures: for each acting set, PRIM's box of the parameters
+// where it does not pay (net benefit <= 0), in /futures/discovery and /futures/discovery_bounds.
+void discover(FuturesContent& c, const FuturesSpec& spec, const FuturesPlan& plan,
+              const Outcomes& o, const std::vector<std::size_t>& judged,
+              const std::vector<std::string>& labels) {
+  const auto k = static_cast<std::size_t>(plan.parameters);
+  std::vector<std::string> names;
+  for (const UncertainParameter& u : spec.parameters)
+    names.push_back(u.parameter.name + " (factor)");
+  std::vector<std::vector<double>> columns(k);
+  for (std::size_t f : judged)
+    for (std::size_t i = 0; i < k; ++i)
+      columns[i].push_back(plan.factors[f * k + i]);
+  std::vector<std::int64_t> ids, bound_ids;
+  std::vector<std::string> label, sentence, bound_parameter;
+  std::vector<double> density, coverage, mass, share_fails, lower, upper;
+  for (std::size_t p = 1; p < o.policies; ++p) {
+    std::vector<std::uint8_t> fails;
+    for (std::size_t f : judged)
+      fails.push_back(o.at(o.mean, f, p) <= 0 ? 1 : 0);
+    const double share = static_cast<double>(std::count(fails.begin(), fails.end(), 1)) /
+                         static_cast<double>(fails.size());
+    ids.push_back(static_cast<std::int64_t>(p));
+    label.push_back(labels[p]);
+    share_fails.push_back(share);
+    if (share == 0 || share == 1) {
+      sentence.push_back(share == 0 ? "pays in every future judged" : "pays in no future judged");
+      density.push_back(kNaN);
+      coverage.push_back(kNaN);
+      mass.push_back(kNaN);
+      continue;
+    }
+    const PrimResult r = prim(names, columns, fails);
+    sentence.push_back(
+        describe_box(names, r.box, {"does not pay", "futures", "futures where it does not pay"}));
+    density.push_back(r.box.density);
+    coverage.push_back(r.box.coverage);
+    mass.push_back(r.box.mass);
+    for (std::size_t j : r.box.restricted_dims()) {
+      bound_ids.push_back(static_cast<std::int64_t>(p));
+      bound_parameter.push_back(spec.parameters[j].parameter.name);
+      lower.push_back(r.box.lo[j]);
+      upper.push_back(r.box.hi[j]);
+    }
+  }
+  c.tables.emplace_back("discovery", Table{{"policy", ids},
+                                           {"label", label},
+                                           {"share_not_paying", share_fails},
+                                           {"box_density", density},
+                                           {"box_coverage", coverage},
+                                           {"box_mass", mass},
+                                           {"sentence", sentence}});
+  c.tables.emplace_back("discovery_bounds", Table{{"policy", bound_ids},
+                                                  {"parameter", bound_parameter},
+                                                  {"lower_factor", lower},
+                                                  {"upper_factor", upper}});
+}
 
 }  // namespace
 
@@ -273,8 +336,8 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
   const Robust r = robustness(o, judged);
 
   FuturesContent c;
-  c.tables.emplace_back("settings",
-                        settings_table(spec, plan, static_cast<std::int64_t>(judged.size()), over_all));
+  c.tables.emplace_back(
+      "settings", settings_table(spec, plan, static_cast<std::int64_t>(judged.size()), over_all));
   c.tables.emplace_back("parameters", parameters_table(spec));
   c.tables.emplace_back("futures", futures_table(spec, plan, meets_demand));
   c.tables.emplace_back("net_benefit", net_benefit_table(o));
@@ -296,16 +359,20 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
   const std::size_t by_mean = best_by(r.mean, false);
   const std::size_t by_regret = best_by(r.max_regret, true);
   const std::size_t by_pays = o.policies > 1 ? best_by(r.share_pays, false, 1) : 0;
+  // No set pays with 95 % confidence in any future: satisficing names none (policy -1).
+  const bool none_pays = r.share_pays[by_pays] == 0;
+  const std::string pays_label = none_pays ? std::string("none") : labels[by_pays];
   c.tables.emplace_back(
-      "best", Table{{"measure", std::vector<std::string>{"mean_net_benefit_eur", "max_regret_eur",
-                                                         "share_pays"}},
-                    {"policy", std::vector<std::int64_t>{static_cast<std::int64_t>(by_mean),
-                                                         static_cast<std::int64_t>(by_regret),
-                                                         static_cast<std::int64_t>(by_pays)}},
-                    {"label", std::vector<std::string>{labels[by_mean], labels[by_regret],
-                                                       labels[by_pays]}},
-                    {"value", std::vector<double>{r.mean[by_mean], r.max_regret[by_regret],
-                                                  r.share_pays[by_pays]}}});
+      "best",
+      Table{{"measure",
+             std::vector<std::string>{"mean_net_benefit_eur", "max_regret_eur", "share_pays"}},
+            {"policy",
+             std::vector<std::int64_t>{
+                 static_cast<std::int64_t>(by_mean), static_cast<std::int64_t>(by_regret),
+                 none_pays ? std::int64_t{-1} : static_cast<std::int64_t>(by_pays)}},
+            {"label", std::vector<std::string>{labels[by_mean], labels[by_regret], pays_label}},
+            {"value", std::vector<double>{r.mean[by_mean], r.max_regret[by_regret],
+                                          r.share_pays[by_pays]}}});
 
   // Global sensitivity of each acting set's net benefit, and of the difference between the two
   // sets of highest mean net benefit (which assumption decides between them).
@@ -327,6 +394,7 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
   }
   const bool morris = spec.method == FuturesSpec::Method::morris;
   c.tables.emplace_back(morris ? "morris" : "sobol", rows.table(morris));
+  discover(c, spec, plan, o, judged, labels);
   return c;
 }
 
@@ -357,8 +425,8 @@ std::string futures_text(const FuturesContent& c) {
       "futures: {} ({} design, {} replications each), net benefit of {} / {} in million EUR; "
       "judged over {} futures: {}\n",
       values<std::int64_t>(settings, "futures")[0], values<std::string>(settings, "method")[0],
-      values<std::int64_t>(settings, "replications")[0],
-      values<std::string>(settings, "region")[0], values<std::string>(settings, "material")[0],
+      values<std::int64_t>(settings, "replications")[0], values<std::string>(settings, "region")[0],
+      values<std::string>(settings, "material")[0],
       values<std::int64_t>(settings, "futures_judged")[0],
       values<std::string>(settings, "judged_over")[0]);
   const auto& labels = values<std::string>(robust, "label");
@@ -378,8 +446,8 @@ std::string futures_text(const FuturesContent& c) {
   const Table& best = table(c, "best");
   const auto& measures = values<std::string>(best, "measure");
   for (std::size_t i = 0; i < measures.size(); ++i)
-    out += fmt::format("most robust by {}: {}\n", measures[i],
-                       values<std::string>(best, "label")[i]);
+    out +=
+        fmt::format("most robust by {}: {}\n", measures[i], values<std::string>(best, "label")[i]);
   return out;
 }
 

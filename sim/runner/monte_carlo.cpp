@@ -148,7 +148,8 @@ struct BlockSimulator::Impl {
       t.compiled = compiled(w);
       t.world = w;
     }
-    if (!t.worker) t.worker = std::make_unique<MaterialRuns::Worker>(*t.compiled->runs, options.engine);
+    if (!t.worker)
+      t.worker = std::make_unique<MaterialRuns::Worker>(*t.compiled->runs, options.engine);
     const Scenario& world_scenario = scenario_of(w);
     const auto [first, last] = plan.range(b);
     const auto n = static_cast<std::size_t>(last - first);
@@ -189,7 +190,8 @@ struct BlockSimulator::Impl {
 
 BlockSimulator::BlockSimulator(const Scenario& scenario, const PolicyDesign& design,
                                const RunOptions& options, std::vector<World> worlds)
-    : impl_(new Impl{scenario, options, block_plan(options), nullptr, std::move(worlds), {}, {}, {}}) {
+    : impl_(new Impl{
+          scenario, options, block_plan(options), nullptr, std::move(worlds), {}, {}, {}}) {
   Impl& im = *impl_;
   im.options.block_size = im.plan.block_size;
   if (im.worlds.size() != options.world_replications.size())

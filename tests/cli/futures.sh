@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# [futures] (docs/model.md "Futures"): a run over futures is one run however it is made
+# (--threads 1 and 2, mpirun -n 2, SIGKILL and --resume: /metrics and /futures byte for byte
+# equal); it agrees with its closed form (tests/futures/check_flip.py); and a bad [futures] table
+# is refused in one line with exit 2.
+set -uo pipefail
+crisp=$1 src=$2
+dir=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+cd "$dir" || exit 1
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as root
+fails=0
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+case=$src/tests/cases/futures/flip.toml
+same() {  # results file | what
+  for g in metrics summary paired futures; do
+    h5diff t1.h5 "$1" "/$g" > /dev/null 2>&1 || fail "$2: /$g differs from --threads 1"
+  done
+}
+
+"$crisp" run "$case" -o t1.h5 --threads 1 > t1.txt 2> t1.err || fail "--threads 1: $(cat t1.err)"
+"$crisp" run "$case" -o t2.h5 --threads 2 --quiet > /dev/null 2> t2.err || fail "--threads 2"
+same t2.h5 "--threads 2"
+grep -q "^futures: 128 (sobol design, 100 replications each)" t1.txt ||
+  fail "the run did not print the futures summary: $(cat t1.txt)"
+/usr/bin/python3 "$src/tests/futures/check_flip.py" t1.h5 || fail "closed form (check_flip.py)"
+
+# The scenario as given is world 0: its /metrics are those of the same run without [futures].
+sed '/^\[futures\]/,$d' "$case" > plain.toml
+"$crisp" run plain.toml -o plain.h5 --threads 2 --quiet > /dev/null || fail "run without [futures]"
+h5diff t1.h5 plain.h5 /metrics /metrics > /dev/null || fail "/metrics differ from the run without [futures]"
+
+mpi() { ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 mpirun "$@"; }
+if command -v mpirun > /dev/null && ldd "$crisp" | grep -q libmpi; then
+  mpi -n 2 "$crisp" run "$case" -o ranks2.h5 --threads 1 --quiet > /dev/null 2> ranks2.err ||
+    fail "mpirun -n 2: $(cat ranks2.err)"
+  same ranks2.h5 "mpirun -n 2"
+else
+  fail "crisp is not built with MPI or mpirun is missing (scripts/lib.sh installs OpenMPI)"
+fi
+
+# SIGKILL once the journal holds some futures' blocks, then --resume.
+"$crisp" run "$case" -o k.h5 --threads 1 --quiet > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 500); do
+  [ "$(stat -c %s k.h5.journal 2> /dev/null || echo 0)" -gt 400000 ] && break
+  sleep 0.01
+done
+kill -KILL $pid 2> /dev/null
+wait $pid 2> /dev/null
+if [ -e k.h5 ]; then
+  echo "note: the run finished before it was killed; resume not exercised"
+else
+  "$crisp" run "$case" -o k.h5 --threads 2 --resume > /dev/null 2> k.err || fail "--resume: $(cat k.err)"
+  grep -q "resuming k.h5: [1-9][0-9]* finished blocks" k.err || fail "--resume skipped nothing: $(cat k.err)"
+  same k.h5 "SIGKILL + --resume"
+fi
+
+# Bad [futures] tables: one line, exit 2, no output file.
+bad() {  # name | replacement text for the [futures] table's parameter | expected words
+  { sed '/^\[futures\]/,$d' "$case"; printf '%s\n' "$2"; } > "bad-$1.toml"
+  "$crisp" run "bad-$1.toml" -o "bad-$1.h5" > /dev/null 2> "bad-$1.err"
+  local code=$?
+  [ $code -eq 2 ] && [ "$(grep -c . "bad-$1.err")" -eq 1 ] && grep -q -- "$3" "bad-$1.err" &&
+    [ ! -e "bad-$1.h5" ] || fail "bad $1: exit $code, $(cat "bad-$1.err")"
+}
+bad unknown $'[futures]\n[[futures.parameter]]\nname = "galium.value_of_lost_load_eur_per_t"\nmin = 0.5\nmax = 2' "did you mean 'gallium'"
+bad order $'[futures]\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 2\nmax = 1' "max must be a factor above min = 2"
+bad none $'[futures]\nsamples = 8' "needs at least one"
+bad levels $'[futures]\nlevels = 4\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 0.5\nmax = 2' 'only method = "morris"'
+bad region $'[futures]\nregion = "DE"\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 0.5\nmax = 2' "report regions"
+bad field $'[futures]\n[[futures.parameter]]\nname = "nl-users.capacity_tpy"\nmin = 0.5\nmax = 2' "consumer, which has no capacity_tpy"
+
+[ $fails -eq 0 ] && echo "ok: futures" || exit 1
