@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/scenario.hpp"
 #include "models/futures.hpp"
+#include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
 #include "policies/decision_problem.hpp"
 #include "policies/policy_set.hpp"
