@@ -344,10 +344,6 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
       throw InputError(fmt::format(
           "--shard: {} has a [sensitivity] table; sensitivity runs cannot be sharded yet",
           x.source_name));
-    if (x.futures)
-      throw InputError(fmt::format(
-          "--shard: {} has a [futures] table; futures runs cannot be sharded yet: use mpirun",
-          x.source_name));
   }
   run.output = !args.output.empty()     ? args.output
                : !x.output_file.empty() ? x.output_file
@@ -630,6 +626,20 @@ int run_command(const RunArgs& args) {
   ResultsContent header = make_results_header(s, design, s.replications, provenance);
   if (!args.shard.empty()) {
     header.part = PartInfo{shard_index, shard_count, options.block_size, blocks};
+    if (x.futures) {  // the judged costs of this part's futures blocks, for crisp merge
+      const BlockPlan plan = block_plan(options);
+      const int slot = futures_slot(*x.futures, layout);
+      std::vector<std::int64_t> mine;
+      for (std::int64_t b = plan.first_block[1]; b < plan.blocks(); ++b)
+        if (b % shard_count == shard_index - 1) mine.push_back(b);
+      header.futures = FuturesContent{
+          {{"part_costs", part_costs_table(plan, mine, policies, [&](std::int64_t b) {
+              const auto [first, last] = plan.range(b);
+              std::vector<double> c(static_cast<std::size_t>(policies * (last - first)));
+              journal->read(b, static_cast<std::size_t>(slot) * c.size(), c);
+              return c;
+            })}}};
+    }
     write_keeping_journal(*out, header, layout, *journal, options.block_size);
     if (!args.quiet)
       std::cerr << fmt::format(
@@ -676,6 +686,42 @@ int run_command(const RunArgs& args) {
   return 0;
 }
 
+namespace {
+
+// /futures of a merged futures run: the futures planned again from the experiment (and their
+// demand checked again), every future's costs from the parts' /futures/part_costs.
+std::optional<FuturesContent> merged_futures(const PartsOfRun& run, const Experiment& x) {
+  if (!x.futures) return std::nullopt;
+  const Scenario& s = x.scenario;
+  const PolicyDesign design = make_design(x);
+  FuturesPlan plan = plan_futures(s, design, *x.futures, s.seed, s.replications);
+  RunOptions options;
+  options.replications = run.replications;
+  options.seed = run.seed;
+  options.block_size = run.block_replications;
+  options.world_replications.assign(static_cast<std::size_t>(plan.futures), plan.replications);
+  const BlockSimulator simulator(s, design, options, std::move(plan.worlds));
+  const BlockPlan blocks = block_plan(options);
+  std::vector<Table> tables;
+  for (const std::string& file : run.files)
+    tables.push_back(ResultsReader(file, ResultsReader::Kind::part).table("/futures/part_costs"));
+  std::vector<std::vector<double>> costs;
+  try {
+    costs = costs_from_parts(blocks, simulator.policies(), run.files, tables);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("merge: {}", e.what()));
+  }
+  std::vector<std::string> labels;
+  for (const PolicySet& set : design.sets)
+    labels.push_back(set.label);
+  const std::vector<char>& meets = simulator.meets_demand();
+  return futures_content(*x.futures, plan, labels,
+                         std::vector<char>(meets.begin() + 1, meets.end()), s.seed,
+                         [&](std::int64_t f) { return costs[static_cast<std::size_t>(f)]; });
+}
+
+}  // namespace
+
 // Joins the parts of a sharded run (docs/results-format.md "Parts"; sim/runner/merge_parts.hpp
 // checks them), written as a run would write it, by the rule every output follows.
 int merge_command(const std::vector<std::string>& parts, const std::string& output,
@@ -695,7 +741,8 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
   const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, command_line, run.experiment_toml,
                                  run.seed};
   try {
-    out->write([&](const std::string& file) { write_merged(run, x, provenance, file); });
+    const std::optional<FuturesContent> futures = merged_futures(run, x);
+    out->write([&](const std::string& file) { write_merged(run, x, provenance, file, futures); });
   } catch (const InputError&) {
     throw;  // a damaged part
   } catch (const std::exception& e) {

@@ -451,4 +451,85 @@ std::string futures_text(const FuturesContent& c) {
   return out;
 }
 
+Table part_costs_table(const BlockPlan& plan, const std::vector<std::int64_t>& blocks,
+                       std::int64_t policies,
+                       const std::function<std::vector<double>(std::int64_t)>& block_costs) {
+  std::vector<std::int64_t> future, policy, replication;
+  std::vector<double> cost;
+  for (std::int64_t b : blocks) {
+    const int w = plan.world(b);
+    if (w == 0) continue;
+    const auto [first, last] = plan.range(b);
+    const std::vector<double> c = block_costs(b);
+    const std::int64_t n = last - first;
+    for (std::int64_t p = 0; p < policies; ++p)
+      for (std::int64_t i = 0; i < n; ++i) {
+        future.push_back(w - 1);
+        policy.push_back(p);
+        replication.push_back(first + i);
+        cost.push_back(c[static_cast<std::size_t>(p * n + i)]);
+      }
+  }
+  return {{"future", future},
+          {"policy", policy},
+          {"replication", replication},
+          {"total_cost_eur", cost}};
+}
+
+std::vector<std::vector<double>> costs_from_parts(const BlockPlan& plan, std::int64_t policies,
+                                                  const std::vector<std::string>& files,
+                                                  const std::vector<Table>& tables) {
+  const auto worlds = static_cast<std::int64_t>(plan.replications.size());
+  std::vector<std::vector<double>> costs;
+  for (std::int64_t w = 1; w < worlds; ++w)
+    costs.emplace_back(
+        static_cast<std::size_t>(policies * plan.replications[static_cast<std::size_t>(w)]), kNaN);
+  const auto count = static_cast<std::int64_t>(files.size());
+  for (std::size_t part = 0; part < files.size(); ++part) {
+    const Table& t = tables[part];
+    auto number = [&](std::string_view name) -> const std::vector<double>& {
+      for (const Column& c : t)
+        if (c.name == name)
+          if (const auto* v = std::get_if<std::vector<double>>(&c.values)) return *v;
+      throw std::invalid_argument(
+          fmt::format("{}: /futures/part_costs has no column '{}'", files[part], name));
+    };
+    const auto& future = number("future");
+    const auto& policy = number("policy");
+    const auto& replication = number("replication");
+    const auto& cost = number("total_cost_eur");
+    for (std::size_t i = 0; i < future.size(); ++i) {
+      const double f = future[i], p = policy[i], r = replication[i];
+      const auto bad = [&](std::string_view why) {
+        throw std::invalid_argument(
+            fmt::format("{}: /futures/part_costs row {} (future {}, policy {}, replication {}) {}",
+                        files[part], i, f, p, r, why));
+      };
+      if (!(f >= 0 && f < static_cast<double>(worlds - 1) && f == std::floor(f)) ||
+          !(p >= 0 && p < static_cast<double>(policies) && p == std::floor(p)))
+        bad("is not one of the run's");
+      const auto w = static_cast<std::size_t>(f) + 1;
+      const std::int64_t R = plan.replications[w];
+      if (!(r >= 0 && r < static_cast<double>(R) && r == std::floor(r)))
+        bad("is not one of the run's");
+      const std::int64_t block =
+          plan.first_block[w] + static_cast<std::int64_t>(r) / plan.block_size;
+      if (block % count != static_cast<std::int64_t>(part)) bad("is of a block another part owns");
+      if (!std::isfinite(cost[i])) bad("holds a cost that is not finite");
+      double& slot = costs[w - 1][static_cast<std::size_t>(p) * static_cast<std::size_t>(R) +
+                                  static_cast<std::size_t>(r)];
+      if (!std::isnan(slot)) bad("is given twice");
+      slot = cost[i];
+    }
+  }
+  for (std::size_t f = 0; f < costs.size(); ++f)
+    for (double v : costs[f])
+      if (std::isnan(v))
+        throw std::invalid_argument(
+            fmt::format("the parts lack some costs of future {}: a part is missing rows of "
+                        "/futures/part_costs",
+                        f));
+  return costs;
+}
+
 }  // namespace crisp

@@ -38,6 +38,20 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
                                const std::vector<char>& meets_demand, std::uint64_t seed,
                                const FutureCosts& costs);
 
+// A part of a sharded futures run (crisp run --shard I/N) keeps the judged costs of its futures'
+// blocks in /futures/part_costs (future, policy, replication, total_cost_eur), from which crisp
+// merge assembles every future's costs. The table of the blocks `blocks` (of BlockPlan numbering,
+// futures' only), their costs read by `block_costs(b)` as [policy][replication in block].
+Table part_costs_table(const BlockPlan& plan, const std::vector<std::int64_t>& blocks,
+                       std::int64_t policies,
+                       const std::function<std::vector<double>(std::int64_t)>& block_costs);
+// Every future's costs ([future] -> [policy][replication]) from the parts' tables, each checked:
+// a row outside the run, of a block its part does not own, given twice, a cost not finite, or a
+// cost missing is an error (std::invalid_argument naming the part).
+std::vector<std::vector<double>> costs_from_parts(const BlockPlan& plan, std::int64_t policies,
+                                                  const std::vector<std::string>& files,
+                                                  const std::vector<Table>& tables);
+
 // What a run prints of /futures: the robustness of each set and the parameters that decide.
 std::string futures_text(const FuturesContent& content);
 

@@ -190,7 +190,7 @@ PartsOfRun check_parts(const std::vector<std::string>& files, const std::string&
 }
 
 void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvenance& provenance,
-                  const std::string& file) {
+                  const std::string& file, const std::optional<FuturesContent>& futures) {
   const PolicyDesign design = make_design(x);
   const MetricLayout layout = make_layout(x.scenario);
   const std::int64_t P = std::ssize(design.sets), R = parts.replications;
@@ -247,6 +247,7 @@ void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvena
   }
 
   ResultsContent header = make_results_header(x.scenario, design, R, provenance);
+  header.futures = futures;
   if (x.timeseries > 0) {
     RunOptions options;
     options.replications = R;

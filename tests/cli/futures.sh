@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # [futures] (docs/model.md "Futures"): a run over futures is one run however it is made
-# (--threads 1 and 2, mpirun -n 2, SIGKILL and --resume: /metrics and /futures byte for byte
+# (--threads 1 and 2, mpirun -n 2, 3 shards merged, SIGKILL and --resume: /metrics and /futures byte for byte
 # equal); it agrees with its closed form (tests/futures/check_flip.py); and a bad [futures] table
 # is refused in one line with exit 2.
 set -uo pipefail
@@ -37,6 +37,13 @@ if command -v mpirun > /dev/null && ldd "$crisp" | grep -q libmpi; then
 else
   fail "crisp is not built with MPI or mpirun is missing (scripts/lib.sh installs OpenMPI)"
 fi
+
+# Three shards merged: /futures from the parts' /futures/part_costs.
+for i in 1 2 3; do
+  "$crisp" run "$case" --shard $i/3 -o part$i.h5 --quiet > /dev/null 2> part$i.err || fail "--shard $i/3: $(cat part$i.err)"
+done
+"$crisp" merge part1.h5 part2.h5 part3.h5 -o merged.h5 --quiet > /dev/null 2> merge.err || fail "merge: $(cat merge.err)"
+same merged.h5 "3 shards merged"
 
 # SIGKILL once the journal holds some futures' blocks, then --resume.
 "$crisp" run "$case" -o k.h5 --threads 1 --quiet > /dev/null 2>&1 &
