@@ -343,7 +343,7 @@ TEST_CASE("sensitivity errors name the file, line and parameter", "[sensitivity]
   check("a rate of a shock with a fixed start", first, "\"restriction.rate_per_year\"",
         {"shock 'restriction' has no rate_per_year to scale: it starts on a fixed start_day"});
   check("an unknown shock", first, "\"restrictions.duration_days\"",
-        {"'restrictions' names no shock or material", "(did you mean 'restriction'?)"});
+        {"'restrictions' names no shock, material, node", "(did you mean 'restriction'?)"});
   check("an unknown field", first, "\"restriction.duration_dys\"",
         {"shock 'restriction' has no parameter 'duration_dys' to scale",
          "(did you mean 'duration_days'?)"});
@@ -354,7 +354,7 @@ TEST_CASE("sensitivity errors name the file, line and parameter", "[sensitivity]
         {"parameters lists 'gallium.demand_tpy' twice"});
   check("demand_tpy of all demand", first, "\"demand.demand_tpy\"",
         {"'demand' scales only growth_per_year",
-         "demand_tpy is scaled per material: '<material>.demand_tpy'"});
+         "demand_tpy is scaled per material ('<material>.demand_tpy')"});
   check("growth scaled to -1 or below", "growth_per_year = 0.02", "growth_per_year = -0.6",
         {"times 2 makes the growth_per_year of node 'nl-users' -1.2, which must be > -1"});
   check("a misspelt key", "parameters = [", "parameter = [",
