@@ -59,7 +59,7 @@ bool is_off(const LeverSpec& s);
 
 struct PolicySet {
   int id = 0;
-  std::string label;              // "baseline", or "size_days=30, delay_days=8"
+  std::string label;              // "baseline", or "size_days=30, early_warning NL all"
   std::vector<double> params;     // one per PolicyDesign::columns entry; NaN where a lever is off
   std::vector<LeverSpec> levers;  // the levers that are on
 };

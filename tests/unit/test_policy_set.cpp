@@ -184,6 +184,27 @@ TEST_CASE("with several levers labels name the lever and off levers are left out
   CHECK(d.sets[3].levers.size() == 2);
 }
 
+TEST_CASE("a lever held fixed in a grid is named in every label where it is on", "[policy]") {
+  // NL swept (its 0 point leaves only DE on), DE fixed at 60 days, FR fixed but off, and a
+  // single-valued axis on IT: the DE and IT stockpiles act in every set, so every label names
+  // them; FR acts in none and is named in none. Levers keep their file order, and as DE has every
+  // stockpile field, each swept field says whose it is.
+  Lever fixed_off = lever("FR", {});
+  set_field(fixed_off.base, "size_days", 0);
+  const PolicyDesign d = expand_grid({lever("NL", {{"size_days", {0, 30}}}), lever("DE", {}),
+                                      fixed_off, lever("IT", {{"release.delay_days", {8}}})});
+  CHECK(labels(d) == std::vector<std::string>{
+                         "baseline",
+                         "stockpile NL gallium.size_days=0, stockpile DE gallium, "
+                         "stockpile IT gallium.release.delay_days=8",
+                         "stockpile NL gallium.size_days=30, stockpile DE gallium, "
+                         "stockpile IT gallium.release.delay_days=8",
+                     });
+  REQUIRE(d.sets.size() == 3);
+  CHECK(d.sets[1].levers.size() == 2);  // DE and IT
+  CHECK(d.sets[2].levers.size() == 3);  // NL, DE and IT
+}
+
 TEST_CASE("every lever kind has its numeric fields by their file names", "[policy]") {
   struct Kind {
     LeverSpec spec;
