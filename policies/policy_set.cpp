@@ -206,6 +206,22 @@ bool is_off(const LeverSpec& s) {
       [](const auto& spec) { return KindOf<std::decay_t<decltype(spec)>>::is_off(spec); }, s);
 }
 
+std::span<const OffField> off_fields(std::string_view kind) {
+  // Kept beside is_off's kinds (policies/levers/*.hpp); a unit test checks that each value turns
+  // its kind off and that every kind has an entry.
+  static constexpr OffField kStockpile[] = {{"size_days", 0}, {"size_t", 0}};
+  static constexpr OffField kRefining[] = {{"capacity_tpy", 0}};
+  static constexpr OffField kRecycling[] = {{"rate", 0}};
+  static constexpr OffField kEarlyWarning[] = {{"lead_days", 0}};
+  static constexpr OffField kDiversification[] = {{"max_country_share", 1}};
+  if (kind == "stockpile") return kStockpile;
+  if (kind == "refining") return kRefining;
+  if (kind == "recycling") return kRecycling;
+  if (kind == "early_warning") return kEarlyWarning;
+  if (kind == "diversification") return kDiversification;
+  return {};
+}
+
 PolicyDesign expand_grid(const std::vector<Lever>& levers) {
   PolicyDesign design = baseline_design(levers);
   if (levers.empty()) return design;

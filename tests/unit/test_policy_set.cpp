@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -203,6 +205,34 @@ TEST_CASE("a lever held fixed in a grid is named in every label where it is on",
   REQUIRE(d.sets.size() == 3);
   CHECK(d.sets[1].levers.size() == 2);  // DE and IT
   CHECK(d.sets[2].levers.size() == 3);  // NL, DE and IT
+}
+
+template <std::size_t... I>
+std::vector<LeverSpec> one_of_each_kind(std::index_sequence<I...> /*kinds*/) {
+  return {LeverSpec(std::in_place_index<I>)...};
+}
+
+TEST_CASE("every lever kind has on/off fields whose off value turns it off", "[policy]") {
+  // The exports write these values where a lever is off (docs/results-format.md); each must be
+  // what is_off reads, and a new kind without an entry fails here.
+  for (const LeverSpec& spec :
+       one_of_each_kind(std::make_index_sequence<std::variant_size_v<LeverSpec>>{})) {
+    const std::string kind = lever_kind(spec);
+    INFO(kind);
+    REQUIRE_FALSE(off_fields(kind).empty());
+    for (const OffField& f : off_fields(kind)) {
+      INFO(f.field);
+      LeverSpec on = spec;
+      REQUIRE(set_field(on, f.field, f.value == 1 ? 0.5 : 1));
+      CHECK_FALSE(is_off(on));
+      LeverSpec off = on;
+      REQUIRE(set_field(off, f.field, f.value));
+      CHECK(is_off(off));
+    }
+  }
+  CHECK(off_fields("stockpile").size() == 2);
+  CHECK(off_fields("diversification")[0].value == 1);
+  CHECK(off_fields("no such kind").empty());
 }
 
 TEST_CASE("every lever kind has its numeric fields by their file names", "[policy]") {
