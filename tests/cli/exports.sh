@@ -94,7 +94,7 @@ for m in fails[:10]:
     print("FAIL", m)
 if fails:
     raise SystemExit(1)
-print(f"ok: an off lever is written alike by export, show --csv/--json and crisp_results ({P} sets)")
+print(f"ok: an off lever is written alike by export, show and crisp_results ({P} sets)")
 PY
 CRISP_BIN=$crisp PYTHONPATH="$src/scripts" /usr/bin/python3 - <<'PY' || exit 1
 import csv, json, math
