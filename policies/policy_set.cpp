@@ -75,27 +75,42 @@ std::vector<GridAxis> flatten_axes(const std::vector<Lever>& levers) {
   return axes;
 }
 
-// "size_days=30, release.delay_days=8"; the lever's name leads a field only when another swept
-// lever has a field of the same name. With nothing swept there is one point, named after the
-// levers that are on.
+// "size_days=30, release.delay_days=8, early_warning NL all", levers in file order: a swept field
+// as field=value, and a lever held fixed (no axis) by its name when it is on, so that no label
+// hides a lever that acts ("size_days=0" alone would read as no policy at all). A fixed lever is
+// on in every point or in none. A swept field
+// is led by its lever's name when another lever in the label has a field of that name (swept, or
+// fixed and on: it has every field of its kind). With nothing swept there is one point, named
+// after the levers that are on.
 std::string point_label(const std::vector<Lever>& levers, const std::vector<GridAxis>& axes,
-                        const std::vector<std::size_t>& at, const std::vector<LeverSpec>& on) {
+                        const std::vector<std::size_t>& at) {
   std::string label;
   const auto append = [&label](const std::string& part) {
     if (!label.empty()) label += ", ";
     label += part;
   };
-  for (std::size_t k = 0; k < axes.size(); ++k) {
-    const LeverAxis& a = *axes[k].axis;
-    const bool shared = std::any_of(axes.begin(), axes.end(), [&](const GridAxis& other) {
-      return other.lever != axes[k].lever && other.axis->field == a.field;
-    });
-    const std::string prefix = shared ? lever_name(levers[axes[k].lever].base) + "." : "";
-    append(fmt::format("{}{}={}", prefix, a.field, a.values[at[k]]));
-  }
-  if (axes.empty()) {
-    for (const auto& s : on) {
-      append(lever_name(s));
+  const auto shown_fixed = [&levers](std::size_t i) {
+    return levers[i].axes.empty() && !is_off(levers[i].base);
+  };
+  const auto shares_field = [&](std::size_t i, const std::string& field) {
+    for (std::size_t j = 0; j < levers.size(); ++j) {
+      if (j == i) continue;
+      const auto& fields = numeric_fields(levers[j].base);
+      const bool has = shown_fixed(j)
+                           ? std::find(fields.begin(), fields.end(), field) != fields.end()
+                           : std::any_of(levers[j].axes.begin(), levers[j].axes.end(),
+                                         [&](const LeverAxis& a) { return a.field == field; });
+      if (has) return true;
+    }
+    return false;
+  };
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    if (shown_fixed(i)) append(lever_name(levers[i].base));
+    for (; k < axes.size() && axes[k].lever == i; ++k) {
+      const LeverAxis& a = *axes[k].axis;
+      const std::string prefix = shares_field(i, a.field) ? lever_name(levers[i].base) + "." : "";
+      append(fmt::format("{}{}={}", prefix, a.field, a.values[at[k]]));
     }
   }
   return label;
@@ -191,6 +206,22 @@ bool is_off(const LeverSpec& s) {
       [](const auto& spec) { return KindOf<std::decay_t<decltype(spec)>>::is_off(spec); }, s);
 }
 
+std::span<const OffField> off_fields(std::string_view kind) {
+  // Kept beside is_off's kinds (policies/levers/*.hpp); a unit test checks that each value turns
+  // its kind off and that every kind has an entry.
+  static constexpr OffField kStockpile[] = {{"size_days", 0}, {"size_t", 0}};
+  static constexpr OffField kRefining[] = {{"capacity_tpy", 0}};
+  static constexpr OffField kRecycling[] = {{"rate", 0}};
+  static constexpr OffField kEarlyWarning[] = {{"lead_days", 0}};
+  static constexpr OffField kDiversification[] = {{"max_country_share", 1}};
+  if (kind == "stockpile") return kStockpile;
+  if (kind == "refining") return kRefining;
+  if (kind == "recycling") return kRecycling;
+  if (kind == "early_warning") return kEarlyWarning;
+  if (kind == "diversification") return kDiversification;
+  return {};
+}
+
 PolicyDesign expand_grid(const std::vector<Lever>& levers) {
   PolicyDesign design = baseline_design(levers);
   if (levers.empty()) return design;
@@ -211,7 +242,7 @@ PolicyDesign expand_grid(const std::vector<Lever>& levers) {
     // Every lever off is the baseline, which set 0 already is.
     if (set.levers.empty()) continue;
     set.id = static_cast<int>(design.sets.size());
-    set.label = point_label(levers, axes, at, set.levers);
+    set.label = point_label(levers, axes, at);
     design.sets.push_back(std::move(set));
   } while (next_point(axes, at));
   return design;

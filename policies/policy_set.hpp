@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,10 +57,20 @@ double get_field(const LeverSpec& s, std::string_view field);
 // A lever is off when it does nothing: a stockpile of size 0, refining or recycling of capacity
 // or rate 0, diversification with a cap of 1, early warning of 0 days.
 bool is_off(const LeverSpec& s);
+// The fields that switch a lever of kind `kind` ("stockpile", ...) off, and the value that does
+// (is_off): a stockpile's size_days and size_t (0), refining's capacity_tpy (0), recycling's rate
+// (0), early warning's lead_days (0), diversification's max_country_share (1). /policies holds
+// NaN in every column of a lever that is off; the exports show these fields at this value there
+// (docs/results-format.md "/policies"). Empty for a kind that is not known.
+struct OffField {
+  std::string_view field;
+  double value;
+};
+std::span<const OffField> off_fields(std::string_view kind);
 
 struct PolicySet {
   int id = 0;
-  std::string label;              // "baseline", or "size_days=30, delay_days=8"
+  std::string label;              // "baseline", or "size_days=30, early_warning NL all"
   std::vector<double> params;     // one per PolicyDesign::columns entry; NaN where a lever is off
   std::vector<LeverSpec> levers;  // the levers that are on
 };

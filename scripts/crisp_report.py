@@ -343,43 +343,121 @@ def res_swept(res):
     return set(res.swept_columns())
 
 
+def release_delay(res, lever, p):
+    """Days from the trigger to the release of stockpile `lever` in policy set p: its
+    `release.delay_days` less the largest `lead_days` of an early warning that is on in p for its
+    material and a region it serves, not below 0 (docs/model.md "Policy levers other than
+    stockpiles")."""
+    pol = res.raw("policies")
+    delay = float(pol[f"{lever.name}.release.delay_days"][p])
+    served = set(res.member_regions(lever.regions))
+    lead = 0.0
+    for ew in res.levers:
+        if ew.kind != "early_warning" or ew.material not in ("all", lever.material):
+            continue
+        v = float(pol[f"{ew.name}.lead_days"][p])
+        if not math.isnan(v) and served & set(res.member_regions(ew.regions)):
+            lead = max(lead, v)
+    return max(0.0, delay - lead)
+
+
+def set_list(sets):
+    return ", ".join(f"#{p}" for p in sets)
+
+
+def shortage_change(g, sets):
+    """How P(any shortage) in each of `sets` compares with the baseline's, in words."""
+    base = g.p_short[0]
+    # p_positive is a count over the same replications divided by R: equal shares are equal
+    # doubles, so an exact comparison tells "the same" apart.
+    lower = [p for p in sets if g.p_short[p] < base]
+    same = [p for p in sets if g.p_short[p] == base]
+    higher = [p for p in sets if g.p_short[p] > base]
+    parts = []
+    if lower:
+        low = min(lower, key=lambda p: g.p_short[p])
+        lowest = f"{pct(g.p_short[low])}" if len(lower) == 1 else \
+            f"lowest {pct(g.p_short[low])} with #{low}"
+        parts.append(f"lower in {len(lower)} ({set_list(lower)}: {lowest})")
+    if same:
+        parts.append(f"the same in {len(same)} ({set_list(same)})")
+    if higher:
+        parts.append(f"higher in {len(higher)} ({set_list(higher)})")
+    return ", ".join(parts), lower
+
+
+def stockpile_mechanism(res, lever, trigger, g, on, lower):
+    """Why the stockpile does or does not lower P(any shortage), for the sets where the reason
+    applies: only a shortfall trigger with a release delay leaves the first days short."""
+    if trigger == "supply_drop":
+        return (" Its <code>supply_drop</code> trigger releases on a drop in supply, before "
+                "users go short, so it can lower the chance itself.")
+    if trigger != "shortfall":
+        return ""
+    waits = [p for p in on if release_delay(res, lever, p) > 0]
+    prompt = [p for p in on if p not in waits]
+    others = [lv for lv in res.levers if lv is not lever]
+    swept = res_swept(res)
+    out = ""
+    if waits:
+        # Lower there only through another lever of the set: then the claim is about the
+        # stockpile alone and says so.
+        alone_lower = [p for p in waits if p in lower
+                       and not any(lever_phrase(res, lv, p, swept) for lv in others)]
+        if not alone_lower:
+            lo, hi = min(release_delay(res, lever, p) for p in waits), \
+                max(release_delay(res, lever, p) for p in waits)
+            dtxt = num(lo) if lo == hi else f"{num(lo)} to {num(hi)}"
+            alone = [p for p in waits
+                     if not any(lever_phrase(res, lv, p, swept) for lv in others)]
+            pick = max(alone or waits, key=lambda p: g.days[0] - g.days[p])
+            also = " (where it is lower there, another lever of the set acts first)" \
+                if any(p in lower for p in waits) else ""
+            out += (f" In {set_list(waits)} its release waits {dtxt} days after the trigger, "
+                    "and the <code>shortfall</code> trigger fires only when a user it serves has "
+                    "run dry and is already short, so the first days short still happen: there "
+                    f"the stockpile cannot lower the chance{also}. What it does is make "
+                    "shortages shorter and "
+                    f"shallower: mean shortage days go from {g.days[0]:.1f} to "
+                    f"{g.days[pick]:.1f} with #{pick}.")
+    if prompt:
+        out += (f" In {set_list(prompt)} its release has no delay (none is set, or early "
+                "warning's lead covers it): it starts the moment a user's buffer runs dry, so "
+                "while its stock and release rate cover the gap no demand goes unmet, and the "
+                "chance can fall.")
+    return out
+
+
 def any_shortage(res, groups_by_key):
-    """Why a stockpile released on a shortfall leaves P(any shortage) where it was."""
+    """P(any shortage) with and without each stockpile, and why it moves or stays."""
     out = ['<h2 id="any-shortage">The chance of any shortage</h2>',
            "<p><i>P(any shortage)</i> in the tables above is the share of simulated histories "
-           "with at least one day on which some demand goes unmet. A strategic stockpile with "
-           "the <code>shortfall</code> release trigger cannot lower it: the stockpile is only "
-           "released once users are already short, so the first day short still happens. What "
-           "such a stockpile does is make shortages shorter and shallower: fewer shortage days, "
-           "less unmet demand and smaller losses. Levers that act before a shortage (early "
-           "warning, a <code>supply_drop</code> trigger, a domestic refinery, diversification) "
-           "can lower the chance itself.</p>"]
-    swept = res_swept(res)
+           "with at least one day on which some demand goes unmet. Levers that act before a "
+           "shortage (early warning, a <code>supply_drop</code> trigger, a domestic refinery, "
+           "diversification) can lower it. A strategic stockpile with the "
+           "<code>shortfall</code> release trigger is released only when a user it serves has "
+           "run dry; whether it lowers the chance depends on its release delay. Below, for "
+           "each stockpile of this run, what the numbers show and why.</p>"]
     for lever, spec in zip(res.levers, toml_levers(res)):
         if lever.kind != "stockpile":
             continue
-        trigger = ((spec or {}).get("release") or {}).get("trigger", "shortfall")
-        on = [p for p in range(1, res.P) if lever_phrase(res, lever, p, swept)]
-        others = [lv for lv in res.levers if lv is not lever]
-        alone = [p for p in on if not any(lever_phrase(res, lv, p, swept) for lv in others)]
+        # Without the experiment's table the trigger is unknown, and so is the mechanism.
+        trigger = ((spec.get("release") or {}).get("trigger", "shortfall")
+                   if spec is not None else None)
+        on = [p for p in range(1, res.P) if lever_phrase(res, lever, p, res_swept(res))]
         if not on:
             continue
-        size_col = next((c for c in lever.columns if c.endswith(".size_days")
-                         or c.endswith(".size_t")), None)
-        pick = max(alone or on, key=lambda p: np.nan_to_num(res.lever_values(size_col)[p])
-                   if size_col else 0)
         for region in lever.regions:
             g = groups_by_key.get((region, lever.material))
             if g is None:
                 continue
-            why = "" if trigger == "shortfall" else \
-                ", which releases on a drop in supply before users go short and so can lower it"
-            out.append(f"<p>In this run ({esc(lever.name)}, release trigger <code>{esc(trigger)}"
-                       f"</code>{why}): for {esc(lever.material)} in {esc(region)}, P(any "
-                       f"shortage) is {pct(g.p_short[0])} without policy and "
-                       f"{pct(g.p_short[pick])} with #{pick} "
-                       f"({esc(set_description(res, pick, swept, capital=False))}), while mean shortage days "
-                       f"go from {g.days[0]:.1f} to {g.days[pick]:.1f}.</p>")
+            change, lower = shortage_change(g, on)
+            ttxt = f", release trigger <code>{esc(trigger)}</code>" if trigger else ""
+            out.append(f"<p>In this run ({esc(lever.name)}{ttxt}): for {esc(lever.material)} "
+                       f"in {esc(region)}, P(any shortage) is {pct(g.p_short[0])} without "
+                       f"policy; of the {len(on)} policy set{'s' if len(on) > 1 else ''} "
+                       f"with this stockpile it is {change}."
+                       f"{stockpile_mechanism(res, lever, trigger, g, on, lower)}</p>")
     # The chance per policy set, side by side for every material group of each region.
     for region in res.regions():
         gs = [g for (r, _), g in groups_by_key.items() if r == region]

@@ -15,7 +15,10 @@ baseline, or `size_days=0` in a sweep). The tables this module joins (`summary`,
 `long_table`, `lever_table`) read a lever's on/off field (stockpile `size_days`/`size_t`,
 refining `capacity_tpy`, recycling `rate`, early warning `lead_days`, diversification
 `max_country_share`) as its off value (0, or 1 for the share) there instead, so that a sweep's
-0 point plots and filters like any other; `policies` is the file's table as stored.
+0 point plots and filters like any other; its other fields stay NaN (they do not apply), and so
+does an on/off field that no policy set uses (`size_t` of a stockpile sized in days). `crisp
+export` and `crisp show --csv/--json` write the same values (docs/results-format.md
+"/policies"); `policies` is the file's table as stored.
 """
 
 import os
@@ -241,9 +244,14 @@ class Results:
     def _effective_values(self, column):
         lever = self.lever_of(column)
         values = self._policies[column].astype(float).copy()
-        off = OFF_FIELDS.get(lever.kind, {}).get(lever.field(column))
-        if off is not None and not np.all(np.isnan(values[1:])):
-            values[np.isnan(values)] = off
+        off_fields = OFF_FIELDS.get(lever.kind, {})
+        if lever.field(column) not in off_fields or np.all(np.isnan(values)):
+            return values
+        # The lever is off where every on/off field it uses is NaN (as sim/cli/show_export.cpp
+        # export_policies decides): a stockpile on in tonnes has NaN in size_days.
+        used = [self._policies[c].astype(float) for c in lever.columns
+                if lever.field(c) in off_fields and not np.all(np.isnan(self._policies[c]))]
+        values[np.all(np.isnan(used), axis=0)] = off_fields[lever.field(column)]
         return values
 
     def lever_values(self, column):

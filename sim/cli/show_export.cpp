@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "models/simulator.hpp"
+#include "policies/policy_set.hpp"
 #include "sim/core/names.hpp"
 #include "sim/core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
@@ -86,8 +87,54 @@ std::string json(double v) {
   return std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string("null");
 }
 
-// A table of one row per policy set: the policy columns of /policies (id, label, levers), then
-// named numeric columns.
+// /policies as the exports write it: in the rows where a lever is off (every one of its on/off
+// fields NaN), each on/off field that holds a number in some other row shows its off value (0
+// days, 0 t/yr, a share of 1; policies/policy_set.hpp off_fields) instead of NaN, so that a
+// sweep's 0 point and the baseline read as the value the experiment gave, and filter like any
+// other; every other field of an off lever stays NaN (empty / null): it does not apply.
+// scripts/crisp_results.py reads the file the same way. A column is "<lever name>.<field>", and
+// a lever's name starts with its kind ("stockpile NL gallium").
+Table export_policies(const ResultsReader& reader) {
+  Table table = reader.policy_table();
+  const auto find = [&table](const std::string& name) -> std::vector<double>* {
+    for (Column& c : table)
+      if (c.name == name) return std::get_if<std::vector<double>>(&c.values);
+    return nullptr;
+  };
+  const auto nan = [](double x) { return std::isnan(x); };
+  // Each lever's on/off columns, found from the column of its kind's first on/off field; all are
+  // read before any is filled (a stockpile's two decide together).
+  std::vector<std::vector<std::pair<std::vector<double>*, double>>> levers;
+  for (const Column& c : table) {
+    const std::size_t space = c.name.find(' ');
+    if (space == std::string::npos) continue;  // id, label
+    const std::span<const OffField> fields = off_fields(std::string_view(c.name).substr(0, space));
+    if (fields.empty()) continue;
+    const std::string suffix = fmt::format(".{}", fields.front().field);
+    if (!c.name.ends_with(suffix)) continue;
+    const std::string lever = c.name.substr(0, c.name.size() - suffix.size());
+    auto& own = levers.emplace_back();
+    for (const OffField& f : fields)
+      if (std::vector<double>* v = find(fmt::format("{}.{}", lever, f.field)))
+        own.emplace_back(v, f.value);
+  }
+  for (auto& own : levers) {
+    // A field no row uses (size_t of a stockpile always sized in days) stays NaN.
+    std::erase_if(
+        own, [&](const auto& f) { return std::all_of(f.first->begin(), f.first->end(), nan); });
+    if (own.empty()) continue;
+    for (std::size_t r = 0; r < own.front().first->size(); ++r) {
+      const bool off =
+          std::all_of(own.begin(), own.end(), [&](const auto& f) { return nan(f.first->at(r)); });
+      for (const auto& [v, value] : own)
+        if (off) (*v)[r] = value;
+    }
+  }
+  return table;
+}
+
+// A table of one row per policy set: the policy columns of /policies (id, label, levers) as the
+// exports write them (export_policies), then named numeric columns.
 struct PolicyRows {
   Table policies;
   std::vector<std::pair<std::string, std::vector<double>>> values;
@@ -197,7 +244,7 @@ int show_table(const std::string& file, const std::string& metric, const std::st
       std::cout << comparison_table(labels, R, group, region, source);
       return 0;
     }
-    PolicyRows out{reader.policy_table(), {}};
+    PolicyRows out{export_policies(reader), {}};
     const std::vector<ComparisonRow> rows = compare_policies(labels, R, group, region, source);
     auto column = [&](const char* title, double ComparisonRow::*field) {
       std::vector<double> v;
@@ -231,7 +278,7 @@ int show_table(const std::string& file, const std::string& metric, const std::st
     }
     return 0;
   }
-  PolicyRows out{reader.policy_table(), {}};
+  PolicyRows out{export_policies(reader), {}};
   for (const auto& [title, field] : kSummaryFields) {
     std::vector<double> v;
     for (const Summary& s : summaries)
@@ -298,7 +345,7 @@ int export_long(const std::string& file, const std::string& output) {
 
 // One row per value of the results file, after export's header, to `out`.
 void write_long(const ResultsReader& reader, const std::string& file, std::ostream& out) {
-  const Table policies = reader.policy_table();
+  const Table policies = export_policies(reader);
   const std::int64_t R = reader.replications();
   const auto P = static_cast<std::int64_t>(reader.policy_labels().size());
   std::string header;

@@ -3,7 +3,10 @@
 # and `--json` (the comparison table and one metric's summary, lever values as columns),
 # `crisp export --long` (every value, one row each); every dataset carries units and a
 # description; /summary and /paired rows carry the policy label; `show` starts with the same
-# region as `run`.
+# region as `run`. An off lever (docs/results-format.md "Off levers in exports") is written alike
+# by `crisp export`, `show --csv/--json` and scripts/crisp_results.py: its on/off field at its off
+# value, its other fields empty; checked on a grid of a stockpile and an early warning, each off
+# in some sets where the other is on.
 set -uo pipefail
 crisp=$1 src=$2
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
@@ -16,10 +19,90 @@ cmp -s <(head -n "$(wc -l < show.txt)" run.txt) show.txt ||
 "$crisp" show r.h5 --csv > table.csv && "$crisp" show r.h5 --json > table.json &&
   "$crisp" show r.h5 --metric unmet_t --material gallium --csv > unmet.csv &&
   "$crisp" export r.h5 --long -o long.csv || { echo "FAIL: an export failed"; exit 1; }
-/usr/bin/python3 - <<'PY' || exit 1
+cat "$x" - > off.toml <<'EOF'
+
+[[policy]]
+kind = "early_warning"
+regions = ["NL"]
+lead_days = [0, 30]
+cost_per_year = 100000
+EOF
+"$crisp" run off.toml -r 4 -o off.h5 --quiet > /dev/null && "$crisp" export off.h5 -o off.csv &&
+  "$crisp" show off.h5 --csv > off-show.csv && "$crisp" show off.h5 --json > off-show.json ||
+  { echo "FAIL: the off-lever run or an export of it"; exit 1; }
+CRISP_BIN=$crisp PYTHONPATH="$src/scripts" /usr/bin/python3 - <<'PY' || exit 1
+import csv, json, math
+import numpy as np
+from crisp_results import open_results
+
+fails = []
+with open_results("off.h5") as res:
+    P, cols = res.P, res.lever_columns
+    labels = list(res.labels)
+    py = {c: res.lever_values(c) for c in cols}
+    lt = res.long_table(material="gallium", metrics=["unmet_t"])
+sp, ew = "stockpile NL gallium.", "early_warning NL all."
+# By hand: sets are baseline, then (size_days, lead_days) = (0, 30), (30, 0), (30, 30), (90, 0),
+# (90, 30); an off stockpile reads size_days 0 (size_t: days are used, so empty), an off early
+# warning lead_days 0; their other fields are empty.
+assert labels[1:3] == ["size_days=0, lead_days=30", "size_days=30, lead_days=0"], labels
+want = {0: {sp + "size_days": 0, sp + "size_t": None, sp + "initial_fill": None,
+            ew + "lead_days": 0, ew + "cost_per_year": None},
+        1: {sp + "size_days": 0, sp + "release.delay_days": None, ew + "lead_days": 30,
+            ew + "cost_per_year": 100000},
+        2: {sp + "size_days": 30, sp + "size_t": None, sp + "release.delay_days": 5,
+            ew + "lead_days": 0, ew + "cost_per_year": None}}
+
+
+def same(cell, v):
+    """A CSV/JSON cell against a number (None: empty, null or NaN)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return cell in ("", None) or (isinstance(cell, float) and math.isnan(cell))
+    return cell not in ("", None) and float(cell) == v
+
+
+for p, fields in want.items():
+    for c, v in fields.items():
+        if not same(float(py[c][p]), v):
+            fails.append(f"crisp_results row {p} {c}: {py[c][p]}, by hand {v}")
+# crisp export (every row), show --csv and --json against crisp_results' lever values.
+rows = list(csv.DictReader(open("off.csv")))
+first = {}
+for row in rows:
+    first.setdefault(int(row["id"]), row)
+shown = list(csv.DictReader(open("off-show.csv")))
+js = json.load(open("off-show.json"))["rows"]
+assert sorted(first) == list(range(P)) and len(shown) == P and len(js) == P
+for p in range(P):
+    for c in cols:
+        v = None if math.isnan(py[c][p]) else float(py[c][p])
+        for name, cell in (("export", first[p][c]), ("show --csv", shown[p][c]),
+                           ("show --json", js[p][c])):
+            # JSON has no infinity: null (no refill price cap)
+            json_inf = name == "show --json" and v is not None and math.isinf(v)
+            if not same(cell, None if json_inf else v):
+                fails.append(f"{name} row {p} {c}: {cell!r}, crisp_results {v}")
+for row in rows:  # every export row of a policy set carries its lever cells
+    if any(row[c] != first[int(row["id"])][c] for c in cols):
+        fails.append(f"export rows of policy set {row['id']} differ in lever cells")
+        break
+for c in cols:  # crisp_results' long table joins the same values
+    if not np.array_equal(np.asarray(lt[c], dtype=float), py[c][np.asarray(lt["policy"])],
+                          equal_nan=True):
+        fails.append(f"long_table {c} is not lever_values by policy set")
+for m in fails[:10]:
+    print("FAIL", m)
+if fails:
+    raise SystemExit(1)
+print(f"ok: an off lever is written alike by export, show and crisp_results ({P} sets)")
+PY
+CRISP_BIN=$crisp PYTHONPATH="$src/scripts" /usr/bin/python3 - <<'PY' || exit 1
 import csv, json, math
 import h5py, numpy as np
+from crisp_results import open_results
 
+with open_results("r.h5") as res:
+    lever_values = {c: res.lever_values(c) for c in res.lever_columns}
 f = h5py.File("r.h5", "r")
 labels = [l.decode() for l in f["policies"]["label"]]
 P, R = len(labels), int(f.attrs["replications"])
@@ -62,7 +145,7 @@ for p in range(P):
     for c in f["policies"].dtype.names:
         if c in ("id", "label"):
             continue
-        v = float(f["policies"][c][p])
+        v = float(lever_values[c][p])  # /policies, an off lever's on/off field at its off value
         if not close(row[c], v):
             fails.append(f"row {p} lever {c}: {row[c]} vs {v}")
 

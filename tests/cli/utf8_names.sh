@@ -98,7 +98,7 @@ assert len(rows) == 4, len(rows)
 assert rows[1]["label"] == \
     "stockpile North Sea rare earths.size_days=0, stockpile zürich NdPr.2.size_days=45", rows[1]
 assert rows[1]["stockpile zürich NdPr.2.size_days"] == 45, rows[1]
-assert rows[0]["stockpile zürich NdPr.2.size_days"] is None, rows[0]
+assert rows[0]["stockpile zürich NdPr.2.size_days"] == 0, rows[0]  # off: its off value
 EOF
 "$crisp" show run.h5 --region "North Sea" --material "rare earths" --csv > show.csv
 $py -c 'import csv; rows = list(csv.DictReader(open("show.csv", encoding="utf-8")))

@@ -286,10 +286,13 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
     CHECK(std::isinf(eu.refill_max_price_multiple));
     CHECK(ex.levers[1].axes.empty());
 
-    // The EU stockpile is always on, so no grid point is the baseline: 3 x 2 points + baseline.
+    // The EU stockpile is always on, so no grid point is the baseline: 3 x 2 points + baseline,
+    // and every label names it.
     const PolicyDesign design = expand_grid(ex.levers);
     CHECK(design.sets.size() == 7);
-    CHECK(design.sets[1].label == "size_days=0, release.delay_days=0");
+    CHECK(design.sets[1].label ==
+          "stockpile NL gallium.size_days=0, stockpile NL gallium.release.delay_days=0, "
+          "stockpile EU germanium");
   }
 }
 

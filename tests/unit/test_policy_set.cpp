@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -182,6 +184,55 @@ TEST_CASE("with several levers labels name the lever and off levers are left out
   CHECK(std::isnan(de_only.params[column(d, "stockpile NL gallium.size_days")]));
   CHECK(de_only.params[column(d, "stockpile DE gallium.size_days")] == 60);
   CHECK(d.sets[3].levers.size() == 2);
+}
+
+TEST_CASE("a lever held fixed in a grid is named in every label where it is on", "[policy]") {
+  // NL swept (its 0 point leaves only DE on), DE fixed at 60 days, FR fixed but off, and a
+  // single-valued axis on IT: the DE and IT stockpiles act in every set, so every label names
+  // them; FR acts in none and is named in none. Levers keep their file order, and as DE has every
+  // stockpile field, each swept field says whose it is.
+  Lever fixed_off = lever("FR", {});
+  set_field(fixed_off.base, "size_days", 0);
+  const PolicyDesign d = expand_grid({lever("NL", {{"size_days", {0, 30}}}), lever("DE", {}),
+                                      fixed_off, lever("IT", {{"release.delay_days", {8}}})});
+  CHECK(labels(d) == std::vector<std::string>{
+                         "baseline",
+                         "stockpile NL gallium.size_days=0, stockpile DE gallium, "
+                         "stockpile IT gallium.release.delay_days=8",
+                         "stockpile NL gallium.size_days=30, stockpile DE gallium, "
+                         "stockpile IT gallium.release.delay_days=8",
+                     });
+  REQUIRE(d.sets.size() == 3);
+  CHECK(d.sets[1].levers.size() == 2);  // DE and IT
+  CHECK(d.sets[2].levers.size() == 3);  // NL, DE and IT
+}
+
+template <std::size_t... I>
+std::vector<LeverSpec> one_of_each_kind(std::index_sequence<I...> /*kinds*/) {
+  return {LeverSpec(std::in_place_index<I>)...};
+}
+
+TEST_CASE("every lever kind has on/off fields whose off value turns it off", "[policy]") {
+  // The exports write these values where a lever is off (docs/results-format.md); each must be
+  // what is_off reads, and a new kind without an entry fails here.
+  for (const LeverSpec& spec :
+       one_of_each_kind(std::make_index_sequence<std::variant_size_v<LeverSpec>>{})) {
+    const std::string kind = lever_kind(spec);
+    INFO(kind);
+    REQUIRE_FALSE(off_fields(kind).empty());
+    for (const OffField& f : off_fields(kind)) {
+      INFO(f.field);
+      LeverSpec on = spec;
+      REQUIRE(set_field(on, f.field, f.value == 1 ? 0.5 : 1));
+      CHECK_FALSE(is_off(on));
+      LeverSpec off = on;
+      REQUIRE(set_field(off, f.field, f.value));
+      CHECK(is_off(off));
+    }
+  }
+  CHECK(off_fields("stockpile").size() == 2);
+  CHECK(off_fields("diversification")[0].value == 1);
+  CHECK(off_fields("no such kind").empty());
 }
 
 TEST_CASE("every lever kind has its numeric fields by their file names", "[policy]") {
