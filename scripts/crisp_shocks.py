@@ -84,21 +84,21 @@ def recompute_features(t):
     days = np.zeros((k_count, len(reps)))
     longest = np.zeros((k_count, len(reps)))
     d = t.draws
+    shock, parent = d["shock"].tolist(), d["parent"].tolist()
+    starts, ends = d["start_day"].tolist(), d["end_day"].tolist()  # Python floats: float64
     # Draws are sorted by replication: each replication's rows are one slice.
     lo = np.searchsorted(d["replication"], reps, side="left")
     hi = np.searchsorted(d["replication"], reps, side="right")
     for i in range(len(reps)):
-        rows = range(lo[i], hi[i])
+        spells = [[] for _ in range(k_count)]
+        for j in range(lo[i], hi[i]):
+            start, end = starts[j], min(ends[j], t.horizon_days)
+            if end > start:
+                spells[shock[j]].append((start, end))
+                if parent[j] >= 0:
+                    spells[parent[j]].append((start, end))
         for k in range(k_count):
-            spells = []
-            for j in rows:
-                if d["shock"][j] != k and d["parent"][j] != k:
-                    continue
-                start = float(d["start_day"][j])
-                end = min(float(d["end_day"][j]), t.horizon_days)
-                if end > start:
-                    spells.append((start, end))
-            days[k, i], longest[k, i] = spell_days(spells)
+            days[k, i], longest[k, i] = spell_days(spells[k])
     return days, longest
 
 

@@ -435,12 +435,13 @@ void write_arrays(hid_t file, const std::string& top, const std::vector<ArrayDat
     const auto n = static_cast<hsize_t>(column_rows(a.column));
     std::array<hsize_t, 2> dims{n, 1}, chunk{std::min<hsize_t>(n, 65536), 1};
     int rank = 1;
-    if (a.rows > 0) {
-      const auto rows = static_cast<hsize_t>(a.rows);
-      if (n % rows != 0 || !std::holds_alternative<std::vector<double>>(a.column.values))
-        throw h5::Error(fmt::format("{}: {} values are not float64 [{}, n]", path, n, rows));
-      dims = {rows, n / rows};
-      chunk = {1, std::min<hsize_t>(n / rows, 65536)};
+    if (a.rows >= 0 && a.cols >= 0) {
+      const auto rows = static_cast<hsize_t>(a.rows), cols = static_cast<hsize_t>(a.cols);
+      if (n != rows * cols || !std::holds_alternative<std::vector<double>>(a.column.values))
+        throw h5::Error(
+            fmt::format("{}: {} values are not float64 [{}, {}]", path, n, a.rows, a.cols));
+      dims = {rows, cols};
+      chunk = {1, std::min<hsize_t>(cols, 65536)};
       rank = 2;
     }
     h5::Datatype strings;
@@ -868,7 +869,10 @@ std::optional<ArrayDataset> ResultsReader::array(const std::string& path) const 
   if (kind == H5T_COMPOUND || stored.dims.empty() || stored.dims.size() > 2)
     throw h5::Error(fmt::format("damaged: {} is not a 1-D or 2-D dataset", path));
   ArrayDataset a{{path, std::vector<double>{}}};
-  if (stored.dims.size() == 2) a.rows = static_cast<std::int64_t>(stored.dims[0]);
+  if (stored.dims.size() == 2) {
+    a.rows = static_cast<std::int64_t>(stored.dims[0]);
+    a.cols = static_cast<std::int64_t>(stored.dims[1]);
+  }
   if (kind == H5T_STRING)
     a.column.values = as_strings(stored);
   else if (kind == H5T_INTEGER)

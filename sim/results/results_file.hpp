@@ -78,11 +78,11 @@ struct OptimiseContent {
 };
 
 // A plain (not compound) dataset, one of a group's columns (/shocks: docs/results-format.md):
-// 1-D, or float64 [rows, size / rows] row-major when `rows` is set. Chunked by row (at most 64 Ki
-// values a chunk), shuffled and deflated, as /metrics.
+// 1-D, or float64 [rows, cols] row-major when both are set. Chunked by row (at most 64 Ki values
+// a chunk), shuffled and deflated, as /metrics.
 struct ArrayDataset {
-  Column column;          // name: its path below the group ("draws/start_day")
-  std::int64_t rows = 0;  // 0: 1-D
+  Column column;                      // name: its path below the group ("draws/start_day")
+  std::int64_t rows = -1, cols = -1;  // both >= 0: 2-D (one may be 0); else 1-D
   std::string units = {}, description = {};
 };
 
@@ -171,8 +171,8 @@ struct ResultsReader {
   // Reads every dataset of the file as the reader reads any (checked; chunks decoded by crisp)
   // and returns how many there are: what other readers of the file (h5py) may then trust.
   std::size_t read_every_dataset() const;
-  // The plain dataset at `path` (strings, integers as int64 or floats as doubles; `rows` set when
-  // it is 2-D); nullopt when absent.
+  // The plain dataset at `path` (strings, integers as int64 or floats as doubles; `rows` and
+  // `cols` set when it is 2-D); nullopt when absent.
   std::optional<ArrayDataset> array(const std::string& path) const;
   // Empty when the dataset does not exist.
   std::vector<double> metric(const std::string& group, const std::string& region,

@@ -124,58 +124,50 @@ std::vector<ArrayDataset> make_shock_table(const Scenario& scenario, std::uint64
         longest[k].push_back(f[k].longest);
       }
     }
+  const auto column = [](const char* path, auto values, const char* units,
+                         const char* description) {
+    return ArrayDataset{{path, std::move(values)}, -1, -1, units, description};
+  };
   // [K, R'] row-major: one shock's row is its value in each replication of the file.
-  const auto matrix = [](const std::vector<std::vector<double>>& per_shock) {
+  const auto matrix = [&](const char* path, const std::vector<std::vector<double>>& per_shock,
+                          const char* description) {
     std::vector<double> m;
     for (const auto& row : per_shock)
       m.insert(m.end(), row.begin(), row.end());
-    return m;
+    return ArrayDataset{{path, std::move(m)},
+                        static_cast<std::int64_t>(K),
+                        static_cast<std::int64_t>(rows.size()),
+                        "days",
+                        description};
   };
-  const auto K64 = static_cast<std::int64_t>(K);
   return {
-      {{"names", names},
-       0,
-       "text",
-       "each shock's name, in the experiment's order (row k is shock k)"},
-      {{"kinds", kinds}, 0, "text", "each shock's kind"},
-      {{"reach", reach},
-       0,
-       "text",
-       "what each shock acts on, in its kind's words (as the target column of /scenario/shocks)"},
-      {{"draws/replication", replication},
-       0,
-       "1",
-       "the replication of each shock occurrence drawn (ascending; within one, in the order "
-       "sampled)"},
-      {{"draws/shock", shock}, 0, "1", "the shock of each occurrence: its row of /shocks/names"},
-      {{"draws/parent", parent},
-       0,
-       "1",
-       "the crisis whose arrival started the occurrence (its row of /shocks/names), -1 for none"},
-      {{"draws/start_day", start}, 0, "days", "the day the occurrence starts (bites)"},
-      {{"draws/end_day", end},
-       0,
-       "days",
-       "start_day + its duration: the day it ends, not clipped to the horizon"},
-      {{"draws/severity", severity}, 0, "1", "its severity, in [0, 1]"},
-      {{"draws/extra_delay_days", extra_delay},
-       0,
-       "days",
-       "the days a chokepoint's occurrence adds to lead times (0 for the other kinds)"},
-      {{"features/replication", rows},
-       0,
-       "1",
-       "the replication of each column of features/days and features/longest_days"},
-      {{"features/days", matrix(days)},
-       K64,
-       "days",
-       "[shock, replication]: the days the shock was in force (the union of its spells, clipped "
-       "to the horizon; for a crisis, of the spells of the children it started)"},
-      {{"features/longest_days", matrix(longest)},
-       K64,
-       "days",
-       "[shock, replication]: the shock's longest spell in force (overlapping or touching spells "
-       "joined)"},
+      column("names", names, "text",
+             "each shock's name, in the experiment's order (row k is shock k)"),
+      column("kinds", kinds, "text", "each shock's kind"),
+      column("reach", reach, "text",
+             "what each shock acts on, in its kind's words (the target column of "
+             "/scenario/shocks)"),
+      column("draws/replication", replication, "1",
+             "the replication of each shock occurrence drawn (ascending; within one, in the "
+             "order sampled)"),
+      column("draws/shock", shock, "1", "the shock of each occurrence: its row of /shocks/names"),
+      column("draws/parent", parent, "1",
+             "the crisis whose arrival started the occurrence (its row of /shocks/names), -1 for "
+             "none"),
+      column("draws/start_day", start, "days", "the day the occurrence starts (bites)"),
+      column("draws/end_day", end, "days",
+             "start_day + its duration: the day it ends, not clipped to the horizon"),
+      column("draws/severity", severity, "1", "its severity, in [0, 1]"),
+      column("draws/extra_delay_days", extra_delay, "days",
+             "the days a chokepoint's occurrence adds to lead times (0 for the other kinds)"),
+      column("features/replication", rows, "1",
+             "the replication of each column of features/days and features/longest_days"),
+      matrix("features/days", days,
+             "[shock, replication]: the days the shock was in force (the union of its spells, "
+             "clipped to the horizon; for a crisis, of the spells of the children it started)"),
+      matrix("features/longest_days", longest,
+             "[shock, replication]: the shock's longest spell in force (overlapping or touching "
+             "spells joined)"),
   };
 }
 
@@ -185,12 +177,14 @@ std::string shock_table_damage(const ResultsReader& reader,
     const std::string path = "/shocks/" + want.column.name;
     const std::optional<ArrayDataset> got = reader.array(path);
     if (!got) return fmt::format("{} is missing", path);
-    if (got->rows != want.rows || got->column.values.index() != want.column.values.index() ||
+    const auto shape = [](const ArrayDataset& a) {
+      return a.rows >= 0 ? fmt::format(" [{}, {}]", a.rows, a.cols) : std::string();
+    };
+    if (got->rows != want.rows || got->cols != want.cols ||
+        got->column.values.index() != want.column.values.index() ||
         count(got->column) != count(want.column))
       return fmt::format("{} holds {}{}, expected {}{}", path, values_text(got->column),
-                         got->rows > 0 ? fmt::format(" in {} rows", got->rows) : "",
-                         values_text(want.column),
-                         want.rows > 0 ? fmt::format(" in {} rows", want.rows) : "");
+                         shape(*got), values_text(want.column), shape(want));
     if (got->column.values != want.column.values)
       return fmt::format(
           "{} differs from the draws of the file's experiment, seed and "

@@ -142,6 +142,21 @@ why = first_difference(t)
 assert why is not None and "replication 7" in why and "'fixed'" in why, why
 PY
 
+# An experiment without shocks: an empty table, its features [0, R'].
+sed '/^\[\[shock\]\]/,/^\[\[policy\]\]/{/^\[\[policy\]\]/!d}' "$src/tests/cases/cli/small.toml" > none.toml
+grep -q "shock" none.toml && fail "none.toml still has a shock"
+"$crisp" run none.toml -r 5 -o none.h5 --quiet > /dev/null || fail "run without shocks"
+"$crisp" check none.h5 > check.txt 2>&1 || fail "check none.h5: $(cat check.txt)"
+"$py" "$src/scripts/crisp_shocks.py" none.h5 --verify > none.txt 2>&1 ||
+  fail "crisp_shocks.py --verify none.h5: $(tail -1 none.txt)"
+"$py" - <<'PY' || fail "the table without shocks (above)"
+import h5py
+with h5py.File("none.h5", "r") as f:
+    assert f["shocks/features/days"].shape == (0, 5), f["shocks/features/days"].shape
+    assert f["shocks/draws/start_day"].shape == (0,)
+    assert list(f["shocks/features/replication"][()]) == [0, 1, 2, 3, 4]
+PY
+
 # crisp check draws the table again: a changed draw, a removed group (read --unverified, past the
 # seal) are refused with exit 2 and one line naming the dataset.
 "$crisp" check t1.h5 > check.txt 2>&1 || fail "check t1.h5: $(cat check.txt)"

@@ -125,3 +125,18 @@ TEST_CASE("a fixed start and duration show exactly those days in the table",
   CHECK(block_replications(std::vector<std::int64_t>{0, 3}, 32, 100) ==
         std::vector<ReplicationRange>{{0, 32}, {96, 100}});
 }
+
+TEST_CASE("a scenario without shocks has no draws and features of shape [0, R']",
+          "[shocks][shock_table]") {
+  test::ScenarioBuilder b(365);
+  b.node("a", NodeKind::mine, "CN", 10);
+  const std::vector<ReplicationRange> ranges = {{0, 3}};
+  const std::vector<ArrayDataset> t = make_shock_table(b.s, 1, ranges);
+  CHECK(integers(t, "features/replication") == std::vector<std::int64_t>{0, 1, 2});
+  CHECK(doubles(t, "draws/start_day").empty());
+  for (const ArrayDataset& a : t) {
+    if (a.column.name != "features/days") continue;
+    CHECK(a.rows == 0);
+    CHECK(a.cols == 3);
+  }
+}
