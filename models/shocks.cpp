@@ -30,14 +30,14 @@ struct Sampler {
   }
 
   // Draws one occurrence's duration, severity and extra delay (in that order) and, for a kind
-  // without timing (a crisis), whether each child starts.
-  void occur(int k, double start) {
+  // without timing (a crisis), whether each child starts. `parent`: the crisis that started it.
+  void occur(int k, double start, int parent = -1) {
     const ShockSpec& shock = s.shocks[k];
     Rng& rng = marks_of(k);
     if (!timing_of(shock.kind).timed) {
       for (const CrisisChild& child : shock.children) {
         const double u = boost::random::uniform_01<double>()(rng);
-        if (u < child.probability) occur(child.shock, start);
+        if (u < child.probability) occur(child.shock, start, k);
       }
       return;
     }
@@ -47,6 +47,7 @@ struct Sampler {
     o.duration = std::max(0.0, sample(shock.duration, rng));
     o.severity = std::clamp(sample(shock.severity, rng), 0.0, 1.0);
     o.extra_delay = std::max(0.0, sample(shock.extra_delay, rng));
+    o.parent = parent;
     out.push_back(o);
   }
 

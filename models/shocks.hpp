@@ -13,6 +13,9 @@ struct ShockOccurrence {
   int shock = 0;  // index into Scenario::shocks
   double start = 0, duration = 0, severity = 0;
   double extra_delay = 0;  // chokepoints only
+  // The crisis whose arrival started it (index into Scenario::shocks), -1 for none: only the
+  // shock table of a results file reads it (sim/runner/shock_table.hpp), to say why it began.
+  int parent = -1;
 };
 
 // Draws from the stream keyed (seed, replication, StreamId::shocks) only. Occurrences that start

@@ -41,6 +41,7 @@
 #include "sim/runner/monte_carlo.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/sensitivity.hpp"
+#include "sim/runner/shock_table.hpp"
 #include "sim/runner/stream_results.hpp"
 #include "sim/runner/timeseries.hpp"
 
@@ -624,6 +625,9 @@ int run_command(const RunArgs& args) {
   const RunProvenance provenance{CRISP_VERSION, CRISP_GIT_COMMIT, args.command_line, x.source_text,
                                  s.seed};
   ResultsContent header = make_results_header(s, design, s.replications, provenance);
+  // The shock draws of the file's replications (a part: its blocks'), drawn again here.
+  header.shocks =
+      make_shock_table(s, s.seed, block_replications(blocks, options.block_size, s.replications));
   if (!args.shard.empty()) {
     header.part = PartInfo{shard_index, shard_count, options.block_size, blocks};
     if (x.futures) {  // the judged costs of this part's futures blocks, for crisp merge

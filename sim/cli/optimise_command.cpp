@@ -25,6 +25,7 @@
 #include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/results_content.hpp"
+#include "sim/runner/shock_table.hpp"
 
 namespace crisp {
 
@@ -227,6 +228,8 @@ int optimise_command(const OptimiseArgs& args) {
                                  evaluation.seed};
   ResultsContent results = make_results_content(evaluated, design, result, provenance);
   results.optimise = std::move(content);
+  const ReplicationRange evaluated_replications{0, evaluation_replications};
+  results.shocks = make_shock_table(evaluated, evaluation.seed, {&evaluated_replications, 1});
   try {
     out->write(results);
   } catch (const std::exception& e) {

@@ -26,6 +26,7 @@
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/results_content.hpp"
+#include "sim/runner/shock_table.hpp"
 
 namespace crisp {
 
@@ -479,6 +480,18 @@ int check_results(const std::string& file) {
     if (x.sensitivity)
       require_table("/sensitivity/runs", sensitivity_runs(*x.sensitivity).size(),
                     {"parameter", "factor"});
+  }
+  // /shocks (format 1.3 on): exactly the draws its experiment and seed make for its replications.
+  if (reader.format_version()[1] >= 3) {
+    const PartInfo info = part ? reader.part() : PartInfo{};
+    const ReplicationRange all{0, static_cast<std::int64_t>(R)};
+    const std::vector<ReplicationRange> replications =
+        part
+            ? block_replications(info.blocks, info.block_replications, static_cast<std::int64_t>(R))
+            : std::vector<ReplicationRange>{all};
+    const std::string damage =
+        shock_table_damage(reader, make_shock_table(x.scenario, reader.seed(), replications));
+    if (!damage.empty()) throw InputError(fmt::format("check: {}: damaged: {}", file, damage));
   }
   const std::size_t datasets = reader.read_every_dataset();
   fmt::print("{}: a whole crisp {} file: {} policy sets x {} replications; all {} datasets read\n",

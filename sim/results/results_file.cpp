@@ -417,6 +417,71 @@ void write_sensitivity(hid_t file, const SensitivityContent& s, hsize_t policies
   }
 }
 
+// /<top>/<path> for each dataset: the columns of a group as plain 1-D (or 2-D) datasets, which
+// compress column by column (the shock draws: docs/results-format.md "/shocks").
+void write_arrays(hid_t file, const std::string& top, const std::vector<ArrayDataset>& arrays) {
+  const h5::Group root = open_or_create_group(file, top, "/" + top);
+  for (const ArrayDataset& a : arrays) {
+    const std::string path = "/" + top + "/" + a.column.name;
+    std::vector<h5::Group> groups;  // the groups along the path, each open while it is used
+    std::string name = a.column.name;
+    for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/')) {
+      const hid_t parent = groups.empty() ? root.get() : groups.back().get();
+      groups.push_back(open_or_create_group(parent, name.substr(0, slash),
+                                            path.substr(0, path.size() - name.size() + slash)));
+      name.erase(0, slash + 1);
+    }
+    if (!valid_link_name(name)) throw h5::Error(fmt::format("bad dataset name {}", path));
+    const auto n = static_cast<hsize_t>(column_rows(a.column));
+    std::array<hsize_t, 2> dims{n, 1}, chunk{std::min<hsize_t>(n, 65536), 1};
+    int rank = 1;
+    if (a.rows >= 0 && a.cols >= 0) {
+      const auto rows = static_cast<hsize_t>(a.rows), cols = static_cast<hsize_t>(a.cols);
+      if (n != rows * cols || !std::holds_alternative<std::vector<double>>(a.column.values))
+        throw h5::Error(
+            fmt::format("{}: {} values are not float64 [{}, {}]", path, n, a.rows, a.cols));
+      dims = {rows, cols};
+      chunk = {1, std::min<hsize_t>(cols, 65536)};
+      rank = 2;
+    }
+    h5::Datatype strings;
+    hid_t file_type = H5T_IEEE_F64LE, mem_type = H5T_NATIVE_DOUBLE;
+    const void* data = nullptr;
+    std::vector<char> text;  // strings, fixed-length and null-padded as in tables
+    if (const auto* v = std::get_if<std::vector<std::string>>(&a.column.values)) {
+      const std::size_t width = cell_size(a.column);
+      strings = fixed_string_type(width, path);
+      file_type = mem_type = strings;
+      text.assign(v->size() * width, '\0');
+      for (std::size_t i = 0; i < v->size(); ++i)
+        std::memcpy(text.data() + i * width, (*v)[i].data(), (*v)[i].size());
+      data = text.data();
+    } else if (const auto* d = std::get_if<std::vector<double>>(&a.column.values)) {
+      data = d->data();
+    } else {
+      file_type = H5T_STD_I64LE;
+      mem_type = H5T_NATIVE_INT64;
+      data = std::get<std::vector<std::int64_t>>(a.column.values).data();
+    }
+    const hid_t parent = groups.empty() ? root.get() : groups.back().get();
+    const auto space = h5::own<h5::Dataspace>(H5Screate_simple(rank, dims.data(), nullptr), path);
+    const h5::PropList dcpl = untimed(H5P_DATASET_CREATE, path);
+    if (n > 0) {
+      h5::check(H5Pset_chunk(dcpl, rank, chunk.data()), "H5Pset_chunk " + path);
+      h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle " + path);
+      h5::check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate " + path);
+    }
+    const auto dataset = h5::own<h5::Dataset>(
+        H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        "H5Dcreate2 " + path);
+    if (!a.units.empty()) write_string_attribute(dataset, "units", a.units);
+    if (!a.description.empty()) write_string_attribute(dataset, "description", a.description);
+    if (n > 0)
+      h5::check(H5Dwrite(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                "H5Dwrite " + path);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Whole file
 
@@ -555,6 +620,7 @@ void ResultsFileWriter::finish() {
     for (const auto& [name, table] : header_.futures->tables)
       write_table(top, name, table, "/futures/" + name);
   }
+  if (header_.shocks) write_arrays(file_, "shocks", *header_.shocks);
   const hid_t f = std::exchange(file_, -1);
   h5::check(H5Fclose(f), "H5Fclose " + path_);  // flushes: a full disk fails here, not later
   seal_file(path_);
@@ -739,6 +805,15 @@ std::string ResultsReader::string_attribute(const char* name) const {
   return read_string_attribute(file_, name, std::string("attribute ") + name);
 }
 
+std::array<std::int32_t, 2> ResultsReader::format_version() const {
+  const h5::QuietErrors quiet;
+  std::array<std::int32_t, 2> version{};
+  const auto attr = h5::own<h5::Attribute>(H5Aopen(file_, "format_version", H5P_DEFAULT),
+                                           "attribute format_version");
+  h5::check(H5Aread(attr, H5T_NATIVE_INT32, version.data()), "attribute format_version");
+  return version;
+}
+
 std::uint64_t ResultsReader::seed() const {
   const h5::QuietErrors quiet;
   std::uint64_t value = 0;
@@ -789,6 +864,27 @@ std::vector<double> ResultsReader::metric(const std::string& group, const std::s
         fmt::format("damaged: {} is not a float [{}, {}] dataset (policy sets x replications)",
                     path, policies_, replications_));
   return as_doubles(read_dataset(file_, path));
+}
+
+std::optional<ArrayDataset> ResultsReader::array(const std::string& path) const {
+  const h5::QuietErrors quiet;
+  if (!path_exists(file_, split_path(path))) return std::nullopt;
+  const StoredValues stored = read_dataset(file_, path);
+  const H5T_class_t kind = H5Tget_class(stored.type);
+  if (kind == H5T_COMPOUND || stored.dims.empty() || stored.dims.size() > 2)
+    throw h5::Error(fmt::format("damaged: {} is not a 1-D or 2-D dataset", path));
+  ArrayDataset a{{path, std::vector<double>{}}};
+  if (stored.dims.size() == 2) {
+    a.rows = static_cast<std::int64_t>(stored.dims[0]);
+    a.cols = static_cast<std::int64_t>(stored.dims[1]);
+  }
+  if (kind == H5T_STRING)
+    a.column.values = as_strings(stored);
+  else if (kind == H5T_INTEGER)
+    a.column.values = as_int64s(stored);
+  else
+    a.column.values = as_doubles(stored);
+  return a;
 }
 
 std::size_t ResultsReader::read_every_dataset() const {

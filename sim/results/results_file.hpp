@@ -2,6 +2,7 @@
 // The HDF5 results file (INTERFACES.md "Results file", docs/results-format.md). The writer knows
 // nothing of materials or policies: it takes named series of [P, R] doubles and plain tables.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -12,7 +13,8 @@
 namespace crisp {
 
 inline constexpr int kFormatVersionMajor = 1;
-inline constexpr int kFormatVersionMinor = 2;  // 1.1: /timeseries, units, labels; 1.2: the seal
+inline constexpr int kFormatVersionMinor = 3;  // 1.1: /timeseries, units, labels; 1.2: the seal;
+                                               // 1.3: /shocks
 
 // A table column: all strings or all doubles (or all int64), one entry per row.
 struct Column {
@@ -79,6 +81,13 @@ struct OptimiseContent {
 // order written.
 struct FuturesContent {
   std::vector<std::pair<std::string, Table>> tables;
+// A plain (not compound) dataset, one of a group's columns (/shocks: docs/results-format.md):
+// 1-D, or float64 [rows, cols] row-major when both are set. Chunked by row (at most 64 Ki values
+// a chunk), shuffled and deflated, as /metrics.
+struct ArrayDataset {
+  Column column;                      // name: its path below the group ("draws/start_day")
+  std::int64_t rows = -1, cols = -1;  // both >= 0: 2-D (one may be 0); else 1-D
+  std::string units = {}, description = {};
 };
 
 struct ResultsContent {
@@ -93,6 +102,10 @@ struct ResultsContent {
   std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
   std::optional<OptimiseContent> optimise = {};        // absent: no /optimise group
   std::optional<FuturesContent> futures = {};          // absent: no /futures group
+  std::optional<SensitivityContent> sensitivity = {};    // absent: no /sensitivity group
+  std::optional<TimeseriesContent> timeseries = {};      // absent: no /timeseries group
+  std::optional<OptimiseContent> optimise = {};          // absent: no /optimise group
+  std::optional<std::vector<ArrayDataset>> shocks = {};  // /shocks; absent: no such group
 };
 
 // Writes a results file one metric series at a time, so that a run need hold no more than one
@@ -153,6 +166,8 @@ struct ResultsReader {
   std::vector<std::string> report_regions() const;
   // Root attributes (RootAttributes); throws when absent.
   std::string string_attribute(const char* name) const;
+  // The format_version attribute: [major, minor].
+  std::array<std::int32_t, 2> format_version() const;
   std::uint64_t seed() const;
   // A part file's index, count, block size and blocks.
   PartInfo part() const;
@@ -164,6 +179,9 @@ struct ResultsReader {
   // Reads every dataset of the file as the reader reads any (checked; chunks decoded by crisp)
   // and returns how many there are: what other readers of the file (h5py) may then trust.
   std::size_t read_every_dataset() const;
+  // The plain dataset at `path` (strings, integers as int64 or floats as doubles; `rows` and
+  // `cols` set when it is 2-D); nullopt when absent.
+  std::optional<ArrayDataset> array(const std::string& path) const;
   // Empty when the dataset does not exist.
   std::vector<double> metric(const std::string& group, const std::string& region,
                              const std::string& name) const;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "models/simulator.hpp"
+#include "sim/runner/shock_table.hpp"
 #include "sim/runner/timeseries.hpp"
 
 namespace crisp {
@@ -248,6 +249,8 @@ void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvena
 
   ResultsContent header = make_results_header(x.scenario, design, R, provenance);
   header.futures = futures;
+  const ReplicationRange all{0, R};
+  header.shocks = make_shock_table(x.scenario, parts.seed, {&all, 1});
   if (x.timeseries > 0) {
     RunOptions options;
     options.replications = R;

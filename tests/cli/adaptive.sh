@@ -15,7 +15,7 @@ for t in 1 2; do
     > /dev/null 2> "t$t.err" || fail "--threads $t: $(cat "t$t.err")"
 done
 grep -q "met at" t1.err || fail "the target was not met: $(cat t1.err)"
-for g in metrics summary paired; do
+for g in metrics summary paired shocks; do
   h5diff t1.h5 t2.h5 "/$g" > /dev/null 2>&1 || fail "/$g differs between 1 and 2 threads"
 done
 /usr/bin/python3 - <<'PY' || fails=$((fails + 1))

@@ -16,7 +16,7 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
 import h5py
 with h5py.File("crisp-results.h5", "r") as f:
     assert f.attrs["filetype"] == "crisp-results", f.attrs["filetype"]
-    assert list(f.attrs["format_version"]) == [1, 2]
+    assert list(f.attrs["format_version"]) == [1, 3]
     labels = [l.decode() for l in f["policies"]["label"]]
     assert labels[0] == "baseline", labels
     m = f["metrics/gallium/NL/unmet_t"]

@@ -12,7 +12,7 @@ fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 R=320  # the bundled default: 10 blocks of 32 replications, about 3 s on one thread
 run() { "$crisp" run -r $R "$@"; }
 same() {  # results file | what
-  for g in metrics summary paired; do
+  for g in metrics summary paired shocks; do
     h5diff ref.h5 "$1" "/$g" > /dev/null 2>&1 || fail "$2: /$g differs from the uninterrupted run"
   done
 }

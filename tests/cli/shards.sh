@@ -25,7 +25,7 @@ for i in 1 2 3; do
   [ -s "part-$i.txt" ] && fail "part $i printed a table"
 done
 "$crisp" merge part-1.h5 part-3.h5 part-2.h5 -o merged.h5 --quiet > merged.txt || fail "merge"
-for g in metrics summary paired; do
+for g in metrics summary paired shocks; do
   h5diff single.h5 merged.h5 "/$g" > /dev/null 2>&1 || fail "/$g differs from the single run"
 done
 cmp -s single.txt merged.txt || fail "the merged tables differ from the single run's"
