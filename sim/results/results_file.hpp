@@ -81,6 +81,8 @@ struct OptimiseContent {
 // order written.
 struct FuturesContent {
   std::vector<std::pair<std::string, Table>> tables;
+};
+
 // A plain (not compound) dataset, one of a group's columns (/shocks: docs/results-format.md):
 // 1-D, or float64 [rows, cols] row-major when both are set. Chunked by row (at most 64 Ki values
 // a chunk), shuffled and deflated, as /metrics.
@@ -102,9 +104,6 @@ struct ResultsContent {
   std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
   std::optional<OptimiseContent> optimise = {};        // absent: no /optimise group
   std::optional<FuturesContent> futures = {};          // absent: no /futures group
-  std::optional<SensitivityContent> sensitivity = {};    // absent: no /sensitivity group
-  std::optional<TimeseriesContent> timeseries = {};      // absent: no /timeseries group
-  std::optional<OptimiseContent> optimise = {};          // absent: no /optimise group
   std::optional<std::vector<ArrayDataset>> shocks = {};  // /shocks; absent: no such group
 };
 
