@@ -100,10 +100,10 @@ struct ResultsContent {
   Table policy_table;                 // /policies: id, label, then one column per lever parameter
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
-  std::optional<SensitivityContent> sensitivity = {};  // absent: no /sensitivity group
-  std::optional<TimeseriesContent> timeseries = {};    // absent: no /timeseries group
-  std::optional<OptimiseContent> optimise = {};        // absent: no /optimise group
-  std::optional<FuturesContent> futures = {};          // absent: no /futures group
+  std::optional<SensitivityContent> sensitivity = {};    // absent: no /sensitivity group
+  std::optional<TimeseriesContent> timeseries = {};      // absent: no /timeseries group
+  std::optional<OptimiseContent> optimise = {};          // absent: no /optimise group
+  std::optional<FuturesContent> futures = {};            // absent: no /futures group
   std::optional<std::vector<ArrayDataset>> shocks = {};  // /shocks; absent: no such group
 };
 
