@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
 #include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
 
@@ -32,6 +33,15 @@ struct FuturesSpec {
 };
 
 const char* to_string(FuturesSpec::Method m);
+
+// [discovery]: which replications count as a policy set's failures for scenario discovery over
+// shock histories (sim/runner/history_discovery.hpp).
+struct DiscoverySpec {
+  std::string region;                     // the judged report region
+  Metric metric = Metric::shortage_days;  // a replication fails when this is above `above`
+  double above = 60;
+  std::string material = {};  // empty: each set's own (the material all its levers act on)
+};
 
 // The futures' coordinates in the unit cube, row-major (futures x parameters), in the order of
 // the design (sim/core/sensitivity_indices.hpp: Saltelli rows grouped by base sample, Morris

@@ -36,6 +36,7 @@
 #include "sim/runner/adaptive.hpp"
 #include "sim/runner/comparison_table.hpp"
 #include "sim/runner/futures.hpp"
+#include "sim/runner/history_discovery.hpp"
 #include "sim/runner/journal.hpp"
 #include "sim/runner/merge_parts.hpp"
 #include "sim/runner/monte_carlo.hpp"
@@ -416,7 +417,8 @@ std::vector<double> future_costs(const Journal& journal, const BlockPlan& plan, 
     const auto [first, last] = plan.range(b);
     const auto n = static_cast<std::size_t>(last - first);
     block.resize(P * n);
-    journal.read(b, static_cast<std::size_t>(slot) * P * n, block);
+    // World 0's records hold every slot; a future's only its judged one.
+    journal.read(b, world == 0 ? static_cast<std::size_t>(slot) * P * n : 0, block);
     for (std::size_t p = 0; p < P; ++p)
       for (std::size_t i = 0; i < n; ++i)
         out[p * R + static_cast<std::size_t>(first) + i] = block[p * n + i];
@@ -472,15 +474,17 @@ int run_command(const RunArgs& args) {
   try {
     prepare_run(args, cluster, run);
     const Scenario& s = run.x.scenario;
-    const JournalIdentity identity{run.x.source_text,
-                                   s.seed,
-                                   s.replications,
-                                   run.options.block_size,
-                                   std::ssize(run.design.sets),
-                                   run.simulator->layout().size(),
-                                   run.shard.first,
-                                   run.shard.second,
-                                   run.options.world_replications};
+    const JournalIdentity identity{
+        run.x.source_text,
+        s.seed,
+        s.replications,
+        run.options.block_size,
+        std::ssize(run.design.sets),
+        run.simulator->layout().size(),
+        run.shard.first,
+        run.shard.second,
+        run.options.world_replications,
+        run.x.futures ? futures_slot(*run.x.futures, run.simulator->layout()) : 0};
     try {
       const std::string journal_path = run.output + ".journal";
       std::vector<std::string> inputs;
@@ -590,11 +594,20 @@ int run_command(const RunArgs& args) {
       if (adaptive->add(b, values)) enough = true;
     }
   }
+  const BlockPlan plan = block_plan(options);
+  const int judged = x.futures ? futures_slot(*x.futures, layout) : 0;
   try {
     cluster.lead_run(
         *run.simulator, blocks_to_run(options),
         [&](std::int64_t b, std::span<const double> values) {
-          journal->append(b, values);
+          const int world = plan.world(b);
+          if (world == 0) {
+            journal->append(b, values);
+          } else {  // a future's block: only its judged cost is kept
+            const std::size_t per_slot = values.size() / static_cast<std::size_t>(layout.size());
+            journal->append(b,
+                            values.subspan(static_cast<std::size_t>(judged) * per_slot, per_slot));
+          }
           InterruptGuard::block_kept();
           if (adaptive && adaptive->add(b, values)) enough = true;
         },
@@ -631,8 +644,6 @@ int run_command(const RunArgs& args) {
   if (!args.shard.empty()) {
     header.part = PartInfo{shard_index, shard_count, options.block_size, blocks};
     if (x.futures) {  // the judged costs of this part's futures blocks, for crisp merge
-      const BlockPlan plan = block_plan(options);
-      const int slot = futures_slot(*x.futures, layout);
       std::vector<std::int64_t> mine;
       for (std::int64_t b = plan.first_block[1]; b < plan.blocks(); ++b)
         if (b % shard_count == shard_index - 1) mine.push_back(b);
@@ -640,7 +651,7 @@ int run_command(const RunArgs& args) {
           {{"part_costs", part_costs_table(plan, mine, policies, [&](std::int64_t b) {
               const auto [first, last] = plan.range(b);
               std::vector<double> c(static_cast<std::size_t>(policies * (last - first)));
-              journal->read(b, static_cast<std::size_t>(slot) * c.size(), c);
+              journal->read(b, 0, c);  // a future's record: its judged cost alone
               return c;
             })}}};
     }
@@ -678,6 +689,12 @@ int run_command(const RunArgs& args) {
     header.futures = futures_content(
         *x.futures, *run.futures, labels, std::vector<char>(meets.begin() + 1, meets.end()), s.seed,
         [&](std::int64_t f) { return future_costs(*journal, plan, f + 1, slot, policies); });
+  }
+  if (x.discovery) {
+    const BlockPlan plan = block_plan(options);
+    header.discovery = TableGroup{discover_histories(
+        *x.discovery, s, design, layout, s.seed, s.replications,
+        [&](int slot) { return future_costs(*journal, plan, 0, slot, policies); })};
   }
   options.world_replications.clear();  // trajectories are of the scenario as given
   if (x.timeseries > 0)
@@ -724,6 +741,32 @@ std::optional<FuturesContent> merged_futures(const PartsOfRun& run, const Experi
                          [&](std::int64_t f) { return costs[static_cast<std::size_t>(f)]; });
 }
 
+// /discovery of a merged run: each series from the parts, each replication from its own part.
+std::optional<TableGroup> merged_discovery(const PartsOfRun& run, const Experiment& x) {
+  if (!x.discovery) return std::nullopt;
+  const PolicyDesign design = make_design(x);
+  const MetricLayout layout = make_layout(x.scenario);
+  std::vector<std::tuple<std::string, std::string, std::string>> names(
+      static_cast<std::size_t>(layout.size()));
+  for_each_series(layout, [&](const std::string& group, const std::string& region,
+                              const std::string& name, int slot) {
+    names[static_cast<std::size_t>(slot)] = {group, region, name};
+  });
+  return TableGroup{discover_histories(
+      *x.discovery, x.scenario, design, layout, run.seed, run.replications, [&](int slot) {
+        const auto& [group, region, name] = names[static_cast<std::size_t>(slot)];
+        std::vector<double> all;
+        for (const std::string& file : run.files) {
+          const std::vector<double> part =
+              ResultsReader(file, ResultsReader::Kind::part).metric(group, region, name);
+          if (all.empty()) all = part;
+          for (std::size_t i = 0; i < part.size() && i < all.size(); ++i)
+            if (!std::isnan(part[i])) all[i] = part[i];
+        }
+        return all;
+      })};
+}
+
 }  // namespace
 
 // Joins the parts of a sharded run (docs/results-format.md "Parts"; sim/runner/merge_parts.hpp
@@ -746,7 +789,10 @@ int merge_command(const std::vector<std::string>& parts, const std::string& outp
                                  run.seed};
   try {
     const std::optional<FuturesContent> futures = merged_futures(run, x);
-    out->write([&](const std::string& file) { write_merged(run, x, provenance, file, futures); });
+    const std::optional<TableGroup> discovery = merged_discovery(run, x);
+    out->write([&](const std::string& file) {
+      write_merged(run, x, provenance, file, futures, discovery);
+    });
   } catch (const InputError&) {
     throw;  // a damaged part
   } catch (const std::exception& e) {
@@ -791,6 +837,23 @@ int check_command(const std::string& path) {
                x.sensitivity->parameters.size(), x.sensitivity->factors.size(),
                fmt::join(x.sensitivity->factors, ", "), sensitivity_runs(*x.sensitivity).size());
   }
+  if (x.futures) {
+    const FuturesSpec& f = *x.futures;
+    const std::int64_t futures = futures_count(f);
+    const std::int64_t per = f.replications > 0 ? f.replications : s.replications;
+    const Work more = work_of(x, sets, futures * per);
+    fmt::print(
+        "  futures: {} ({} design, {} {} x {}), {} replications each, {} parameters; judged: {} / "
+        "{}; {:.3g} more replication-years, about {:.0f} more core-seconds\n",
+        futures, to_string(f.method), f.samples,
+        f.method == FuturesSpec::Method::morris ? "trajectories" : "base samples",
+        f.method == FuturesSpec::Method::morris ? "(k + 1)" : "(k + 2)", per, f.parameters.size(),
+        f.region, f.material, more.replication_years, more.core_seconds);
+  }
+  if (x.discovery)
+    fmt::print("  discovery: the shock histories in which each set's {} in {} is above {:g}\n",
+               kMetricNames[static_cast<std::size_t>(x.discovery->metric)], x.discovery->region,
+               x.discovery->above);
 
   for (const DecisionProblem& p : x.optimise) {
     std::string variables;

@@ -25,6 +25,7 @@
 #include "sim/results/output_file.hpp"
 #include "sim/results/results_file.hpp"
 #include "sim/runner/comparison_table.hpp"
+#include "sim/runner/futures.hpp"
 #include "sim/runner/results_content.hpp"
 #include "sim/runner/shock_table.hpp"
 
@@ -243,6 +244,13 @@ int show_table(const std::string& file, const std::string& metric, const std::st
       // A file of crisp optimise: its answers first, then the table of them all.
       std::cout << optimise_text(reader);
       std::cout << comparison_table(labels, R, group, region, source);
+      // A run over futures: the robustness of each set over them.
+      if (const Table robustness = reader.table("/futures/robustness"); !robustness.empty()) {
+        FuturesContent futures;
+        for (const char* name : {"settings", "robustness", "best"})
+          futures.tables.emplace_back(name, reader.table(std::string("/futures/") + name));
+        std::cout << "\n" << futures_text(futures);
+      }
       return 0;
     }
     PolicyRows out{export_policies(reader), {}};

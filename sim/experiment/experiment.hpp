@@ -36,6 +36,7 @@ struct Experiment {
   std::vector<ListedSet> listed_sets;          // list: [[design.sets]], in file order
   std::optional<SensitivitySpec> sensitivity;  // [sensitivity]
   std::optional<FuturesSpec> futures;          // [futures]
+  std::optional<DiscoverySpec> discovery;      // [discovery]
   std::vector<DecisionProblem> optimise;       // [[optimise]], for crisp optimise
   std::string output_file;                     // [output] file; empty when not given
   std::int64_t timeseries = 0;                 // [output] replications with trajectories kept

@@ -435,7 +435,7 @@ CsvSchema edge_csv_schema() {
 Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   root.check_keys(
       {.allowed = {"experiment", "material", "node", "edge", "shock", "policy", "groups", "design",
-                   "output", "network", "sensitivity", "optimise", "futures"}});
+                   "output", "network", "sensitivity", "optimise", "futures", "discovery"}});
   Experiment ex;
   ex.source_name = root.file();  // for messages about the whole file
   Scenario& sc = ex.scenario;
@@ -481,6 +481,9 @@ Experiment read_experiment_file(const Table& root, CsvContext& csv) {
   }
   if (const auto futures = toml_input::sub_table(root, "futures")) {
     ex.futures = read_futures(*futures, sc, ex.levers);
+  }
+  if (const auto discovery = toml_input::sub_table(root, "discovery")) {
+    ex.discovery = read_discovery(*discovery, sc);
   }
   if (const auto output = toml_input::sub_table(root, "output")) {
     read_output(*output, ex);

@@ -90,4 +90,35 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
   return spec;
 }
 
+DiscoverySpec read_discovery(const Table& t, const Scenario& sc) {
+  t.check_keys({.allowed = {"region", "metric", "above", "material"}});
+  DiscoverySpec spec;
+  const auto& regions = sc.report_regions;
+  spec.region = t.string_or("region", regions.empty() ? std::string() : regions.front());
+  if (std::find(regions.begin(), regions.end(), spec.region) == regions.end())
+    t.require("region", "")
+        .fail(
+            fmt::format("one of the report regions{}", toml_input::suggest(spec.region, regions)));
+  std::vector<std::string> metrics;
+  for (std::string_view m : kMetricNames)
+    metrics.emplace_back(m);
+  const std::string metric = t.choice_or("metric", "shortage_days", metrics);
+  spec.metric =
+      static_cast<Metric>(std::find(metrics.begin(), metrics.end(), metric) - metrics.begin());
+  spec.above = t.number_or("above", spec.above, toml_input::any_number());
+  if (t.has("material")) {
+    std::vector<std::string> materials = {"all"};
+    for (const auto& m : sc.materials)
+      materials.push_back(m.name);
+    spec.material = t.choice_or("material", "all", materials);
+    const bool material_metric = std::find(kAllMaterialMetrics.begin(), kAllMaterialMetrics.end(),
+                                           spec.metric) != kAllMaterialMetrics.end();
+    if (spec.material == "all" && !material_metric)
+      t.require("metric", "")
+          .fail_with(
+              fmt::format("metric: '{}' has no value for all materials; name a material", metric));
+  }
+  return spec;
+}
+
 }  // namespace crisp::experiment_detail

@@ -161,6 +161,8 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
 
 // [futures] (load_futures.cpp): the uncertain parameters and how futures are sampled.
 FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<Lever>& levers);
+// [discovery] (load_futures.cpp): what counts as a failure in scenario discovery over histories.
+DiscoverySpec read_discovery(const Table& t, const Scenario& sc);
 
 // [network] (load_network_csv.cpp): [[node]] and [[edge]] tables kept in CSV files, one row a
 // table. Each row becomes a toml::table in `rows` (which must outlive the Tables over them),

@@ -615,10 +615,13 @@ void ResultsFileWriter::finish() {
   if (header_.sensitivity)
     write_sensitivity(file_, *header_.sensitivity, hsize_t(header_.policies));
   if (header_.optimise) write_optimise(file_, *header_.optimise);
-  if (header_.futures) {
-    const h5::Group top = open_or_create_group(file_, "futures", "/futures");
-    for (const auto& [name, table] : header_.futures->tables)
-      write_table(top, name, table, "/futures/" + name);
+  for (const auto& [group, content] :
+       {std::pair{"futures", &header_.futures}, std::pair{"discovery", &header_.discovery}}) {
+    if (!*content) continue;
+    const std::string path = std::string("/") + group;
+    const h5::Group top = open_or_create_group(file_, group, path);
+    for (const auto& [name, table] : (*content)->tables)
+      write_table(top, name, table, path + "/" + name);
   }
   if (header_.shocks) write_arrays(file_, "shocks", *header_.shocks);
   const hid_t f = std::exchange(file_, -1);

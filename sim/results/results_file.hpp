@@ -77,11 +77,12 @@ struct OptimiseContent {
   std::vector<Problem> problems;
 };
 
-// /futures/<table> (a [futures] run, docs/results-format.md "/futures"): plain tables, in the
-// order written.
-struct FuturesContent {
+// A group of plain tables, in the order written: /futures/<table> (a [futures] run) and
+// /discovery/<table> (a [discovery] run), docs/results-format.md.
+struct TableGroup {
   std::vector<std::pair<std::string, Table>> tables;
 };
+using FuturesContent = TableGroup;
 
 // A plain (not compound) dataset, one of a group's columns (/shocks: docs/results-format.md):
 // 1-D, or float64 [rows, cols] row-major when both are set. Chunked by row (at most 64 Ki values
@@ -104,6 +105,7 @@ struct ResultsContent {
   std::optional<TimeseriesContent> timeseries = {};      // absent: no /timeseries group
   std::optional<OptimiseContent> optimise = {};          // absent: no /optimise group
   std::optional<FuturesContent> futures = {};            // absent: no /futures group
+  std::optional<TableGroup> discovery = {};              // absent: no /discovery group
   std::optional<std::vector<ArrayDataset>> shocks = {};  // /shocks; absent: no such group
 };
 

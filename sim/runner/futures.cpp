@@ -6,6 +6,7 @@
 #include <numeric>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -292,7 +293,16 @@ void discover(FuturesContent& c, const FuturesSpec& spec, const FuturesPlan& pla
       mass.push_back(kNaN);
       continue;
     }
-    const PrimResult r = prim(names, columns, fails);
+    PrimResult r;
+    try {
+      r = prim(names, columns, fails);
+    } catch (const std::invalid_argument& e) {  // too few points to peel, say
+      sentence.push_back(fmt::format("no box: {}", e.what()));
+      density.push_back(kNaN);
+      coverage.push_back(kNaN);
+      mass.push_back(kNaN);
+      continue;
+    }
     sentence.push_back(
         describe_box(names, r.box, {"does not pay", "futures", "futures where it does not pay"}));
     density.push_back(r.box.density);
@@ -403,24 +413,47 @@ namespace {
 const Column& column(const Table& t, std::string_view name) {
   for (const Column& c : t)
     if (c.name == name) return c;
-  throw std::logic_error(fmt::format("futures: no column '{}'", name));
+  throw std::runtime_error(fmt::format("/futures: a table lacks its column '{}'", name));
 }
+// A column's strings, or its numbers as doubles (a table read back from a file holds every
+// number as a double).
 template <class T>
-const std::vector<T>& values(const Table& t, std::string_view name) {
-  return std::get<std::vector<T>>(column(t, name).values);
+std::vector<T> values(const Table& t, std::string_view name) {
+  const auto& v = column(t, name).values;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (const auto* text = std::get_if<std::vector<std::string>>(&v)) return *text;
+  } else {
+    if (const auto* d = std::get_if<std::vector<double>>(&v))
+      return std::vector<T>(d->begin(), d->end());
+    if (const auto* i = std::get_if<std::vector<std::int64_t>>(&v))
+      return std::vector<T>(i->begin(), i->end());
+  }
+  throw std::runtime_error(fmt::format("/futures: column '{}' is of the wrong type", name));
 }
 const Table& table(const FuturesContent& c, std::string_view name) {
   for (const auto& [n, t] : c.tables)
     if (n == name) return t;
-  throw std::logic_error(fmt::format("futures: no table '{}'", name));
+  throw std::runtime_error(fmt::format("/futures: no table '{}'", name));
 }
 
 }  // namespace
 
 std::string futures_text(const FuturesContent& c) {
   constexpr double kMillion = 1e6;
-  const Table& settings = table(c, "settings");
-  const Table& robust = table(c, "robustness");
+  // A table read back from a file is checked here: every column the text uses, of one length.
+  auto columns = [&](std::string_view name, std::size_t rows, const auto&... keys) {
+    const Table& t = table(c, name);
+    for (const char* key : {keys...})
+      if (std::visit([](const auto& v) { return v.size(); }, column(t, key).values) != rows)
+        throw std::runtime_error(
+            fmt::format("/futures/{}: column '{}' has not {} rows", name, key, rows));
+    return t;
+  };
+  const Table settings = columns("settings", 1, "futures", "method", "replications", "region",
+                                 "material", "futures_judged", "judged_over");
+  const std::size_t P = values<std::string>(table(c, "robustness"), "label").size();
+  const Table robust = columns("robustness", P, "mean_net_benefit_eur", "worst_net_benefit_eur",
+                               "mean_regret_eur", "max_regret_eur", "share_pays");
   std::string out = fmt::format(
       "futures: {} ({} design, {} replications each), net benefit of {} / {} in million EUR; "
       "judged over {} futures: {}\n",
@@ -429,25 +462,27 @@ std::string futures_text(const FuturesContent& c) {
       values<std::string>(settings, "material")[0],
       values<std::int64_t>(settings, "futures_judged")[0],
       values<std::string>(settings, "judged_over")[0]);
-  const auto& labels = values<std::string>(robust, "label");
+  const std::vector<std::string> labels = values<std::string>(robust, "label");
   std::size_t width = 6;
   for (const std::string& l : labels)
     width = std::min<std::size_t>(60, std::max(width, l.size()));
   out += fmt::format("{:<{}}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}\n", "policy", width, "mean",
                      "worst", "mean regr.", "max regret", "pays (%)");
-  for (std::size_t p = 0; p < labels.size(); ++p)
+  const auto mean = values<double>(robust, "mean_net_benefit_eur");
+  const auto worst = values<double>(robust, "worst_net_benefit_eur");
+  const auto regret = values<double>(robust, "mean_regret_eur");
+  const auto most = values<double>(robust, "max_regret_eur");
+  const auto pays = values<double>(robust, "share_pays");
+  for (std::size_t p = 0; p < P; ++p)
     out += fmt::format("{:<{}}  {:>9.2f}  {:>9.2f}  {:>10.2f}  {:>10.2f}  {:>9.0f}\n",
-                       labels[p].substr(0, width), width,
-                       values<double>(robust, "mean_net_benefit_eur")[p] / kMillion,
-                       values<double>(robust, "worst_net_benefit_eur")[p] / kMillion,
-                       values<double>(robust, "mean_regret_eur")[p] / kMillion,
-                       values<double>(robust, "max_regret_eur")[p] / kMillion,
-                       100 * values<double>(robust, "share_pays")[p]);
-  const Table& best = table(c, "best");
-  const auto& measures = values<std::string>(best, "measure");
-  for (std::size_t i = 0; i < measures.size(); ++i)
-    out +=
-        fmt::format("most robust by {}: {}\n", measures[i], values<std::string>(best, "label")[i]);
+                       labels[p].substr(0, width), width, mean[p] / kMillion, worst[p] / kMillion,
+                       regret[p] / kMillion, most[p] / kMillion, 100 * pays[p]);
+  const std::size_t B = values<std::string>(table(c, "best"), "measure").size();
+  const Table best = columns("best", B, "label");
+  const std::vector<std::string> measures = values<std::string>(best, "measure");
+  const std::vector<std::string> best_labels = values<std::string>(best, "label");
+  for (std::size_t i = 0; i < B; ++i)
+    out += fmt::format("most robust by {}: {}\n", measures[i], best_labels[i]);
   return out;
 }
 

@@ -78,6 +78,7 @@ std::string JournalIdentity::bytes() const {
     put(out, static_cast<std::uint64_t>(world_replications.size()));
     for (std::int64_t r : world_replications)
       put(out, r);
+    put(out, world_slot);
   }
   return out;
 }
@@ -217,11 +218,15 @@ Journal::Journal(const std::string& path, const JournalIdentity& id,
     if (index_.contains(block)) damaged(fmt::format("holds block {} a second time", block));
     const auto [lo, hi] = plan.range(block);
     const auto per_slot = static_cast<std::uint64_t>(id.policies * (hi - lo));
-    if (count != per_slot * static_cast<std::uint64_t>(id.slots))
+    const bool world = plan.world(block) > 0;  // one slot kept: id.world_slot
+    const auto slots = static_cast<std::uint64_t>(world ? 1 : id.slots);
+    if (count != per_slot * slots)
       damaged(fmt::format("holds {} values for block {}, which has {}", count, block,
-                          per_slot * static_cast<std::uint64_t>(id.slots)));
+                          per_slot * slots));
     for (std::uint64_t i = 0; i < count; ++i)
-      if (!std::isfinite(values[i]) && (std::isinf(values[i]) || finite.at(i / per_slot) != 0))
+      if (!std::isfinite(values[i]) &&
+          (std::isinf(values[i]) ||
+           finite.at(world ? static_cast<std::size_t>(id.world_slot) : i / per_slot) != 0))
         damaged(fmt::format("holds {} in block {} (value {} of slot {}), which must be finite",
                             values[i], block, i % per_slot, i / per_slot));
     found(block, values);

@@ -24,6 +24,9 @@ struct JournalIdentity {
   std::int64_t shard_index = 1, shard_count = 1;
   // The replications of the worlds after the scenario as given ([futures]; RunOptions).
   std::vector<std::int64_t> world_replications = {};
+  // Of a further world's blocks the journal keeps this one slot (the futures' judged cost), not
+  // the whole layout: its records hold policies x replications values.
+  std::int64_t world_slot = 0;
   std::string bytes() const;  // what the header stores
 };
 

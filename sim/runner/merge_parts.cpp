@@ -191,7 +191,8 @@ PartsOfRun check_parts(const std::vector<std::string>& files, const std::string&
 }
 
 void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvenance& provenance,
-                  const std::string& file, const std::optional<FuturesContent>& futures) {
+                  const std::string& file, const std::optional<FuturesContent>& futures,
+                  const std::optional<TableGroup>& discovery) {
   const PolicyDesign design = make_design(x);
   const MetricLayout layout = make_layout(x.scenario);
   const std::int64_t P = std::ssize(design.sets), R = parts.replications;
@@ -249,6 +250,7 @@ void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvena
 
   ResultsContent header = make_results_header(x.scenario, design, R, provenance);
   header.futures = futures;
+  header.discovery = discovery;
   const ReplicationRange all{0, R};
   header.shocks = make_shock_table(x.scenario, parts.seed, {&all, 1});
   if (x.timeseries > 0) {

@@ -34,8 +34,10 @@ PartsOfRun check_parts(const std::vector<std::string>& files, const std::string&
 // its own blocks must be finite (metric_is_finite; NaN allowed where the metric may be NaN) and
 // all others NaN, as crisp writes a part (InputError otherwise). They wait in an unnamed scratch
 // file beside `file` (8 bytes per value) until each series is written whole.
-// `futures`: the merged /futures of a [futures] run (crisp merge computes it from the parts).
+// `futures`, `discovery`: the merged /futures and /discovery of a [futures] run (crisp merge
+// computes it from the parts).
 void write_merged(const PartsOfRun& parts, const Experiment& x, const RunProvenance& provenance,
-                  const std::string& file, const std::optional<FuturesContent>& futures = {});
+                  const std::string& file, const std::optional<FuturesContent>& futures = {},
+                  const std::optional<TableGroup>& discovery = {});
 
 }  // namespace crisp

@@ -12,7 +12,7 @@ fails=0
 fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 case=$src/tests/cases/futures/flip.toml
 same() {  # results file | what
-  for g in metrics summary paired futures; do
+  for g in metrics summary paired futures discovery shocks; do
     h5diff t1.h5 "$1" "/$g" > /dev/null 2>&1 || fail "$2: /$g differs from --threads 1"
   done
 }
@@ -23,6 +23,8 @@ same t2.h5 "--threads 2"
 grep -q "^futures: 128 (sobol design, 100 replications each)" t1.txt ||
   fail "the run did not print the futures summary: $(cat t1.txt)"
 /usr/bin/python3 "$src/tests/futures/check_flip.py" t1.h5 || fail "closed form (check_flip.py)"
+/usr/bin/python3 "$src/tests/futures/check_discovery.py" t1.h5 shortage_days 0 NL ||
+  fail "/discovery disagrees with /shocks/features and /metrics (check_discovery.py)"
 
 # The scenario as given is world 0: its /metrics are those of the same run without [futures].
 sed '/^\[futures\]/,$d' "$case" > plain.toml
@@ -45,21 +47,24 @@ done
 "$crisp" merge part1.h5 part2.h5 part3.h5 -o merged.h5 --quiet > /dev/null 2> merge.err || fail "merge: $(cat merge.err)"
 same merged.h5 "3 shards merged"
 
-# SIGKILL once the journal holds some futures' blocks, then --resume.
-"$crisp" run "$case" -o k.h5 --threads 1 --quiet > /dev/null 2>&1 &
+# SIGKILL once the journal holds some futures' blocks (a future's block keeps only its judged
+# cost: 512 bytes here), then --resume; 400 replications, so that the run lasts long enough.
+"$crisp" run "$case" -r 400 -o ref400.h5 --threads 2 --quiet > /dev/null || fail "-r 400"
+"$crisp" run "$case" -r 400 -o k.h5 --threads 1 --quiet > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 500); do
-  [ "$(stat -c %s k.h5.journal 2> /dev/null || echo 0)" -gt 400000 ] && break
-  sleep 0.01
+for _ in $(seq 1000); do
+  [ "$(stat -c %s k.h5.journal 2> /dev/null || echo 0)" -gt 300000 ] && break
+  sleep 0.005
 done
-kill -KILL $pid 2> /dev/null
-wait $pid 2> /dev/null
+{ kill -KILL $pid && wait $pid; } 2> /dev/null
 if [ -e k.h5 ]; then
   echo "note: the run finished before it was killed; resume not exercised"
 else
-  "$crisp" run "$case" -o k.h5 --threads 2 --resume > /dev/null 2> k.err || fail "--resume: $(cat k.err)"
+  "$crisp" run "$case" -r 400 -o k.h5 --threads 2 --resume > /dev/null 2> k.err || fail "--resume: $(cat k.err)"
   grep -q "resuming k.h5: [1-9][0-9]* finished blocks" k.err || fail "--resume skipped nothing: $(cat k.err)"
-  same k.h5 "SIGKILL + --resume"
+  for g in metrics summary paired futures discovery shocks; do
+    h5diff ref400.h5 k.h5 "/$g" > /dev/null 2>&1 || fail "SIGKILL + --resume: /$g differs"
+  done
 fi
 
 # Bad [futures] tables: one line, exit 2, no output file.
