@@ -678,6 +678,19 @@ int run_command(const RunArgs& args) {
     } catch (const std::invalid_argument& e) {
       throw InputError(fmt::format("{}: [sensitivity]: {}", x.source_name, e.what()));
     }
+    // A scaled network that cannot meet demand even without shocks is said, not averaged in
+    // silence (its costs are mostly shortage).
+    const auto runs = sensitivity_runs(*x.sensitivity);
+    const Column& meets = header.sensitivity->run_table.back();
+    const auto& flags = std::get<std::vector<std::int64_t>>(meets.values);
+    for (std::size_t r = 0; r < flags.size() && !args.quiet; ++r)
+      if (flags[r] == 0)
+        std::cerr << fmt::format(
+            "crisp: warning: [sensitivity] {}: the network cannot meet every demand even without "
+            "shocks (/sensitivity/runs meets_demand_without_shocks = 0)\n",
+            r == 0 ? std::string("the scenario as given")
+                   : fmt::format("{} x {:g}", x.sensitivity->parameters[runs[r].parameter].name,
+                                 runs[r].factor));
   }
   if (x.futures) {
     const BlockPlan plan = block_plan(options);
@@ -686,6 +699,13 @@ int run_command(const RunArgs& args) {
     for (const PolicySet& set : design.sets)
       labels.push_back(set.label);
     const std::vector<char>& meets = run.simulator->meets_demand();
+    const auto short_futures = std::count(meets.begin() + 1, meets.end(), 0);
+    if (short_futures > 0 && !args.quiet)
+      std::cerr << fmt::format(
+          "crisp: warning: [futures] {} of {} futures cannot meet every demand even without "
+          "shocks; the robustness measures leave them out (/futures/futures "
+          "meets_demand_without_shocks)\n",
+          short_futures, meets.size() - 1);
     header.futures = futures_content(
         *x.futures, *run.futures, labels, std::vector<char>(meets.begin() + 1, meets.end()), s.seed,
         [&](std::int64_t f) { return future_costs(*journal, plan, f + 1, slot, policies); });

@@ -198,7 +198,8 @@ BlockSimulator::BlockSimulator(const Scenario& scenario, const PolicyDesign& des
     throw std::logic_error("BlockSimulator: one world per entry of world_replications");
   im.main = compile(scenario, design, im.options, options.material_cache);
   im.cache.resize(im.worlds.size() + 1);
-  im.meets_demand.push_back(im.worlds.empty() || meets_demand_without_shocks(*im.main, im.options));
+  im.meets_demand.push_back((im.worlds.empty() && !options.check_demand) ||
+                            meets_demand_without_shocks(*im.main, im.options));
   // Every world compiled once up front, so that a lever a future makes invalid fails before any
   // work, and its demand checked without shocks.
   for (std::size_t w = 0; w < im.worlds.size(); ++w) {
@@ -309,6 +310,7 @@ RunResult run_monte_carlo(const Scenario& scenario, const PolicyDesign& design,
   result.layout = simulator.layout();
   result.policies = simulator.policies();
   result.replications = options.replications;
+  result.meets_demand = simulator.meets_demand().front();
   const auto slots = static_cast<std::size_t>(result.layout.size());
   const auto policies = static_cast<std::size_t>(result.policies);
   if (options.keep_values)

@@ -40,6 +40,9 @@ struct RunOptions {
   // The replications of each world after the scenario as given (the futures of [futures];
   // BlockPlan): empty for a run of the scenario alone.
   std::vector<std::int64_t> world_replications;
+  // Check the scenario as given (world 0) for demand it cannot meet without shocks
+  // (BlockSimulator::meets_demand), as every further world is checked: a [sensitivity] run.
+  bool check_demand = false;
   // Keep every value in RunResult::values. Off for a streamed run (crisp run): each block goes
   // to the BlockFn and is forgotten, so memory does not grow with the replications.
   bool keep_values = true;
@@ -98,6 +101,7 @@ struct RunResult {
   std::int64_t policies = 0, replications = 0;
   std::vector<double> values;        // [policy][replication][slot] (RunOptions::keep_values)
   std::vector<std::int64_t> blocks;  // the blocks of this run, ascending (all, unless sharded)
+  bool meets_demand = true;          // RunOptions::check_demand: BlockSimulator::meets_demand
 
   const double* at(std::int64_t policy, std::int64_t replication) const {
     return values.data() + (policy * replications + replication) * layout.size();

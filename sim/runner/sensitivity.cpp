@@ -66,9 +66,14 @@ SensitivityContent run_sensitivity(const Scenario& scenario, const PolicyDesign&
   Gatherer gatherer(unscaled.layout, runs.size(), policies);
   gatherer.add(0, unscaled);
 
-  std::vector<std::int64_t> ids;
+  std::vector<std::int64_t> ids, meets;
   std::vector<std::string> parameters;
   std::vector<double> factors;
+  RunOptions checked = options;  // every run's network checked without shocks (docs/model.md)
+  checked.check_demand = true;
+  checked.replications = 0;  // run 0's check alone: it was simulated before
+  meets.push_back(run_monte_carlo(scenario, design, checked).meets_demand ? 1 : 0);
+  checked.replications = options.replications;
   for (std::size_t s = 0; s < runs.size(); ++s) {
     ids.push_back(static_cast<std::int64_t>(s));
     parameters.push_back(runs[s].parameter < 0 ? "" : spec.parameters[runs[s].parameter].name);
@@ -88,9 +93,14 @@ SensitivityContent run_sensitivity(const Scenario& scenario, const PolicyDesign&
         progress(before * total + done, scaled_runs * total);
       };
     }
-    gatherer.add(s, run_monte_carlo(scaled, scaled_design, options, step));
+    const RunResult result = run_monte_carlo(scaled, scaled_design, checked, step);
+    meets.push_back(result.meets_demand ? 1 : 0);
+    gatherer.add(s, result);
   }
-  return gatherer.take({{"run", ids}, {"parameter", parameters}, {"factor", factors}});
+  return gatherer.take({{"run", ids},
+                        {"parameter", parameters},
+                        {"factor", factors},
+                        {"meets_demand_without_shocks", meets}});
 }
 
 }  // namespace crisp
