@@ -828,7 +828,7 @@ def provenance(res):
 # The one-page decision brief: for each lever family (a [[policy]] table: one kind, region and
 # material), which of the sets where it alone is on is the answer, its size, its net benefit,
 # how robust it is, what flips it. Every number is a <span class="v"> whose tooltip names the
-# dataset it comes from, or how it is computed from named ones; data-src / data-toml / data-calc
+# dataset it comes from, or how it is computed from named ones; data-dataset / data-toml / data-calc
 # say the same for tests/cli/brief.sh, which checks each number against the file.
 
 # The verb of a lever kind's decision, and the thing decided, in words.
@@ -857,15 +857,15 @@ DEFAULT_DISCOUNT_RATE = 0.0225  # README.md "Experiment file reference": [experi
 BRIEF_ROBUST_SHARE = 0.5  # "buy/build": pays with 95 % confidence in at least half the futures
 
 
-def _src_span(text, title, **data):
+def _src_span(shown, title, **data):
     attrs = "".join(f' data-{k}="{esc(v)}"' for k, v in data.items())
-    return f'<span class="v" title="{esc(title)}"{attrs}>{esc(text)}</span>'
+    return f'<span class="v" title="{esc(title)}"{attrs}>{esc(shown)}</span>'
 
 
 def src(text, dataset, column, row, negate=False):
     """A number read from row `row` of table `dataset`, column `column` (negated: minus it)."""
     title = f"{'minus ' if negate else ''}{dataset} {column}, row {row}"
-    return _src_span(text, title, src=f"{dataset}|{column}|{row}|{'-' if negate else '+'}")
+    return _src_span(text, title, dataset=f"{dataset}|{column}|{row}|{'-' if negate else '+'}")
 
 
 def toml_src(text, table, name, field, default=None):
@@ -1283,13 +1283,14 @@ def brief_histories(res, p):
     for i in range(len(h)):
         if int(h["policy"][i]) != p:
             continue
-        crit = _plain_text(h["criterion"][i])
+        crit = _src_span(_plain_text(h["criterion"][i]), f"/discovery/histories criterion, row {i}",
+                         text=f"/discovery/histories|criterion|{i}")
         mat = _plain_text(h["material"][i])
         sentence = _src_span(_plain_text(h["sentence"][i]),
                              f"/discovery/histories sentence, row {i}",
                              text=f"/discovery/histories|sentence|{i}")
         failing = src(shr(float(h["share_failing"][i])), "/discovery/histories", "share_failing", i)
-        out.append(f"Shock histories that defeat it ({esc(crit)}, {esc(mat)}; it fails in "
+        out.append(f"Shock histories that defeat it ({crit}, {esc(mat)}; it fails in "
                    f"{failing} of the histories): {sentence}.")
     return out
 
@@ -1342,13 +1343,14 @@ def brief_decision(res, b, lever):
                 ([f"it pays with 95 % confidence in only {share_txt} of the futures"]
                  if share < BRIEF_ROBUST_SHARE else [])
             answer = (f"<b>Not a robust {verb}</b>: {obj}, {best_of}, has a mean net benefit of "
-                      f"{mean_f} over the {F} futures, but {' and '.join(fails)}.")
+                      f"{mean_f} over the {F} futures, but {', and '.join(fails)}.")
     else:
         if nb[p] <= 0:
             answer = (f"<b>Do not {verb}</b> {brief_generic(lever)}: "
-                      + ("the only option tried" if n == 1 else
-                         f"none of the {n_txt} options tried")
-                      + f" pays on average in the scenario as given; the best is {obj}.")
+                      + (f"the only option tried, {obj}, does not pay on average in the "
+                         "scenario as given" if n == 1 else
+                         f"none of the {n_txt} options tried pays on average in the scenario "
+                         f"as given; the best is {obj}") + ".")
         elif lo[p] > 0:
             answer = (f"<b>{verb.capitalize()}</b> {obj}, {best_of}: in the scenario as given "
                       f"it {given}.")
