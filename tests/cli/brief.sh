@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The decision brief of scripts/report (README.md "Robust decisions") on
-# tests/cases/futures/flip.toml, a 60-day Dutch gallium stockpile whose net benefit is f x A - C in the factor f on the value of
-# lost load: its words against its numbers (it does not pay in the scenario as given; the value of
-# lost load flips it at the factor bound PRIM found, in EUR/t too); every number it prints against
-# the dataset it names (tonnes and euros recomputed by hand); the same run without [futures] (not
-# assessed) and with a /discovery group added (its histories named; absent, never invented); and
-# the brief page in headless chromium: one A4 page in print, a screenshot that is not blank.
+# tests/cases/futures/flip.toml, a 60-day Dutch gallium stockpile whose net benefit is f x A - C in
+# the factor f on the value of lost load: its words against its numbers (it does not pay in the
+# scenario as given; the value of lost load flips it at the factor bound PRIM found, in EUR/t
+# too); every number it prints against the dataset it names (tonnes and euros recomputed by hand);
+# the same run without [futures] (not assessed) and with a /discovery group added (its histories
+# named; absent, never invented); and the brief page in headless chromium: one A4 page in print,
+# a screenshot that is not blank.
 # Skipped where /usr/bin/python3 lacks h5py/numpy/matplotlib or chromium is not installed.
 set -euo pipefail
 crisp=$1
