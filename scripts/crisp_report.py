@@ -871,7 +871,9 @@ def src(text, dataset, column, row, negate=False):
 def toml_src(text, table, name, field, default=None):
     """A number of the experiment as run (root attribute experiment_toml): [[table]] `name`'s
     `field` ([table] itself when name is None); `default`: crisp's default, the key being absent."""
-    where = f"[{table}] {field}" if name is None else f"[[{table}]] {name} {field}"
+    where = (f"[{table}] {field}" if name is None else
+             f"[[{table}]] number {int(name[1:]) + 1} {field}" if name.startswith("#") else
+             f"[[{table}]] {name} {field}")
     title = f"experiment_toml {where}" + (f" (absent: crisp's default {default:g})"
                                          if default is not None else "")
     return _src_span(text, title, toml=f"{table}|{name or ''}|{field}")
@@ -1137,9 +1139,18 @@ def brief_param(res, name, p):
             field = lever.field(name)
             words, unit = PARAM_WORDS.get(field, (field.replace("_", " "), ""))
             v = float(res.raw("policies")[name][p])
-            if not np.isfinite(v):
-                return f"{lever.name} {words}", None, unit, None
-            return f"{lever.name} {words}", v, unit, src(qty(v, unit), "/policies", name, p)
+            if np.isfinite(v):
+                return f"{lever.name} {words}", v, unit, src(qty(v, unit), "/policies", name, p)
+            # Off in this set: the value the experiment's [[policy]] table gives, if one number.
+            i = res.levers.index(lever)
+            spec = toml_levers(res)[i] or {}
+            t = spec
+            for part in field.split("."):
+                t = t.get(part) if isinstance(t, dict) else None
+            if isinstance(t, (int, float)) and not isinstance(t, bool):
+                return (f"{lever.name} {words}", float(t), unit,
+                        toml_src(qty(float(t), unit), "policy", f"#{i}", field))
+            return f"{lever.name} {words}", None, unit, None
     target, _, field = name.rpartition(".")
     words, unit = PARAM_WORDS.get(field, (field.replace("_", " "), ""))
     mats = [m.get("name") for m in x.get("material", [])]
@@ -1295,6 +1306,38 @@ def brief_histories(res, p):
     return out
 
 
+# The on/off field of each lever kind in the brief's caveat: its unit and its words.
+EDGE_WORDS = {"size_days": (" days", "largest size", "larger"),
+              "size_t": (" t", "largest size", "larger"),
+              "capacity_tpy": (" t/yr", "largest capacity", "larger"),
+              "rate": ("", "largest rate", "larger"),
+              "lead_days": (" days", "longest warning", "longer"),
+              "max_country_share": ("", "tightest cap", "tighter")}
+
+
+def brief_edge(res, lever, sets, p):
+    """When the answer is the largest option tried (the tightest cap), say so: a larger one may
+    pay more still."""
+    for field in OFF_FIELDS.get(lever.kind, {}):
+        col = f"{lever.name}.{field}"
+        if col not in res.lever_columns or field not in EDGE_WORDS:
+            continue
+        v = res.raw("policies")[col].astype(float)
+        vals = v[sets]
+        if len(sets) < 2 or not np.isfinite(v[p]) or np.unique(vals[np.isfinite(vals)]).size < 2:
+            continue
+        tighter = field == "max_country_share"  # a smaller cap is the stronger option
+        if v[p] != (np.nanmin(vals) if tighter else np.nanmax(vals)):
+            continue
+        other = int(sets[int(np.nanargmax(vals) if tighter else np.nanargmin(vals))])
+        unit, noun, more = EDGE_WORDS[field]
+        shown = shr if unit == "" else (lambda x: f"{x:g}")  # noqa: E731
+        return [f"\u26a0 {src(shown(v[p]), '/policies', col, p)}{unit} is the {noun} tried "
+                f"(the options run from {src(shown(v[other]), '/policies', col, other)}{unit}): "
+                f"a {more} one may pay more still."]
+    return []
+
+
 def brief_decision(res, b, lever):
     """One decision: the answer sentence and its details, as HTML."""
     verb = BRIEF_VERBS.get(lever.kind, "adopt")
@@ -1357,7 +1400,7 @@ def brief_decision(res, b, lever):
         else:
             answer = (f"<b>Not a clear {verb}</b>: {obj}, {best_of}: in the scenario as given "
                       f"it {given}.")
-    items = []
+    items = brief_edge(res, lever, sets, p)
     size = brief_size(res, lever, p)
     if size:
         items.append("Size and cost: " + "; ".join(size) + ".")
@@ -1456,10 +1499,11 @@ def build(res, workdir):
                 by_key[(region, m)] = g
     name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
     problems = crisp_plot.optimise_problems(res)
-    body = [f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
+    # The brief first: printed, it is page 1 on its own, as --brief-only prints it.
+    body = [brief(res), f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
             f"<p class=\"sub\">crisp results, {res.P} policy sets x {res.R} simulated histories, "
             f"written {esc(res.attributes.get('created_utc', ''))}</p>",
-            brief(res), how_to_read(res), contents(res, groups, problems)]
+            how_to_read(res), contents(res, groups, problems)]
     paths = crisp_plot.make_plots(res, workdir)
     body += [optimum(res, p, paths) for p in problems]  # crisp optimise's answers first
     body.append(recommendations(groups))

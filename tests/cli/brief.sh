@@ -106,8 +106,11 @@ def check_numbers(path, h5, calc_values):
                 money = col.endswith("_eur") or (ds != "/" and f[ds].attrs.get("units") == "EUR")
             elif kind == "toml":
                 table, name, field = key.split("|")
-                t = exp[table] if not name else next(x for x in exp[table] if x["name"] == name)
-                v = float(t[field])
+                t = exp[table] if not name else exp[table][int(name[1:])] if name[0] == "#" \
+                    else next(x for x in exp[table] if x["name"] == name)
+                for part in field.split("."):
+                    t = t[part]
+                v = float(t)
             else:
                 assert key in calc_values, f"{path}: no hand value for computed {key!r} ({title})"
                 v = calc_values[key]
@@ -188,10 +191,10 @@ disc = " ".join(text_of(check_numbers("disc.html", "disc.h5", calc)).split())
 assert ("Shock histories that defeat it (shortage over 60 days, gallium; it fails in 12.5 % of the "
         "histories): fails in 90 % of histories where controls.days > 210.") in disc, disc
 
-# The full report opens with the same brief, before everything else.
+# The full report opens with the same brief, before everything else (printed: page 1).
 page, full = section("full.html")
 assert full == section("flip-brief.html")[1]
-assert page.index('id="brief"') < page.index("How to read this page")
+assert page.index('id="brief"') < page.index("<h1>") < page.index("How to read this page")
 assert '<a href="#brief">Decision brief</a>' in page
 EOF
 
