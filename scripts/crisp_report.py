@@ -1235,7 +1235,7 @@ def brief_flips(res, b, p):
                 sides.append(f"{word} {ftxt} x its {btxt} = {val}")
             else:
                 sides.append(f"{word} {ftxt} x its value as given")
-        parts.append((f"the {esc(phrase)} (<code>{esc(name)}</code>)",
+        parts.append((f'the <abbr title="{esc(name)}">{esc(phrase)}</abbr>',
                       f"the {esc(phrase)} is " + " and ".join(sides)))
     dens = src(shr(float(d["box_density"][i])), "/futures/discovery", "box_density", i)
     mass = src(shr(float(d["box_mass"][i])), "/futures/discovery", "box_mass", i)

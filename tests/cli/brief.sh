@@ -161,10 +161,12 @@ assert f"{nb / 1e6:.3g} M EUR [" in words, nb
 assert f"Size and cost: 60 days of NL's demand (10 t/yr) = {tonnes:.3g} t; " \
        f"{tonnes * price / 1e6:.3g} M EUR to buy at 460,000 EUR/t" in words, words
 # The assumption that flips it: the value of lost load, below PRIM's factor, in EUR/t too.
-flip = (f"Flips with the gallium value of lost load (gallium.value_of_lost_load_eur_per_t): it "
+flip = (f"Flips with the gallium value of lost load: it "
         f"does not pay in 100 % of the futures where the gallium value of lost load is below "
         f"{u:.3g} x its 9.2 M EUR/t = {u * 9.2:.3g} M EUR/t")
 assert flip in words, (flip, words)
+assert '<abbr title="gallium.value_of_lost_load_eur_per_t">gallium value of lost load</abbr>' \
+    in brief
 # Below f* = C / A it cannot pay: the bound brackets the closed-form threshold of flip.toml.
 with h5py.File("flip.h5", "r") as f:
     A = -f["paired/all/NL/loss_eur"]["diff_mean"][1]
