@@ -961,9 +961,19 @@ class Brief:
         return regions[0]
 
     def alone(self, lever):
-        """Policy sets where this lever alone is on."""
-        return [p for p in range(1, self.res.P) if self.on[lever.name][p]
-                and not any(self.on[o.name][p] for o in self.res.levers if o is not lever)]
+        """Policy sets where this lever alone is on, one per distinct option: a grid repeats a
+        set when it sweeps a field of a lever that is off (activation_days of a refinery of
+        capacity 0), and those sets are the same policy (the first one stands for them)."""
+        pol, seen, out = self.res.raw("policies"), set(), []
+        for p in range(1, self.res.P):
+            if not self.on[lever.name][p] or any(self.on[o.name][p] for o in self.res.levers
+                                                 if o is not lever):
+                continue
+            option = tuple(repr(float(pol[c][p])) for c in lever.columns)
+            if option not in seen:
+                seen.add(option)
+                out.append(p)
+        return out
 
     def rob_row(self, p):
         rows = [i for i in range(len(self.rob)) if int(self.rob["policy"][i]) == p]
@@ -998,8 +1008,22 @@ def _mat_words(lever):
     return "every material" if lever.material == "all" else lever.material
 
 
-def brief_object(res, lever, p):
-    """The option of set p for this lever, in words, its numbers traced."""
+def brief_object(res, lever, p, sets=()):
+    """The option of set p for this lever, in words, its numbers traced; with the value of each
+    other field that differs between the options `sets` ("release delay days 8")."""
+    text = _brief_object(res, lever, p)
+    pol, extra = res.raw("policies"), []
+    for c in lever.columns:
+        field = lever.field(c)
+        vals = {float(pol[c][q]) for q in sets if np.isfinite(pol[c][q])}
+        if field in OFF_FIELDS.get(lever.kind, {}) or len(vals) < 2 or not np.isfinite(pol[c][p]):
+            continue
+        extra.append(f"{esc(field.replace('.', ' ').replace('_', ' '))} "
+                     f"{src(f'{float(pol[c][p]):g}', '/policies', c, p)}")
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _brief_object(res, lever, p):
     mat, regions = _mat_words(lever), _regions_words(lever)
     k = lever.kind
     if k == "stockpile":
@@ -1353,11 +1377,13 @@ def brief_decision(res, b, lever):
     if b.futures:
         rows = {p: b.rob_row(p) for p in sets}
         sets = [p for p in sets if rows[p] is not None]
+        if not sets:
+            return head + "<p class=\"answer\">Not assessed: /futures/robustness has no row.</p>"
         key = {p: float(b.rob["mean_net_benefit_eur"][rows[p]]) for p in sets}
     else:
         key = {p: nb[p] for p in sets}
     p = max(sets, key=lambda q: (key[q], -q))  # ties: the lower set id
-    obj = brief_object(res, lever, p)
+    obj = brief_object(res, lever, p, sets)
     n = len(sets)
     n_txt = calc(str(n), "policy sets with this lever alone on", "n_options")
     best_of = ("the only option tried" if n == 1 else
@@ -1398,8 +1424,8 @@ def brief_decision(res, b, lever):
             answer = (f"<b>{verb.capitalize()}</b> {obj}, {best_of}: in the scenario as given "
                       f"it {given}.")
         else:
-            answer = (f"<b>Not a clear {verb}</b>: {obj}, {best_of}: in the scenario as given "
-                      f"it {given}.")
+            answer = (f"<b>Not a clear {verb}</b>: in the scenario as given {obj}, {best_of}, "
+                      f"{given}.")
     items = brief_edge(res, lever, sets, p)
     size = brief_size(res, lever, p)
     if size:
