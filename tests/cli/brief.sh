@@ -21,15 +21,15 @@ cd "$dir"
 export CRISP_BIN=$crisp  # report has this crisp check the file first
 
 "$crisp" run "$src/tests/cases/futures/flip.toml" --quiet -o flip.h5 > /dev/null
-# The scenario alone: the same experiment up to its [futures] table.
+# The scenario alone: the same experiment up to its [futures] table (and anything after it).
 sed '/^\[futures\]/,$d' "$src/tests/cases/futures/flip.toml" > plain.toml
 grep -q futures plain.toml && ! grep -q '^\[futures' plain.toml
 "$crisp" run plain.toml --quiet -o plain.h5 > /dev/null
-# A /discovery group as the scenario-discovery engineer documents it, added by h5py (so read with
-# --unverified): the brief must quote it for its policy.
+# A /discovery group as docs/results-format.md documents it, added by h5py to the file without
+# one (so read with --unverified): the brief must quote it for its policy.
 $py - <<'EOF'
 import shutil, h5py, numpy as np
-shutil.copy("flip.h5", "disc.h5")
+shutil.copy("plain.h5", "disc.h5")
 with h5py.File("disc.h5", "a") as f:
     g = f.create_group("discovery")
     h = np.array([(1, b"size_days=60", b"gallium", b"shortage over 60 days", 0.125, 0.9, 0.8, 0.11,
@@ -147,6 +147,7 @@ calc = {"demand|gallium|NL": 10.0, "stock_t": tonnes, "buy_eur": tonnes * price,
         "hold_eur": tonnes * price * 0.04, "n_options": 1,
         "flip|gallium.value_of_lost_load_eur_per_t|upper_factor": u * voll}
 brief = check_numbers("flip-brief.html", "flip.h5", calc)
+calc_plain = {k: v for k, v in calc.items() if not k.startswith("flip|")}
 words = " ".join(text_of(brief).split())
 
 # The answer, against its numbers: no gain in the scenario as given (the whole interval below
@@ -176,10 +177,14 @@ assert abs(u - C / A) <= 0.1 * C / A, (u, C / A)
 i = [k for k in range(len(sobol)) if sobol["output"][k] == b"size_days=60"
      and sobol["parameter"][k] == b"gallium.value_of_lost_load_eur_per_t"][0]
 assert f"gallium value of lost load {sobol['total'][i]:.2f} [" in words, words
-assert "Shock histories" not in words  # no /discovery: nothing said of histories
+with h5py.File("flip.h5", "r") as f:  # [discovery] in flip.toml: its sentence, else nothing
+    hist = f["discovery/histories"][()] if "discovery" in f else []
+said = [h["sentence"].decode() for h in hist if h["policy"] == 1]
+assert words.count("Shock histories that defeat it") == len(said), words
+assert all(x in words for x in said), said
 
 # Without [futures]: the scenario as given only, robustness not assessed.
-plain = " ".join(text_of(check_numbers("plain.html", "plain.h5", calc)).split())
+plain = " ".join(text_of(check_numbers("plain.html", "plain.h5", calc_plain)).split())
 with h5py.File("plain.h5", "r") as f:
     assert "futures" not in f
     assert -f["paired/all/NL/total_cost_eur"]["diff_mean"][1] < 0
@@ -187,9 +192,12 @@ assert "Robustness was not assessed" in plain and "Robustness: not assessed" in 
 assert ("Do not buy a gallium stockpile for NL: the only option tried, a 60-day gallium stockpile "
         "for NL, does not pay on average in the scenario as given.") in plain, plain
 assert "Flips with" not in plain and "Sobol" not in plain
+with h5py.File("plain.h5", "r") as f:
+    assert "discovery" not in f
+assert "Shock histories" not in plain  # no /discovery: nothing said of histories
 
 # With /discovery: its sentence and share, for this policy.
-disc = " ".join(text_of(check_numbers("disc.html", "disc.h5", calc)).split())
+disc = " ".join(text_of(check_numbers("disc.html", "disc.h5", calc_plain)).split())
 assert ("Shock histories that defeat it (shortage over 60 days, gallium; it fails in 12.5 % of the "
         "histories): fails in 90 % of histories where controls.days > 210.") in disc, disc
 
