@@ -42,6 +42,20 @@ figcaption { color: #333; font-size: 0.92em; margin-top: 0.3em; }
 ul.sentences li { margin-bottom: 0.3em; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }
 .key { color: #555; font-size: 0.88em; }
+.brief { border: 2px solid #1f77b4; padding: 0.2em 1.2em 0.5em; margin: 1.2em 0 1.5em; }
+.brief h2 { margin-top: 0.4em; } .brief h3 { margin: 0.7em 0 0.1em; font-size: 1.05em; }
+.brief p.answer { margin: 0.15em 0; } .brief ul { margin: 0.15em 0; padding-left: 1.3em; }
+.brief li { font-size: 0.9em; margin: 0.05em 0; } .brief .key { margin: 0.3em 0; }
+span.v { border-bottom: 1px dotted #999; }
+body.brief-only .brief { border: none; padding: 0; margin: 0; }
+/* Printed, the brief is the first page (A4) of the report, or the whole of --brief-only. */
+@media print {
+  @page { size: A4; margin: 11mm 12mm; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.3pt; line-height: 1.28; }
+  .brief { border: none; padding: 0; margin: 0; break-after: page; }
+  .brief h2 { font-size: 1.35em; margin: 0 0 0.2em; } span.v { border-bottom: none; }
+  figure, table { break-inside: avoid; }
+}
 """
 
 
@@ -253,6 +267,7 @@ scenario's assumptions.</div>"""
 
 def contents(res, groups, problems=()):
     items = [(anchor("optimum", p.name), f"Optimum: {p.name}") for p in problems]
+    items = ([("brief", "Decision brief")] if res.levers and res.P > 1 else []) + items
     items += [("recommendations", "Recommendations")]
     items += [(anchor("cmp", g.region, g.material), f"Comparison: {g.name}") for g in groups]
     items += [("any-shortage", "The chance of any shortage"), ("figures", "Figures"),
@@ -810,6 +825,691 @@ def provenance(res):
 
 
 # ------------------------------------------------------------------------------------------------
+# The one-page decision brief: for each lever family (a [[policy]] table: one kind, region and
+# material), which of the sets where it alone is on is the answer, its size, its net benefit,
+# how robust it is, what flips it. Every number is a <span class="v"> whose tooltip names the
+# dataset it comes from, or how it is computed from named ones; data-dataset / data-toml / data-calc
+# say the same for tests/cli/brief.sh, which checks each number against the file.
+
+# The verb of a lever kind's decision, and the thing decided, in words.
+BRIEF_VERBS = {"stockpile": "buy", "refining": "build", "recycling": "build",
+               "diversification": "adopt", "early_warning": "fund"}
+# Words and units of the fields a futures parameter may scale (docs/model.md "Sensitivity").
+PARAM_WORDS = {
+    "value_of_lost_load_eur_per_t": ("value of lost load", "EUR/t"),
+    "price_eur_per_t": ("price", "EUR/t"),
+    "demand_tpy": ("demand", "t/yr"),
+    "capacity_tpy": ("capacity", "t/yr"),
+    "rate_per_year": ("rate", "a year"),
+    "duration_days": ("duration", "days"),
+    "severity": ("severity", ""),
+    "extra_delay_days": ("extra delay", "days"),
+    "licence_delay_days": ("licence delay", "days"),
+    "leakage": ("leakage", ""),
+    "growth_per_year": ("demand growth", "a year"),
+    "capex_eur_per_tpy": ("capex", "EUR per t/yr"),
+    "opex_premium_eur_per_t": ("opex premium", "EUR/t"),
+    "opex_eur_per_t": ("opex", "EUR/t"),
+    "cost_per_year": ("cost", "EUR a year"),
+    "holding_cost_per_year": ("holding cost", "of value a year"),
+}
+DEFAULT_DISCOUNT_RATE = 0.0225  # README.md "Experiment file reference": [experiment] discount_rate
+BRIEF_ROBUST_SHARE = 0.5  # "buy/build": pays with 95 % confidence in at least half the futures
+
+
+def _src_span(shown, title, **data):
+    attrs = "".join(f' data-{k}="{esc(v)}"' for k, v in data.items())
+    return f'<span class="v" title="{esc(title)}"{attrs}>{esc(shown)}</span>'
+
+
+def src(text, dataset, column, row, negate=False):
+    """A number read from row `row` of table `dataset`, column `column` (negated: minus it)."""
+    title = f"{'minus ' if negate else ''}{dataset} {column}, row {row}"
+    return _src_span(text, title, dataset=f"{dataset}|{column}|{row}|{'-' if negate else '+'}")
+
+
+def toml_src(text, table, name, field, default=None):
+    """A number of the experiment as run (root attribute experiment_toml): [[table]] `name`'s
+    `field` ([table] itself when name is None); `default`: crisp's default, the key being absent."""
+    where = (f"[{table}] {field}" if name is None else
+             f"[[{table}]] number {int(name[1:]) + 1} {field}" if name.startswith("#") else
+             f"[[{table}]] {name} {field}")
+    title = f"experiment_toml {where}" + (f" (absent: crisp's default {default:g})"
+                                         if default is not None else "")
+    return _src_span(text, title, toml=f"{table}|{name or ''}|{field}")
+
+
+def calc(text, how, key):
+    """A number computed from numbers of the file: `how` says from which."""
+    return _src_span(text, how, calc=key)
+
+
+def qty(x, unit=""):
+    """A physical quantity: 3 significant digits, whole numbers from 1 000 with thousands
+    separators, money from a million in M EUR."""
+    if not np.isfinite(x):
+        return "n/a"
+    if unit.startswith("EUR") and abs(x) >= 1e6:
+        return f"{_sig(x / 1e6)} M {unit}"
+    return f"{_sig(x)} {unit}".strip()
+
+
+def _sig(v):
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    s = f"{v:.3g}"
+    return f"{v:.6f}".rstrip("0").rstrip(".") if "e" in s else s
+
+
+def mny(x, unit=True):
+    """Money in the brief: M EUR to 3 significant digits (0 below half a euro: rounding noise)."""
+    if not np.isfinite(x):
+        return "n/a"
+    return ("0" if abs(x) < 0.5 else _sig(x / 1e6)) + (" M EUR" if unit else "")
+
+
+def _index(x):
+    """A sensitivity index (a share of variance) to 2 decimals."""
+    return f"{x:.2f}" if np.isfinite(x) else "n/a"
+
+
+def shr(x):
+    """A share as a percentage, 3 significant digits."""
+    return "n/a" if not np.isfinite(x) else f"{100 * x:.3g} %"
+
+
+def _plain_text(b):
+    return b.decode("utf-8") if isinstance(b, bytes) else str(b)
+
+
+def _rows_of(table, column, value):
+    return [i for i in range(len(table)) if _plain_text(table[column][i]) == str(value)
+            or (not isinstance(table[column][i], bytes) and table[column][i] == value)]
+
+
+class Brief:
+    """What the brief needs of a results file, read once."""
+
+    def __init__(self, res):
+        self.res = res
+        pol = res.raw("policies")
+        self.on = {lv.name: ~np.all(np.isnan(np.array([pol[c].astype(float)
+                                                       for c in lv.columns])), axis=0)
+                   for lv in res.levers}
+        self.futures = res.has("futures/robustness") and res.has("futures/settings")
+        if self.futures:
+            s = res.raw("futures/settings")[0]
+            self.region, self.material = _plain_text(s["region"]), _plain_text(s["material"])
+            self.judged = int(s["futures_judged"])
+            self.judged_over = _plain_text(s["judged_over"])
+            self.rob = res.raw("futures/robustness")
+        self.discovery = res.has("discovery/histories")
+
+    def region_of(self, lever):
+        """The region whose net benefit answers the lever's decision: the futures' region, else
+        the lever's own where it is a report region, else the first report region holding it."""
+        if self.futures:
+            return self.region
+        regions = self.res.regions()
+        for r in lever.regions:
+            if r in regions:
+                return r
+        members = set(self.res.member_regions(lever.regions))
+        for r in regions:
+            if members <= set(self.res.member_regions([r])):
+                return r
+        return regions[0]
+
+    def alone(self, lever):
+        """Policy sets where this lever alone is on, one per distinct option: a grid repeats a
+        set when it sweeps a field of a lever that is off (activation_days of a refinery of
+        capacity 0), and those sets are the same policy (the first one stands for them)."""
+        pol, seen, out = self.res.raw("policies"), set(), []
+        for p in range(1, self.res.P):
+            if not self.on[lever.name][p] or any(self.on[o.name][p] for o in self.res.levers
+                                                 if o is not lever):
+                continue
+            option = tuple(repr(float(pol[c][p])) for c in lever.columns)
+            if option not in seen:
+                seen.add(option)
+                out.append(p)
+        return out
+
+    def rob_row(self, p):
+        rows = [i for i in range(len(self.rob)) if int(self.rob["policy"][i]) == p]
+        return rows[0] if rows else None
+
+
+def _lever_value(res, lever, field, p):
+    """(value, /policies column) of a lever field in set p; (nan, None) when not stored."""
+    col = f"{lever.name}.{field}"
+    if col not in res.lever_columns:
+        return float("nan"), None
+    return float(res.raw("policies")[col][p]), col
+
+
+def _pol(res, lever, field, p, fmt):
+    v, col = _lever_value(res, lever, field, p)
+    return (src(fmt(v), "/policies", col, p) if col and np.isfinite(v) else None), v
+
+
+def _demand(res, material, regions):
+    d = res.day0_demand_tpy(material, regions)
+    who = "+".join(regions)
+    return d, calc(qty(d, "t/yr"), f"sum of /scenario/nodes demand_tpy over the consumers of "
+                   f"{material} in {who} (day 0)", f"demand|{material}|{who}")
+
+
+def _regions_words(lever):
+    return "+".join(lever.regions) or "its regions"
+
+
+def _mat_words(lever):
+    return "every material" if lever.material == "all" else lever.material
+
+
+def brief_object(res, lever, p, sets=()):
+    """The option of set p for this lever, in words, its numbers traced; with the value of each
+    other field that differs between the options `sets` ("release delay days 8")."""
+    text = _brief_object(res, lever, p)
+    pol, extra = res.raw("policies"), []
+    for c in lever.columns:
+        field = lever.field(c)
+        vals = {float(pol[c][q]) for q in sets if np.isfinite(pol[c][q])}
+        if field in OFF_FIELDS.get(lever.kind, {}) or len(vals) < 2 or not np.isfinite(pol[c][p]):
+            continue
+        extra.append(f"{esc(field.replace('.', ' ').replace('_', ' '))} "
+                     f"{src(f'{float(pol[c][p]):g}', '/policies', c, p)}")
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _brief_object(res, lever, p):
+    mat, regions = _mat_words(lever), _regions_words(lever)
+    k = lever.kind
+    if k == "stockpile":
+        days, _ = _pol(res, lever, "size_days", p, lambda v: f"{v:g}")
+        tonnes, _ = _pol(res, lever, "size_t", p, lambda v: qty(v, "t"))
+        size = f"{days}-day " if days else f"{tonnes} " if tonnes else ""
+        return f"a {size}{esc(mat)} stockpile for {esc(regions)}"
+    if k == "refining":
+        cap, _ = _pol(res, lever, "capacity_tpy", p, lambda v: qty(v, "t/yr"))
+        return f"a {cap} {esc(mat)} refinery in {esc(regions)}"
+    if k == "recycling":
+        rate, _ = _pol(res, lever, "rate", p, shr)
+        return f"recycling {rate} of {esc(regions)}'s {esc(mat)} demand"
+    if k == "early_warning":
+        lead, _ = _pol(res, lever, "lead_days", p, lambda v: f"{v:g}")
+        return f"{lead} days of early warning for {esc(regions)} ({esc(mat)})"
+    if k == "diversification":
+        cap, _ = _pol(res, lever, "max_country_share", p, shr)
+        return f"a cap of {cap} on one supplier country's share of {esc(mat)} for {esc(regions)}"
+    return esc(lever.name)
+
+
+def brief_generic(lever):
+    mat, regions = esc(_mat_words(lever)), esc(_regions_words(lever))
+    return {"stockpile": f"a {mat} stockpile for {regions}",
+            "refining": f"a {mat} refinery in {regions}",
+            "recycling": f"{mat} recycling in {regions}",
+            "early_warning": f"early warning for {regions} ({mat})",
+            "diversification": f"a supplier-country cap on {mat} for {regions}"}.get(
+                lever.kind, esc(lever.name))
+
+
+def _annuity(res, capex_total, lifetime):
+    """Yearly capex annuity at the experiment's discount rate (docs/model.md "Policy levers
+    other than stockpiles"), with the rate's traced text."""
+    ex = res.experiment.get("experiment", {})
+    r = float(ex.get("discount_rate", DEFAULT_DISCOUNT_RATE))
+    rtxt = toml_src(shr(r), "experiment", None, "discount_rate",
+                    None if "discount_rate" in ex else DEFAULT_DISCOUNT_RATE)
+    a = capex_total / lifetime if r == 0 else capex_total * r / (1 - (1 + r) ** -lifetime)
+    return a, rtxt
+
+
+def brief_size(res, lever, p):
+    """The option's size in physical units and what it costs to buy, hold or run (a list of
+    phrases)."""
+    k, out = lever.kind, []
+    mat, regions = lever.material, lever.regions
+    if k == "stockpile":
+        col = next((c for c in (f"{lever.name}.size_days", f"{lever.name}.size_t")
+                    if c in res.lever_columns and np.isfinite(res.raw("policies")[c][p])), None)
+        if col is None:
+            return out
+        s = res.stockpile_size(col, float(res.raw("policies")[col][p]), p)
+        _, dtxt = _demand(res, mat, regions)
+        by_days = col.endswith("size_days")
+        days = src(f"{s['days']:g}", "/policies", col, p) if by_days else calc(
+            qty(s["days"], "days"), f"size_t (/policies {col}) / demand x 365", "stock_days")
+        tonnes = calc(qty(s["tonnes"], "t"), f"size_days (/policies {col}) x demand / 365",
+                      "stock_t") if by_days else src(qty(s["tonnes"], "t"), "/policies", col, p)
+        price = toml_src(qty(s["price"], "EUR/t"), "material", mat, "price_eur_per_t")
+        out.append(f"{days} days of {esc('+'.join(regions))}'s demand "
+                   f"({dtxt}) = {tonnes}")
+        out.append(f"{calc(mny(s['buy_eur']), 'tonnes x price_eur_per_t', 'buy_eur')} to buy at "
+                   f"{price}")
+        rate, _ = _pol(res, lever, "holding_cost_per_year", p, shr)
+        if rate:
+            hold = calc(mny(s["hold_eur_per_year"]), "EUR to buy x holding_cost_per_year",
+                        "hold_eur")
+            out.append(f"{hold} a year to hold ({rate} of its value a year)")
+        return out
+    if k in ("refining", "recycling"):
+        demand, dtxt = _demand(res, mat, regions)
+        if k == "refining":
+            cap_txt, cap = _pol(res, lever, "capacity_tpy", p, lambda v: qty(v, "t/yr"))
+            out.append(f"{cap_txt} of capacity; {esc('+'.join(regions))}'s demand {dtxt}")
+            tpy_cap = cap
+        else:
+            rate_txt, rate = _pol(res, lever, "rate", p, shr)
+            tpy_cap = rate * demand
+            out.append(f"{rate_txt} of {esc('+'.join(regions))}'s demand ({dtxt}) = "
+                       f"{calc(qty(tpy_cap, 't/yr'), 'rate x demand', 'recycled_tpy')}")
+        capex_txt, capex = _pol(res, lever, "capex_eur_per_tpy", p, lambda v: qty(v, "EUR"))
+        life_txt, life = _pol(res, lever, "lifetime_years", p, lambda v: f"{v:g}")
+        if capex_txt and capex > 0:
+            total = capex * tpy_cap
+            out.append(f"{calc(mny(total), 'capex_eur_per_tpy x capacity', 'capex_eur')} to "
+                       f"build ({capex_txt} per t/yr)")
+            if life_txt and life > 0:
+                a, rtxt = _annuity(res, total, life)
+                atxt = calc(mny(a), "capex annuity over lifetime_years at discount_rate",
+                            "annuity_eur")
+                out.append(f"{atxt} a year of capex annuity ({life_txt} years at {rtxt})")
+        opex_field = "opex_premium_eur_per_t" if k == "refining" else "opex_eur_per_t"
+        opex_txt, opex = _pol(res, lever, opex_field, p, lambda v: qty(v, "EUR/t"))
+        if opex_txt and opex > 0:
+            shipped = min(tpy_cap, demand) if k == "refining" else tpy_cap
+            otxt = calc(mny(opex * shipped), f"{opex_field} x min(capacity, demand)", "opex_eur")
+            out.append(f"up to {otxt} a year to run ({opex_txt} on each tonne it ships)")
+        standby_txt, standby = _pol(res, lever, "standby_cost_per_year", p, mny)
+        if standby_txt and standby > 0:
+            out.append(f"a fixed {standby_txt} a year while on standby")
+        return out
+    if k == "early_warning":
+        lead_txt, _ = _pol(res, lever, "lead_days", p, lambda v: f"{v:g}")
+        if lead_txt:
+            out.append(f"warning {lead_txt} days ahead")
+        cost_txt, cost = _pol(res, lever, "cost_per_year", p, mny)
+        if cost_txt:
+            out.append(f"a fixed programme cost of {cost_txt} a year")
+        return out
+    if k == "diversification":
+        prem_txt, prem = _pol(res, lever, "premium_eur_per_t", p, lambda v: qty(v, "EUR/t"))
+        if prem_txt:
+            out.append(f"a premium of {prem_txt} on each tonne moved to other suppliers")
+        return out
+    return out
+
+
+def _as_given_clause(lo, mean, hi):
+    """What the 95 % interval of a net benefit says, after "in the scenario as given it"."""
+    if lo > 0:
+        return "pays with 95 % confidence"
+    if hi < 0:
+        return "does not pay"
+    if mean > 0:
+        return "pays on average, though not with 95 % confidence"
+    return "does not pay on average (its 95 % interval includes zero)"
+
+
+def brief_param(res, name, p):
+    """A futures parameter in words, with its base value where the file holds one as a plain
+    number: (phrase, base, unit, traced base text or None)."""
+    x = res.experiment
+    for lever in res.levers:  # '<lever>.<field>': the set's own value
+        if name.startswith(lever.name + ".") and name in res.lever_columns:
+            field = lever.field(name)
+            words, unit = PARAM_WORDS.get(field, (field.replace("_", " "), ""))
+            v = float(res.raw("policies")[name][p])
+            if np.isfinite(v):
+                return f"{lever.name} {words}", v, unit, src(qty(v, unit), "/policies", name, p)
+            # Off in this set: the value the experiment's [[policy]] table gives, if one number.
+            i = res.levers.index(lever)
+            spec = toml_levers(res)[i] or {}
+            t = spec
+            for part in field.split("."):
+                t = t.get(part) if isinstance(t, dict) else None
+            if isinstance(t, (int, float)) and not isinstance(t, bool):
+                return (f"{lever.name} {words}", float(t), unit,
+                        toml_src(qty(float(t), unit), "policy", f"#{i}", field))
+            return f"{lever.name} {words}", None, unit, None
+    target, _, field = name.rpartition(".")
+    words, unit = PARAM_WORDS.get(field, (field.replace("_", " "), ""))
+    mats = [m.get("name") for m in x.get("material", [])]
+    if field == "demand_tpy" and "." in target:  # '<region>.<material>.demand_tpy'
+        region, _, mat = target.partition(".")
+        if mat in mats:
+            d, dtxt = _demand(res, mat, [region])
+            return f"{region} {mat} demand", d, "t/yr", dtxt
+    shock = next((s for s in x.get("shock", []) if s.get("name") == target), None)
+    if shock is not None:
+        v = shock.get(field)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (f"{target} {words}", float(v), unit,
+                    toml_src(qty(float(v), unit), "shock", target, field))
+        return f"{target} {words}", None, unit, None
+    if target in mats:
+        if field == "demand_tpy":
+            d2 = res.day0_demand_tpy(target, _all_consumer_regions(res, target))
+            return (f"{target} demand (every consumer)", d2, "t/yr",
+                    calc(qty(d2, "t/yr"), f"sum of /scenario/nodes demand_tpy over every "
+                         f"consumer of {target}", f"demand|{target}|*"))
+        v = res.material_spec(target).get(field)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (f"{target} {words}", float(v), unit,
+                    toml_src(qty(float(v), unit), "material", target, field))
+        return f"{target} {words}", None, unit, None
+    if res.has("scenario/nodes"):
+        n = res.raw("scenario/nodes")
+        for i in range(len(n)):
+            if _plain_text(n["id"][i]) == target and field in n.dtype.names:
+                v = float(n[field][i])
+                return f"{target} {words}", v, unit, src(qty(v, unit), "/scenario/nodes",
+                                                           field, i)
+    return name, None, "", None
+
+
+def _all_consumer_regions(res, material):
+    n = res.raw("scenario/nodes")
+    out = []
+    for kind, mat, region, country in zip(n["kind"], n["material"], n["region"], n["country"]):
+        r = (region or country).decode("utf-8")
+        if kind == b"consumer" and mat.decode("utf-8") == material and r not in out:
+            out.append(r)
+    return out
+
+
+def brief_flips(res, b, p):
+    """PRIM's box of the futures where set p does not pay, each bound in the parameter's own
+    units where its base value is known (/futures/discovery, /futures/discovery_bounds)."""
+    if not res.has("futures/discovery"):
+        return []
+    d = res.raw("futures/discovery")
+    rows = [i for i in range(len(d)) if int(d["policy"][i]) == p]
+    if not rows:
+        return []
+    i = rows[0]
+    share = float(d["share_not_paying"][i])
+    share_txt = src(shr(share), "/futures/discovery", "share_not_paying", i)
+    if share <= 0:
+        return [f"No assumption in the ranges flips it: it pays on average in every future "
+                f"judged (it fails to pay in {share_txt} of them)."]
+    if share >= 1:
+        return [f"No assumption in the ranges flips it: it pays on average in none of the futures "
+                f"judged (it fails to pay in {share_txt} of them)."]
+    if not np.isfinite(d["box_density"][i]):
+        return [f"It fails to pay in {share_txt} of the futures; PRIM found no box of them."]
+    bounds = res.raw("futures/discovery_bounds") if res.has("futures/discovery_bounds") else []
+    parts = []
+    for j in range(len(bounds)):
+        if int(bounds["policy"][j]) != p:
+            continue
+        name = _plain_text(bounds["parameter"][j])
+        phrase, base, unit, btxt = brief_param(res, name, p)
+        lo, hi = float(bounds["lower_factor"][j]), float(bounds["upper_factor"][j])
+        sides = []
+        for f, col, word in ((lo, "lower_factor", "above"), (hi, "upper_factor", "below")):
+            if not np.isfinite(f):
+                continue
+            ftxt = src(f"{f:.3g}", "/futures/discovery_bounds", col, j)
+            if base is not None and btxt is not None:
+                val = calc(qty(f * base, unit), f"{col} x the base value", f"flip|{name}|{col}")
+                sides.append(f"{word} {ftxt} x its {btxt} = {val}")
+            else:
+                sides.append(f"{word} {ftxt} x its value as given")
+        parts.append((f'the <abbr title="{esc(name)}">{esc(phrase)}</abbr>',
+                      f"the {esc(phrase)} is " + " and ".join(sides)))
+    dens = src(shr(float(d["box_density"][i])), "/futures/discovery", "box_density", i)
+    mass = src(shr(float(d["box_mass"][i])), "/futures/discovery", "box_mass", i)
+    cov = src(shr(float(d["box_coverage"][i])), "/futures/discovery", "box_coverage", i)
+    if not parts:
+        return []
+    return [f"Flips with {' and '.join(n for n, _ in parts)}: it does not pay in {dens} of the "
+            f"futures where {' and '.join(w for _, w in parts)} (such futures are {mass} of all "
+            f"and hold {cov} of the futures where it does not pay, which are {share_txt} of all)."]
+
+
+def brief_sobol(res, p, top=3):
+    """The parameters with the largest Sobol total index of set p's net benefit (or Morris mu*)."""
+    label = res.labels[p]
+    if res.has("futures/sobol"):
+        t = res.raw("futures/sobol")
+        rows = [i for i in range(len(t)) if _plain_text(t["output"][i]) == label
+                and np.isfinite(t["total"][i])]
+        rows.sort(key=lambda i: -float(t["total"][i]))
+        # The largest, and the next ones that show at 2 decimals (a share of variance).
+        rows = rows[:1] + [i for i in rows[1:top] if t["total"][i] >= 0.005]
+        items = []
+        for i in rows:
+            name = _plain_text(t["parameter"][i])
+            v = {c: src(_index(float(t[c][i])), "/futures/sobol", c, i)
+                 for c in ("total", "total_ci95_lo", "total_ci95_hi")}
+            items.append(f"{esc(brief_param(res, name, p)[0])} {v['total']} "
+                         f"[{v['total_ci95_lo']}, {v['total_ci95_hi']}]")
+        if items:
+            return ["What decides its net benefit over the futures (Sobol total index, 95 % "
+                    "interval): " + "; ".join(items) + "."]
+    if res.has("futures/morris"):
+        t = res.raw("futures/morris")
+        rows = [i for i in range(len(t)) if _plain_text(t["output"][i]) == label
+                and np.isfinite(t["mu_star"][i])]
+        rows.sort(key=lambda i: -float(t["mu_star"][i]))
+        items = []
+        for i in rows[:top]:
+            v = {c: src(mny(float(t[c][i]), c == "mu_star"), "/futures/morris", c, i)
+                 for c in ("mu_star", "mu_star_ci95_lo", "mu_star_ci95_hi")}
+            items.append(f"{esc(brief_param(res, _plain_text(t['parameter'][i]), p)[0])} "
+                         f"{v['mu_star']} [{v['mu_star_ci95_lo']}, {v['mu_star_ci95_hi']}]")
+        if items:
+            return ["What moves its net benefit most over the futures (Morris mu*, the mean "
+                    "absolute change over a parameter's whole range, 95 % interval): "
+                    + "; ".join(items) + "."]
+    return []
+
+
+def brief_histories(res, p):
+    """The shock histories that defeat set p (/discovery, when the file has it)."""
+    if not res.has("discovery/histories"):
+        return []
+    h = res.raw("discovery/histories")
+    out = []
+    for i in range(len(h)):
+        if int(h["policy"][i]) != p:
+            continue
+        crit = _src_span(_plain_text(h["criterion"][i]), f"/discovery/histories criterion, row {i}",
+                         text=f"/discovery/histories|criterion|{i}")
+        mat = _plain_text(h["material"][i])
+        sentence = _src_span(_plain_text(h["sentence"][i]),
+                             f"/discovery/histories sentence, row {i}",
+                             text=f"/discovery/histories|sentence|{i}")
+        failing = src(shr(float(h["share_failing"][i])), "/discovery/histories", "share_failing", i)
+        out.append(f"Shock histories that defeat it ({crit}, {esc(mat)}; it fails in "
+                   f"{failing} of the histories): {sentence}.")
+    return out
+
+
+# The on/off field of each lever kind in the brief's caveat: its unit and its words.
+EDGE_WORDS = {"size_days": (" days", "largest size", "larger"),
+              "size_t": (" t", "largest size", "larger"),
+              "capacity_tpy": (" t/yr", "largest capacity", "larger"),
+              "rate": ("", "largest rate", "larger"),
+              "lead_days": (" days", "longest warning", "longer"),
+              "max_country_share": ("", "tightest cap", "tighter")}
+
+
+def brief_edge(res, lever, sets, p):
+    """When the answer is the largest option tried (the tightest cap), say so: a larger one may
+    pay more still."""
+    for field in OFF_FIELDS.get(lever.kind, {}):
+        col = f"{lever.name}.{field}"
+        if col not in res.lever_columns or field not in EDGE_WORDS:
+            continue
+        v = res.raw("policies")[col].astype(float)
+        vals = v[sets]
+        if len(sets) < 2 or not np.isfinite(v[p]) or np.unique(vals[np.isfinite(vals)]).size < 2:
+            continue
+        tighter = field == "max_country_share"  # a smaller cap is the stronger option
+        if v[p] != (np.nanmin(vals) if tighter else np.nanmax(vals)):
+            continue
+        other = int(sets[int(np.nanargmax(vals) if tighter else np.nanargmin(vals))])
+        unit, noun, more = EDGE_WORDS[field]
+        shown = shr if unit == "" else (lambda x: f"{x:g}")  # noqa: E731
+        return [f"\u26a0 {src(shown(v[p]), '/policies', col, p)}{unit} is the {noun} tried "
+                f"(the options run from {src(shown(v[other]), '/policies', col, other)}{unit}): "
+                f"a {more} one may pay more still."]
+    return []
+
+
+def brief_decision(res, b, lever):
+    """One decision: the answer sentence and its details, as HTML."""
+    verb = BRIEF_VERBS.get(lever.kind, "adopt")
+    region = b.region_of(lever)
+    material = b.material if b.futures else "all"
+    head = f"<h3>{esc(brief_generic(lever)[0].upper() + brief_generic(lever)[1:])}</h3>"
+    sets = b.alone(lever)
+    if not sets:
+        return (head + "<p class=\"answer\">Not assessed alone: every policy set with this lever "
+                "has another lever on too.</p>")
+    nb, lo, hi = res.net_benefit(material, region)
+    paired = f"/paired/{material}/{region}/total_cost_eur"
+    if b.futures:
+        rows = {p: b.rob_row(p) for p in sets}
+        sets = [p for p in sets if rows[p] is not None]
+        if not sets:
+            return head + "<p class=\"answer\">Not assessed: /futures/robustness has no row.</p>"
+        key = {p: float(b.rob["mean_net_benefit_eur"][rows[p]]) for p in sets}
+    else:
+        key = {p: nb[p] for p in sets}
+    p = max(sets, key=lambda q: (key[q], -q))  # ties: the lower set id
+    obj = brief_object(res, lever, p, sets)
+    n = len(sets)
+    n_txt = calc(str(n), "policy sets with this lever alone on", "n_options")
+    best_of = ("the only option tried" if n == 1 else
+               f"the best of the {n_txt} options tried on average"
+               + (" over the futures" if b.futures else ""))
+    given = _as_given_clause(lo[p], nb[p], hi[p])
+    if b.futures:
+        r = rows[p]
+        mean_f = src(mny(key[p]), "/futures/robustness", "mean_net_benefit_eur", r)
+        share = float(b.rob["share_pays"][r])
+        share_txt = src(shr(share), "/futures/robustness", "share_pays", r)
+        F = src(str(b.judged), "/futures/settings", "futures_judged", 0)
+        if key[p] <= 0:
+            answer = (f"<b>Do not {verb}</b> {brief_generic(lever)}: "
+                      + (f"the only option tried, {obj}, does not pay on average over the {F} "
+                         f"futures (mean net benefit {mean_f})" if n == 1 else
+                         f"none of the {n_txt} options tried pays on average over the {F} "
+                         f"futures; the best, {obj}, has a mean net benefit of {mean_f}")
+                      + f"; in the scenario as given it {given}.")
+        elif lo[p] > 0 and share >= BRIEF_ROBUST_SHARE:
+            answer = (f"<b>{verb.capitalize()}</b> {obj}, {best_of}: in the scenario as given it "
+                      f"{given}, and it pays with 95 % confidence in {share_txt} of the {F} "
+                      f"futures (mean net benefit over them {mean_f}).")
+        else:
+            fails = ([f"in the scenario as given it {given}"] if lo[p] <= 0 else []) + \
+                ([f"it pays with 95 % confidence in only {share_txt} of the futures"]
+                 if share < BRIEF_ROBUST_SHARE else [])
+            answer = (f"<b>Not a robust {verb}</b>: {obj}, {best_of}, has a mean net benefit of "
+                      f"{mean_f} over the {F} futures, but {', and '.join(fails)}.")
+    else:
+        if nb[p] <= 0:
+            answer = (f"<b>Do not {verb}</b> {brief_generic(lever)}: "
+                      + (f"the only option tried, {obj}, does not pay on average in the "
+                         "scenario as given" if n == 1 else
+                         f"none of the {n_txt} options tried pays on average in the scenario "
+                         f"as given; the best is {obj}") + ".")
+        elif lo[p] > 0:
+            answer = (f"<b>{verb.capitalize()}</b> {obj}, {best_of}: in the scenario as given "
+                      f"it {given}.")
+        else:
+            answer = (f"<b>Not a clear {verb}</b>: in the scenario as given {obj}, {best_of}, "
+                      f"{given}.")
+    items = brief_edge(res, lever, sets, p)
+    size = brief_size(res, lever, p)
+    if size:
+        items.append("Size and cost: " + "; ".join(size) + ".")
+    cost_path = f"/summary/{material}/{region}/policy_cost_eur"
+    if res.has(cost_path):
+        cost = res.stat("summary", material, region, "policy_cost_eur", "mean")[p]
+        items.append(f"Policy cost over the horizon, discounted, for {esc(region)}: "
+                     f"{src(mny(cost), cost_path, 'mean', p)}.")
+    items.append(f"Net benefit in the scenario as given ({esc(region)}, "
+                 f"{'all materials' if material == 'all' else esc(material)}; 95 % interval over "
+                 f"{src(str(res.R), '/', 'replications', 0)} histories): "
+                 f"<b>{src(mny(nb[p]), paired, 'diff_mean', p, negate=True)}</b> "
+                 f"[{src(mny(lo[p], False), paired, 'diff_ci95_hi', p, negate=True)}, "
+                 f"{src(mny(hi[p], False), paired, 'diff_ci95_lo', p, negate=True)}].")
+    if b.futures:
+        r = rows[p]
+        g = lambda c, f=mny: src(f(float(b.rob[c][r])), "/futures/robustness", c, r)  # noqa: E731
+        items.append(f"Robustness over the {F} futures judged: pays with 95 % confidence in "
+                     f"{g('share_pays', shr)} (mean above zero in {g('share_positive', shr)}); "
+                     f"mean net benefit {g('mean_net_benefit_eur')}, worst "
+                     f"{g('worst_net_benefit_eur')}; regret mean {g('mean_regret_eur')}, "
+                     f"maximum {g('max_regret_eur')}.")
+        items += brief_flips(res, b, p)
+        items += brief_sobol(res, p)
+    else:
+        items.append("Robustness: not assessed (the experiment has no <code>[futures]</code> "
+                     "table).")
+    items += brief_histories(res, p)
+    return (head + f'<p class="answer">{answer}</p><ul>'
+            + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
+
+
+def brief(res):
+    """The one-page decision brief (a <section>), or '' when the file has no lever."""
+    if not res.levers or res.P < 2:
+        return ""
+    b = Brief(res)
+    name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
+    R = src(str(res.R), "/", "replications", 0)
+    if b.futures:
+        F = src(str(b.judged), "/futures/settings", "futures_judged", 0)
+        per = int(res.raw("futures/settings")["replications"][0])
+        scope = (f"Robustness: over {F} futures ({esc(b.judged_over)}), each with "
+                 f"{src(str(per), '/futures/settings', 'replications', 0)} histories; the net "
+                 f"benefit judged is {esc(b.region)}'s, "
+                 f"{'all materials' if b.material == 'all' else esc(b.material)}.")
+    else:
+        scope = ("Robustness was not assessed: the experiment has no <code>[futures]</code> "
+                 "table, so every answer holds for the scenario as given only.")
+    out = [f'<section class="brief" id="brief"><h2>Decision brief: {esc(name)}</h2>',
+           f"<p class=\"key\">One answer per decision the experiment poses (each lever family "
+           f"per region and material), from {R} simulated histories per policy set. Money in "
+           f"million EUR, discounted to today. {scope} Hover a number for the dataset it comes "
+           "from.</p>"]
+    out += [f'<div class="decision">{brief_decision(res, b, lv)}</div>' for lv in res.levers]
+    out.append("<p class=\"key\">How the answer is chosen: among the policy sets where only that "
+               "lever is on, the one with the highest mean net benefit "
+               + ("over the futures" if b.futures else "in the scenario as given")
+               + ". <i>Net benefit</i>: the baseline's total cost (loss from unmet demand plus "
+               "policy cost) less the set's, history by history. "
+               + ("<i>Buy/build</i>: that mean is above zero, the set pays in the scenario as "
+                  "given with 95 % confidence, and it pays with 95 % confidence in at least half "
+                  "the futures; <i>not robust</i>: its mean is above zero but one of the other "
+                  "two fails; <i>do not</i>: no option's mean is above zero. <i>Regret</i>: the "
+                  "best net benefit of any set in a future less this one's. <i>Flips with</i>: "
+                  "the box of parameter values (PRIM) in which it does not pay, a factor times "
+                  "the value as given." if b.futures else
+                  "<i>Buy/build</i>: the best option pays with 95 % confidence; <i>not "
+                  "clear</i>: it pays on average only; <i>do not</i>: no option pays on average.")
+               + "</p></section>")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def build_brief(res):
+    """A page with the decision brief alone (scripts/report FILE --brief-only), one A4 page in
+    print."""
+    name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
+    section = brief(res) or "<p>The file has no policy lever: there is no decision to brief.</p>"
+    return (PAGE_START + f"{esc(name)} (brief)</title><style>{CSS}</style></head>"
+            f'<body class="brief-only">\n{section}\n</body></html>\n')
 
 
 def build(res, workdir):
@@ -825,7 +1525,8 @@ def build(res, workdir):
                 by_key[(region, m)] = g
     name = res.experiment.get("experiment", {}).get("name", os.path.basename(res.path))
     problems = crisp_plot.optimise_problems(res)
-    body = [f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
+    # The brief first: printed, it is page 1 on its own, as --brief-only prints it.
+    body = [brief(res), f"<h1>Strategic stockpile and refining options: {esc(name)}</h1>",
             f"<p class=\"sub\">crisp results, {res.P} policy sets x {res.R} simulated histories, "
             f"written {esc(res.attributes.get('created_utc', ''))}</p>",
             how_to_read(res), contents(res, groups, problems)]
@@ -864,8 +1565,10 @@ def main(argv=None):
     ap.add_argument("--unverified", action="store_true",
                     help="read a results file even when its seal does not vouch for it (changed "
                          "since crisp wrote it): crisp reads it whole in a sandbox first")
+    ap.add_argument("--brief-only", action="store_true",
+                    help="write the one-page decision brief alone (default page: FILE-brief.html)")
     a = ap.parse_args(argv)
-    out = a.output or os.path.splitext(a.file)[0] + ".html"
+    out = a.output or os.path.splitext(a.file)[0] + ("-brief" if a.brief_only else "") + ".html"
     try:
         res = open_results(a.file, unverified=a.unverified)
     except (ValueError, FileNotFoundError) as e:  # the file is not a readable results file
@@ -877,7 +1580,7 @@ def main(argv=None):
     try:
         check_output(out, **rule)
         with res, tempfile.TemporaryDirectory() as tmp:
-            page = build(res, tmp)
+            page = build_brief(res) if a.brief_only else build(res, tmp)
         write_output(out, page.encode("utf-8"), **rule)
     except OutputRefused as e:
         print(f"report: {e}", file=sys.stderr)
