@@ -360,6 +360,36 @@ Data check_data(std::span<const std::string> names, std::span<const std::vector<
   return data;
 }
 
+// Pruning (PrimOptions::prune_tolerance): frees restricted inputs while density allows.
+PrimBox prune(const Data& data, PrimBox box, double tolerance) {
+  const auto stats = [&](const PrimBox& b) {
+    std::size_t points = 0, positives = 0;
+    const Violations v = violations(data, b);
+    for (std::size_t i = 0; i < data.n; ++i)
+      if (v.count[i] == 0) {
+        ++points;
+        positives += data.y[i];
+      }
+    PrimBox out = b;
+    set_stats(data, out, points, positives);
+    return out;
+  };
+  for (;;) {
+    std::optional<PrimBox> best;
+    for (std::size_t j : box.restricted_dims()) {
+      PrimBox freed = box;
+      freed.lo[j] = -kInf;
+      freed.hi[j] = kInf;
+      freed = stats(freed);
+      if (freed.density >= box.density - tolerance && (!best || freed.density > best->density))
+        best = freed;
+    }
+    if (!best) return box;
+    box = *best;
+    drop_redundant_bounds(data, box);
+  }
+}
+
 }  // namespace
 
 PrimResult prim(std::span<const std::string> names, std::span<const std::vector<double>> columns,
@@ -372,6 +402,7 @@ PrimResult prim(std::span<const std::string> names, std::span<const std::vector<
   r.trajectory = peel(data, options);
   r.chosen = choose(r.trajectory, options);
   r.box = paste(data, r.trajectory[r.chosen], options);
+  if (options.prune_tolerance >= 0) r.box = prune(data, r.box, options.prune_tolerance);
   return r;
 }
 

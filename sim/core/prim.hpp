@@ -42,6 +42,11 @@ struct PrimOptions {
   double peel_alpha = 0.05;   // share of the box's points one peel removes, in (0, 0.5]
   double paste_alpha = 0.05;  // share of the box's points one paste adds, in (0, 0.5]
   double min_mass = 0.05;     // no peel leaves fewer than this share of all points, in (0, 1)
+  // Pruning, after pasting (off when negative): while some restricted input can be freed (both
+  // its bounds dropped) at a cost in density of at most this much (absolute), free the one whose
+  // freeing leaves the densest box (ties: the lower input). A box of many inputs, most of them
+  // fitted to a few points, reads as noise; the inputs that matter survive.
+  double prune_tolerance = -1;
   // The choice rule. When set: the box of highest coverage among those of density at least the
   // threshold; if none reaches it, the densest box. When unset: the box that maximises
   //   F = (1 + beta^2) density coverage / (beta^2 density + coverage),
@@ -50,6 +55,10 @@ struct PrimOptions {
   double beta = 0.5;
   PeelObjective objective = PeelObjective::gain_per_point;
 };
+
+// What crisp's scenario discovery uses (/futures/discovery, /discovery): the defaults, with
+// pruning at a density cost of at most 0.05 (docs/model.md "Scenario discovery (PRIM)").
+inline constexpr PrimOptions kDiscoveryPrim{.prune_tolerance = 0.05};
 
 struct PrimBox {
   // Per input: the box holds x with lo[j] < x[j] < hi[j]; -inf / +inf where unrestricted.

@@ -295,7 +295,7 @@ void discover(FuturesContent& c, const FuturesSpec& spec, const FuturesPlan& pla
     }
     PrimResult r;
     try {
-      r = prim(names, columns, fails);
+      r = prim(names, columns, fails, kDiscoveryPrim);
     } catch (const std::invalid_argument& e) {  // too few points to peel, say
       sentence.push_back(fmt::format("no box: {}", e.what()));
       density.push_back(kNaN);

@@ -88,7 +88,7 @@ std::vector<std::pair<std::string, Table>> discover_histories(
     }
     PrimResult result;
     try {
-      result = prim(names, columns, fails);
+      result = prim(names, columns, fails, kDiscoveryPrim);
     } catch (const std::invalid_argument& e) {  // too few points to peel, say
       sentences.push_back(fmt::format("no box: {}", e.what()));
       density.push_back(kNaN);
