@@ -26,6 +26,22 @@ grep -q "^futures: 128 (sobol design, 100 replications each)" t1.txt ||
 /usr/bin/python3 "$src/tests/futures/check_discovery.py" t1.h5 shortage_days 0 NL ||
   fail "/discovery disagrees with /shocks/features and /metrics (check_discovery.py)"
 
+# Morris screening of the same futures: the value of lost load has by far the largest mu*.
+sed 's/^method = "sobol"/method = "morris"\nlevels = 4/' "$case" > morris.toml
+"$crisp" run morris.toml -o morris.h5 --quiet > /dev/null 2> morris.err || fail "morris: $(cat morris.err)"
+/usr/bin/python3 - morris.h5 <<'PY' || fail "morris: mu* of the value of lost load does not dominate"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert f["futures/settings"][()]["futures"][0] == 32 * 3, f["futures/settings"][()]
+    rows = f["futures/morris"][()]
+    rows = rows[rows["output"] == b"size_days=60"]
+    mu = dict(zip([p.decode() for p in rows["parameter"]], rows["mu_star"]))
+    voll = mu["gallium.value_of_lost_load_eur_per_t"]
+    assert voll > 50 * mu["cn-users.demand_tpy"], mu
+    lo = rows["mu_star_ci95_lo"][0]
+    assert 0 < lo <= voll <= rows["mu_star_ci95_hi"][0], rows
+PY
+
 # The scenario as given is world 0: its /metrics are those of the same run without [futures].
 sed '/^\[futures\]/,$d' "$case" > plain.toml
 "$crisp" run plain.toml -o plain.h5 --threads 2 --quiet > /dev/null || fail "run without [futures]"
