@@ -49,6 +49,16 @@ UncertainParameter read_parameter(const Table& t, const Scenario& sc,
   return u;
 }
 
+// `region`: one of the report regions, the first by default.
+std::string judged_region(const Table& t, const Scenario& sc) {
+  const auto& regions = sc.report_regions;
+  std::string region = t.string_or("region", regions.empty() ? std::string() : regions.front());
+  if (std::find(regions.begin(), regions.end(), region) == regions.end())
+    t.require("region", "")
+        .fail(fmt::format("one of the report regions{}", toml_input::suggest(region, regions)));
+  return region;
+}
+
 }  // namespace
 
 FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<Lever>& levers) {
@@ -65,12 +75,7 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
   if (spec.method != FuturesSpec::Method::morris && t.has("levels"))
     t.require("levels", "").fail_with("levels: only method = \"morris\" has grid levels");
   spec.replications = t.integer_or("replications", 0, 1);
-  const auto& regions = sc.report_regions;
-  spec.region = t.string_or("region", regions.empty() ? std::string() : regions.front());
-  if (std::find(regions.begin(), regions.end(), spec.region) == regions.end())
-    t.require("region", "")
-        .fail(
-            fmt::format("one of the report regions{}", toml_input::suggest(spec.region, regions)));
+  spec.region = judged_region(t, sc);
   std::vector<std::string> materials = {"all"};
   for (const auto& m : sc.materials)
     materials.push_back(m.name);
@@ -93,12 +98,7 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
 DiscoverySpec read_discovery(const Table& t, const Scenario& sc) {
   t.check_keys({.allowed = {"region", "metric", "above", "material"}});
   DiscoverySpec spec;
-  const auto& regions = sc.report_regions;
-  spec.region = t.string_or("region", regions.empty() ? std::string() : regions.front());
-  if (std::find(regions.begin(), regions.end(), spec.region) == regions.end())
-    t.require("region", "")
-        .fail(
-            fmt::format("one of the report regions{}", toml_input::suggest(spec.region, regions)));
+  spec.region = judged_region(t, sc);
   std::vector<std::string> metrics;
   for (std::string_view m : kMetricNames)
     metrics.emplace_back(m);

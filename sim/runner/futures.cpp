@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/prim.hpp"
 #include "sim/core/sensitivity_indices.hpp"
 #include "sim/core/stats.hpp"
+#include "sim/runner/discovery_rows.hpp"
 
 namespace crisp {
 
@@ -274,58 +274,31 @@ void discover(FuturesContent& c, const FuturesSpec& spec, const FuturesPlan& pla
   for (std::size_t f : judged)
     for (std::size_t i = 0; i < k; ++i)
       columns[i].push_back(plan.factors[f * k + i]);
-  std::vector<std::int64_t> ids, bound_ids;
-  std::vector<std::string> label, sentence, bound_parameter;
-  std::vector<double> density, coverage, mass, share_fails, lower, upper;
+  std::vector<std::string> parameters;
+  for (const UncertainParameter& u : spec.parameters)
+    parameters.push_back(u.parameter.name);
+  DiscoveryRows rows(names, std::move(columns), parameters,
+                     {"does not pay", "futures", "futures where it does not pay"});
+  std::vector<std::string> label;
   for (std::size_t p = 1; p < o.policies; ++p) {
     std::vector<std::uint8_t> fails;
     for (std::size_t f : judged)
       fails.push_back(o.at(o.mean, f, p) <= 0 ? 1 : 0);
-    const double share = static_cast<double>(std::count(fails.begin(), fails.end(), 1)) /
-                         static_cast<double>(fails.size());
-    ids.push_back(static_cast<std::int64_t>(p));
     label.push_back(labels[p]);
-    share_fails.push_back(share);
-    if (share == 0 || share == 1) {
-      sentence.push_back(share == 0 ? "pays in every future judged" : "pays in no future judged");
-      density.push_back(kNaN);
-      coverage.push_back(kNaN);
-      mass.push_back(kNaN);
-      continue;
-    }
-    PrimResult r;
-    try {
-      r = prim(names, columns, fails, kDiscoveryPrim);
-    } catch (const std::invalid_argument& e) {  // too few points to peel, say
-      sentence.push_back(fmt::format("no box: {}", e.what()));
-      density.push_back(kNaN);
-      coverage.push_back(kNaN);
-      mass.push_back(kNaN);
-      continue;
-    }
-    sentence.push_back(
-        describe_box(names, r.box, {"does not pay", "futures", "futures where it does not pay"}));
-    density.push_back(r.box.density);
-    coverage.push_back(r.box.coverage);
-    mass.push_back(r.box.mass);
-    for (std::size_t j : r.box.restricted_dims()) {
-      bound_ids.push_back(static_cast<std::int64_t>(p));
-      bound_parameter.push_back(spec.parameters[j].parameter.name);
-      lower.push_back(r.box.lo[j]);
-      upper.push_back(r.box.hi[j]);
-    }
+    rows.add(static_cast<std::int64_t>(p), fails, "pays in every future judged",
+             "pays in no future judged");
   }
-  c.tables.emplace_back("discovery", Table{{"policy", ids},
+  c.tables.emplace_back("discovery", Table{{"policy", rows.policy},
                                            {"label", label},
-                                           {"share_not_paying", share_fails},
-                                           {"box_density", density},
-                                           {"box_coverage", coverage},
-                                           {"box_mass", mass},
-                                           {"sentence", sentence}});
-  c.tables.emplace_back("discovery_bounds", Table{{"policy", bound_ids},
-                                                  {"parameter", bound_parameter},
-                                                  {"lower_factor", lower},
-                                                  {"upper_factor", upper}});
+                                           {"share_not_paying", rows.share},
+                                           {"box_density", rows.density},
+                                           {"box_coverage", rows.coverage},
+                                           {"box_mass", rows.mass},
+                                           {"sentence", rows.sentence}});
+  c.tables.emplace_back("discovery_bounds", Table{{"policy", rows.bound_policy},
+                                                  {"parameter", rows.bound_input},
+                                                  {"lower_factor", rows.lower},
+                                                  {"upper_factor", rows.upper}});
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "models/shocks.hpp"
-#include "sim/core/prim.hpp"
+#include "sim/runner/discovery_rows.hpp"
 #include "sim/runner/shock_table.hpp"
 
 namespace crisp {
@@ -28,7 +28,6 @@ std::vector<std::pair<std::string, Table>> discover_histories(
     const DiscoverySpec& spec, const Scenario& scenario, const PolicyDesign& design,
     const MetricLayout& layout, std::uint64_t seed, std::int64_t replications,
     const SeriesOf& series) {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   // The features: each shock's days in force and longest spell, replication by replication.
   const std::size_t K = scenario.shocks.size();
   std::vector<std::string> names;
@@ -50,9 +49,8 @@ std::vector<std::pair<std::string, Table>> discover_histories(
                        layout.regions.begin());
   const std::string metric(kMetricNames[static_cast<std::size_t>(spec.metric)]);
 
-  std::vector<std::int64_t> ids, bound_ids;
-  std::vector<std::string> labels, materials, criteria, sentences, bound_features;
-  std::vector<double> share, density, coverage, mass, lower, upper;
+  DiscoveryRows rows(names, std::move(columns), names, {"fails", "histories", "failures"});
+  std::vector<std::string> labels, materials, criteria;
   const auto R = static_cast<std::size_t>(replications);
   for (std::size_t p = 1; p < design.sets.size(); ++p) {
     int m = set_material(design.sets[p], layout);
@@ -65,61 +63,28 @@ std::vector<std::pair<std::string, Table>> discover_histories(
         m == layout.all_material() ? "all" : layout.materials[static_cast<std::size_t>(m)];
     const std::vector<double> values = series(layout.slot(m, region, spec.metric));
     std::vector<std::uint8_t> fails(R);
-    std::size_t failing = 0;
-    for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t r = 0; r < R; ++r)
       fails[r] = values[p * R + r] > spec.above ? 1 : 0;
-      failing += fails[r];
-    }
-    ids.push_back(static_cast<std::int64_t>(p));
     labels.push_back(design.sets[p].label);
     materials.push_back(material);
     criteria.push_back(fmt::format("{} {} {} > {:g}", spec.region,
                                    material == "all" ? "all materials" : material, metric,
                                    spec.above));
-    share.push_back(static_cast<double>(failing) / static_cast<double>(R));
-    if (failing == 0 || failing == R || K == 0) {
-      sentences.push_back(failing == 0   ? "fails in no history"
-                          : failing == R ? "fails in every history"
-                                         : "the scenario has no shocks to explain its failures");
-      density.push_back(kNaN);
-      coverage.push_back(kNaN);
-      mass.push_back(kNaN);
-      continue;
-    }
-    PrimResult result;
-    try {
-      result = prim(names, columns, fails, kDiscoveryPrim);
-    } catch (const std::invalid_argument& e) {  // too few points to peel, say
-      sentences.push_back(fmt::format("no box: {}", e.what()));
-      density.push_back(kNaN);
-      coverage.push_back(kNaN);
-      mass.push_back(kNaN);
-      continue;
-    }
-    sentences.push_back(describe_box(names, result.box, {"fails", "histories", "failures"}));
-    density.push_back(result.box.density);
-    coverage.push_back(result.box.coverage);
-    mass.push_back(result.box.mass);
-    for (std::size_t j : result.box.restricted_dims()) {
-      bound_ids.push_back(static_cast<std::int64_t>(p));
-      bound_features.push_back(names[j]);
-      lower.push_back(result.box.lo[j]);
-      upper.push_back(result.box.hi[j]);
-    }
+    rows.add(static_cast<std::int64_t>(p), fails, "fails in no history", "fails in every history");
   }
-  return {{"histories", Table{{"policy", ids},
+  return {{"histories", Table{{"policy", rows.policy},
                               {"label", labels},
                               {"material", materials},
                               {"criterion", criteria},
-                              {"share_failing", share},
-                              {"box_density", density},
-                              {"box_coverage", coverage},
-                              {"box_mass", mass},
-                              {"sentence", sentences}}},
-          {"history_bounds", Table{{"policy", bound_ids},
-                                   {"feature", bound_features},
-                                   {"lower", lower},
-                                   {"upper", upper}}}};
+                              {"share_failing", rows.share},
+                              {"box_density", rows.density},
+                              {"box_coverage", rows.coverage},
+                              {"box_mass", rows.mass},
+                              {"sentence", rows.sentence}}},
+          {"history_bounds", Table{{"policy", rows.bound_policy},
+                                   {"feature", rows.bound_input},
+                                   {"lower", rows.lower},
+                                   {"upper", rows.upper}}}};
 }
 
 }  // namespace crisp
