@@ -864,7 +864,7 @@ int check_command(const std::string& path) {
     const Work more = work_of(x, sets, futures * per);
     fmt::print(
         "  futures: {} ({} design, {} {} x {}), {} replications each, {} parameters; judged: {} / "
-        "{}; {:.3g} more replication-years, about {:.0f} more core-seconds\n",
+        "{}; {:.3g} more replication-years, about {:.3g} more core-seconds\n",
         futures, to_string(f.method), f.samples,
         f.method == FuturesSpec::Method::morris ? "trajectories" : "base samples",
         f.method == FuturesSpec::Method::morris ? "(k + 1)" : "(k + 2)", per, f.parameters.size(),

@@ -185,11 +185,16 @@ Robust robustness(const Outcomes& o, const std::vector<std::size_t>& judged) {
   return r;
 }
 
-// The set that does best by `value` (largest, or smallest when `low`); ties to the lower id.
-std::size_t best_by(const std::vector<double>& value, bool low, std::size_t from = 0) {
+// The set that does best by `value` (largest, or smallest when `low`); ties to the higher
+// `then` (the mean net benefit: of sets that all pay in every future, the one that pays most),
+// then to the lower id.
+std::size_t best_by(const std::vector<double>& value, bool low, const std::vector<double>& then,
+                    std::size_t from = 0) {
   std::size_t best = from;
-  for (std::size_t p = from; p < value.size(); ++p)
-    if (low ? value[p] < value[best] : value[p] > value[best]) best = p;
+  for (std::size_t p = from; p < value.size(); ++p) {
+    const bool better = low ? value[p] < value[best] : value[p] > value[best];
+    if (better || (value[p] == value[best] && then[p] > then[best])) best = p;
+  }
   return best;
 }
 
@@ -339,9 +344,9 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
                                             {"share_positive", r.share_positive}});
 
   // The most robust set by each measure; satisficing among the sets that act (not the baseline).
-  const std::size_t by_mean = best_by(r.mean, false);
-  const std::size_t by_regret = best_by(r.max_regret, true);
-  const std::size_t by_pays = o.policies > 1 ? best_by(r.share_pays, false, 1) : 0;
+  const std::size_t by_mean = best_by(r.mean, false, r.mean);
+  const std::size_t by_regret = best_by(r.max_regret, true, r.mean);
+  const std::size_t by_pays = o.policies > 1 ? best_by(r.share_pays, false, r.mean, 1) : 0;
   // No set pays with 95 % confidence in any future: satisficing names none (policy -1).
   const bool none_pays = r.share_pays[by_pays] == 0;
   const std::string pays_label = none_pays ? std::string("none") : labels[by_pays];
