@@ -383,6 +383,16 @@ void prepare_run(const RunArgs& args, const Cluster& cluster, RunSetup& run) {
     } catch (const std::invalid_argument& e) {
       throw InputError(fmt::format("{}: [futures]: {}", x.source_name, e.what()));
     }
+    // crisp merge holds every future's judged costs at once (8 bytes each): 2 GB at most.
+    const double values = static_cast<double>(run.futures->futures) *
+                          static_cast<double>(run.design.sets.size()) *
+                          static_cast<double>(run.futures->replications);
+    if (!args.shard.empty() && values > 2.5e8)
+      throw InputError(fmt::format(
+          "--shard: {} futures x {} policy sets x {} replications = {:.3g} costs, which crisp "
+          "merge would hold at once (more than 2.5e8, 2 GB): fewer futures or replications, or "
+          "run with mpirun instead of --shard",
+          run.futures->futures, run.design.sets.size(), run.futures->replications, values));
     worlds = std::move(run.futures->worlds);
     options.world_replications.assign(worlds.size(), run.futures->replications);
   }

@@ -16,6 +16,8 @@ using toml_input::above;
 
 namespace {
 
+constexpr std::int64_t kMostFutures = 10'000;
+
 UncertainParameter read_parameter(const Table& t, const Scenario& sc,
                                   const std::vector<Lever>& levers) {
   t.check_keys({.allowed = {"name", "min", "max", "scale"}});
@@ -69,9 +71,11 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
   spec.method = t.choice_or("method", "sobol", methods) == "morris" ? FuturesSpec::Method::morris
                                                                     : FuturesSpec::Method::sobol;
   spec.samples = t.integer_or("samples", spec.samples, 2);
+  if (spec.samples > kMostFutures)
+    t.require("samples", "").fail(fmt::format("at most {}", kMostFutures));
   spec.levels = t.integer_or("levels", spec.levels, 2);
-  if (spec.levels % 2 != 0)
-    t.require("levels", "").fail("an even number of grid levels (4 is usual)");
+  if (spec.levels % 2 != 0 || spec.levels > 1000)
+    t.require("levels", "").fail("an even number of grid levels, at most 1000 (4 is usual)");
   if (spec.method != FuturesSpec::Method::morris && t.has("levels"))
     t.require("levels", "").fail_with("levels: only method = \"morris\" has grid levels");
   spec.replications = t.integer_or("replications", 0, 1);
@@ -92,6 +96,16 @@ FuturesSpec read_futures(const Table& t, const Scenario& sc, const std::vector<L
     t.fail("[futures] needs at least one [[futures.parameter]] with name, min and max");
   if (spec.parameters.size() > 256)
     t.fail(fmt::format("[futures] has {} parameters; at most 256", spec.parameters.size()));
+  // Each future is a world held in memory (a copy of the scenario and policy sets) and checked
+  // without shocks before any work: 10 000 of them is hours of work and gigabytes already.
+  if (const std::int64_t futures = futures_count(spec); futures > kMostFutures) {
+    const std::string why = fmt::format(
+        "samples: {} samples of {} parameters make {} futures, more than {}: fewer samples or "
+        "parameters",
+        spec.samples, spec.parameters.size(), futures, kMostFutures);
+    if (t.has("samples")) t.require("samples", "").fail_with(why);
+    t.fail(why);
+  }
   return spec;
 }
 

@@ -96,6 +96,7 @@ bad order $'[futures]\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\n
 bad none $'[futures]\nsamples = 8' "needs at least one"
 bad levels $'[futures]\nlevels = 4\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 0.5\nmax = 2' 'only method = "morris"'
 bad region $'[futures]\nregion = "DE"\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 0.5\nmax = 2' "report regions"
+bad many $'[futures]\nsamples = 5000\n[[futures.parameter]]\nname = "gallium.price_eur_per_t"\nmin = 0.5\nmax = 2\n[[futures.parameter]]\nname = "outages.rate_per_year"\nmin = 0.5\nmax = 2' "make 20000 futures, more than 10000"
 bad field $'[futures]\n[[futures.parameter]]\nname = "nl-users.capacity_tpy"\nmin = 0.5\nmax = 2' "consumer, which has no capacity_tpy"
 
 [ $fails -eq 0 ] && echo "ok: futures" || exit 1
