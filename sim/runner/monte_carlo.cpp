@@ -233,22 +233,34 @@ void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
   // a static share of the work.
   const int threads = this->threads();
   std::mutex next_mutex;
-  std::atomic<bool> failed{false};  // one thread threw: the others take no new block
+  std::atomic<bool> failed{false};  // a block failed: no thread takes a new one
+  // Every failure, by block. The run then throws the lowest block's, so that the error does not
+  // depend on which thread got there first: every block below a failed one was handed out before
+  // it (in order) and finishes or fails too.
+  std::mutex error_mutex;
+  std::int64_t error_block = -1;
+  std::exception_ptr error;
   auto work = [&](Impl::Thread& local) {
     for (;;) {
       if (failed) return;
       std::int64_t b = -1;
-      {
-        const std::lock_guard lock(next_mutex);
-        b = next();
-      }
-      if (b < 0 || failed) return;
       try {
+        {
+          const std::lock_guard lock(next_mutex);
+          b = next();
+        }
+        if (b < 0 || failed) return;
         impl_->simulate(local, b, finished);
       } catch (...) {
-        failed = true;
-        if (stopping) stopping();
-        throw;
+        {
+          const std::lock_guard lock(error_mutex);
+          if (!error || (b >= 0 && (error_block < 0 || b < error_block))) {
+            error = std::current_exception();
+            error_block = b;
+          }
+        }
+        if (!failed.exchange(true) && stopping) stopping();
+        return;
       }
     }
   };
@@ -259,20 +271,10 @@ void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
   // check (scripts/test).
   std::vector<std::thread> pool;
   std::vector<Impl::Thread> locals(static_cast<std::size_t>(threads));
-  std::exception_ptr error;
-  std::mutex error_mutex;
   for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        work(locals[static_cast<std::size_t>(t)]);
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
+    pool.emplace_back([&, t] { work(locals[static_cast<std::size_t>(t)]); });
   for (std::thread& t : pool)
     t.join();
-  if (error) std::rethrow_exception(error);
 #else
   tbb::enumerable_thread_specific<Impl::Thread> locals;
   // More threads than cores is the user's choice: allow it (without this TBB caps the arena at
@@ -283,6 +285,7 @@ void BlockSimulator::run(const NextBlockFn& next, const BlockFn& finished,
   tbb::task_arena arena(threads);
   arena.execute([&] { tbb::parallel_for(0, threads, [&](int) { work(locals.local()); }); });
 #endif
+  if (error) std::rethrow_exception(error);
 }
 
 void BlockSimulator::run_list(const std::vector<std::int64_t>& todo, const BlockFn& finished,

@@ -129,8 +129,10 @@ class BlockSimulator {
   const std::vector<char>& meets_demand() const;
   // Simulates the blocks `next` hands out on threads() threads until it returns -1; each
   // finished block goes to `finished` (from the thread that simulated it, concurrently for
-  // different blocks). An exception from either stops the run: `stopping` is called at once
-  // (so that a `next` that waits for blocks can return -1), and it is rethrown here.
+  // different blocks). An exception from either stops the run: no thread takes a new block,
+  // `stopping` is called at once (so that a `next` that waits for blocks can return -1), the
+  // blocks under way finish or fail, and the exception of the lowest failed block is rethrown
+  // here: which error a run reports does not depend on the threads or the machine's load.
   void run(const NextBlockFn& next, const BlockFn& finished,
            const std::function<void()>& stopping = {}) const;
   // run() over the blocks of `todo`, in that order, until they are done or `*stop` is set:
