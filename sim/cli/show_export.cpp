@@ -247,8 +247,9 @@ int show_table(const std::string& file, const std::string& metric, const std::st
       // A run over futures: the robustness of each set over them.
       if (const Table robustness = reader.table("/futures/robustness"); !robustness.empty()) {
         FuturesContent futures;
-        for (const char* name : {"settings", "robustness", "best"})
-          futures.tables.emplace_back(name, reader.table(std::string("/futures/") + name));
+        for (const char* name : {"settings", "robustness", "best", "sobol", "morris"})
+          if (Table t = reader.table(std::string("/futures/") + name); !t.empty())
+            futures.tables.emplace_back(name, std::move(t));
         std::cout << "\n" << futures_text(futures);
       }
       return 0;

@@ -461,6 +461,32 @@ std::string futures_text(const FuturesContent& c) {
   const std::vector<std::string> best_labels = values<std::string>(best, "label");
   for (std::size_t i = 0; i < B; ++i)
     out += fmt::format("most robust by {}: {}\n", measures[i], best_labels[i]);
+  // Which assumptions decide between the two sets of highest mean: the three largest total
+  // indices (or Morris mu*) of the "A minus B" output, when the content has them.
+  for (const auto& [name, t] : c.tables) {
+    if (name != "sobol" && name != "morris") continue;
+    const bool sobol = name == "sobol";
+    const char* index = sobol ? "total" : "mu_star";
+    const std::size_t n = values<std::string>(t, "output").size();
+    const Table checked = columns(name, n, "parameter", index);
+    const auto outputs = values<std::string>(checked, "output");
+    const auto parameters = values<std::string>(checked, "parameter");
+    const auto indices = values<double>(checked, index);
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < n; ++r)
+      if (outputs[r].find(" minus ") != std::string::npos && std::isfinite(indices[r]))
+        rows.push_back(r);
+    if (rows.empty()) continue;
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](std::size_t a, std::size_t b) { return indices[a] > indices[b]; });
+    rows.resize(std::min<std::size_t>(rows.size(), 3));
+    std::string top;
+    for (std::size_t r : rows)
+      top += fmt::format("{}{} {:.2g}", top.empty() ? "" : ", ", parameters[r], indices[r]);
+    out += fmt::format("what decides {} ({} {}): {}\n", outputs[rows.front()],
+                       sobol ? "Sobol total index" : "Morris mu*",
+                       sobol ? "over the futures" : "per whole range", top);
+  }
   return out;
 }
 

@@ -22,6 +22,8 @@ same() {  # results file | what
 same t2.h5 "--threads 2"
 grep -q "^futures: 128 (sobol design, 100 replications each)" t1.txt ||
   fail "the run did not print the futures summary: $(cat t1.txt)"
+grep -q "^what decides size_days=60 minus baseline (Sobol total index over the futures): gallium.value_of_lost_load_eur_per_t 1.1, cn-users.demand_tpy 3.7e-07$" t1.txt ||
+  fail "the run did not say what decides between the two leading sets: $(grep decides t1.txt)"
 /usr/bin/python3 "$src/tests/futures/check_flip.py" t1.h5 || fail "closed form (check_flip.py)"
 /usr/bin/python3 "$src/tests/futures/check_discovery.py" t1.h5 shortage_days 0 NL ||
   fail "/discovery disagrees with /shocks/features and /metrics (check_discovery.py)"
