@@ -782,8 +782,11 @@ std::optional<TableGroup> merged_discovery(const PartsOfRun& run, const Experime
                               const std::string& name, int slot) {
     names[static_cast<std::size_t>(slot)] = {group, region, name};
   });
+  // Sets that act on one material share its series: each is read from the parts once.
+  std::map<int, std::vector<double>> read;
   return TableGroup{discover_histories(
       *x.discovery, x.scenario, design, layout, run.seed, run.replications, [&](int slot) {
+        if (const auto it = read.find(slot); it != read.end()) return it->second;
         const auto& [group, region, name] = names[static_cast<std::size_t>(slot)];
         std::vector<double> all;
         for (const std::string& file : run.files) {
@@ -793,7 +796,7 @@ std::optional<TableGroup> merged_discovery(const PartsOfRun& run, const Experime
           for (std::size_t i = 0; i < part.size() && i < all.size(); ++i)
             if (!std::isnan(part[i])) all[i] = part[i];
         }
-        return all;
+        return read[slot] = all;
       })};
 }
 

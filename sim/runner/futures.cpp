@@ -203,8 +203,8 @@ struct SensitivityRows {
   std::vector<std::string> output, parameter;
   std::vector<double> a, a_lo, a_hi, b, b_lo, b_hi, variance;
 
-  void add(const std::string& out, const FuturesSpec& spec, const FuturesPlan& plan,
-           std::span<const double> y, std::uint64_t seed) {
+  void add(const std::string& out, const FuturesSpec& spec, std::span<const double> y,
+           std::uint64_t seed) {
     const auto k = spec.parameters.size();
     const BootstrapOptions boot{1000, seed, 0.95};
     std::vector<double> fa(k, kNaN), fa_lo(k, kNaN), fa_hi(k, kNaN), fb(k, kNaN), fb_lo(k, kNaN),
@@ -237,7 +237,6 @@ struct SensitivityRows {
     } catch (const std::invalid_argument&) {
       var = 0;  // a constant output: nothing to apportion; the indices stay NaN
     }
-    (void)plan;
     for (std::size_t i = 0; i < k; ++i) {
       output.push_back(out);
       parameter.push_back(spec.parameters[i].parameter.name);
@@ -369,7 +368,7 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
   for (std::size_t p = 1; p < o.policies; ++p) {
     for (std::size_t f = 0; f < o.futures; ++f)
       y[f] = o.at(o.mean, f, p);
-    rows.add(labels[p], spec, plan, y, seed);
+    rows.add(labels[p], spec, y, seed);
   }
   if (o.policies > 1) {
     std::vector<std::size_t> order(o.policies);
@@ -378,7 +377,7 @@ FuturesContent futures_content(const FuturesSpec& spec, const FuturesPlan& plan,
                      [&](std::size_t a, std::size_t b) { return r.mean[a] > r.mean[b]; });
     for (std::size_t f = 0; f < o.futures; ++f)
       y[f] = o.at(o.mean, f, order[0]) - o.at(o.mean, f, order[1]);
-    rows.add(fmt::format("{} minus {}", labels[order[0]], labels[order[1]]), spec, plan, y, seed);
+    rows.add(fmt::format("{} minus {}", labels[order[0]], labels[order[1]]), spec, y, seed);
   }
   const bool morris = spec.method == FuturesSpec::Method::morris;
   c.tables.emplace_back(morris ? "morris" : "sobol", rows.table(morris));
