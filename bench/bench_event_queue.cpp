@@ -20,8 +20,8 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-#include "sim/core/event_queue.hpp"
-#include "sim/core/random.hpp"
+#include "core/event_queue.hpp"
+#include "core/random.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 
 #include "models/allocation.hpp"
 #include "models/network.hpp"
-#include "sim/core/random.hpp"
+#include "core/random.hpp"
 
 namespace crisp {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "sim/core/sensitivity_indices.hpp"
+#include "core/sensitivity_indices.hpp"
 
 namespace crisp {
 

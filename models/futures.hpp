@@ -44,7 +44,7 @@ struct DiscoverySpec {
 };
 
 // The futures' coordinates in the unit cube, row-major (futures x parameters), in the order of
-// the design (sim/core/sensitivity_indices.hpp: Saltelli rows grouped by base sample, Morris
+// the design (core/sensitivity_indices.hpp: Saltelli rows grouped by base sample, Morris
 // rows by trajectory). `seed` draws the Morris trajectories; a Sobol design has none.
 std::vector<double> futures_points(const FuturesSpec& spec, std::uint64_t seed);
 std::int64_t futures_count(const FuturesSpec& spec);

@@ -15,7 +15,7 @@
 #include "models/network.hpp"
 #include "models/shocks.hpp"
 #include "models/trajectory.hpp"
-#include "sim/core/event_queue.hpp"
+#include "core/event_queue.hpp"
 
 namespace crisp {
 

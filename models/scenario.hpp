@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
-#include "sim/core/random.hpp"
+#include "core/random.hpp"
 
 namespace crisp {
 

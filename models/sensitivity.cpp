@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "models/shocks/kinds.hpp"
-#include "sim/core/overloaded.hpp"
+#include "core/overloaded.hpp"
 
 namespace crisp {
 

@@ -12,7 +12,7 @@ namespace crisp {
 
 namespace {
 
-// Each shock draws from two streams of its own (sim/core/random.hpp): its arrivals, and its
+// Each shock draws from two streams of its own (core/random.hpp): its arrivals, and its
 // occurrences' marks. A crisis's children draw their marks from their own streams; the crisis
 // draws whether each child starts from its marks stream.
 struct Sampler {

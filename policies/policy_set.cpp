@@ -11,7 +11,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
-#include "sim/core/random.hpp"
+#include "core/random.hpp"
 
 namespace crisp {
 

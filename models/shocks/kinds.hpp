@@ -12,7 +12,7 @@
 
 #include "models/shocks/kinds.inc"
 #include "models/shocks/shock_kind.hpp"
-#include "sim/core/kind_list.hpp"
+#include "core/kind_list.hpp"
 
 namespace crisp {
 

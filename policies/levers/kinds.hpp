@@ -6,7 +6,7 @@
 #include <array>
 
 #include "policies/levers/kinds.inc"
-#include "sim/core/kind_list.hpp"
+#include "core/kind_list.hpp"
 
 namespace crisp {
 

@@ -28,7 +28,7 @@
 #include "models/crma.hpp"
 #include "models/simulator.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/output_file.hpp"

@@ -22,7 +22,7 @@
 
 #include "commands.hpp"
 #include "crisp_version.hpp"
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/results_file.hpp"

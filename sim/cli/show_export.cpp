@@ -18,8 +18,8 @@
 #include "commands.hpp"
 #include "models/simulator.hpp"
 #include "policies/policy_set.hpp"
-#include "sim/core/names.hpp"
-#include "sim/core/stats.hpp"
+#include "core/names.hpp"
+#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/optimise/outcome_tables.hpp"
 #include "sim/results/output_file.hpp"
@@ -64,7 +64,7 @@ std::string csv(double v) {
 }
 
 // A JSON string: valid JSON whatever `text` holds. crisp writes only UTF-8 without control
-// characters (sim/core/names.hpp), but a file another program changed may hold anything: a byte
+// characters (core/names.hpp), but a file another program changed may hold anything: a byte
 // that is not UTF-8 becomes U+FFFD, and every control character is escaped.
 std::string json(const std::string& text) {
   std::string out = "\"";

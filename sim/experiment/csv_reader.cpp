@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
 

@@ -14,7 +14,7 @@
 #include "models/sensitivity.hpp"
 #include "policies/decision_problem.hpp"
 #include "policies/policy_set.hpp"
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 
 namespace crisp {
 

@@ -11,7 +11,7 @@
 #include <toml++/toml.h>
 
 #include "models/trajectory.hpp"
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
 #include "sim/experiment/sections.hpp"

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 
 namespace crisp::toml_input {

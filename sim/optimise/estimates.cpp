@@ -8,7 +8,7 @@
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 
 namespace crisp {
 

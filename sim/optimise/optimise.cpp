@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <nlopt.hpp>
 
-#include "sim/core/random.hpp"
-#include "sim/core/stats.hpp"
+#include "core/random.hpp"
+#include "core/stats.hpp"
 
 namespace crisp {
 

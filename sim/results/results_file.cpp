@@ -23,7 +23,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/h5.hpp"
 #include "sim/results/stored_values.hpp"

@@ -134,7 +134,7 @@ class ResultsFileWriter {
 
 // Writes `path` through its partial file (sim/results/output_file.hpp); on any failure throws
 // std::runtime_error naming the path and the HDF5 call that failed, and leaves nothing behind.
-// Computes /summary (sim/core/stats.hpp summarize) and /paired (policy minus row 0, replication
+// Computes /summary (core/stats.hpp summarize) and /paired (policy minus row 0, replication
 // by replication).
 void write_results(const std::string& path, const ResultsContent& content);
 // Writes the whole file `file` in place (truncating it): what write_results does to its partial.

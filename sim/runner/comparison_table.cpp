@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/names.hpp"
-#include "sim/core/stats.hpp"
+#include "core/names.hpp"
+#include "core/stats.hpp"
 
 namespace crisp {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/prim.hpp"
+#include "core/prim.hpp"
 #include "sim/results/results_file.hpp"
 
 namespace crisp {

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/core/sensitivity_indices.hpp"
-#include "sim/core/stats.hpp"
+#include "core/sensitivity_indices.hpp"
+#include "core/stats.hpp"
 #include "sim/runner/discovery_rows.hpp"
 
 namespace crisp {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/runner/results_content.hpp"
 
 namespace crisp {

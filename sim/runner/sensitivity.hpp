@@ -13,7 +13,7 @@
 namespace crisp {
 
 // The statistics /sensitivity holds, in the order written; each is the /summary column of the
-// same name (sim/core/stats.hpp), over the run's replications.
+// same name (core/stats.hpp), over the run's replications.
 inline constexpr std::array<const char*, 5> kSensitivityStatistics = {"mean", "ci95_lo", "ci95_hi",
                                                                       "p_positive", "cvar95"};
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "sim/core/event_queue.hpp"
+#include "core/event_queue.hpp"
 
 using crisp::Event;
 using crisp::EventQueue;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/metrics.hpp"
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/runner/monte_carlo.hpp"
 

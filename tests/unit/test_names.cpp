@@ -1,10 +1,10 @@
-// Names and text (sim/core/names.hpp, docs/model.md "Names"): what crisp accepts at load, and how
+// Names and text (core/names.hpp, docs/model.md "Names"): what crisp accepts at load, and how
 // it shows what it refuses.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 #include "sim/experiment/experiment.hpp"
 
 using namespace crisp;

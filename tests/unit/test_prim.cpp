@@ -1,4 +1,4 @@
-// PRIM scenario discovery (sim/core/prim.hpp): planted boxes it must recover, a peel computed by
+// PRIM scenario discovery (core/prim.hpp): planted boxes it must recover, a peel computed by
 // hand, discrete inputs, the choice rules, the sentence and the errors.
 
 #include <algorithm>
@@ -11,8 +11,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/core/prim.hpp"
-#include "sim/core/random.hpp"
+#include "core/prim.hpp"
+#include "core/random.hpp"
 
 using namespace crisp;
 

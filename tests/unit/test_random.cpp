@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/core/random.hpp"
+#include "core/random.hpp"
 
 using namespace crisp;
 

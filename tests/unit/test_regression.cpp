@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/runner/monte_carlo.hpp"
 

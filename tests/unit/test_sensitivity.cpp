@@ -19,7 +19,7 @@
 #include "models/metrics.hpp"
 #include "models/sensitivity.hpp"
 #include "models/shocks.hpp"
-#include "sim/core/stats.hpp"
+#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/h5.hpp"
 #include "sim/results/results_file.hpp"
@@ -361,7 +361,7 @@ TEST_CASE("sensitivity errors name the file, line and parameter", "[sensitivity]
         {"unknown key 'parameter' (did you mean 'parameters'?)"});
 }
 
-// Common random numbers that hold (sim/core/random.hpp): each shock draws from streams of its
+// Common random numbers that hold (core/random.hpp): each shock draws from streams of its
 // own, so a sensitivity run that scales one shock's rate leaves every other shock's occurrences
 // unchanged, replication by replication; only the scaled shock's change (and with its rate
 // doubled, it occurs more often).

@@ -1,4 +1,4 @@
-// Global sensitivity estimators (sim/core/sensitivity_indices.hpp) against functions whose
+// Global sensitivity estimators (core/sensitivity_indices.hpp) against functions whose
 // indices are known in closed form: Sobol indices of the Ishigami and Sobol g-functions, and the
 // Morris mu* of the Ishigami function on its 4-level grid.
 
@@ -10,8 +10,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/core/sensitivity_indices.hpp"
-#include "sim/core/sobol_sequence.hpp"
+#include "core/sensitivity_indices.hpp"
+#include "core/sobol_sequence.hpp"
 
 using namespace crisp;
 

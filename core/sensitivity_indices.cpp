@@ -1,4 +1,4 @@
-#include "sim/core/sensitivity_indices.hpp"
+#include "core/sensitivity_indices.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <boost/random/uniform_int_distribution.hpp>
 
-#include "sim/core/random.hpp"
-#include "sim/core/sobol_sequence.hpp"
-#include "sim/core/stats.hpp"
+#include "core/random.hpp"
+#include "core/sobol_sequence.hpp"
+#include "core/stats.hpp"
 
 namespace crisp {
 

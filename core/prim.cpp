@@ -1,4 +1,4 @@
-#include "sim/core/prim.hpp"
+#include "core/prim.hpp"
 
 #include <algorithm>
 #include <cmath>

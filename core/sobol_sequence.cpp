@@ -1,4 +1,4 @@
-#include "sim/core/sobol_sequence.hpp"
+#include "core/sobol_sequence.hpp"
 
 #include <cstdint>
 #include <stdexcept>

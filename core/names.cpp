@@ -1,4 +1,4 @@
-#include "sim/core/names.hpp"
+#include "core/names.hpp"
 
 #include <cstdint>
 

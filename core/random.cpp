@@ -1,4 +1,4 @@
-#include "sim/core/random.hpp"
+#include "core/random.hpp"
 
 #include <cmath>
 
@@ -8,7 +8,7 @@
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-#include "sim/core/overloaded.hpp"
+#include "core/overloaded.hpp"
 
 namespace crisp {
 

@@ -10,7 +10,7 @@
 // Designs and estimators are separate so that the model evaluations can run anywhere (threads,
 // ranks, shards) in any order: a design is a table of points, the caller fills a vector y with
 // f at each row, and the estimator reads y by the layout documented here. Every reduction runs in
-// index order and every random draw comes from a stream keyed by seed and item (sim/core/
+// index order and every random draw comes from a stream keyed by seed and item (core/
 // random.hpp), so the same inputs give bit-identical results anywhere. docs/model.md "Global
 // sensitivity (estimators)" states the definitions.
 
@@ -41,7 +41,7 @@ struct BootstrapOptions {
 //   j * (d + 2) + 1      B_j
 //   j * (d + 2) + 2 + i  A_B^(i)_j: A_j with coordinate i taken from B_j (0 <= i < d)
 // A_j and B_j are the first and last d coordinates of point j of the 2d-dimensional Sobol
-// sequence (sim/core/sobol_sequence.hpp). Grouping by base sample makes any prefix of whole
+// sequence (core/sobol_sequence.hpp). Grouping by base sample makes any prefix of whole
 // groups a complete design of fewer base samples (a run cut short still has an answer).
 struct SaltelliDesign {
   std::size_t n = 0;      // base samples; a power of two suits the Sobol sequence best
