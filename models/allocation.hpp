@@ -1,5 +1,5 @@
 #pragma once
-// Who gets what at one allocation instant (MODEL.md section 3, docs/model.md "One instant",
+// Who gets what at one allocation instant (docs/model.md "One instant",
 // steps 3-6): contract requests, pro-rata rationing, the refinery input requirement, and spot
 // re-sourcing in at most three rounds. O(V + E) plus the spot pairs; no allocation per call.
 

@@ -1,6 +1,6 @@
 #pragma once
 // The day-0 balance `crisp check` reports: each supplier's requests in the no-shock allocation
-// against its capacity (MODEL.md section 2, "Initial state").
+// against its capacity (docs/model.md "Day 0").
 
 #include <string>
 #include <vector>

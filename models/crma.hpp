@@ -1,7 +1,7 @@
 #pragma once
 // Indicators of the EU Critical Raw Materials Act (Regulation (EU) 2024/1252) on the day-0
-// network, for `crisp check` (MODEL.md sections 1 and 8): how concentrated each stage's world
-// capacity is, and where each report region's day-0 supply comes from.
+// network, for `crisp check` (docs/model.md "The network", "Metrics"): how concentrated each
+// stage's world capacity is, and where each report region's day-0 supply comes from.
 //
 // Benchmarks of the Act: no more than 65 % of the EU's annual consumption of a strategic raw
 // material at any relevant stage of processing from a single third country; 10 % of consumption

@@ -1,5 +1,5 @@
 #pragma once
-// The market response of one material (MODEL.md section 7, docs/model.md "Market response"):
+// The market response of one material (docs/model.md "Market response"):
 // the pure rules, so that they can be checked on their own.
 
 #include <algorithm>

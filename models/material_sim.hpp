@@ -1,7 +1,7 @@
 #pragma once
-// One material's replication: the event loop, stores, pipelines and metrics (MODEL.md sections
-// 2-4 and 8, docs/model.md). Materials couple only through shocks, which are sampled before the
-// run, and euro totals, which the Simulator adds up; so each material runs on its own queue.
+// One material's replication: the event loop, stores, pipelines and metrics (docs/model.md).
+// Materials couple only through shocks, which are sampled before the run, and euro totals, which
+// the Simulator adds up; so each material runs on its own queue.
 
 #include <span>
 #include <stdexcept>
@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/event_queue.hpp"
 #include "models/allocation.hpp"
 #include "models/discount.hpp"
 #include "models/metrics.hpp"
 #include "models/network.hpp"
 #include "models/shocks.hpp"
 #include "models/trajectory.hpp"
-#include "core/event_queue.hpp"
 
 namespace crisp {
 

@@ -1,5 +1,5 @@
 #pragma once
-// What one replication reports (MODEL.md section 8), laid out as one flat array of doubles:
+// What one replication reports (docs/model.md "Metrics"), laid out as one flat array of doubles:
 // slot(material, report region, metric). Material index == materials.size() is "all": the
 // euro metrics summed over materials, and shortage time over the union of the materials' spells.
 

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
 #include "core/random.hpp"
+#include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
 
 namespace crisp {
 
@@ -22,7 +22,7 @@ inline constexpr double kDaysPerYear = 365.0;
 enum class NodeKind : std::uint8_t { mine, refinery, consumer };
 const char* to_string(NodeKind k);
 
-// Market response of one material (MODEL.md section 7); each part is off unless given.
+// Market response of one material (docs/model.md "Market response"); each part is off unless given.
 struct MarketSpec {
   bool enabled = false;
   double price_elasticity = 0.2;  // multiple = (1 - tightness)^(-1 / elasticity)
@@ -139,7 +139,8 @@ struct ShockSpec : EveryShockKindsFields<std::make_index_sequence<shock_kind_cou
 enum class ReleaseTrigger : std::uint8_t { shortfall, supply_drop };
 
 // A strategic stockpile with one value per field: what a policy set resolves a stockpile lever
-// to. The mechanics are MODEL.md section 4 and live in models/ (the store), the sweep in policies/.
+// to. The mechanics are docs/model.md "Stores: private buffers and strategic stockpiles" and live
+// in models/ (the store), the sweep in policies/.
 struct StockpileSpec {
   std::string name;                  // e.g. "stockpile NL gallium"
   std::vector<std::string> regions;  // consumer regions served (a group expands to its members)

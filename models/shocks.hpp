@@ -1,5 +1,5 @@
 #pragma once
-// Sampling the shock history of one replication (MODEL.md section 5). Every policy set of a
+// Sampling the shock history of one replication (docs/model.md "Shocks"). Every policy set of a
 // replication is simulated on the same history: common random numbers.
 
 #include <cstdint>

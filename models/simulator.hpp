@@ -1,5 +1,5 @@
 #pragma once
-// The event-driven engine for one policy set (MODEL.md sections 2-4, docs/model.md): every
+// The event-driven engine for one policy set (docs/model.md): every
 // material's MaterialSim, and material "all" from them. Reused for many replications it allocates
 // no memory in steady state. The Monte Carlo runner does not use it: it shares material runs
 // across policy sets (sim/runner/material_runs.hpp); the tests and tools that simulate one policy

@@ -20,7 +20,7 @@ struct ShockFields<ShockKind::export_restriction> {
   bool destinations_foreign = true;       // every foreign buyer, or ...
   std::vector<std::string> destinations;  // ... the buyers of these countries or regions
   Stage stage = Stage::both;              // the suppliers it covers: mines, refineries or both
-  // Its mechanics (MODEL.md section 5), each off by default.
+  // Its mechanics (docs/model.md "Shocks"), each off by default.
   double announce_days = 0;       // announced this long before it bites ...
   double max_buffer_days = 0;     // ... and covered buyers top their buffers up to this meanwhile
   double licence_delay_days = 0;  // exports stop completely this long, then pass at the severity

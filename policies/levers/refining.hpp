@@ -1,4 +1,4 @@
-// The refining lever (MODEL.md section 6, docs/model.md "Policy levers other than stockpiles"):
+// The refining lever (docs/model.md "Policy levers other than stockpiles"):
 // a domestic refinery fed by chosen mines, operating or on standby.
 // One file holds the kind (policies/levers/lever_kind.hpp): its spec, name and keys, then its
 // applier and its reader, each in a section compiled once where what it needs is known.

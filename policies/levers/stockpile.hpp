@@ -1,4 +1,4 @@
-// The stockpile lever (MODEL.md section 4, docs/model.md "Policy sets"). Its spec lives in
+// The stockpile lever (docs/model.md "Policy sets"). Its spec lives in
 // models/scenario.hpp because the engine's stores read it; applying it hands it to the engine.
 // One file holds the kind (policies/levers/lever_kind.hpp): its spec, name and keys, then its
 // applier and its reader, each in a section compiled once where what it needs is known.

@@ -1,5 +1,5 @@
 #pragma once
-// The crisp subcommands (INTERFACES.md "Command line"). Each returns the process exit code:
+// The crisp subcommands (README "Commands"). Each returns the process exit code:
 // 0 success, 1 runtime failure, 2 bad usage or a bad experiment file. Errors are thrown as
 // InputError (exit 2) or std::runtime_error (exit 1) and reported by main().
 

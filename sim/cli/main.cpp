@@ -1,6 +1,6 @@
 // crisp: strategic stockpile and refining policy for critical raw materials.
-// The command line (INTERFACES.md): parse, dispatch, and turn every error into one line on
-// stderr with the documented exit code.
+// The command line (README "Experiment file reference"): parse, dispatch, and turn every error into
+// one line on stderr with the documented exit code.
 
 #include <algorithm>
 #include <cerrno>
@@ -21,8 +21,8 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "crisp_version.hpp"
 #include "core/names.hpp"
+#include "crisp_version.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/results_file.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-// Loading an experiment file (INTERFACES.md): parse, then validate each field, then check fields
-// against each other, then freeze into a Scenario plus its levers.
+// Loading an experiment file (README "Experiment file reference"): parse, then validate each field,
+// then check fields against each other, then freeze into a Scenario plus its levers.
 
 #include <cstdint>
 #include <optional>
@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/names.hpp"
 #include "models/futures.hpp"
 #include "models/scenario.hpp"
 #include "models/sensitivity.hpp"
 #include "policies/decision_problem.hpp"
 #include "policies/policy_set.hpp"
-#include "core/names.hpp"
 
 namespace crisp {
 

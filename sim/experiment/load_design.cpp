@@ -1,6 +1,6 @@
-// Reading [design] (MODEL.md section 6, README "Experiment file reference"): a grid over the
-// policies' sweep axes, a Latin hypercube over their { min, max } ranges, or a list of policy
-// sets given one by one in [[design.sets]].
+// Reading [design] (docs/model.md "Policies and levers", README "Experiment file reference"): a
+// grid over the policies' sweep axes, a Latin hypercube over their { min, max } ranges, or a list
+// of policy sets given one by one in [[design.sets]].
 
 #include <algorithm>
 #include <stdexcept>

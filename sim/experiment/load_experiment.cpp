@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "models/trajectory.hpp"
 #include "core/names.hpp"
+#include "models/trajectory.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/experiment/input_file.hpp"
 #include "sim/experiment/sections.hpp"
@@ -124,8 +124,8 @@ void read_report_regions(const Table& t, Scenario& sc, const Catalog& catalog) {
 
 // ---- [[material]] ----
 
-// The market response (MODEL.md section 7): `market` turns the price on; substitution and supply
-// expansion act on the price, so they need it.
+// The market response (docs/model.md "Market response"): `market` turns the price on; substitution
+// and supply expansion act on the price, so they need it.
 void read_market(const Table& t, MaterialSpec& m) {
   if (const auto v = t.get("market")) {
     const Table market = v->table();
@@ -333,8 +333,8 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
   sc.edges.push_back(e);
 }
 
-// Checks that need every edge: MODEL.md section 1 (shares into a buyer sum to 1) and that every
-// buyer that must buy has a supplier.
+// Checks that need every edge: docs/model.md "The network" (shares into a buyer sum to 1) and that
+// every buyer that must buy has a supplier.
 void check_network(const Scenario& sc, const Catalog& catalog) {
   constexpr double kShareTolerance = 1e-6;
   std::vector<double> share_in(sc.nodes.size(), 0.0);

@@ -1,4 +1,4 @@
-// Reading [[policy]] tables (MODEL.md section 6, docs/model.md "Policy sets" and "Policy levers
+// Reading [[policy]] tables (docs/model.md "Policy sets" and "Policy levers
 // other than stockpiles"): the schema and the dispatch on kind, both from the list of kinds
 // (policies/levers/kinds.txt), what the kinds' readers share, and the checks across policies.
 

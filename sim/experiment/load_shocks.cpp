@@ -1,4 +1,4 @@
-// Reading [[shock]] tables (MODEL.md section 5, docs/model.md "Shocks"): what every kind shares
+// Reading [[shock]] tables (docs/model.md "Shocks"): what every kind shares
 // (name, kind, arrival, duration and severity) and the dispatch to each kind's reader
 // (models/shocks/<kind>.hpp, compiled in shock_readers.cpp).
 
@@ -44,7 +44,7 @@ const KindSchema& shock_schema() {
 
 // ---- durations and severities ----
 
-// A number in `range`, or a one-key table naming a distribution (MODEL.md section 5). A uniform
+// A number in `range`, or a one-key table naming a distribution (docs/model.md "Shocks"). A uniform
 // distribution's bounds obey `range` too; the others are clamped when drawn (docs/model.md).
 Distribution read_distribution(const Value& v, const Range& range, bool allow_beta) {
   if (v.is_number()) return Fixed{v.number(range)};

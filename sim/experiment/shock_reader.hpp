@@ -19,7 +19,7 @@ struct ShockInput {
   const Catalog& catalog;
 };
 
-// A number in `range`, or a one-key table naming a distribution (MODEL.md section 5). A uniform
+// A number in `range`, or a one-key table naming a distribution (docs/model.md "Shocks"). A uniform
 // distribution's bounds obey `range` too; the others are clamped when drawn (docs/model.md).
 Distribution read_distribution(const Value& v, const toml_input::Range& range, bool allow_beta);
 

@@ -1,7 +1,7 @@
 #pragma once
 // Typed, checked access to the tables of a TOML file. Every read checks one value's type and
 // range; a failed check throws an InputError that names the file, line and column, the table it
-// is in, the key, the bad value and what was expected (INTERFACES.md):
+// is in, the key, the bad value and what was expected (README "Experiment file reference"):
 //
 //   gallium.toml:14:9: edge 'cn-ref -> nl-users': share must be in [0, 1], got 1.4
 //

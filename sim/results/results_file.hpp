@@ -1,5 +1,5 @@
 #pragma once
-// The HDF5 results file (INTERFACES.md "Results file", docs/results-format.md). The writer knows
+// The HDF5 results file (README "Results file", docs/results-format.md). The writer knows
 // nothing of materials or policies: it takes named series of [P, R] doubles and plain tables.
 
 #include <array>

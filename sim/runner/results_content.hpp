@@ -1,5 +1,5 @@
 #pragma once
-// Turns a finished run into what the results file holds (INTERFACES.md "Results file").
+// Turns a finished run into what the results file holds (README "Results file").
 
 #include <functional>
 #include <string>

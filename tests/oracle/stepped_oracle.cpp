@@ -1,4 +1,4 @@
-// The time-stepped oracle (see stepped_oracle.hpp). Written from MODEL.md and docs/model.md
+// The time-stepped oracle (see stepped_oracle.hpp). Written from docs/model.md
 // only; it deliberately shares no code with models/*.cpp or policies/*.cpp, so that a misreading
 // of the rules in one implementation shows up as a disagreement with the other.
 
@@ -759,7 +759,8 @@ class Oracle {
           Flow& f = pairs_[static_cast<std::size_t>(p)];
           Node& b = nodes_[static_cast<std::size_t>(f.to)];
           if (f.phase != phase || f.excluded || !ready(b, k) || !(b.spot_cap > 0)) continue;
-          // MODEL.md section 3: "split pro-rata to the eligible buyers' u_b, capped at u_b".
+          // docs/model.md "Allocation: who gets what": "split pro-rata to the eligible buyers' u_b,
+          // capped at u_b".
           f.offer = std::min(b.spot_cap, sup.spare * b.spot_cap / tot);
           b.spot_offered += f.offer;
           any = true;

@@ -19,8 +19,8 @@
 // effect at a step boundary, up to dt away from the engine's instant. Each such shift moves at
 // most dt * (change of rate) tonnes and a spell end by at most dt. With dt = 1/128 day and the
 // scenarios' spells of five days or more, the oracle's discretization error is far inside the
-// model's agreement criterion (MODEL.md section 2: 1 % relative or 0.01 t absolute), which is
-// therefore used as is for tonnes, and translated for the other units. (Measured on these
+// model's agreement criterion (docs/model.md "Time and events": 1 % relative or 0.01 t absolute),
+// which is therefore used as is for tonnes, and translated for the other units. (Measured on these
 // scenarios: the oracle at dt = 1/128 and at 1/1024 differ by less than 5 % of the tolerance
 // on every slot; most slots are exact, because the events fall on whole days.)
 //   tonnes:   max(1 % |oracle|, 0.01 t)
@@ -1111,11 +1111,11 @@ Case si_mixed_levers(bool with_shocks = true) {
   return {b.s, fx, occs};
 }
 
-// SJ. How spot is split (MODEL.md section 3: spare "split pro-rata to the eligible buyers' u_b,
-// capped at u_b"). Consumer C (10 t/day, 10-day buffer) buys all from mine M1 (country A1,
-// 10 t/day), which loses half its capacity over [20, 200). Its spot partners are M2 (30 t/day,
-// no contracts: spare 30) and M3 (12 t/day, 10 of them to consumer D: spare 2); resourcing delay
-// 10 days, spot lead 15.
+// SJ. How spot is split (docs/model.md "Allocation: who gets what": spare "split pro-rata to the
+// eligible buyers' u_b, capped at u_b"). Consumer C (10 t/day, 10-day buffer) buys all from mine M1
+// (country A1, 10 t/day), which loses half its capacity over [20, 200). Its spot partners are M2
+// (30 t/day, no contracts: spare 30) and M3 (12 t/day, 10 of them to consumer D: spare 2);
+// resourcing delay 10 days, spot lead 15.
 Case sj_spot_split() {
   Build b("sj-spot-split", 365, {"C", "D"});
   const int mo = b.material("mo", 400, 10000, 10, 15);
@@ -1301,10 +1301,10 @@ TEST_CASE("oracle anchors: S7 joint stockpile", "[oracle][anchor]") {
 }
 
 TEST_CASE("oracle anchors: S8 mixed", "[oracle][anchor]") {
-  // Without shocks the network is in steady state (MODEL.md section 2): the day-0 allocation
-  // is feasible (refinery inputs 16, 3.56 and 4.5 t/day after yields; mines at 11.2, 7.05 and
-  // 7.31 of 30, 12 and 9), so nobody goes short and no stockpile releases; demand growth is
-  // absorbed by spare capacity.
+  // Without shocks the network is in steady state (docs/model.md "Time and events"): the day-0
+  // allocation is feasible (refinery inputs 16, 3.56 and 4.5 t/day after yields; mines
+  // at 11.2, 7.05 and 7.31 of 30, 12 and 9), so nobody goes short and no stockpile releases; demand
+  // growth is absorbed by spare capacity.
   const Case q = s8_mixed(false);
   const Result r0 = run_oracle(q);
   for (const char* reg : {"DE", "FR", "US", "JP", "EU"}) {

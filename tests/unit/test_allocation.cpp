@@ -1,4 +1,4 @@
-// Allocation rules on hand-worked cases (MODEL.md section 3, docs/model.md "One instant").
+// Allocation rules on hand-worked cases (docs/model.md "One instant").
 #include <catch2/catch.hpp>
 
 #include "models/allocation.hpp"

@@ -1,4 +1,4 @@
-// A crisis starts its children together, each with its probability (MODEL.md section 5).
+// A crisis starts its children together, each with its probability (docs/model.md "Shocks").
 #include <cmath>
 #include <map>
 

@@ -1,6 +1,6 @@
 // The experiment loader: a valid file loads to the expected values, and each kind of bad input
 // fails with one line naming the file, line and column, the key, the bad value and what was
-// expected (INTERFACES.md).
+// expected (README "Experiment file reference").
 
 #include <algorithm>
 #include <cmath>
@@ -298,7 +298,8 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
 
 TEST_CASE("a bad value names file, line, column, key, value and what was expected",
           "[experiment]") {
-  // The whole message, once: the format INTERFACES.md gives.
+  // The whole message, once: the format of one line with file, line, key, value and what was
+  // expected.
   const std::string text = replace_line("share = 1.0", "share = 1.4", 2);
   const std::string message = error_of(text);
   CHECK(message == line_of(text, "share = 1.4") +

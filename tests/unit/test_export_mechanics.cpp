@@ -1,4 +1,4 @@
-// Export-restriction mechanics (MODEL.md section 5, docs/model.md) on hand-worked cases: one
+// Export-restriction mechanics (docs/model.md) on hand-worked cases: one
 // Chinese mine serves one Dutch consumer of 1 t/day with no lead time; a restriction on
 // "foreign" buyers bites from day 100 for 100 days at severity 0.5.
 #include <catch2/catch.hpp>

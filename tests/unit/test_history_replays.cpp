@@ -261,7 +261,7 @@ TEST_CASE("history: the 2010 rare-earth quota cut", "[history]") {
   CHECK(last_high > 730);   // high prices last into 2012 at least ...
   CHECK(last_high < 1735);  // ... and end before Q4-2014
   CHECK(1 - price_on(r, ree, 1735) / peak > 0.8);
-  // MODEL.md section 7: ~10 % of demand a year substituted (an input) up to 30 %.
+  // docs/model.md "Market response": ~10 % of demand a year substituted (an input) up to 30 %.
   double substituted = 0;
   for (const auto& day : r.trace.substitution)
     substituted = std::max(substituted, day[0]);

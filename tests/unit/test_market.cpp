@@ -1,4 +1,4 @@
-// Market response (MODEL.md section 7, docs/model.md "Market response") on hand-worked cases.
+// Market response (docs/model.md "Market response") on hand-worked cases.
 // One mine of 1 t/day serves one consumer asking 2 t/day, with no lead time and no buffer, so
 // tightness is 0.5 and the unmet rate is 2 * (1 - substitution) - capacity, day by day.
 #include <cmath>

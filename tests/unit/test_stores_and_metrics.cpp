@@ -1,6 +1,6 @@
-// Store crossings, stockpile rules and every metric on cases worked by hand (MODEL.md sections
-// 4 and 8, docs/model.md). One mine ships 1 t/day to one consumer over a 10-day lead time; the
-// consumer holds 15 days of buffer and refills it at target / 60 = 0.25 t/day.
+// Store crossings, stockpile rules and every metric on cases worked by hand (docs/model.md). One
+// mine ships 1 t/day to one consumer over a 10-day lead time; the consumer holds 15 days of buffer
+// and refills it at target / 60 = 0.25 t/day.
 #include <cmath>
 
 #include <catch2/catch.hpp>
