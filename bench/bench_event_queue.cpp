@@ -107,6 +107,55 @@ void EventQueue_fill_drain(benchmark::State& state, Times times) {
   per_op_counter(state, static_cast<double>(n));
 }
 
+// reschedule: N objects (stores) each with one pending crossing; each iteration moves 3 of them
+// (a settle changes several rates) and fires the earliest live one, which is scheduled again.
+// `lazy` pushes a new event with a version stamp and skips stale ones as they pop (the engine
+// today); `slots` moves the one event of each object in place. s_per_op is per iteration.
+template <bool kSlots>
+void EventQueue_reschedule(benchmark::State& state) {
+  const Draws d = make_draws(Times::mixed);
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  crisp::EventQueue q;
+  q.reserve(4 * static_cast<std::size_t>(n) + 16);
+  q.resize_slots(n);
+  std::vector<std::uint64_t> version(n, 0);
+  double now = 0;
+  std::size_t i = 0;
+  auto schedule = [&](std::uint32_t object, double when) {
+    crisp::Event e = event_at(when, 0, object);
+    if constexpr (kSlots) {
+      q.schedule_slot(object, e);
+    } else {
+      e.version = ++version[object];
+      q.push(e);
+    }
+  };
+  for (std::uint32_t k = 0; k < n; ++k)
+    schedule(k, d.time[k & (kDraws - 1)]);
+  for (auto _ : state) {
+    for (int j = 0; j < 3; ++j, ++i)
+      schedule(static_cast<std::uint32_t>((i * 2654435761U) % n), now + d.delay[i & (kDraws - 1)]);
+    crisp::Event e = q.pop();
+    if constexpr (!kSlots)
+      while (e.version != version[e.target])
+        e = q.pop();
+    now = e.time;
+    schedule(e.target, now + d.delay[++i & (kDraws - 1)]);
+  }
+  benchmark::DoNotOptimize(q.top());
+  per_op_counter(state, 1);
+}
+
+BENCHMARK_TEMPLATE(EventQueue_reschedule, false)
+    ->Name("EventQueue_reschedule/lazy")
+    ->Arg(64)
+    ->Arg(1024)
+    ->Arg(65536);
+BENCHMARK_TEMPLATE(EventQueue_reschedule, true)
+    ->Name("EventQueue_reschedule/slots")
+    ->Arg(64)
+    ->Arg(1024)
+    ->Arg(65536);
 BENCHMARK_CAPTURE(EventQueue_hold, mixed, Times::mixed)->Arg(64)->Arg(1024)->Arg(65536);
 BENCHMARK_CAPTURE(EventQueue_hold, ties, Times::ties)->Arg(64)->Arg(1024)->Arg(65536);
 BENCHMARK_CAPTURE(EventQueue_fill_drain, mixed, Times::mixed)->Arg(64)->Arg(1024)->Arg(65536);
