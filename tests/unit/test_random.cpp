@@ -347,7 +347,7 @@ std::size_t occurrences(const std::vector<History>& h) {
 
 }  // namespace
 
-TEST_CASE("a shock's history depends on its name, not its place in the file or the other shocks",
+TEST_CASE("a shock's history depends on its name and not its place or the other shocks",
           "[core][random][shocks]") {
   const auto base = histories({"controls", "outages", "suez"});
   const auto reversed = histories({"suez", "outages", "controls"});
