@@ -23,7 +23,8 @@
 namespace crisp {
 
 enum class StreamId : std::uint64_t {
-  shocks = 0,  // retired: one stream for every shock of a replication, in file order
+  // 0 is retired: one stream for every shock of a replication, in file order, before each shock
+  // had streams of its own. Never give it to a new stream.
   design = 1,  // the points of a Latin hypercube design (replication 0 of the design's seed)
   shock_arrivals = 2,  // one shock's arrival times
   shock_marks = 3,     // one shock's occurrences: duration, severity, extra delay, crisis children
@@ -42,7 +43,9 @@ inline std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// The element key of a name (FNV-1a, 64 bits); never 0.
+// The element key of a name; never 0. FNV-1a with the 64-bit FNV prime, but an offset basis one
+// digit short of FNV's published 14695981039346656037: every stream rests on it, so it stays
+// (tests/unit/test_random.cpp pins it).
 inline std::uint64_t element_key(std::string_view name) {
   std::uint64_t h = 1469598103934665603ull;
   for (const char c : name) {

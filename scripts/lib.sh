@@ -4,7 +4,7 @@
 CRISP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages crisp builds, tests and plots with.
-CRISP_PACKAGES=(cmake ninja-build g++ pkg-config git
+CRISP_PACKAGES=(cmake ninja-build g++ pkg-config git clang-format
   libboost-dev libboost-graph-dev libboost-random-dev
   libtbb-dev libhdf5-dev libxxhash-dev libnlopt-cxx-dev hdf5-tools libtomlplusplus-dev libcli11-dev libfmt-dev catch2
   libopenmpi-dev openmpi-bin

@@ -1,66 +1,29 @@
 // Regression cases: whole experiments whose every summary mean is pinned to a reference file, so
-// that a change of behaviour is always a decision, never an accident. When a change is meant to
-// move results, rerun with CRISP_UPDATE_REFERENCE=1 and commit the new reference with the reason.
+// that a change of behaviour is always a decision, never an accident. This test only compares:
+// when a change is meant to move results, scripts/bless_regression writes the new reference, and a
+// person reviews it (git diff) and commits it with the reason (tests/README.md "Regression cases").
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
-#include <map>
-#include <sstream>
 
-#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "core/stats.hpp"
-#include "sim/experiment/experiment.hpp"
-#include "sim/runner/monte_carlo.hpp"
+#include "regression/summary_table.hpp"
+#include "temp_dir.hpp"
 
 using namespace crisp;
+using namespace crisp::regression;
 
 namespace {
 
-// "policy|material|region|metric" -> mean over replications.
-std::map<std::string, double> summary_means(const std::string& experiment,
-                                            std::int64_t replications) {
-  const Experiment x = load_experiment_file(experiment);
-  const PolicyDesign design = expand_grid(x.levers);
-  RunOptions options;
-  options.replications = replications;
-  options.seed = x.scenario.seed;
-  const RunResult result = run_monte_carlo(x.scenario, design, options);
-  std::map<std::string, double> out;
-  const MetricLayout& l = result.layout;
-  for (std::int64_t p = 0; p < result.policies; ++p)
-    for (int m = 0; m < l.material_slots(); ++m)
-      for (int r = 0; r < static_cast<int>(l.regions.size()); ++r)
-        for (int k = 0; k < kMetricCount; ++k) {
-          const double mean =
-              summarize(result.series(p, l.slot(m, r, static_cast<Metric>(k)))).mean;
-          if (std::isnan(mean)) continue;
-          const std::string material = m == l.all_material() ? "all" : l.materials[m];
-          out[fmt::format("{}|{}|{}|{}", design.sets[p].label, material, l.regions[r],
-                          kMetricNames[k])] = mean;
-        }
-  return out;
-}
-
-void check_against_reference(const std::string& experiment, const std::string& reference,
-                             std::int64_t replications) {
-  const auto now = summary_means(experiment, replications);
-  if (std::getenv("CRISP_UPDATE_REFERENCE") != nullptr) {
-    std::ofstream f(reference);
-    for (const auto& [key, value] : now)
-      f << key << "\t" << fmt::format("{:.17g}", value) << "\n";
-    WARN("reference rewritten: " << reference);
-    return;
-  }
-  std::ifstream f(reference);
-  REQUIRE(f.good());
-  std::map<std::string, double> ref;
-  std::string line;
-  while (std::getline(f, line)) {
-    const auto tab = line.find('\t');
-    ref[line.substr(0, tab)] = std::stod(line.substr(tab + 1));
-  }
+void check_against_reference(const std::string& name) {
+  const Case* found = nullptr;
+  for (const Case& c : cases())
+    if (c.name == name) found = &c;
+  REQUIRE(found != nullptr);
+  const Table ref = read_table(reference_path(CRISP_SOURCE_DIR, *found));
+  REQUIRE(ref.size() > 40);  // a reference that lost its lines would compare nothing
+  const Table now =
+      summary_means(std::string(CRISP_SOURCE_DIR) + "/" + found->experiment, found->replications);
   // Metrics added since the reference was written are new keys; every old one must hold.
   REQUIRE(now.size() >= ref.size());
   for (const auto& [key, value] : ref) {
@@ -73,11 +36,33 @@ void check_against_reference(const std::string& experiment, const std::string& r
 }  // namespace
 
 TEST_CASE("regression: the small command-line experiment", "[regression]") {
-  check_against_reference(CRISP_SOURCE_DIR "/tests/cases/cli/small.toml",
-                          CRISP_SOURCE_DIR "/tests/cases/regression/small.tsv", 60);
+  check_against_reference("small");
 }
 
 TEST_CASE("regression: the bundled example", "[regression]") {
-  check_against_reference(CRISP_SOURCE_DIR "/experiments/example.toml",
-                          CRISP_SOURCE_DIR "/tests/cases/regression/example.tsv", 60);
+  check_against_reference("example");
+}
+
+TEST_CASE("a regression table reads back to the same doubles", "[regression]") {
+  const Table table = {{"a|all|NL|unmet_t", 0.1},
+                       {"b|gallium|EU|loss_eur", 125634.53535964849},
+                       {"c|all|NL|stock_min_frac", std::nextafter(1.0, 0.0)},
+                       {"d|all|NL|shortage_days", 1e-300}};
+  test::TempDir dir;
+  const std::string path = dir.file("t.tsv");
+  {
+    std::ofstream out(path);
+    write_table(out, table);
+  }
+  const Table back = read_table(path);
+  REQUIRE(back.size() == table.size());
+  for (const auto& [key, value] : table)
+    CHECK(back.at(key) == value);  // exact: 17 digits
+
+  {
+    std::ofstream out(path);
+    out << "a|all|NL|unmet_t\t0.5\nb|all|NL|unmet_t 0.5\n";
+  }
+  CHECK_THROWS_WITH(read_table(path), Catch::Contains("t.tsv:2: not \"key<TAB>number\""));
+  CHECK_THROWS_WITH(read_table(dir.file("none.tsv")), Catch::Contains("cannot be read"));
 }

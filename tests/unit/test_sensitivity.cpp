@@ -16,10 +16,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/stats.hpp"
 #include "models/metrics.hpp"
 #include "models/sensitivity.hpp"
 #include "models/shocks.hpp"
-#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/h5.hpp"
 #include "sim/results/results_file.hpp"
