@@ -23,8 +23,11 @@
 namespace crisp {
 
 // The order is the order of ShockKind and of the kinds in messages ("expected one of ...").
-using ShockKinds =
-    KindList<OutageShock, ExportRestrictionShock, ChokepointShock, DemandSurgeShock, CrisisShock>;
+using ShockKinds = KindList<OutageShock,             //
+                            ExportRestrictionShock,  //
+                            ChokepointShock,         //
+                            DemandSurgeShock,        //
+                            CrisisShock>;
 
 // One enumerator per kind, named as its kind (kName) and at its kind's place in ShockKinds.
 enum class ShockKind : std::uint8_t {
