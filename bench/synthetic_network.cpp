@@ -14,9 +14,9 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
+#include "core/random.hpp"
 #include "models/allocation.hpp"
 #include "models/network.hpp"
-#include "core/random.hpp"
 
 namespace crisp {
 
@@ -237,7 +237,7 @@ Scenario synthetic_scenario(int nodes, int edges, std::uint64_t seed) {
                     Distribution severity) {
     ShockSpec k;
     k.name = std::move(name);
-    k.kind = kind;
+    k.set_kind(kind);
     k.arrival = ArrivalKind::poisson;
     k.rate_per_year = rate;
     k.duration = duration;
@@ -246,36 +246,34 @@ Scenario synthetic_scenario(int nodes, int edges, std::uint64_t seed) {
   };
   ShockSpec k = poisson("outage " + s.nodes[largest_mine].id, ShockKind::outage, 0.3,
                         Exponential{30}, Uniform{0.05, 0.25});
-  k.nodes = {s.nodes[largest_mine].id};
+  k.as<OutageSpec>().nodes = {s.nodes[largest_mine].id};
   s.shocks.push_back(k);
   k = poisson("outage " + s.nodes[some_refinery].id, ShockKind::outage, 0.2, Exponential{30},
               Fixed{1.0});
-  k.nodes = {s.nodes[some_refinery].id};
+  k.as<OutageSpec>().nodes = {s.nodes[some_refinery].id};
   s.shocks.push_back(k);
   k = poisson("outage C1 refineries", ShockKind::outage, 0.1, LogNormal{90, 0.7},
               Uniform{0.3, 0.7});
   k.country = "C1";
-  k.node_kind = NodeKind::refinery;
+  k.as<OutageSpec>().node_kind = NodeKind::refinery;
   s.shocks.push_back(k);
   k = poisson("export restriction C0 refined", ShockKind::export_restriction, 0.15,
               LogNormal{730, 0.5}, Uniform{0.25, 0.55});
   k.country = "C0";
-  k.stage = Stage::refined;
-  k.licence_delay_days = 60;
+  k.as<ExportRestrictionSpec>().stage = Stage::refined;
+  k.as<ExportRestrictionSpec>().licence_delay_days = 60;
   s.shocks.push_back(k);
   k = poisson("export restriction C2 ore", ShockKind::export_restriction, 0.1, LogNormal{365, 0.5},
               Uniform{0.5, 1.0});
   k.country = "C2";
-  k.stage = Stage::ore;
+  k.as<ExportRestrictionSpec>().stage = Stage::ore;
   s.shocks.push_back(k);
   k = poisson("chokepoint strait-a", ShockKind::chokepoint, 0.1, LogNormal{365, 0.8}, Fixed{0.0});
-  k.route = "strait-a";
-  k.extra_delay = Uniform{7, 14};
+  k.as<ChokepointSpec>() = {"strait-a", Uniform{7, 14}};
   s.shocks.push_back(k);
   k = poisson("chokepoint strait-b", ShockKind::chokepoint, 0.2, LogNormal{30, 0.6},
               Uniform{0.1, 0.4});
-  k.route = "strait-b";
-  k.extra_delay = Uniform{3, 10};
+  k.as<ChokepointSpec>() = {"strait-b", Uniform{3, 10}};
   s.shocks.push_back(k);
   return s;
 }

@@ -55,8 +55,12 @@ std::string material_signature(const Scenario& s, const MaterialNet& net) {
   w.put(s.discount_rate);
   w.put(s.event_budget);
   w.put(s.report_regions.size());
-  for (const ShockSpec& k : s.shocks) {
-    w.put(k.kind);
+  // An export restriction's mechanics; another kind puts a restriction's defaults.
+  static const ExportRestrictionSpec kNoRestriction;
+  for (const ShockSpec& shock : s.shocks) {
+    w.put(shock.kind);
+    const auto* restriction = std::get_if<ExportRestrictionSpec>(&shock.own);
+    const ExportRestrictionSpec& k = restriction ? *restriction : kNoRestriction;
     w.put(k.announce_days);
     w.put(k.max_buffer_days);
     w.put(k.licence_delay_days);

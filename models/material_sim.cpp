@@ -12,11 +12,6 @@
 
 #include "models/shocks/kinds.hpp"
 
-// Every shock kind's effect (section CRISP_SHOCK_EFFECTS of models/shocks/<kind>.hpp), compiled
-// here so that recompute_shock_factors() inlines it.
-#define CRISP_SHOCK_EFFECTS
-#include "models/shocks/kinds.inc"
-
 namespace crisp {
 
 namespace {

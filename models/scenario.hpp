@@ -10,17 +10,16 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/random.hpp"
-#include "models/shocks/kinds_ids.inc"  // generated from models/shocks/kinds.txt
+#include "models/node_kind.hpp"
+#include "models/shocks/kinds.hpp"
 
 namespace crisp {
 
 inline constexpr double kDaysPerYear = 365.0;
-
-enum class NodeKind : std::uint8_t { mine, refinery, consumer };
-const char* to_string(NodeKind k);
 
 // Market response of one material (docs/model.md "Market response"); each part is off unless given.
 struct MarketSpec {
@@ -85,15 +84,8 @@ struct EdgeSpec {
   double standby_share = 0;
 };
 
-// One enumerator per shock kind, named as in models/shocks/kinds.txt and in that order; each
-// kind's file, models/shocks/<kind>.hpp, holds all it does (models/shocks/kinds.hpp).
-enum class ShockKind : std::uint8_t { CRISP_SHOCK_KINDS_IDS };
+// The shock kinds (ShockKind) are listed in models/shocks/kinds.hpp.
 const char* to_string(ShockKind k);
-
-// The count of shock kinds: an unscoped enum of the same names ends with it.
-namespace shock_kind_count {
-enum : std::size_t { CRISP_SHOCK_KINDS_IDS, value };
-}
 
 enum class ArrivalKind : std::uint8_t { poisson, fixed_start, replay, child };
 
@@ -101,28 +93,33 @@ struct ShockEvent {  // one replayed occurrence
   double start_day = 0, duration_days = 0, severity = 0;
 };
 
-// The fields only one kind of shock has: each kind's file, models/shocks/<kind>.hpp, specialises
-// this in its CRISP_SHOCK_FIELDS section, read here; a kind without one does not compile.
-template <ShockKind K>
-struct ShockFields;
-
-}  // namespace crisp
-#define CRISP_SHOCK_FIELDS
-#include "models/shocks/kinds.inc"
-#undef CRISP_SHOCK_FIELDS
-namespace crisp {
-
-template <class Indices>
-struct EveryShockKindsFields;
-template <std::size_t... I>
-struct EveryShockKindsFields<std::index_sequence<I...>>
-    : ShockFields<static_cast<ShockKind>(I)>... {};
-
-// One [[shock]]: what every kind has, and every kind's own fields (unused but for its kind's).
-// A field that two kinds share belongs here, not in both kinds' ShockFields.
-struct ShockSpec : EveryShockKindsFields<std::make_index_sequence<shock_kind_count::value>> {
+// One [[shock]]: what every kind has, and what only its kind has (`own`, the kind's Spec of
+// models/shocks/<kind>.hpp). A field that two kinds share belongs here, not in both kinds' Specs.
+struct ShockSpec {
   std::string name;
-  ShockKind kind = ShockKind::outage;
+  ShockKind kind = ShockKind::outage;  // always the kind whose Spec `own` holds: see set_kind()
+  ShockKinds::Variant own;
+
+  // Makes this a shock of the kind whose Spec is `Spec`, with that kind's fields at their
+  // defaults, and returns them.
+  template <class Spec>
+  Spec& set_kind() {
+    kind = static_cast<ShockKind>(ShockKinds::index_of<Spec>());
+    return own.emplace<Spec>();
+  }
+  // The same, for a kind known only when running.
+  void set_kind(ShockKind k) {
+    visit_shock_kind(k, [&](auto each) { set_kind<typename decltype(each)::type::Spec>(); });
+  }
+  // The fields of its kind, which must be Spec's (std::bad_variant_access otherwise).
+  template <class Spec>
+  Spec& as() {
+    return std::get<Spec>(own);
+  }
+  template <class Spec>
+  const Spec& as() const {
+    return std::get<Spec>(own);
+  }
 
   ArrivalKind arrival = ArrivalKind::poisson;
   double rate_per_year = 0;        // poisson

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "models/shocks/kinds.hpp"
 #include "core/overloaded.hpp"
+#include "models/shocks/kinds.hpp"
 
 namespace crisp {
 
@@ -84,16 +84,18 @@ void scale_shock(ShockSpec& k, const SensitivityParameter& p, double f) {
       fail(p, fmt::format("shock '{}' is not a {}, so it has no extra_delay_days", k.name,
                           kinds_with_key("extra_delay_days")));
     }
-    k.extra_delay = scaled(k.extra_delay, f, kNoCap);
+    Distribution& extra_delay = k.as<ChokepointSpec>().extra_delay;
+    extra_delay = scaled(extra_delay, f, kNoCap);
   } else if (p.field == "licence_delay_days" || p.field == "leakage") {
     if (!has_key(k.kind, p.field)) {
       fail(p, fmt::format("shock '{}' is not a {}, so it has no {}", k.name,
                           kinds_with_key(p.field), p.field));
     }
+    auto& restriction = k.as<ExportRestrictionSpec>();
     if (p.field == "leakage")
-      k.leakage = std::min(1.0, k.leakage * f);
+      restriction.leakage = std::min(1.0, restriction.leakage * f);
     else
-      k.licence_delay_days *= f;
+      restriction.licence_delay_days *= f;
   } else {
     fail(p, fmt::format("a shock has no parameter '{}' to scale", p.field));
   }

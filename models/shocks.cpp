@@ -29,13 +29,19 @@ struct Sampler {
     return *rng;
   }
 
+  // A chokepoint's extra delay; 0 for the other kinds, which draw nothing for it.
+  static double extra_delay(const ShockSpec& shock, Rng& rng) {
+    const auto* chokepoint = std::get_if<ChokepointSpec>(&shock.own);
+    return chokepoint ? std::max(0.0, sample(chokepoint->extra_delay, rng)) : 0.0;
+  }
+
   // Draws one occurrence's duration, severity and extra delay (in that order) and, for a kind
   // without timing (a crisis), whether each child starts. `parent`: the crisis that started it.
   void occur(int k, double start, int parent = -1) {
     const ShockSpec& shock = s.shocks[k];
     Rng& rng = marks_of(k);
     if (!timing_of(shock.kind).timed) {
-      for (const CrisisChild& child : shock.children) {
+      for (const CrisisChild& child : shock.as<CrisisSpec>().children) {
         const double u = boost::random::uniform_01<double>()(rng);
         if (u < child.probability) occur(child.shock, start, k);
       }
@@ -46,7 +52,7 @@ struct Sampler {
     o.start = start;
     o.duration = std::max(0.0, sample(shock.duration, rng));
     o.severity = std::clamp(sample(shock.severity, rng), 0.0, 1.0);
-    o.extra_delay = std::max(0.0, sample(shock.extra_delay, rng));
+    o.extra_delay = extra_delay(shock, rng);
     o.parent = parent;
     out.push_back(o);
   }
@@ -59,7 +65,7 @@ struct Sampler {
       o.start = e.start_day;
       o.duration = std::max(0.0, e.duration_days);
       o.severity = std::clamp(e.severity, 0.0, 1.0);
-      o.extra_delay = std::max(0.0, sample(s.shocks[k].extra_delay, marks_of(k)));
+      o.extra_delay = extra_delay(s.shocks[k], marks_of(k));
       out.push_back(o);
     }
   }

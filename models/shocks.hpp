@@ -18,10 +18,18 @@ struct ShockOccurrence {
   int parent = -1;
 };
 
-// Draws from the stream keyed (seed, replication, StreamId::shocks) only. Occurrences that start
-// at or after the horizon are dropped. Order: shocks in file order; for each, arrivals in time
-// order, and for each arrival its duration, then severity, then extra delay; a crisis arrival
-// then draws one uniform per child, in the order the children are listed.
+// Each shock draws from two streams of its own, keyed by its name (core/random.hpp), so that
+// changing one shock leaves every other shock's draws unchanged: its arrivals, (seed,
+// replication, StreamId::shock_arrivals, element_key(name)), which only Poisson arrivals use
+// (the gaps, in time order); and its marks, StreamId::shock_marks, from which each of its
+// occurrences draws, in time order, its duration, then its severity (a fixed value draws
+// nothing), then, for a chokepoint, its extra delay (a replayed event draws only that). A crisis
+// draws from its own marks stream one uniform per child, in the order the children are listed,
+// at each arrival; a child it starts draws its marks from the child's own streams. The retired
+// StreamId::shocks stream is not used. Occurrences that start at or after the horizon are
+// dropped. Order of the result: shocks in file order, each one's occurrences in time order; a
+// crisis's place holds, for each of its arrivals, the occurrences of the children it starts, in
+// the order they are listed (a child's own place holds none).
 std::vector<ShockOccurrence> sample_shocks(const Scenario& s, std::uint64_t seed,
                                            std::uint64_t replication);
 

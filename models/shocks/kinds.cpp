@@ -1,20 +1,21 @@
-// What every shock kind does in the model outside the simulation's hot path: the part of a
-// material's network it reaches and its description (section CRISP_SHOCK_MODELS of
-// models/shocks/<kind>.hpp).
+// The dispatch over the shock kinds that needs a complete ShockSpec (models/shocks/kinds.hpp).
 
-#include <algorithm>
+#include "models/shocks/kinds.hpp"
+
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "models/network.hpp"
-#include "models/shocks/kinds.hpp"
+#include "models/scenario.hpp"
 
-namespace crisp::shock_detail {
+namespace crisp {
 
-// "all materials", or the listed materials' names joined by '+'.
+namespace shock_detail {
+
 std::string material_names(const std::vector<int>& materials, const Scenario& sc) {
   if (materials.empty()) return std::string("all materials");
   std::vector<std::string> names;
@@ -23,12 +24,16 @@ std::string material_names(const std::vector<int>& materials, const Scenario& sc
   return fmt::format("{}", fmt::join(names, "+"));
 }
 
-}  // namespace crisp::shock_detail
+}  // namespace shock_detail
 
-#define CRISP_SHOCK_MODELS
-#include "models/shocks/kinds.inc"
-
-namespace crisp {
+ShockSchedule schedule_of(const ShockSpec& spec) {
+  ShockSchedule when;
+  visit_shock_kind(spec.kind, [&](auto k) {
+    using K = typename decltype(k)::type;
+    when = K::schedule(std::get<typename K::Spec>(spec.own));
+  });
+  return when;
+}
 
 void resolve_shock_reach(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
                          ShockReach& out) {

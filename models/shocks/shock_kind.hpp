@@ -1,14 +1,12 @@
 #pragma once
-// What a shock kind is: one header, models/shocks/<kind>.hpp, holding its own fields (section
-// CRISP_SHOCK_FIELDS: a ShockFields<ShockKind::<kind>> that models/scenario.hpp reads, ShockSpec
-// deriving from every kind's), its name, the keys of its [[shock]] table, its reader (section
-// CRISP_SHOCK_READERS, compiled in sim/experiment/shock_readers.cpp, which knows TOML), the part of
-// a material's network it reaches and its description in results (section CRISP_SHOCK_MODELS,
-// models/shocks/kinds.cpp), and its effect while in force (section CRISP_SHOCK_EFFECTS, compiled in
-// models/material_sim.cpp, the hot path). The kinds are listed once, in models/shocks/kinds.txt;
-// the ShockKind enumerators, the name table, the loader's schema and every dispatch come from that
-// list (models/shocks/kinds.hpp), and the concept below makes the compiler refuse a kind without
-// one of its parts.
+// What a shock kind is: a header, models/shocks/<kind>.hpp, and its source, <kind>.cpp. The
+// header holds the kind's own fields (its Spec, which ShockSpec::own holds; what every kind has,
+// like the timing, the country and the materials, is ShockSpec's), its name, the keys of its
+// [[shock]] table, its timing and when it acts besides its start and end; the source holds the
+// part of a material's network it reaches, its description in results and its effect while in
+// force. The kinds are listed once, in models/shocks/kinds.hpp, which the concept below checks;
+// each kind's reader is beside the experiment loader (sim/experiment/shock_readers.cpp), so that
+// nothing here knows the experiment file.
 
 #include <array>
 #include <concepts>
@@ -19,16 +17,13 @@
 #include <utility>
 #include <vector>
 
-#include "models/scenario.hpp"
-
 namespace crisp {
 
+struct Scenario;         // models/scenario.hpp
+struct ShockSpec;        // models/scenario.hpp
 struct MaterialNet;      // models/network.hpp
 struct ShockReach;       // models/network.hpp
 struct ShockOccurrence;  // models/shocks.hpp
-namespace experiment_detail {
-struct ShockInput;  // sim/experiment/shock_reader.hpp: the [[shock]] table and what it refers to
-}
 
 // Duration, severity and replayed events of a kind's [[shock]] table.
 struct ShockTiming {
@@ -62,21 +57,20 @@ struct ShockFactors {
   double t;  // now, in days
 };
 
-// A shock kind K (e.g. OutageShock).
+// A shock kind K (e.g. OutageShock). Its effect, reach and description take the whole ShockSpec
+// (they read the common fields too); its schedule only its own fields.
 template <class K>
-concept ShockKindDef = requires(const ShockSpec& spec, const Scenario& sc, const MaterialNet& net,
-                                ShockReach& reach, const ShockOccurrence& o, ShockFactors& f,
-                                const experiment_detail::ShockInput& in) {
-  { K::kKind } -> std::convertible_to<ShockKind>;  // its enumerator, generated from the list
+concept ShockKindDef = requires(const typename K::Spec& own, const ShockSpec& spec,
+                                const Scenario& sc, const MaterialNet& net, ShockReach& reach,
+                                const ShockOccurrence& o, ShockFactors& f) {
   { K::kName } -> std::convertible_to<std::string_view>;
   // The keys of its table besides name, kind, the arrival and the timing keys.
   { K::kKeys.size() } -> std::convertible_to<std::size_t>;
   { K::kKeys[0] } -> std::convertible_to<std::string_view>;
   { K::kTiming } -> std::convertible_to<ShockTiming>;
-  { K::read(in) } -> std::same_as<void>;
   { K::reach(spec, sc, net, reach) } -> std::same_as<void>;
   { K::describe(spec, sc) } -> std::same_as<std::string>;
-  { K::schedule(spec) } -> std::same_as<ShockSchedule>;
+  { K::schedule(own) } -> std::same_as<ShockSchedule>;
   { K::effect(spec, std::as_const(reach), o, f) } -> std::same_as<void>;
 };
 
@@ -95,6 +89,9 @@ inline bool material_listed(const std::vector<int>& materials, int m) {
     if (x == m) return true;
   return false;
 }
+
+// "all materials", or the listed materials' names joined by '+' (models/shocks/kinds.cpp).
+std::string material_names(const std::vector<int>& materials, const Scenario& sc);
 
 }  // namespace shock_detail
 

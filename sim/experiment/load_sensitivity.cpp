@@ -170,7 +170,8 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
       const ShockSpec& k = scaled.shocks[static_cast<std::size_t>(p.index)];
       if (p.field == "leakage") return std::nullopt;  // capped at 1
       if (p.field == "licence_delay_days")
-        return too_large(p.name, k.licence_delay_days, kMaxDays, " days");
+        return too_large(p.name, k.as<ExportRestrictionSpec>().licence_delay_days, kMaxDays,
+                         " days");
       if (p.field == "rate_per_year")
         return too_large(p.name, k.rate_per_year, kMaxShockRatePerYear, " per year");
       if (p.field == "severity") {  // capped at 1 (fixed, replayed) or clamped when drawn
@@ -178,7 +179,9 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
           if (auto e = too_large(p.name + what, v, kNoLimit, ""); e) return e;
         return std::nullopt;
       }
-      const Distribution& d = p.field == "duration_days" ? k.duration : k.extra_delay;
+      // duration_days or extra_delay_days, which only a chokepoint has (scale_parameter checked).
+      const Distribution& d =
+          p.field == "duration_days" ? k.duration : k.as<ChokepointSpec>().extra_delay;
       for (const auto& [what, v] : locations(d))
         if (auto e = too_large(p.name + what, v, kMaxDays, " days"); e) return e;
       if (p.field == "duration_days")

@@ -1,6 +1,5 @@
 // Reading [[shock]] tables (docs/model.md "Shocks"): what every kind shares
-// (name, kind, arrival, duration and severity) and the dispatch to each kind's reader
-// (models/shocks/<kind>.hpp, compiled in shock_readers.cpp).
+// (name, kind, arrival, duration and severity), then each kind's reader (shock_readers.cpp).
 
 #include <algorithm>
 #include <optional>
@@ -20,7 +19,7 @@ using toml_input::Range;
 
 namespace {
 
-// The keys of each kind, from the list of kinds (models/shocks/kinds.txt), in its order.
+// The keys of each kind, from the list of kinds (models/shocks/kinds.hpp), in its order.
 const KindSchema& shock_schema() {
   static const KindSchema schema = [] {
     // A kind without timing (a crisis only starts its children) has no duration, severity or
@@ -174,7 +173,7 @@ void read_arrival(const Table& t, ShockSpec& s, const std::optional<std::string>
 void read_body(const Table& t, ShockSpec& s, const Scenario& sc, const Catalog& catalog) {
   const ShockTiming timing = timing_of(s.kind);
   if (timing.timed) read_timing(t, s, timing);
-  visit_shock_kind(s.kind, [&](auto k) { decltype(k)::type::read({t, s, sc, catalog}); });
+  read_shock_kind({t, s, sc, catalog});
 }
 
 }  // namespace
@@ -192,7 +191,7 @@ void read_shocks(const Table& root, Scenario& sc, const Catalog& catalog) {
     t.set_label(fmt::format("shock '{}'", s.name));
     const std::string kind = shock_schema().read_kind(t);
     const auto& names = ShockKinds::kNames;
-    s.kind = static_cast<ShockKind>(std::find(names.begin(), names.end(), kind) - names.begin());
+    s.set_kind(static_cast<ShockKind>(std::find(names.begin(), names.end(), kind) - names.begin()));
     sc.shocks.push_back(s);
   }
 
@@ -200,8 +199,10 @@ void read_shocks(const Table& root, Scenario& sc, const Catalog& catalog) {
   std::vector<std::optional<std::string>> parent(sc.shocks.size());
   for (std::size_t i = 0; i < tables.size(); ++i) {
     read_body(tables[i], sc.shocks[i], sc, catalog);
-    for (const auto& child : sc.shocks[i].children) {
-      if (!parent[child.shock]) parent[child.shock] = sc.shocks[i].name;
+    if (const auto* crisis = std::get_if<CrisisSpec>(&sc.shocks[i].own)) {
+      for (const auto& child : crisis->children) {
+        if (!parent[child.shock]) parent[child.shock] = sc.shocks[i].name;
+      }
     }
   }
 

@@ -458,20 +458,22 @@ class Oracle {
   // Does export restriction `spec` cover node s as a supplier (country, material, stage)?
   bool restriction_covers_supplier(const crisp::ShockSpec& spec, int s) const {
     const Node& ns = nodes_[static_cast<std::size_t>(s)];
+    const auto stage = spec.as<crisp::ExportRestrictionSpec>().stage;
     if (ns.kind == NodeKind::consumer) return false;
     if (ns.country != spec.country) return false;
     if (!spec.materials.empty() && !contains(spec.materials, ns.material)) return false;
-    if (spec.stage == crisp::Stage::refined && ns.kind != NodeKind::refinery) return false;
-    if (spec.stage == crisp::Stage::ore && ns.kind != NodeKind::mine) return false;
+    if (stage == crisp::Stage::refined && ns.kind != NodeKind::refinery) return false;
+    if (stage == crisp::Stage::ore && ns.kind != NodeKind::mine) return false;
     return true;
   }
   // Does export restriction `spec` cover shipments from node s to node b?
   bool restriction_covers(const crisp::ShockSpec& spec, int s, int b) const {
     if (!restriction_covers_supplier(spec, s)) return false;
     const Node& nb = nodes_[static_cast<std::size_t>(b)];
-    if (!spec.destinations.empty())  // an explicit list wins over the "foreign" default
-      return contains(spec.destinations, nb.country) || contains(spec.destinations, nb.region);
-    return spec.destinations_foreign && nb.country != spec.country;
+    const auto& r = spec.as<crisp::ExportRestrictionSpec>();
+    if (!r.destinations.empty())  // an explicit list wins over the "foreign" default
+      return contains(r.destinations, nb.country) || contains(r.destinations, nb.region);
+    return r.destinations_foreign && nb.country != spec.country;
   }
 
   void build_occs(const std::vector<crisp::ShockOccurrence>& shocks) {
@@ -487,20 +489,24 @@ class Oracle {
       oc.ann0 = oc.s0;
       oc.lic1 = oc.s0;
       switch (spec.kind) {
-        case ShockKind::outage:
+        case ShockKind::outage: {
+          const auto& outage = spec.as<crisp::OutageSpec>();
           for (std::size_t i = 0; i < nodes_.size(); ++i) {
             const auto& ns = s_.nodes[i];
             bool hit;
-            if (!spec.nodes.empty()) {
-              hit = contains(spec.nodes, ns.id);
+            if (!outage.nodes.empty()) {
+              hit = contains(outage.nodes, ns.id);
             } else {
-              hit = ns.country == spec.country && (!spec.node_kind || *spec.node_kind == ns.kind) &&
+              hit = ns.country == spec.country &&
+                    (!outage.node_kind || *outage.node_kind == ns.kind) &&
                     (spec.materials.empty() || contains(spec.materials, ns.material));
             }
             if (hit) oc.nodes.push_back(static_cast<int>(i));
           }
           break;
+        }
         case ShockKind::export_restriction: {
+          const auto& r = spec.as<crisp::ExportRestrictionSpec>();
           for (std::size_t e = 0; e < edges_.size(); ++e)
             if (restriction_covers(spec, edges_[e].from, edges_[e].to))
               oc.edges.push_back(static_cast<int>(e));
@@ -512,9 +518,8 @@ class Oracle {
               oc.suppliers.push_back(static_cast<int>(i));
           // Announce window: consumers with at least one covered contract edge raise their
           // buffer target to max_buffer_days (default their own buffer_days) of day-0 demand.
-          oc.ann0 =
-              std::max<long long>(0, to_steps(o.start - std::max(0.0, spec.announce_days), dt_));
-          if (spec.announce_days > 0) {
+          oc.ann0 = std::max<long long>(0, to_steps(o.start - std::max(0.0, r.announce_days), dt_));
+          if (r.announce_days > 0) {
             for (std::size_t c = 0; c < nodes_.size(); ++c) {
               const Node& n = nodes_[c];
               if (n.kind != NodeKind::consumer) continue;
@@ -522,27 +527,29 @@ class Oracle {
               for (int e : n.in_edges)
                 if (contains(oc.edges, e)) covered = true;
               if (!covered) continue;
-              const double days = spec.max_buffer_days > 0 ? spec.max_buffer_days : n.buffer_days;
+              const double days = r.max_buffer_days > 0 ? r.max_buffer_days : n.buffer_days;
               oc.announce.emplace_back(static_cast<int>(c), std::max(n.target0, days * n.demand0));
             }
           }
-          oc.lic1 = to_steps(o.start + std::max(0.0, spec.licence_delay_days), dt_);
-          oc.quota = spec.quota;
-          if (spec.leakage > 0) {
-            oc.leak = std::clamp(spec.leakage, 0.0, 1.0);
-            oc.leak0 = to_steps(o.start + std::max(0.0, spec.leakage_delay_days), dt_);
+          oc.lic1 = to_steps(o.start + std::max(0.0, r.licence_delay_days), dt_);
+          oc.quota = r.quota;
+          if (r.leakage > 0) {
+            oc.leak = std::clamp(r.leakage, 0.0, 1.0);
+            oc.leak0 = to_steps(o.start + std::max(0.0, r.leakage_delay_days), dt_);
           }
           break;
         }
         case ShockKind::chokepoint:
           for (std::size_t e = 0; e < edges_.size(); ++e)
-            if (contains(edges_[e].routes, spec.route)) oc.edges.push_back(static_cast<int>(e));
+            if (contains(edges_[e].routes, spec.as<crisp::ChokepointSpec>().route))
+              oc.edges.push_back(static_cast<int>(e));
           break;
         case ShockKind::demand_surge:
           for (std::size_t i = 0; i < nodes_.size(); ++i) {
             const Node& n = nodes_[i];
             if (n.kind != NodeKind::consumer) continue;
-            if (!spec.regions.empty() && !contains(spec.regions, n.region)) continue;
+            const auto& regions = spec.as<crisp::DemandSurgeSpec>().regions;
+            if (!regions.empty() && !contains(regions, n.region)) continue;
             if (!spec.materials.empty() && !contains(spec.materials, n.material)) continue;
             oc.consumers.push_back(static_cast<int>(i));
           }

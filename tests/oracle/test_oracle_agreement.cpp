@@ -143,7 +143,7 @@ struct Build {
 crisp::ShockSpec named(std::string name, ShockKind kind) {
   crisp::ShockSpec sh;
   sh.name = std::move(name);
-  sh.kind = kind;
+  sh.set_kind(kind);  // and its own fields, at their defaults
   return sh;
 }
 
@@ -354,7 +354,7 @@ Case s1_outage_node() {
   b.edge(m1, ca, 1.0, 10);
   b.edge(m1, cb, 1.0, 25);
   auto sh = named("m1-outage", ShockKind::outage);
-  sh.nodes = {"m1"};
+  sh.as<crisp::OutageSpec>().nodes = {"m1"};
   const int out = b.shock(sh);
   return {b.s, {}, {occ(out, 50, 30, 1.0)}};
 }
@@ -378,10 +378,10 @@ Case s2_refinery_chain(bool second_event = true) {
   b.edge(rcn, jp, 1.0, 10);
   auto a = named("cn-refinery-outage", ShockKind::outage);
   a.country = "CN";
-  a.node_kind = NodeKind::refinery;
+  a.as<crisp::OutageSpec>().node_kind = NodeKind::refinery;
   const int sa = b.shock(a);
   auto m = named("cn-mine-outage", ShockKind::outage);
-  m.nodes = {"m-cn"};
+  m.as<crisp::OutageSpec>().nodes = {"m-cn"};
   const int sm = b.shock(m);
   std::vector<crisp::ShockOccurrence> occs = {occ(sa, 30, 60, 1.0)};
   if (second_event) occs.push_back(occ(sm, 200, 60, 1.0));
@@ -408,8 +408,8 @@ Case s3_export_restriction() {
   b.edge(rvn, ckr, 1.0, 20);
   auto r = named("cn-ge-controls", ShockKind::export_restriction);
   r.country = "CN";
-  r.destinations_foreign = true;
-  r.stage = crisp::Stage::refined;
+  r.as<crisp::ExportRestrictionSpec>().destinations_foreign = true;
+  r.as<crisp::ExportRestrictionSpec>().stage = crisp::Stage::refined;
   const int sr = b.shock(r);
   return {b.s, {}, {occ(sr, 20, 200, 0.7)}};
 }
@@ -425,11 +425,11 @@ Case s4_chokepoint() {
   b.edge(m1, eu, 0.6, 30, {"suez"});
   b.edge(m2, eu, 0.4, 20);
   auto d = named("suez-delay", ShockKind::chokepoint);
-  d.route = "suez";
+  d.as<crisp::ChokepointSpec>().route = "suez";
   d.severity = crisp::Fixed{0};
   const int sd = b.shock(d);
   auto c = named("suez-cut", ShockKind::chokepoint);
-  c.route = "suez";
+  c.as<crisp::ChokepointSpec>().route = "suez";
   const int sc = b.shock(c);
   return {b.s, {}, {occ(sd, 40, 60, 0.0, 14), occ(sc, 200, 90, 0.5, 0)}};
 }
@@ -453,7 +453,7 @@ Case s5_growth_surge() {
   b.edge(mco, deco, 1.0, 45);
   b.edge(mco, frco, 1.0, 45);
   auto s = named("de-cobalt-surge", ShockKind::demand_surge);
-  s.regions = {"DE"};
+  s.as<crisp::DemandSurgeSpec>().regions = {"DE"};
   s.materials = {co};
   s.severity = crisp::Fixed{0.5};
   const int ss = b.shock(s);
@@ -471,7 +471,7 @@ Case s6_stockpile_shortfall() {
   const int nl = b.consumer("c-nl", ga, "NL", 10, 10);
   b.edge(m1, nl, 1.0, 15);
   auto o = named("cn-outage", ShockKind::outage);
-  o.nodes = {"m-cn"};
+  o.as<crisp::OutageSpec>().nodes = {"m-cn"};
   const int so = b.shock(o);
   crisp::StockpileSpec p;
   p.name = "stockpile NL ga";
@@ -502,7 +502,7 @@ Case s7_joint_stockpile() {
   b.edge(r1, ca, 1.0, 20);
   b.edge(r1, cb, 1.0, 35);
   auto o = named("refinery-outage", ShockKind::outage);
-  o.nodes = {"r-cn"};
+  o.as<crisp::OutageSpec>().nodes = {"r-cn"};
   const int so = b.shock(o);
   crisp::StockpileSpec p;
   p.name = "joint stockpile AB w";
@@ -557,32 +557,34 @@ Case s8_mixed(bool with_shocks = true, bool quotas = false) {
   b.edge(rmy, jp, 0.5, 14, {"malacca"});
   auto ore = named("mm-ore-ban-to-cn", ShockKind::export_restriction);
   ore.country = "MM";
-  ore.destinations_foreign = false;
-  ore.destinations = {"CN"};
-  ore.stage = crisp::Stage::ore;
-  ore.quota = quotas;
+  auto& ore_ban = ore.as<crisp::ExportRestrictionSpec>();
+  ore_ban.destinations_foreign = false;
+  ore_ban.destinations = {"CN"};
+  ore_ban.stage = crisp::Stage::ore;
+  ore_ban.quota = quotas;
   const int s_ore = b.shock(ore);
   // `quotas`: China's refined exports under a leaking quota as well (docs/model.md "Export
   // quotas"), overlapping the outages and the stockpiles' releases.
   auto refined = named("cn-refined-quota", ShockKind::export_restriction);
   refined.country = "CN";
-  refined.stage = crisp::Stage::refined;
-  refined.quota = true;
-  refined.leakage = 0.3;
-  refined.leakage_delay_days = 40;
-  refined.licence_delay_days = 10;
+  auto& cn_quota = refined.as<crisp::ExportRestrictionSpec>();
+  cn_quota.stage = crisp::Stage::refined;
+  cn_quota.quota = true;
+  cn_quota.leakage = 0.3;
+  cn_quota.leakage_delay_days = 40;
+  cn_quota.licence_delay_days = 10;
   const int s_refined = b.shock(refined);
   auto cn = named("cn-outage", ShockKind::outage);
   cn.country = "CN";
   const int s_cn = b.shock(cn);
   auto rc = named("r-cn-fire", ShockKind::outage);
-  rc.nodes = {"r-cn"};
+  rc.as<crisp::OutageSpec>().nodes = {"r-cn"};
   const int s_rc = b.shock(rc);
   auto ch = named("malacca", ShockKind::chokepoint);
-  ch.route = "malacca";
+  ch.as<crisp::ChokepointSpec>().route = "malacca";
   const int s_ch = b.shock(ch);
   auto su = named("fr-surge", ShockKind::demand_surge);
-  su.regions = {"FR"};
+  su.as<crisp::DemandSurgeSpec>().regions = {"FR"};
   su.severity = crisp::Fixed{0.2};
   const int s_su = b.shock(su);
 
@@ -636,10 +638,10 @@ Case s9_joint_shortfall() {
   b.edge(ma, ca, 1.0, 10);
   b.edge(mb, cb, 1.0, 20);
   auto oa = named("m-a-outage", ShockKind::outage);
-  oa.nodes = {"m-a"};
+  oa.as<crisp::OutageSpec>().nodes = {"m-a"};
   const int sa = b.shock(oa);
   auto ob = named("m-b-outage", ShockKind::outage);
-  ob.nodes = {"m-b"};
+  ob.as<crisp::OutageSpec>().nodes = {"m-b"};
   const int sb = b.shock(ob);
   crisp::StockpileSpec p;
   p.name = "joint stockpile AB sn";
@@ -717,7 +719,7 @@ Case sa_domestic_refinery(bool standby) {
   }
   auto r = named("cn-ga-refined-ban", ShockKind::export_restriction);
   r.country = "CN";
-  r.stage = crisp::Stage::refined;
+  r.as<crisp::ExportRestrictionSpec>().stage = crisp::Stage::refined;
   const int sr = b.shock(r);
 
   crisp::LeverCost cost;
@@ -778,7 +780,7 @@ Case sd_early_warning(bool warned = true) {
   b.edge(mcn, ceu, 1.0, 20);
   b.edge(mau, cjp, 1.0, 20);
   auto o = named("cn-outage", ShockKind::outage);
-  o.nodes = {"m-cn"};
+  o.as<crisp::OutageSpec>().nodes = {"m-cn"};
   const int so = b.shock(o);
   crisp::StockpileSpec p;
   p.name = "stockpile EU nd";
@@ -831,7 +833,7 @@ Case se_market(double cap) {
   b.edge(mx, ca, 1.0, 10);
   b.edge(my, cb, 1.0, 10);
   auto o = named("x-outage", ShockKind::outage);
-  o.nodes = {"m-x"};
+  o.as<crisp::OutageSpec>().nodes = {"m-x"};
   const int so = b.shock(o);
   crisp::StockpileSpec pa;
   pa.name = "stockpile A ga";
@@ -888,7 +890,7 @@ Case sf_substitution_expansion() {
   b.edge(my, cb, 1.0, 10);
   b.edge(mru, cru, 1.0, 10);
   auto o = named("x-outage", ShockKind::outage);
-  o.nodes = {"m-x"};
+  o.as<crisp::OutageSpec>().nodes = {"m-x"};
   const int so = b.shock(o);
   auto r = named("ru-export-controls", ShockKind::export_restriction);
   r.country = "RU";
@@ -912,13 +914,14 @@ Case sg_export_mechanics(bool mechanics = true, bool quota = false) {
   b.edge(mcn, ceu, 1.0, 10);
   auto r = named("cn-ge-controls", ShockKind::export_restriction);
   r.country = "CN";
-  r.quota = quota;
+  auto& controls = r.as<crisp::ExportRestrictionSpec>();
+  controls.quota = quota;
   if (mechanics) {
-    r.announce_days = 30;
-    r.max_buffer_days = 30;
-    r.licence_delay_days = 20;
-    r.leakage = 0.5;
-    r.leakage_delay_days = 40;
+    controls.announce_days = 30;
+    controls.max_buffer_days = 30;
+    controls.licence_delay_days = 20;
+    controls.leakage = 0.5;
+    controls.leakage_delay_days = 40;
   }
   const int sr = b.shock(r);
   return {b.s, {}, {occ(sr, 100, 100, 0.5)}};
@@ -941,7 +944,7 @@ Case sh_country_share(bool shocked = false) {
   b.edge(mcn, cfr, 0.3, 20);
   b.edge(mfr, cfr, 0.7, 5);
   auto o = named("au-outage", ShockKind::outage);
-  o.nodes = {"m-au"};
+  o.as<crisp::OutageSpec>().nodes = {"m-au"};
   const int so = b.shock(o);
   crisp::LeverCost cost;
   cost.lever = "diversification EU li";
@@ -1031,22 +1034,23 @@ Case si_mixed_levers(bool with_shocks = true) {
   auto r = named("cn-ga-refined-controls", ShockKind::export_restriction);
   r.country = "CN";
   r.materials = {ga};
-  r.stage = crisp::Stage::refined;
-  r.announce_days = 20;
-  r.max_buffer_days = 30;
-  r.licence_delay_days = 15;
-  r.leakage = 0.3;
-  r.leakage_delay_days = 40;
+  auto& controls = r.as<crisp::ExportRestrictionSpec>();
+  controls.stage = crisp::Stage::refined;
+  controls.announce_days = 20;
+  controls.max_buffer_days = 30;
+  controls.licence_delay_days = 15;
+  controls.leakage = 0.3;
+  controls.leakage_delay_days = 40;
   const int sr = b.shock(r);
   auto o = named("cn-ge-outage", ShockKind::outage);
   o.country = "CN";
   o.materials = {ge};
   const int so = b.shock(o);
   auto ch = named("malacca", ShockKind::chokepoint);
-  ch.route = "malacca";
+  ch.as<crisp::ChokepointSpec>().route = "malacca";
   const int sc = b.shock(ch);
   auto su = named("fr-ga-surge", ShockKind::demand_surge);
-  su.regions = {"FR"};
+  su.as<crisp::DemandSurgeSpec>().regions = {"FR"};
   su.materials = {ga};
   su.severity = crisp::Fixed{0.3};
   const int ss = b.shock(su);
@@ -1127,7 +1131,7 @@ Case sj_spot_split() {
   b.edge(m1, cc, 1.0, 10);
   b.edge(m3, cd, 1.0, 10);
   auto o = named("m1-half", ShockKind::outage);
-  o.nodes = {"m1"};
+  o.as<crisp::OutageSpec>().nodes = {"m1"};
   const int so = b.shock(o);
   return {b.s, {}, {occ(so, 20, 180, 0.5)}};
 }

@@ -61,9 +61,8 @@ struct ScenarioBuilder {
 inline ShockSpec outage_of(const std::string& node_id) {
   ShockSpec k;
   k.name = "outage " + node_id;
-  k.kind = ShockKind::outage;
+  k.set_kind<OutageSpec>().nodes = {node_id};
   k.arrival = ArrivalKind::replay;
-  k.nodes = {node_id};
   return k;
 }
 

@@ -16,10 +16,10 @@ TEST_CASE("a crisis starts each child with its probability, at the crisis instan
   b.node("cd-mine", NodeKind::mine, "CD", 100);
   ShockSpec crisis;
   crisis.name = "crisis";
-  crisis.kind = ShockKind::crisis;
+
   crisis.arrival = ArrivalKind::poisson;
   crisis.rate_per_year = 2;
-  crisis.children = {{1, 0.3}, {2, 0.7}};
+  crisis.set_kind<CrisisSpec>().children = {{1, 0.3}, {2, 0.7}};
   b.shock(crisis);
   for (const char* node : {"cn-mine", "cd-mine"}) {
     ShockSpec child = test::outage_of(node);

@@ -210,8 +210,8 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
     CHECK(controls.arrival == ArrivalKind::poisson);
     CHECK(controls.rate_per_year == 0.15);
     CHECK(controls.materials == std::vector<int>{0, 1});
-    CHECK(controls.destinations_foreign);
-    CHECK(controls.stage == Stage::refined);
+    CHECK(controls.as<ExportRestrictionSpec>().destinations_foreign);
+    CHECK(controls.as<ExportRestrictionSpec>().stage == Stage::refined);
     REQUIRE(std::holds_alternative<LogNormal>(controls.duration));
     CHECK(std::get<LogNormal>(controls.duration).median == 240);
     CHECK(std::get<LogNormal>(controls.duration).sigma == 0.8);
@@ -219,21 +219,22 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
     CHECK(std::get<Uniform>(controls.severity).a == 0.5);
 
     const ShockSpec& outages = sc.shocks[1];
-    CHECK(outages.nodes == std::vector<std::string>{"cn-ga-refinery"});
+    CHECK(outages.as<OutageSpec>().nodes == std::vector<std::string>{"cn-ga-refinery"});
     CHECK(std::get<Exponential>(outages.duration).mean == 30);
     CHECK(std::get<Fixed>(outages.severity).value == 1);  // outage default
 
     const ShockSpec& suez = sc.shocks[2];
     CHECK(suez.arrival == ArrivalKind::fixed_start);
     CHECK(suez.start_day == 100);
-    CHECK(suez.route == "suez");
+    CHECK(suez.as<ChokepointSpec>().route == "suez");
     CHECK(std::get<Fixed>(suez.duration).value == 60);
     CHECK(std::get<Fixed>(suez.severity).value == 0);  // chokepoint default
-    CHECK(std::get<Uniform>(suez.extra_delay).b == 20);
+    CHECK(std::get<Uniform>(suez.as<ChokepointSpec>().extra_delay).b == 20);
 
     const ShockSpec& boom = sc.shocks[3];
     CHECK(boom.arrival == ArrivalKind::replay);
-    CHECK(boom.regions == std::vector<std::string>{"NL", "DE"});  // the group, expanded
+    CHECK(boom.as<DemandSurgeSpec>().regions ==
+          std::vector<std::string>{"NL", "DE"});  // the group, expanded
     REQUIRE(boom.events.size() == 2);
     CHECK(boom.events[1].start_day == 1000);
     CHECK(boom.events[1].duration_days == 90.5);
@@ -241,23 +242,24 @@ TEST_CASE("the sample experiment loads with the expected values", "[experiment]"
 
     const ShockSpec& crisis = sc.shocks[4];
     CHECK(crisis.kind == ShockKind::crisis);
-    REQUIRE(crisis.children.size() == 2);
-    CHECK(crisis.children[0].shock == 5);
-    CHECK(crisis.children[0].probability == 0.5);
-    CHECK(crisis.children[1].shock == 6);
-    CHECK(crisis.children[1].probability == 1);
+    const auto& children = crisis.as<CrisisSpec>().children;
+    REQUIRE(children.size() == 2);
+    CHECK(children[0].shock == 5);
+    CHECK(children[0].probability == 0.5);
+    CHECK(children[1].shock == 6);
+    CHECK(children[1].probability == 1);
 
     const ShockSpec& jp = sc.shocks[5];
     CHECK(jp.arrival == ArrivalKind::child);
     CHECK(jp.country == "JP");
-    CHECK(jp.node_kind == NodeKind::refinery);
+    CHECK(jp.as<OutageSpec>().node_kind == NodeKind::refinery);
     CHECK(std::get<Beta>(jp.severity).b == 5);
     const ShockSpec& on_eu = sc.shocks[6];
     CHECK(on_eu.arrival == ArrivalKind::child);
-    CHECK_FALSE(on_eu.destinations_foreign);
-    CHECK(on_eu.destinations == std::vector<std::string>{"NL", "DE"});
+    CHECK_FALSE(on_eu.as<ExportRestrictionSpec>().destinations_foreign);
+    CHECK(on_eu.as<ExportRestrictionSpec>().destinations == std::vector<std::string>{"NL", "DE"});
     CHECK(on_eu.materials.empty());  // every material
-    CHECK(on_eu.stage == Stage::both);
+    CHECK(on_eu.as<ExportRestrictionSpec>().stage == Stage::both);
   }
 
   SECTION("policies") {
@@ -524,7 +526,7 @@ TEST_CASE("the levers experiment loads every market, restriction and lever key",
   }
 
   SECTION("export-restriction mechanics") {
-    const ShockSpec& s = sc.shocks[0];
+    const auto& s = sc.shocks[0].as<ExportRestrictionSpec>();
     CHECK(s.announce_days == 30);
     CHECK(s.max_buffer_days == 90);
     CHECK(s.licence_delay_days == 60);
@@ -636,12 +638,13 @@ TEST_CASE("lever defaults", "[experiment]") {
   CHECK(ew.name == "early_warning NL gallium");
   CHECK(ew.material == 0);
   CHECK(ew.cost_per_year == 0);
-  const ShockSpec s =
+  const auto s =
       load_experiment_text(kMinimal +
                                "\n[[shock]]\nname = \"s\"\nkind = \"export_restriction\"\n"
                                "country = \"CN\"\nstart_day = 5\nduration_days = 5\n",
                            "x.toml")
-          .scenario.shocks[0];
+          .scenario.shocks[0]
+          .as<ExportRestrictionSpec>();
   CHECK(s.announce_days == 0);
   CHECK(s.max_buffer_days == 0);
   CHECK(s.licence_delay_days == 0);

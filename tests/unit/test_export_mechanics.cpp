@@ -19,10 +19,11 @@ struct Case {
     const int users = b.node("nl-users", NodeKind::consumer, "NL", 365, buffer_days);
     b.edge(mine, users, 1.0, 0);
     k.name = "controls";
-    k.kind = ShockKind::export_restriction;
+    k.set_kind<ExportRestrictionSpec>();
     k.arrival = ArrivalKind::replay;
     k.country = "CN";
   }
+  ExportRestrictionSpec& own() { return k.as<ExportRestrictionSpec>(); }
   double unmet(double duration = 100, double severity = 0.5) {
     b.s.shocks = {k};
     Simulator sim(b.s, PolicyEffects{});
@@ -42,23 +43,23 @@ TEST_CASE("a restriction passes 1 - severity of the covered requests", "[export]
 
 TEST_CASE("licence delay: nothing passes, then the nominal severity", "[export]") {
   Case c;
-  c.k.licence_delay_days = 30;
+  c.own().licence_delay_days = 30;
   // 30 days at zero exports, then 70 days at half: 30 + 35 t unmet.
   CHECK(c.unmet() == Approx(65.0).epsilon(1e-9));
 }
 
 TEST_CASE("leakage delivers its share of the withheld volume after its delay", "[export]") {
   Case c;
-  c.k.leakage = 0.4;
-  c.k.leakage_delay_days = 50;
+  c.own().leakage = 0.4;
+  c.own().leakage_delay_days = 50;
   // 50 days with 0.5 t/day withheld, then 50 days with 0.5 * (1 - 0.4) = 0.3 t/day.
   CHECK(c.unmet() == Approx(25.0 + 15.0).epsilon(1e-9));
 }
 
 TEST_CASE("an announced restriction brings pre-emptive buying before it bites", "[export]") {
   Case plain(10), announced(10);
-  announced.k.announce_days = 30;
-  announced.k.max_buffer_days = 40;
+  announced.own().announce_days = 30;
+  announced.own().max_buffer_days = 40;
   // Severity 1 for 60 days. Unannounced: the 10-day buffer covers 10 days, 50 t go unmet.
   CHECK(plain.unmet(60, 1.0) == Approx(50.0).epsilon(1e-9));
   // Announced on day 70: the buyer raises its target to 40 days and asks 40/60 t/day more, so its
@@ -70,9 +71,9 @@ TEST_CASE("an announced restriction brings pre-emptive buying before it bites", 
 // 1 t/day, whatever the buyer asks.
 TEST_CASE("a quota without stocks cuts as much as a share", "[export]") {
   Case c;
-  c.k.quota = true;
+  c.own().quota = true;
   CHECK(c.unmet() == Approx(50.0).epsilon(1e-9));
-  c.k.licence_delay_days = 30;
+  c.own().licence_delay_days = 30;
   CHECK(c.unmet() == Approx(30.0 + 35.0).epsilon(1e-9));
 }
 
@@ -80,7 +81,7 @@ TEST_CASE("a buyer drawing its stock orders through a share cut but not through 
           "[export]") {
   // A 20-day buffer (20 t) refilled over the default 60 days asks 1/3 t/day more once drawn.
   Case share(20), quota(20);
-  quota.k.quota = true;
+  quota.own().quota = true;
   // Share: half of 4/3 t/day passes, the buffer drains at 1/3 t/day and lasts 60 days; the last
   // 40 days are 1/3 t/day short.
   CHECK(share.unmet() == Approx(40.0 / 3).epsilon(1e-9));
@@ -88,7 +89,7 @@ TEST_CASE("a buyer drawing its stock orders through a share cut but not through 
   CHECK(quota.unmet() == Approx(30.0).epsilon(1e-9));
   // Leakage 0.4 from day 50 passes 0.4 of the 5/6 t/day asked above the quota: the buffer is empty
   // on day 40, 10 days 0.5 t/day short, then 50 days 1 - (0.5 + 0.4 * 5/6) = 1/6 t/day short.
-  quota.k.leakage = 0.4;
-  quota.k.leakage_delay_days = 50;
+  quota.own().leakage = 0.4;
+  quota.own().leakage_delay_days = 50;
   CHECK(quota.unmet() == Approx(5.0 + 50.0 / 6).epsilon(1e-9));
 }

@@ -91,10 +91,9 @@ TEST_CASE("a parameter is scaled through its distribution's location", "[sensiti
   a.severity = Uniform{0.5, 0.9};
   ShockSpec b = a;
   b.name = "b";
-  b.kind = ShockKind::chokepoint;
+  b.set_kind<ChokepointSpec>().extra_delay = Fixed{10};
   b.duration = Exponential{30};
   b.severity = Beta{2, 5};
-  b.extra_delay = Fixed{10};
   ShockSpec c = a;
   c.name = "c";
   c.arrival = ArrivalKind::replay;
@@ -121,7 +120,10 @@ TEST_CASE("a parameter is scaled through its distribution's location", "[sensiti
             .mean == 60);
   CHECK(std::get<Beta>(scaled(shock_parameter(1, "severity"), 0.5).shocks[1].severity).scale ==
         0.5);
-  CHECK(std::get<Fixed>(scaled(shock_parameter(1, "extra_delay_days"), 2).shocks[1].extra_delay)
+  CHECK(std::get<Fixed>(scaled(shock_parameter(1, "extra_delay_days"), 2)
+                            .shocks[1]
+                            .as<ChokepointSpec>()
+                            .extra_delay)
             .value == 20);
   const Scenario replay = scaled(shock_parameter(2, "severity"), 2);
   CHECK(replay.shocks[2].events[0].severity == 0.8);

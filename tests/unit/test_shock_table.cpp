@@ -35,10 +35,10 @@ test::ScenarioBuilder two_outages_and_a_crisis() {
   b.shock(child);
   ShockSpec crisis;
   crisis.name = "crisis";
-  crisis.kind = ShockKind::crisis;
+
   crisis.arrival = ArrivalKind::poisson;
   crisis.rate_per_year = 3;
-  crisis.children = {{1, 1.0}};
+  crisis.set_kind<CrisisSpec>().children = {{1, 1.0}};
   b.shock(crisis);
   return b;
 }

@@ -109,9 +109,8 @@ TEST_CASE("a chokepoint's extra delay empties the arrival stream for the extra d
   Chain c;
   ShockSpec k;
   k.name = "suez";
-  k.kind = ShockKind::chokepoint;
+  k.set_kind<ChokepointSpec>().route = "suez";
   k.arrival = ArrivalKind::replay;
-  k.route = "suez";
   k.severity = Fixed{0};
   c.b.shock(k);
   // Days 100-150, 20 extra days: nothing arrives on days 110-130; the buffer covers 15 of them.
@@ -179,9 +178,8 @@ TEST_CASE("a zero lead time settles: a buffer refill at target does not flip for
   c.b.s.edges[0].lead_time_days = 0;
   ShockSpec surge;
   surge.name = "surge";
-  surge.kind = ShockKind::demand_surge;
+  surge.set_kind<DemandSurgeSpec>().regions = {"NL"};
   surge.arrival = ArrivalKind::replay;
-  surge.regions = {"NL"};
   c.b.shock(surge);
   const Result r = simulate(c.b.s, {}, {{0, 100, 30, 0.2, 0}});
   CHECK(r.get(Metric::unmet_t) == 0.0);  // the mine has spare capacity and ships at once
