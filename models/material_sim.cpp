@@ -64,6 +64,23 @@ NoProgress::NoProgress(const std::string& material, double day, std::uint64_t bu
 // ---------------------------------------------------------------------------------------------
 // The run
 
+// Inlined in the run loop, which asks it of every event.
+[[gnu::always_inline]] inline bool MaterialSim::is_stale(const Event& e) const {
+  switch (kEventKinds[e.kind].stale) {
+    case Staleness::never:
+      return false;
+    case Staleness::buffer:
+      return e.version != buffers_.version[e.target];
+    case Staleness::stockpile_crossing:
+      return stockpiles_.crossing_stale(e.target, e.version);
+    case Staleness::resourcing:
+      return e.version != resourcing_.version[e.target];
+    case Staleness::stockpile_release:
+      return stockpiles_.release_stale(e.target, e.version);
+  }
+  return false;
+}
+
 void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double> out) {
   reset(shocks);
   solve_day0();
@@ -107,8 +124,8 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
     ++stats_.settles;
     settle();
   }
-  tally_.sample_until(t_, t_, true, buffers_, stockpiles_,
-                      market_.price_multiple);  // the horizon's
+  if (tally_.recording())  // the samples at the horizon
+    tally_.sample_until(t_, t_, true, buffers_, stockpiles_, market_.price_multiple);
   tally_.finish(t_, stockpiles_, out);
 }
 
@@ -155,22 +172,6 @@ void MaterialSim::recompute_shock_factors() {
     const ShockSpec& spec = scenario_.shocks[o.shock];
     visit_shock_kind(spec.kind, [&](auto k) { decltype(k)::type::effect(spec, reach, o, f); });
   }
-}
-
-bool MaterialSim::is_stale(const Event& e) const {
-  switch (kEventKinds[e.kind].stale) {
-    case Staleness::never:
-      return false;
-    case Staleness::buffer:
-      return e.version != buffers_.version[e.target];
-    case Staleness::stockpile_crossing:
-      return stockpiles_.crossing_stale(e.target, e.version);
-    case Staleness::resourcing:
-      return e.version != resourcing_.version[e.target];
-    case Staleness::stockpile_release:
-      return stockpiles_.release_stale(e.target, e.version);
-  }
-  return false;
 }
 
 // Called for events that are not stale only.
@@ -232,7 +233,8 @@ void MaterialSim::apply(const Event& e) {
 }
 
 void MaterialSim::advance(double t1) {
-  tally_.sample_until(t_, t1, false, buffers_, stockpiles_, market_.price_multiple);
+  if (tally_.recording())
+    tally_.sample_until(t_, t1, false, buffers_, stockpiles_, market_.price_multiple);
   const double dt = t1 - t_;
   if (dt <= 0) return;
   // The tally reads the rates and levels of [t_, t1) before the stores move.

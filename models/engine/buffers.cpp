@@ -75,10 +75,6 @@ void Buffers::retarget(const ShockState& shocks, const Scenario& scenario) {
   }
 }
 
-bool Buffers::empty(int n) const {
-  return dry[n] || level[n] <= tol_of(target[n]);
-}
-
 void Buffers::mark_dry() {
   for (int r : net.refineries)
     if (level[r] <= tol_of(target[r])) dry[r] = 1;
@@ -125,11 +121,6 @@ void Buffers::compute_flows(const DemandNow& demand_now, Stockpiles& stockpiles,
   }
 }
 
-void Buffers::advance(double dt) {
-  for (std::size_t n = 0; n < net.nodes.size(); ++n)
-    level[n] += net_rate[n] * dt;
-}
-
 void Buffers::cross(int n, double value) {
   if (value == kRestartCrossing) {
     level[n] = restart_level(n);
@@ -141,22 +132,24 @@ void Buffers::cross(int n, double value) {
   scheduled_net[n] = kNaN;  // force a new crossing to be scheduled
 }
 
+// A crossing recomputed for a rate one ulp away would land a rounding away from the one pending,
+// and the two would split one instant in two.
+[[gnu::always_inline]] inline void Buffers::schedule_crossing(int n, double t, double horizon,
+                                                              EventQueue& queue) {
+  if (same_rate(net_rate[n], scheduled_net[n])) return;
+  scheduled_net[n] = net_rate[n];
+  ++version[n];
+  double kind = 0;
+  const double dt =
+      time_to_crossing(level[n], target[n], net_rate[n], kind, dry[n] ? restart_level(n) : 0.0);
+  if (t + dt < horizon) schedule(queue, t + dt, kNodeCrossing, n, version[n], kind);
+}
+
 void Buffers::schedule_crossings(double t, double horizon, EventQueue& queue) {
-  // A crossing recomputed for a rate one ulp away would land a rounding away from the one
-  // pending, and the two would split one instant in two.
-  auto buffer = [&](int n) {
-    if (same_rate(net_rate[n], scheduled_net[n])) return;
-    scheduled_net[n] = net_rate[n];
-    ++version[n];
-    double kind = 0;
-    const double dt =
-        time_to_crossing(level[n], target[n], net_rate[n], kind, dry[n] ? restart_level(n) : 0.0);
-    if (t + dt < horizon) schedule(queue, t + dt, kNodeCrossing, n, version[n], kind);
-  };
   for (int n : net.consumers)
-    buffer(n);
+    schedule_crossing(n, t, horizon, queue);
   for (int n : net.refineries)
-    buffer(n);
+    schedule_crossing(n, t, horizon, queue);
 }
 
 }  // namespace crisp::engine

@@ -11,6 +11,7 @@
 #include "core/event_queue.hpp"
 #include "models/allocation.hpp"
 #include "models/engine/demand.hpp"
+#include "models/engine/levels.hpp"
 #include "models/network.hpp"
 
 namespace crisp {
@@ -39,7 +40,7 @@ struct Buffers {
 
   // A consumer's buffer is empty at level 0. A refinery's is empty from the moment it runs dry
   // until it holds its restart level again (docs/model.md "Refinery input buffers: running dry").
-  bool empty(int n) const;
+  bool empty(int n) const { return dry[n] || level[n] <= tol_of(target[n]); }
   double restart_level(int refinery) const { return kRestartFraction * target[refinery]; }
   // A refinery buffer found at 0 is dry, whether or not a crossing brought it there.
   void mark_dry();
@@ -53,7 +54,10 @@ struct Buffers {
   // rate of every buffer, unmet demand, and the surplus that refills a stockpile.
   void compute_flows(const DemandNow& demand, Stockpiles& stockpiles, const Allocator& alloc);
   // Levels over [t, t + dt), at constant rates.
-  void advance(double dt);
+  void advance(double dt) {
+    for (std::size_t n = 0; n < net.nodes.size(); ++n)
+      level[n] += net_rate[n] * dt;
+  }
   // A crossing event of buffer n (its version current): the level it reached.
   void cross(int n, double value);
   // A buffer's crossing moves only when its net rate changes beyond rounding (or one just fired).
@@ -70,6 +74,9 @@ struct Buffers {
   std::vector<double> refill_latch_time;  // when its buffer refill last started
   std::vector<char> refill_latched;       // that was at the current instant
   std::vector<char> dry;  // per refinery: ran dry, not yet back at its restart level
+
+ private:
+  void schedule_crossing(int n, double t, double horizon, EventQueue& queue);
 };
 
 }  // namespace crisp::engine

@@ -32,22 +32,6 @@ void Pipelines::fill(const Allocator& alloc) {
   spot_ship = alloc.spot_flow;
 }
 
-int Pipelines::land(double& a, double change, int node) {
-  a += change;
-  // The arrival rate is a sum of segment starts and ends; snap rounding residue to zero.
-  if (std::abs(a) <= 1e-9 * std::abs(change)) a = 0.0;
-  return node;
-}
-
-double Pipelines::inflow_of(int n) const {
-  double sum = 0;
-  for (int e : net.in_edges[n])
-    sum += arrive[e];
-  for (int p : net.spot_by_buyer[n])
-    sum += spot_arrive[p];
-  return sum;
-}
-
 void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
                      EventQueue& queue) {
   for (std::uint32_t e = 0; e < net.edges.size(); ++e) {

@@ -3,6 +3,7 @@
 // spot pair ships now, with which lead time, and what arrives now. A change of shipping rate is
 // an arrival event one lead time later; the pipeline's next change is the earliest of those.
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -27,7 +28,14 @@ struct Pipelines {
     return land(spot_arrive[p], value, net.spot_pairs[p].buyer);
   }
   // Node n's arrival rate: its contract edges, then its spot pairs, each in index order.
-  double inflow_of(int n) const;
+  double inflow_of(int n) const {
+    double sum = 0;
+    for (int e : net.in_edges[n])
+      sum += arrive[e];
+    for (int p : net.spot_by_buyer[n])
+      sum += spot_arrive[p];
+    return sum;
+  }
   // Ships at the allocation's flows from t: each change of rate or lead time ends one shipping
   // segment and starts another, which arrive one lead time later.
   void ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
@@ -38,7 +46,12 @@ struct Pipelines {
   std::vector<double> spot_ship, spot_arrive;        // per spot pair
 
  private:
-  static int land(double& rate, double change, int node);
+  // The arrival rate is a sum of segment starts and ends; snap rounding residue to zero.
+  static int land(double& a, double change, int node) {
+    a += change;
+    if (std::abs(a) <= 1e-9 * std::abs(change)) a = 0.0;
+    return node;
+  }
 };
 
 }  // namespace crisp::engine

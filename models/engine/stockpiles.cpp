@@ -91,11 +91,6 @@ void Stockpiles::compute_releases(Buffers& buffers, const DemandNow& demand) {
   }
 }
 
-void Stockpiles::advance(double dt) {
-  for (Stockpile& sp : items_)
-    sp.level = std::max(0.0, sp.level + (sp.inflow - sp.release) * dt);
-}
-
 void Stockpiles::cross(std::size_t k, double value) {
   Stockpile& sp = items_[k];
   sp.level = value == kEmptyCrossing ? 0.0 : net_.stockpiles[k].target;

@@ -3,6 +3,7 @@
 // state machine (idle, armed for its delay, releasing), its refill, and the crossing of 0 or its
 // target that is its next change.
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -47,7 +48,10 @@ class Stockpiles {
       sp.inflow = 0;
   }
   // Levels over [t, t + dt), at constant rates.
-  void advance(double dt);
+  void advance(double dt) {
+    for (Stockpile& sp : items_)
+      sp.level = std::max(0.0, sp.level + (sp.inflow - sp.release) * dt);
+  }
   // Events (their version current): a crossing reached `value`'s level; an armed one releases.
   void cross(std::size_t k, double value);
   void release_ready(std::size_t k) { items_[k].state = Release::releasing; }

@@ -57,7 +57,6 @@ void Tally::set_rates(const Buffers& buffers, const DemandNow& demand) {
 
 void Tally::sample_until(double t, double t1, bool through, const Buffers& buffers,
                          const Stockpiles& stockpiles, double price_multiple) {
-  if (trajectory_ == nullptr) return;
   Trajectory& tr = *trajectory_;
   for (; next_sample_ < tr.samples; ++next_sample_) {
     const int k = next_sample_;
@@ -144,13 +143,6 @@ void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles&
       spells_[r].push_back({g.spell_start, t});
       g.longest = std::max(g.longest, t - g.spell_start);
     }
-  }
-}
-
-void Tally::observe_levels(const Stockpiles& stockpiles) {
-  for (std::size_t k = 0; k < stockpiles.size(); ++k) {
-    const NetStockpile& spec = net_.stockpiles[k];
-    if (spec.target > 0) min_frac_[k] = std::min(min_frac_[k], stockpiles[k].level / spec.target);
   }
 }
 

@@ -5,6 +5,7 @@
 // trajectories. The tally observes the stores: it reads their rates and levels over each
 // interval before they advance, and writes the metrics at the horizon.
 
+#include <algorithm>
 #include <span>
 #include <utility>
 #include <vector>
@@ -31,13 +32,14 @@ class Tally {
 
   // Record the next runs' trajectories into `out` (nullptr: stop recording).
   void record(Trajectory* out) { trajectory_ = out; }
+  bool recording() const { return trajectory_ != nullptr; }
   // Zero, with the stockpiles' initial fill bought on day 0.
   void reset(const Stockpiles& stockpiles, double horizon);
 
   // The regions' current rates, after the stores' flows were set.
   void set_rates(const Buffers& buffers, const DemandNow& demand);
-  // Trajectory samples at the sample times in [t, t1) (and t1 itself when `through`): the state
-  // on [t, t1) is the one settled at t, and levels move linearly from there.
+  // While recording: trajectory samples at the times in [t, t1) (and t1 itself when `through`): the
+  // state on [t, t1) is the one settled at t, and levels move linearly from there.
   void sample_until(double t, double t1, bool through, const Buffers& buffers,
                     const Stockpiles& stockpiles, double price_multiple);
   // Integrates every rate over [t, t + dt), before the stores advance: metrics and costs.
@@ -45,7 +47,12 @@ class Tally {
               const Buffers& buffers, const Pipelines& pipes, const Allocator& alloc,
               const std::vector<char>& online);
   // After the stores advanced: each stockpile's lowest fill.
-  void observe_levels(const Stockpiles& stockpiles);
+  void observe_levels(const Stockpiles& stockpiles) {
+    for (std::size_t k = 0; k < stockpiles.size(); ++k) {
+      const NetStockpile& spec = net_.stockpiles[k];
+      if (spec.target > 0) min_frac_[k] = std::min(min_frac_[k], stockpiles[k].level / spec.target);
+    }
+  }
   // The metrics at the horizon t into `out`.
   void finish(double t, const Stockpiles& stockpiles, std::span<double> out);
 
