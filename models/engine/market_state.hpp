@@ -1,0 +1,61 @@
+#pragma once
+// One material's market and standby capacity (docs/model.md "Market response", "Policies"): the
+// price multiple the last allocation set, substitution and expansion stepped at reviews, and the
+// standby nodes coming online with the contract shares they switch.
+
+#include <vector>
+
+#include "core/event_queue.hpp"
+#include "models/allocation.hpp"
+#include "models/engine/demand.hpp"
+#include "models/network.hpp"
+
+namespace crisp::engine {
+
+struct MarketState {
+  explicit MarketState(const MaterialNet& net);
+
+  void reset();
+  // Market reviews happen only while a market response that steps at them is on.
+  bool reviews() const;
+  // Substitution and expansion step, at time t; expansion goes to suppliers not `restricted`.
+  void review(double t, const std::vector<char>& restricted);
+  // The price multiple from the tightness of allocation `alloc`.
+  void update_price(const Allocator& alloc);
+  // Node n's capacity: as built plus any market expansion, after outages; nothing on standby.
+  double capacity(int n, double capacity_factor) const {
+    return online[n] ? (net.nodes[n].capacity + extra_capacity[n]) * capacity_factor : 0.0;
+  }
+  // Standby node n comes online: the contracts that switch on it take their standby share.
+  void activate(int n);
+  // Standby nodes whose owners are short (unmet above tolerance) start activation at t.
+  void start_activations(double t, const std::vector<double>& unmet, const DemandNow& demand,
+                         EventQueue& queue);
+  // The price a stockpile refill reads at t (docs/model.md "Zero lead times: buffers held at
+  // their target").
+  double refill_price_at(double t) const {
+    return refill_price_time == t ? refill_price : price_multiple;
+  }
+  // A zero-lead material settled again at t for a new price keeps the price its refills read.
+  void keep_refill_price(double t) {
+    if (price_recheck_time == t && refill_price_time != t) {
+      refill_price = price_multiple;
+      refill_price_time = t;
+    }
+  }
+
+  const MaterialNet& net;
+  std::vector<char> online, activation_pending;  // per node
+  std::vector<double> extra_capacity;            // per node: supply expansion so far
+  std::vector<double> share;                     // per edge: the contract share in force
+  double price_multiple = 1, substitution = 0, high_price_since = -1;
+  double price_recheck_time = -1;  // the instant last settled again for a new price
+  // With a zero lead time the instant is settled again after that too (what was shipped arrives
+  // at once): the price its stockpile refills read stays the one they read then.
+  double refill_price = 1, refill_price_time = -1;
+
+ private:
+  void update_share(int edge);
+};
+
+}  // namespace crisp::engine

@@ -1,0 +1,57 @@
+#pragma once
+// In-transit material (docs/model.md "Lead times and pipelines"): what each contract edge and
+// spot pair ships now, with which lead time, and what arrives now. A change of shipping rate is
+// an arrival event one lead time later; the pipeline's next change is the earliest of those.
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/event_queue.hpp"
+#include "models/allocation.hpp"
+#include "models/network.hpp"
+
+namespace crisp::engine {
+
+struct Pipelines {
+  explicit Pipelines(const MaterialNet& net);
+
+  // Empty pipelines, each edge at its lead time as built.
+  void reset();
+  // Day 0: every pipeline full at the allocation's flows.
+  void fill(const Allocator& alloc);
+  // An arrival event: the arrival rate of edge (or spot pair) `target` changes by `value`;
+  // returns the node it reaches.
+  int land_edge(std::uint32_t e, double value) { return land(arrive[e], value, net.edges[e].to); }
+  int land_spot(std::uint32_t p, double value) {
+    return land(spot_arrive[p], value, net.spot_pairs[p].buyer);
+  }
+  // Node n's arrival rate: its contract edges, then its spot pairs, each in index order.
+  double inflow_of(int n) const {
+    double sum = 0;
+    for (int e : net.in_edges[n])
+      sum += arrive[e];
+    for (int p : net.spot_by_buyer[n])
+      sum += spot_arrive[p];
+    return sum;
+  }
+  // Ships at the allocation's flows from t: each change of rate or lead time ends one shipping
+  // segment and starts another, which arrive one lead time later.
+  void ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
+            EventQueue& queue);
+
+  const MaterialNet& net;
+  std::vector<double> ship_rate, ship_lead, arrive;  // per edge
+  std::vector<double> spot_ship, spot_arrive;        // per spot pair
+
+ private:
+  // The arrival rate is a sum of segment starts and ends; snap rounding residue to zero.
+  static int land(double& a, double change, int node) {
+    a += change;
+    if (std::abs(a) <= 1e-9 * std::abs(change)) a = 0.0;
+    return node;
+  }
+};
+
+}  // namespace crisp::engine

@@ -1,0 +1,201 @@
+#include "models/engine/tally.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/engine/levels.hpp"
+
+namespace crisp::engine {
+
+Tally::Tally(const Scenario& scenario, const MaterialNet& net, const MetricLayout& layout)
+    : net_(net),
+      layout_(layout),
+      discount_(Discount::from_yearly_rate(scenario.discount_rate)),
+      regions_(scenario.report_regions.size()),
+      spells_(scenario.report_regions.size()),
+      costs_(net.costs.size()),
+      country_in_(scenario.report_regions.size(), std::vector<double>(net.countries.size())),
+      region_in_(scenario.report_regions.size()),
+      stock_cost_(net.stockpiles.size()),
+      min_frac_(net.stockpiles.size()) {}
+
+void Tally::reset(const Stockpiles& stockpiles, double horizon) {
+  if (trajectory_ != nullptr) {
+    Trajectory& tr = *trajectory_;
+    tr.samples = static_cast<int>(std::floor(horizon / tr.step)) + 1;
+    tr.values.assign(
+        regions_.size() * kTrajectorySeriesCount * static_cast<std::size_t>(tr.samples), 0.0);
+    next_sample_ = 0;
+  }
+  price_peak_ = 1.0;
+  for (std::size_t k = 0; k < stockpiles.size(); ++k) {
+    const double target = net_.stockpiles[k].target, level = stockpiles[k].level;
+    min_frac_[k] = target > 0 ? level / target : kNaN;
+    stock_cost_[k] = level * net_.spec.price_eur_per_t;  // the initial fill, bought on day 0
+  }
+  for (Region& r : regions_)
+    r = Region{};
+  std::fill(costs_.begin(), costs_.end(), 0.0);
+  for (auto& c : country_in_)
+    std::fill(c.begin(), c.end(), 0.0);
+  std::fill(region_in_.begin(), region_in_.end(), 0.0);
+  for (auto& s : spells_)
+    s.clear();
+}
+
+void Tally::set_rates(const Buffers& buffers, const DemandNow& demand) {
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    Region& g = regions_[r];
+    g.unmet = g.demand = g.released = 0;
+    for (int c : net_.region_consumers[r]) {
+      g.unmet += buffers.unmet[c];
+      g.demand += demand(c);
+      g.released += buffers.release[c];
+    }
+  }
+}
+
+void Tally::sample_until(double t, double t1, bool through, const Buffers& buffers,
+                         const Stockpiles& stockpiles, double price_multiple) {
+  Trajectory& tr = *trajectory_;
+  for (; next_sample_ < tr.samples; ++next_sample_) {
+    const int k = next_sample_;
+    const double ts = k * tr.step;
+    if (ts > t1 || (ts == t1 && !through)) return;
+    const double dt = ts - t;
+    for (std::size_t r = 0; r < regions_.size(); ++r) {
+      const int g = static_cast<int>(r);
+      const Region& tally = regions_[r];
+      double stock = 0, buffer = 0, inflow = 0;
+      for (std::size_t j = 0; j < stockpiles.size(); ++j) {
+        const double w = net_.region_stockpile_weight[r][j];
+        const Stockpile& sp = stockpiles[j];
+        if (w > 0) stock += w * std::max(0.0, sp.level + (sp.inflow - sp.release) * dt);
+      }
+      for (int c : net_.region_consumers[r]) {
+        buffer += buffers.level[c] + buffers.net_rate[c] * dt;
+        inflow += buffers.inflow[c];
+      }
+      const double values[kTrajectorySeriesCount] = {
+          ts, stock, buffer, inflow, tally.unmet, price_multiple, tally.unmet_t + tally.unmet * dt};
+      for (int q = 0; q < kTrajectorySeriesCount; ++q)
+        tr.at(g, q, k) = values[q];
+    }
+  }
+}
+
+void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles& stockpiles,
+                   const Buffers& buffers, const Pipelines& pipes, const Allocator& alloc,
+                   const std::vector<char>& online) {
+  const double price = net_.spec.price_eur_per_t;
+  const double disc_const = discount_.constant(t, dt);
+  const double disc_linear = discount_.linear(t, dt);
+  price_peak_ = std::max(price_peak_, price_multiple);
+  for (std::size_t k = 0; k < stockpiles.size(); ++k) {
+    const Stockpile& sp = stockpiles[k];
+    const NetStockpile& spec = net_.stockpiles[k];
+    const double net_rate = sp.inflow - sp.release;
+    const double held = sp.level * disc_const + net_rate * disc_linear;  // integral of level * disc
+    // Bought and sold at the current price; held at the base price (docs/model.md).
+    stock_cost_[k] += (sp.inflow - sp.release) * price * price_multiple * disc_const +
+                      spec.spec.holding_cost_per_year / kDaysPerYear * price * held;
+  }
+
+  for (std::size_t k = 0; k < costs_.size(); ++k) {
+    const NetCost& cost = net_.costs[k];
+    double rate = cost.fixed;
+    if (cost.node >= 0)
+      rate += cost.per_t * alloc.shipped[cost.node] + (online[cost.node] ? 0.0 : cost.standby);
+    for (std::size_t i = 0; i < cost.edges.size(); ++i)
+      rate += cost.edge_per_t[i] * pipes.ship_rate[cost.edges[i]];
+    costs_[k] += rate * disc_const;
+  }
+
+  // Arrivals by supplier country, for max_country_share.
+  for (std::size_t r = 0; r < regions_.size(); ++r)
+    for (int c : net_.region_consumers[r]) {
+      for (int e : net_.in_edges[c])
+        country_in_[r][net_.nodes[net_.edges[e].from].country] += pipes.arrive[e] * dt;
+      for (int p : net_.spot_by_buyer[c])  // most spot pairs carry nothing: adding 0 is a no-op
+        if (pipes.spot_arrive[p] != 0)
+          country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] +=
+              pipes.spot_arrive[p] * dt;
+      region_in_[r] += buffers.inflow[c] * dt;
+    }
+
+  const double voll = net_.spec.value_of_lost_load_eur_per_t;
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    Region& g = regions_[r];
+    g.unmet_t += g.unmet * dt;
+    g.demand_t += g.demand * dt;
+    g.released_t += g.released * dt;
+    g.loss += g.unmet * voll * disc_const;
+    if (g.unmet > tol_of(g.demand)) {
+      g.shortage_days += dt;
+      // A rate held for less than kInstantDays is rounding between two events of one instant.
+      if (g.demand > 0 && dt > kInstantDays) g.peak = std::max(g.peak, g.unmet / g.demand);
+      if (!g.in_spell) {
+        g.in_spell = true;
+        g.spell_start = t;
+      }
+    } else if (g.in_spell) {
+      g.in_spell = false;
+      spells_[r].push_back({g.spell_start, t});
+      g.longest = std::max(g.longest, t - g.spell_start);
+    }
+  }
+}
+
+void Tally::close_spells(double t) {
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    Region& g = regions_[r];
+    if (!g.in_spell) continue;
+    g.in_spell = false;
+    spells_[r].push_back({g.spell_start, t});
+    g.longest = std::max(g.longest, t - g.spell_start);
+  }
+}
+
+void Tally::finish(double t, const Stockpiles& stockpiles, std::span<double> out) {
+  close_spells(t);
+  const double price = net_.spec.price_eur_per_t;
+  for (std::size_t k = 0; k < stockpiles.size(); ++k)
+    // What is left at the horizon is credited at the base price.
+    stock_cost_[k] = stock_cost_[k] - stockpiles[k].level * price * discount_.factor(t);
+
+  const int m = net_.material;
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    const Region& g = regions_[r];
+    auto put = [&](Metric metric, double v) {
+      out[layout_.slot(m, static_cast<int>(r), metric)] = v;
+    };
+    double policy_cost = 0, min_frac = kNaN;
+    for (std::size_t k = 0; k < costs_.size(); ++k)
+      policy_cost += net_.costs[k].region_weight[r] * costs_[k];
+    double largest_third = 0;
+    for (std::size_t c = 0; c < net_.countries.size(); ++c)
+      if (!net_.region_own_country[r][c])
+        largest_third = std::max(largest_third, country_in_[r][c]);
+    for (std::size_t k = 0; k < stockpiles.size(); ++k) {
+      const double w = net_.region_stockpile_weight[r][k];
+      if (w <= 0) continue;
+      policy_cost += w * stock_cost_[k];
+      if (!std::isnan(min_frac_[k]))
+        min_frac = std::isnan(min_frac) ? min_frac_[k] : std::min(min_frac, min_frac_[k]);
+    }
+    put(Metric::unmet_t, g.unmet_t);
+    put(Metric::unmet_frac, g.demand_t > 0 ? g.unmet_t / g.demand_t : 0.0);
+    put(Metric::shortage_days, g.shortage_days);
+    put(Metric::longest_shortage_days, g.longest);
+    put(Metric::peak_shortfall_frac, g.peak);
+    put(Metric::loss_eur, g.loss);
+    put(Metric::policy_cost_eur, policy_cost);
+    put(Metric::total_cost_eur, g.loss + policy_cost);
+    put(Metric::stock_released_t, g.released_t);
+    put(Metric::stock_min_frac, min_frac);
+    put(Metric::price_peak_multiple, price_peak_);
+    put(Metric::max_country_share, region_in_[r] > 0 ? largest_third / region_in_[r] : 0.0);
+  }
+}
+
+}  // namespace crisp::engine
