@@ -14,9 +14,9 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
+#include "core/random.hpp"
 #include "models/allocation.hpp"
 #include "models/network.hpp"
-#include "core/random.hpp"
 
 namespace crisp {
 
@@ -281,8 +281,8 @@ Scenario synthetic_scenario(int nodes, int edges, std::uint64_t seed) {
 }
 
 std::string day0_shortfall(const Scenario& s) {
-  for (const MaterialNet& net : compile_networks(s, PolicyEffects{})) {
-    Allocator alloc(net);
+  for (const MaterialNet& net : compile_networks(s, PolicyEffects{}, ShockReaches::skip)) {
+    Allocator alloc(net, Allocator::SpotFlows::none);  // day 0: nobody buys spot
     alloc.allocate(QuietInputs(net).view());
     std::vector<double> received(net.nodes.size(), 0.0);
     for (std::size_t e = 0; e < net.edges.size(); ++e)
