@@ -280,15 +280,15 @@ constexpr double kReplicationYearsPerCoreSecond = 20'000;
 // The network's size: a material's events grow with its nodes + edges (bench_events: the
 // default's 166 per material-year over its 39.5 nodes + edges per material), and the engine's
 // work per event with its spot pairs (suppliers x buyers) as well, so a replication-year costs
-// about (nodes + edges)^3.5 per material. The exponent is fitted to `bench/size_series`
-// (bench/RESULTS.md "Networks of any size"): synthetic networks of 100, 200 and 500 nodes with 5
-// edges per node took 0.06, 0.51 and 16.4 core-seconds per replication-year, a log-log slope of
-// 3.5 (3.1 from 100 to 200, 3.8 from 200 to 500). Calibrated on the bundled default, whose
-// materials' (17, 30, 43, 47, 44 and 56 nodes + edges)^3.5 sum to kDefaultWork, the estimate is
-// 1.4 to 1.8 times what those three took.
+// about (nodes + edges)^3.25 per material. The exponent is fitted to `bench/size_series`
+// (bench/RESULTS.md "Networks of any size"): synthetic networks of 100, 200, 500 and 1 000 nodes
+// with 5 edges per node took 0.059, 0.51, 16.4 and 93 core-seconds per replication-year, a
+// least-squares log-log slope of 3.28. Calibrated on the bundled default, whose materials'
+// (17, 30, 43, 47, 44 and 56 nodes + edges)^3.25 sum to kDefaultWork, the estimate is 0.49 to
+// 0.82 times what those four took.
 constexpr double kEventsPerElementYear = 4.2;
-constexpr double kWorkExponent = 3.5;
-constexpr double kDefaultWork = 3'280'515;
+constexpr double kWorkExponent = 3.25;
+constexpr double kDefaultWork = 1'248'407;
 
 struct Work {
   double replication_years = 0, events = 0, core_seconds = 0;
