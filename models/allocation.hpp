@@ -69,6 +69,14 @@ class Allocator {
   std::vector<double> asked;  // per supplier: admissible contract requests, and for refineries
                               // the spot needs they may anticipate
 
+  // The buyers that could trade spot at the last allocation, per block of net.spot_pairs (0:
+  // refineries, 1: mines), as places among the block's buyers, ascending. Every nonzero
+  // spot_flow lies on a pair `base + i * buyers + j` of one of them (j) with a supplier i of the
+  // block, so these pairs, supplier by supplier, visit the nonzero flows in pair-id order.
+  const std::vector<int>& spot_traders(int block) const {
+    return trading_[static_cast<std::size_t>(block)];
+  }
+
  private:
   void ration(const std::vector<int>& suppliers, const AllocationInput& in);
   void spot(int block, const AllocationInput& in);

@@ -84,9 +84,12 @@ TEST_CASE("an allocation clears the spot flows of the one before", "[allocation]
   alloc.allocate(in.view());
   // c is 1 t/day short; b's spare is 2 - 1 = 1 t/day, all offered to c and taken in round 1.
   CHECK(alloc.spot_flow == std::vector<double>{0.0, 0.0, 1.0, 0.0});
+  CHECK(alloc.spot_traders(1) == std::vector<int>{0});  // c, the first buyer of mines
+  CHECK(alloc.spot_traders(0).empty());                 // no refineries
   in.ready[c] = 0;
   alloc.allocate(in.view());
   CHECK(alloc.spot_flow == std::vector<double>{0.0, 0.0, 0.0, 0.0});
+  CHECK(alloc.spot_traders(1).empty());
   CHECK(alloc.shipped[bb] == 1.0);
 
   Allocator day0(net, Allocator::SpotFlows::none);
