@@ -279,8 +279,8 @@ Scenario synthetic_scenario(int nodes, int edges, std::uint64_t seed) {
 }
 
 std::string day0_shortfall(const Scenario& s) {
-  for (const MaterialNet& net : compile_networks(s, PolicyEffects{})) {
-    Allocator alloc(net);
+  for (const MaterialNet& net : compile_networks(s, PolicyEffects{}, ShockReaches::skip)) {
+    Allocator alloc(net, Allocator::SpotFlows::none);  // day 0: nobody buys spot
     alloc.allocate(QuietInputs(net).view());
     std::vector<double> received(net.nodes.size(), 0.0);
     for (std::size_t e = 0; e < net.edges.size(); ++e)

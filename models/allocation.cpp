@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace crisp {
 
@@ -53,9 +54,9 @@ AllocationInput QuietInputs::view() const {
   return in;
 }
 
-Allocator::Allocator(const MaterialNet& net)
+Allocator::Allocator(const MaterialNet& net, SpotFlows flows)
     : edge_flow(net.edges.size()),
-      spot_flow(net.spot_pairs.size()),
+      spot_flow(flows == SpotFlows::per_pair ? net.spot_pairs.size() : 0),
       requirement(net.nodes.size()),
       contract_short(net.nodes.size()),
       shipped(net.nodes.size()),
@@ -67,12 +68,26 @@ Allocator::Allocator(const MaterialNet& net)
       spot_need_(net.nodes.size()),
       offered_(net.nodes.size()),
       accept_(net.nodes.size()),
-      offer_(net.spot_pairs.size()) {
-  candidates_.reserve(net.spot_pairs.size());  // no allocation per call in steady state
+      need_(net.nodes.size()),
+      factor_(net.nodes.size()) {
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& block = net.spot_pairs.blocks()[k];
+    position_[k].assign(net.nodes.size(), -1);
+    for (std::size_t j = 0; j < block.buyers.size(); ++j)
+      position_[k][block.buyers[j]] = static_cast<int>(j);
+  }
 }
 
 void Allocator::allocate(const AllocationInput& in) {
-  std::fill(spot_flow.begin(), spot_flow.end(), 0.0);
+  // Spot flows are nonzero only on pairs of the buyers that traded last time.
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& block = net_->spot_pairs.blocks()[k];
+    const int n = static_cast<int>(block.buyers.size());
+    for (int i = 0; i < static_cast<int>(block.suppliers.size()); ++i)
+      for (int j : trading_[k])
+        spot_flow[static_cast<std::size_t>(block.base + i * n + j)] = 0.0;
+    trading_[k].clear();
+  }
   std::fill(shipped.begin(), shipped.end(), 0.0);
   std::fill(contract_short.begin(), contract_short.end(), 0.0);
   std::fill(spot_need_.begin(), spot_need_.end(), 0.0);
@@ -83,12 +98,14 @@ void Allocator::allocate(const AllocationInput& in) {
   // Most instants nobody may buy spot yet: skip the rounds then.
   const bool any_ready =
       std::find(in.spot_ready.begin(), in.spot_ready.end(), 1) != in.spot_ready.end();
+  if (any_ready && spot_flow.size() != net_->spot_pairs.size())
+    throw std::logic_error("an allocator without spot flows allocated an instant with spot");
 
   // Step 4: refineries ration, then consumers short on refinery contracts buy their spare.
   ration(net_->refineries, in);
   if (any_ready) {
     anticipate_spot(in);
-    spot(net_->refineries, in);
+    spot(0, in);
   }
 
   // Step 5: each refinery's output fixes its input requirement. A refinery whose empty input
@@ -114,7 +131,7 @@ void Allocator::allocate(const AllocationInput& in) {
 
   // Step 6: mines ration every request at once, then buyers still short buy their spare.
   ration(net_->mines, in);
-  if (any_ready) spot(net_->mines, in);
+  if (any_ready) spot(1, in);
 }
 
 // Pro-rata rationing of the admissible requests addressed to `suppliers`. What a contract leaves
@@ -154,79 +171,104 @@ void Allocator::ration(const std::vector<int>& suppliers, const AllocationInput&
 // rata to the refineries' spare capacity (capacity less contract shipments): docs/model.md step 5.
 void Allocator::anticipate_spot(const AllocationInput& in) {
   auto spare_capacity = [&](int s) { return std::max(0.0, in.capacity[s] - shipped[s]); };
+  const SpotBlock& refineries = net_->spot_pairs.blocks()[0];
+  const int n = static_cast<int>(refineries.buyers.size());
   for (int c : net_->consumers) {
     if (!in.spot_ready[c] || spot_need_[c] <= kRelTol * std::max(requirement[c], 1e-12)) continue;
+    const int j = position_[0][c];
+    if (j < 0) continue;  // buys from no refinery
     double total = 0;
-    for (int p : net_->spot_by_buyer[c]) {
-      const int s = net_->spot_pairs[p].supplier;
-      if (!in.spot_blocked[p] && net_->nodes[s].kind == NodeKind::refinery)
-        total += spare_capacity(s);
-    }
+    for (int i = 0; i < static_cast<int>(refineries.suppliers.size()); ++i)
+      if (!blocked(in, refineries.base + i * n + j))
+        total += spare_capacity(refineries.suppliers[i]);
     if (total <= 0) continue;
-    for (int p : net_->spot_by_buyer[c]) {
-      const int s = net_->spot_pairs[p].supplier;
-      if (!in.spot_blocked[p] && net_->nodes[s].kind == NodeKind::refinery)
+    for (int i = 0; i < static_cast<int>(refineries.suppliers.size()); ++i) {
+      const int s = refineries.suppliers[i];
+      if (!blocked(in, refineries.base + i * n + j))
         asked[s] += spot_need_[c] * spare_capacity(s) / total;
     }
   }
 }
 
-// Spot re-sourcing from `suppliers`' spare: each round every supplier offers its spare to its
-// ready, unblocked partners pro rata to their remaining need (never more than the need); a buyer
-// offered more than it needs scales its offers down. Simultaneous offers make the result
-// independent of the order suppliers are visited in.
-void Allocator::spot(const std::vector<int>& suppliers, const AllocationInput& in) {
-  // The pairs that can trade at all this instant (unblocked, buyer ready), grouped by supplier in
-  // the order of `suppliers`; rounds then only visit these.
-  candidates_.clear();
-  for (int s : suppliers)
-    for (int p : net_->spot_by_supplier[s])
-      if (!in.spot_blocked[p] && in.spot_ready[net_->spot_pairs[p].buyer]) candidates_.push_back(p);
-  if (candidates_.empty()) return;
+// Spot re-sourcing from the spare of one block's suppliers (0: refineries, 1: mines): each round
+// every supplier offers its spare to its ready, unblocked partners pro rata to their remaining
+// need (never more than the need); a buyer offered more than it needs scales its offers down.
+// Simultaneous offers make the result independent of the order suppliers are visited in.
+//
+// Only buyers ready and short at the start can trade (needs only fall within the rounds), so the
+// rounds visit every supplier with each of them, in the order of pair ids (supplier by supplier,
+// buyers ascending): each sum is added up in the order the explicit pair lists gave it. An offer
+// and what is taken of it are recomputed from the round's needs and factors where they were stored
+// per pair, with the same operations, so they are the same numbers.
+void Allocator::spot(int block_index, const AllocationInput& in) {
+  const SpotBlock& block = net_->spot_pairs.blocks()[static_cast<std::size_t>(block_index)];
+  std::vector<int>& trading = trading_[static_cast<std::size_t>(block_index)];
   auto needy = [&](int b) { return spot_need_[b] > kRelTol * std::max(requirement[b], 1e-12); };
-  const std::size_t n = candidates_.size();
+  for (std::size_t j = 0; j < block.buyers.size(); ++j)
+    if (in.spot_ready[block.buyers[j]] && needy(block.buyers[j]))
+      trading.push_back(static_cast<int>(j));
+  if (trading.empty() || block.suppliers.empty()) return;
+  const int n = static_cast<int>(block.buyers.size());
+  const int suppliers = static_cast<int>(block.suppliers.size());
   for (int round = 0; round < kSpotRounds; ++round) {
+    for (int j : trading) {
+      const int b = block.buyers[j];
+      offered_[b] = 0.0;
+      need_[b] = needy(b) ? spot_need_[b] : 0.0;  // 0: no offer to it this round
+    }
     bool any = false;
-    for (int p : candidates_)
-      offered_[net_->spot_pairs[p].buyer] = 0.0;
-    for (std::size_t i = 0; i < n;) {
-      const int s = net_->spot_pairs[candidates_[i]].supplier;
-      std::size_t end = i;
+    for (int i = 0; i < suppliers; ++i) {
+      const int s = block.suppliers[i];
+      const int row = block.base + i * n;
       double need = 0;
-      for (; end < n && net_->spot_pairs[candidates_[end]].supplier == s; ++end) {
-        const int b = net_->spot_pairs[candidates_[end]].buyer;
-        if (needy(b)) need += spot_need_[b];
-      }
+      for (int j : trading)
+        if (!blocked(in, row + j)) need += need_[block.buyers[j]];
       const double spare = spare_[s];
       const bool offers = need > 0 && spare > kRelTol * net_->nodes[s].capacity;
       const double k = offers ? std::min(1.0, spare / need) : 0.0;
-      for (; i < end; ++i) {
-        const int p = candidates_[i];
-        const int b = net_->spot_pairs[p].buyer;
-        offer_[p] = offers && needy(b) ? spot_need_[b] * k : 0.0;
-        offered_[b] += offer_[p];
-        any = any || offer_[p] > 0;
+      factor_[s] = k;
+      if (!offers) continue;
+      for (int j : trading) {
+        if (blocked(in, row + j)) continue;
+        const int b = block.buyers[j];
+        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
+        offered_[b] += offer;
+        any = any || offer > 0;
       }
     }
     if (!any) return;
-    for (int p : candidates_) {
-      const int b = net_->spot_pairs[p].buyer;
+    for (int j : trading) {
+      const int b = block.buyers[j];
       accept_[b] = offered_[b] > spot_need_[b] ? spot_need_[b] / offered_[b] : 1.0;
     }
-    for (int p : candidates_) {
-      if (offer_[p] <= 0) continue;
-      const int s = net_->spot_pairs[p].supplier;
-      const double got = offer_[p] * accept_[net_->spot_pairs[p].buyer];
-      spot_flow[p] += got;
-      shipped[s] += got;
-      spare_[s] = std::max(0.0, spare_[s] - got);
-      offer_[p] = got;  // remembered for the need update below
-    }
-    for (int p : candidates_)
-      if (offer_[p] > 0) {
-        const int b = net_->spot_pairs[p].buyer;
-        spot_need_[b] = std::max(0.0, spot_need_[b] - offer_[p]);
+    for (int i = 0; i < suppliers; ++i) {
+      const int s = block.suppliers[i];
+      const int row = block.base + i * n;
+      const double k = factor_[s];
+      if (k <= 0) continue;
+      for (int j : trading) {
+        const int b = block.buyers[j];
+        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
+        if (offer <= 0 || blocked(in, row + j)) continue;
+        const double got = offer * accept_[b];
+        spot_flow[static_cast<std::size_t>(row + j)] += got;
+        shipped[s] += got;
+        spare_[s] = std::max(0.0, spare_[s] - got);
       }
+    }
+    for (int i = 0; i < suppliers; ++i) {
+      const int s = block.suppliers[i];
+      const int row = block.base + i * n;
+      const double k = factor_[s];
+      if (k <= 0) continue;
+      for (int j : trading) {
+        const int b = block.buyers[j];
+        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
+        if (offer <= 0 || blocked(in, row + j)) continue;
+        const double got = offer * accept_[b];
+        if (got > 0) spot_need_[b] = std::max(0.0, spot_need_[b] - got);
+      }
+    }
   }
 }
 

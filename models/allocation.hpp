@@ -1,8 +1,10 @@
 #pragma once
 // Who gets what at one allocation instant (docs/model.md "One instant",
 // steps 3-6): contract requests, pro-rata rationing, the refinery input requirement, and spot
-// re-sourcing in at most three rounds. O(V + E) plus the spot pairs; no allocation per call.
+// re-sourcing in at most three rounds. O(V + E) plus, in spot rounds, the pairs of the buyers that
+// may trade (ready and short) with every supplier of their kind; no allocation per call once warm.
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -50,11 +52,15 @@ struct QuietInputs {
 
 class Allocator {
  public:
-  explicit Allocator(const MaterialNet& net);
+  // Per-pair spot flows cost 8 bytes a pair (suppliers x buyers); an allocator of quiet instants
+  // only (the day-0 balance, where nobody is ready for spot) can go without them.
+  enum class SpotFlows { per_pair, none };
+  explicit Allocator(const MaterialNet& net, SpotFlows flows = SpotFlows::per_pair);
+  // Throws std::logic_error when a buyer is ready for spot and the allocator has no spot flows.
   void allocate(const AllocationInput& in);
 
   std::vector<double> edge_flow;       // per edge: contract shipments, t/day
-  std::vector<double> spot_flow;       // per spot pair
+  std::vector<double> spot_flow;       // per spot pair (empty with SpotFlows::none)
   std::vector<double> requirement;     // per node: consumers' and refineries' requirement
   std::vector<double> contract_short;  // per node: requests contracts left unfilled (pre-spot)
   std::vector<double> shipped;         // per supplier: contract plus spot
@@ -63,18 +69,33 @@ class Allocator {
   std::vector<double> asked;  // per supplier: admissible contract requests, and for refineries
                               // the spot needs they may anticipate
 
+  // The buyers that could trade spot at the last allocation, per block of net.spot_pairs (0:
+  // refineries, 1: mines), as places among the block's buyers, ascending. Every nonzero
+  // spot_flow lies on a pair `base + i * buyers + j` of one of them (j) with a supplier i of the
+  // block, so these pairs, supplier by supplier, visit the nonzero flows in pair-id order.
+  const std::vector<int>& spot_traders(int block) const {
+    return trading_[static_cast<std::size_t>(block)];
+  }
+
  private:
   void ration(const std::vector<int>& suppliers, const AllocationInput& in);
-  void spot(const std::vector<int>& suppliers, const AllocationInput& in);
+  void spot(int block, const AllocationInput& in);
   void anticipate_spot(const AllocationInput& in);
+  bool blocked(const AllocationInput& in, int p) const {
+    return !in.spot_blocked.empty() && in.spot_blocked[static_cast<std::size_t>(p)];
+  }
 
   const MaterialNet* net_;         // a pointer, so an Allocator can be reassigned
   std::vector<double> spare_;      // per supplier, after contracts and earlier rounds
   std::vector<double> spot_need_;  // per buyer, what spot may still cover
   std::vector<double> offered_;    // per buyer, offers in the current round
   std::vector<double> accept_;     // per buyer, the fraction of its offers it takes
-  std::vector<int> candidates_;    // spot pairs that may trade at this instant
-  std::vector<double> offer_;      // per spot pair, current round
+  std::vector<double> need_;       // per buyer, spot_need_ when the current round began
+  std::vector<double> factor_;     // per supplier, the fraction of each need it offers this round
+  // Per spot block (refineries, mines): the places among the block's buyers of those that may
+  // trade at this instant (ready and still short), ascending; spot pairs of any other buyer carry
+  // nothing. Kept until the next allocation, which clears their flows.
+  std::array<std::vector<int>, 2> trading_;
+  std::array<std::vector<int>, 2> position_;  // per block, per node: its place among the buyers
 };
-
 }  // namespace crisp

@@ -7,9 +7,9 @@ namespace crisp {
 
 std::vector<NodeBalance> baseline_balance(const Scenario& s) {
   std::vector<NodeBalance> out;
-  for (const MaterialNet& net : compile_networks(s, PolicyEffects{})) {
+  for (const MaterialNet& net : compile_networks(s, PolicyEffects{}, ShockReaches::skip)) {
     const std::size_t n = net.nodes.size();
-    Allocator alloc(net);
+    Allocator alloc(net, Allocator::SpotFlows::none);  // day 0: nobody buys spot
     alloc.allocate(QuietInputs(net).view());
     std::vector<double> asked(n, 0.0), received(n, 0.0);
     for (std::size_t e = 0; e < net.edges.size(); ++e) {

@@ -17,7 +17,7 @@ static_assert(sizeof(StockpileSpec) == 152, "a StockpileSpec field: add it to ma
 static_assert(sizeof(NetStockpile) == 240, "a NetStockpile field: add it to material_signature");
 static_assert(sizeof(NetCost) == 104, "a NetCost field: add it to material_signature");
 static_assert(sizeof(ShockReach) == 96, "a ShockReach field: add it to material_signature");
-static_assert(sizeof(MaterialNet) == 664, "a MaterialNet field: add it to material_signature");
+static_assert(sizeof(MaterialNet) == 760, "a MaterialNet field: add it to material_signature");
 #endif
 
 class Writer {
@@ -116,15 +116,10 @@ std::string material_signature(const Scenario& s, const MaterialNet& net) {
   w.put(net.out_edges.size());
   for (const auto& v : net.out_edges)
     w.put(v);
-  w.put(net.spot_pairs.size());
-  for (const SpotPair& p : net.spot_pairs) {
-    w.put(p.supplier);
-    w.put(p.buyer);
-  }
-  for (const auto* lists : {&net.spot_by_supplier, &net.spot_by_buyer}) {
-    w.put(lists->size());
-    for (const auto& v : *lists)
-      w.put(v);
+  // The spot pairs, their ids and both indexes follow from the two blocks' lists.
+  for (const SpotBlock& k : net.spot_pairs.blocks()) {
+    w.put(k.suppliers);
+    w.put(k.buyers);
   }
   w.put(net.refineries);
   w.put(net.mines);

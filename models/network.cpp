@@ -1,6 +1,7 @@
 #include "models/network.hpp"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -76,23 +77,42 @@ void add_edges(const Scenario& s, MaterialNet& net, const std::vector<int>& loca
   }
 }
 
-// Spot partners: every supplier of a kind the buyer already has a contract with.
+// Spot partners: every supplier of a kind the buyer already has a contract with. The pairs are
+// numbered, never listed (models/spot_pairs.hpp): O(nodes), where the lists were suppliers x
+// buyers.
 void add_spot_pairs(MaterialNet& net) {
-  net.spot_by_supplier.assign(net.nodes.size(), {});
-  net.spot_by_buyer.assign(net.nodes.size(), {});
-  auto add_for = [&](const std::vector<int>& suppliers, bool NetNode::*buys) {
-    for (int s : suppliers) {
-      for (int b = 0; b < static_cast<int>(net.nodes.size()); ++b) {
-        if (!(net.nodes[b].*buys)) continue;
-        const int id = static_cast<int>(net.spot_pairs.size());
-        net.spot_pairs.push_back({s, b});
-        net.spot_by_supplier[s].push_back(id);
-        net.spot_by_buyer[b].push_back(id);
-      }
-    }
+  auto block = [&](const std::vector<int>& suppliers, bool NetNode::*buys) {
+    SpotBlock k;
+    k.suppliers = suppliers;
+    for (int b = 0; b < static_cast<int>(net.nodes.size()); ++b)
+      if (net.nodes[b].*buys) k.buyers.push_back(b);
+    return k;
   };
-  add_for(net.refineries, &NetNode::buys_from_refineries);
-  add_for(net.mines, &NetNode::buys_from_mines);
+  net.spot_pairs = SpotPairs(block(net.refineries, &NetNode::buys_from_refineries),
+                             block(net.mines, &NetNode::buys_from_mines));
+  const std::array<SpotBlock, 2>& blocks = net.spot_pairs.blocks();
+  std::vector<SpotPairIds> by_supplier(net.nodes.size()), by_buyer(net.nodes.size());
+  std::array<std::vector<int>, 2> position;  // per block, per node: its place among the buyers
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& b = blocks[k];
+    const int n = static_cast<int>(b.buyers.size());
+    for (std::size_t i = 0; i < b.suppliers.size(); ++i)
+      by_supplier[b.suppliers[i]] =
+          SpotPairIds({b.base + static_cast<int>(i) * n, n, 1}, SpotPairIds::Run{});
+    position[k].assign(net.nodes.size(), -1);
+    for (int j = 0; j < n; ++j)
+      position[k][b.buyers[j]] = j;
+  }
+  for (std::size_t v = 0; v < net.nodes.size(); ++v) {
+    std::array<SpotPairIds::Run, 2> runs{};
+    for (std::size_t k = 0; k < 2; ++k)
+      if (position[k][v] >= 0)
+        runs[k] = {blocks[k].base + position[k][v], static_cast<int>(blocks[k].suppliers.size()),
+                   static_cast<int>(blocks[k].buyers.size())};
+    by_buyer[v] = SpotPairIds(runs[0], runs[1]);
+  }
+  net.spot_by_supplier = SpotPairIndex(std::move(by_supplier));
+  net.spot_by_buyer = SpotPairIndex(std::move(by_buyer));
 }
 
 // What each shock reaches here: its kind's reach (models/shocks/<kind>.hpp).
@@ -259,7 +279,8 @@ void add_report_regions(const Scenario& s, MaterialNet& net) {
 
 }  // namespace
 
-std::vector<MaterialNet> compile_networks(const Scenario& s, const PolicyEffects& effects) {
+std::vector<MaterialNet> compile_networks(const Scenario& s, const PolicyEffects& effects,
+                                          ShockReaches reaches) {
   std::vector<MaterialNet> nets(s.materials.size());
   std::vector<int> local_of(s.nodes.size(), -1);
   for (int m = 0; m < static_cast<int>(s.materials.size()); ++m) {
@@ -269,7 +290,10 @@ std::vector<MaterialNet> compile_networks(const Scenario& s, const PolicyEffects
     add_nodes(s, net, local_of);
     add_edges(s, net, local_of);
     add_spot_pairs(net);
-    add_shock_reach(s, net);
+    if (reaches == ShockReaches::resolve)
+      add_shock_reach(s, net);
+    else
+      net.shocks.assign(s.shocks.size(), {});
     add_stockpiles(s, effects.stockpiles, net);
     add_policy_settings(s, effects, net);
     add_costs(s, effects, net);

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -22,13 +23,13 @@
 #include <unistd.h>
 
 #include "bundled.hpp"
+#include "core/stats.hpp"
 #include "crisp_version.hpp"
 #include "interrupt_guard.hpp"
 #include "models/baseline.hpp"
 #include "models/crma.hpp"
 #include "models/simulator.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "core/stats.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/results/file_seal.hpp"
 #include "sim/results/output_file.hpp"
@@ -277,13 +278,17 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
 constexpr double kMostReplicationYears = 1e12;
 constexpr double kReplicationYearsPerCoreSecond = 20'000;
 // The network's size: a material's events grow with its nodes + edges (bench_events: the
-// default's 166 per material-year over its 39.5 nodes + edges per material), and so does the
-// cost of each event's allocation (suppliers x buyers), so a replication-year costs about the
-// cube of each material's nodes + edges. The default's cubes (17, 30, 43, 47, 44 and 56 nodes +
-// edges) sum to kDefaultCubes; the synthetic 200-node, 1 000-edge network this predicts at 5.5
-// replication-years per core-second ran 4.9 (bench/results.json).
+// default's 166 per material-year over its 39.5 nodes + edges per material), and the engine's
+// work per event with its spot pairs (suppliers x buyers) as well, so a replication-year costs
+// about (nodes + edges)^3.25 per material. The exponent is fitted to `bench/size_series`
+// (bench/RESULTS.md "Networks of any size"): synthetic networks of 100, 200, 500 and 1 000 nodes
+// with 5 edges per node took 0.059, 0.51, 16.4 and 93 core-seconds per replication-year, a
+// least-squares log-log slope of 3.28. Calibrated on the bundled default, whose materials'
+// (17, 30, 43, 47, 44 and 56 nodes + edges)^3.25 sum to kDefaultWork, the estimate is 0.49 to
+// 0.82 times what those four took.
 constexpr double kEventsPerElementYear = 4.2;
-constexpr double kDefaultCubes = 476'043;
+constexpr double kWorkExponent = 3.25;
+constexpr double kDefaultWork = 1'248'407;
 
 struct Work {
   double replication_years = 0, events = 0, core_seconds = 0;
@@ -298,13 +303,13 @@ Work work_of(const Experiment& x, std::int64_t policy_sets, std::int64_t replica
     elements[static_cast<std::size_t>(n.material)] += 1;
   for (const EdgeSpec& e : x.scenario.edges)
     elements[static_cast<std::size_t>(x.scenario.nodes[e.from].material)] += 1;
-  double sum = 0, cubes = 0;
+  double sum = 0, work = 0;
   for (const double n : elements) {
     sum += n;
-    cubes += n * n * n;
+    work += std::pow(n, kWorkExponent);
   }
   w.events = w.replication_years * sum * kEventsPerElementYear;
-  w.core_seconds = w.replication_years / kReplicationYearsPerCoreSecond * cubes / kDefaultCubes;
+  w.core_seconds = w.replication_years / kReplicationYearsPerCoreSecond * work / kDefaultWork;
   if (w.replication_years > kMostReplicationYears)
     throw InputError(fmt::format(
         "{}: {} policy sets x {} replications x {:.4g} years = {:.3g} replication-years, more "
@@ -861,10 +866,11 @@ int check_command(const std::string& path) {
   fmt::print(
       "  work: {} policy sets x {} replications x {:.4g} years = {:.4g} replication-years on {} "
       "nodes and {} edges, about {:.2g} events; about {:.2g} core-seconds (the bundled default "
-      "runs {:.0f} replication-years per core-second; a material's cost grows with the cube of "
-      "its nodes + edges)\n",
+      "runs {:.0f} replication-years per core-second; a material's cost grows with the power {:g} "
+      "of its nodes + edges)\n",
       sets, s.replications, s.horizon_days / kDaysPerYear, work.replication_years, s.nodes.size(),
-      s.edges.size(), work.events, work.core_seconds, kReplicationYearsPerCoreSecond);
+      s.edges.size(), work.events, work.core_seconds, kReplicationYearsPerCoreSecond,
+      kWorkExponent);
   if (x.sensitivity) {
     fmt::print("  sensitivity: {} parameters x {} factors ({}), {} runs with the unscaled one\n",
                x.sensitivity->parameters.size(), x.sensitivity->factors.size(),

@@ -238,6 +238,7 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
   }
   add_once(catalog.countries, n.country);
   catalog.node_tables.push_back(t);
+  catalog.node_index.emplace(n.id, static_cast<int>(sc.nodes.size()));
   sc.nodes.push_back(n);
 }
 
@@ -300,8 +301,12 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
   t.set_label(label(from.string(), to.string()));
 
   EdgeSpec e;
-  e.from = resolve_node(from, sc);
-  e.to = resolve_node(to, sc);
+  const auto node = [&](const Value& v) {
+    const auto it = catalog.node_index.find(v.string());
+    return it != catalog.node_index.end() ? it->second : resolve_node(v, sc);  // it says why not
+  };
+  e.from = node(from);
+  e.to = node(to);
   const NodeSpec &supplier = sc.nodes[e.from], &buyer = sc.nodes[e.to];
   if (!edge_allowed(supplier.kind, buyer.kind)) {
     t.fail(
@@ -314,11 +319,9 @@ void read_edge(const Table& t, Scenario& sc, Catalog& catalog) {
                              supplier.id, sc.materials[supplier.material].name, buyer.id,
                              sc.materials[buyer.material].name));
   }
-  for (std::size_t i = 0; i < sc.edges.size(); ++i) {
-    if (sc.edges[i].from == e.from && sc.edges[i].to == e.to) {
-      t.fail(fmt::format("duplicate edge: '{} -> {}' is already defined", supplier.id, buyer.id));
-    }
-  }
+  const auto pair = static_cast<std::uint64_t>(e.from) << 32 | static_cast<std::uint32_t>(e.to);
+  if (!catalog.edge_pairs.insert(pair).second)
+    t.fail(fmt::format("duplicate edge: '{} -> {}' is already defined", supplier.id, buyer.id));
   e.share = t.number("share", closed(0, 1));
   e.lead_time_days = t.number("lead_time_days", capped(0, kMaxDays));
   if (const auto routes = t.get("routes")) {

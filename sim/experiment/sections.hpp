@@ -11,6 +11,8 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -59,7 +61,11 @@ struct Catalog {
   std::vector<std::string> countries;         // of every node, in order of first appearance
   std::vector<std::string> routes;            // every edge's route tags
   std::vector<std::string> group_names;
-  std::vector<Table> node_tables;    // for messages about a node, by node index
+  std::vector<Table> node_tables;  // for messages about a node, by node index
+  // Node index by id, and the (from, to) pairs of the edges read so far: each edge looks its ends
+  // up and checks it is new in O(1), where scans of every node and edge made loading quadratic.
+  std::unordered_map<std::string, int> node_index;
+  std::unordered_set<std::uint64_t> edge_pairs;
   std::string design_kind = "grid";  // [design] kind: how numeric policy keys may vary
 };
 
