@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -109,6 +110,29 @@ Table policy_table(const PolicyDesign& design) {
   return t;
 }
 
+// What each lever column of /policies is (docs/results-format.md "/policies"), one entry per
+// column: "" and NaN for id and label.
+Table policy_column_attributes(const PolicyDesign& design) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> kinds(2), levers(2), fields(2), units(2), ranges(2), alternatives(2);
+  std::vector<double> lo(2, kNaN), hi(2, kNaN), off(2, kNaN);
+  for (const PolicyColumn& c : design.column_info) {
+    kinds.push_back(c.kind);
+    levers.push_back(c.lever);
+    fields.push_back(c.field);
+    units.push_back(std::string(c.unit));
+    ranges.push_back(c.range.describe());
+    lo.push_back(c.range.lo);
+    hi.push_back(c.range.hi);
+    off.push_back(c.off);
+    alternatives.push_back(c.alternative);
+  }
+  return {
+      {"column_kinds", kinds}, {"column_levers", levers}, {"column_fields", fields},
+      {"column_units", units}, {"column_ranges", ranges}, {"column_min", lo},
+      {"column_max", hi},      {"column_off", off},       {"column_alternatives", alternatives}};
+}
+
 }  // namespace
 
 MetricSeries metric_series(const std::string& group, const std::string& region,
@@ -171,6 +195,7 @@ ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign&
   c.policies = std::ssize(design.sets);
   c.replications = replications;
   c.policy_table = policy_table(design);
+  c.policy_column_attributes = policy_column_attributes(design);
   c.scenario_nodes = node_table(scenario);
   c.scenario_edges = edge_table(scenario);
   c.scenario_shocks = shock_table(scenario);
