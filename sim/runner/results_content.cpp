@@ -112,25 +112,39 @@ Table policy_table(const PolicyDesign& design) {
 
 // What each lever column of /policies is (docs/results-format.md "/policies"), one entry per
 // column: "" and NaN for id and label.
-Table policy_column_attributes(const PolicyDesign& design) {
+Table policy_column_attributes(const PolicyDesign& design, const Scenario& scenario) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::string> kinds(2), levers(2), fields(2), units(2), ranges(2), alternatives(2);
+  std::vector<std::string> kind(2), lever(2), field(2), regions(2), material(2), unit(2), range(2),
+      alternative(2);
   std::vector<double> lo(2, kNaN), hi(2, kNaN), off(2, kNaN);
   for (const PolicyColumn& c : design.column_info) {
-    kinds.push_back(c.kind);
-    levers.push_back(c.lever);
-    fields.push_back(c.field);
-    units.push_back(std::string(c.unit));
-    ranges.push_back(c.range.describe());
+    kind.push_back(c.kind);
+    lever.push_back(c.lever);
+    field.push_back(c.field);
+    material.push_back(c.material < 0 ? "all" : scenario.materials.at(c.material).name);
+    // As the experiment file names them (groups not expanded): the middle of the lever's name,
+    // "<kind> <regions joined by +> <material>".
+    const std::size_t head = c.kind.size() + 1, tail = material.back().size() + 1;
+    regions.push_back(
+        c.lever.size() > head + tail ? c.lever.substr(head, c.lever.size() - head - tail) : "");
+    unit.push_back(std::string(c.unit));
+    range.push_back(c.range.describe());
     lo.push_back(c.range.lo);
     hi.push_back(c.range.hi);
     off.push_back(c.off);
-    alternatives.push_back(c.alternative);
+    alternative.push_back(c.alternative);
   }
-  return {
-      {"column_kinds", kinds}, {"column_levers", levers}, {"column_fields", fields},
-      {"column_units", units}, {"column_ranges", ranges}, {"column_min", lo},
-      {"column_max", hi},      {"column_off", off},       {"column_alternatives", alternatives}};
+  return {{"column_kind", kind},
+          {"column_lever", lever},
+          {"column_field", field},
+          {"column_regions", regions},
+          {"column_material", material},
+          {"column_unit", unit},
+          {"column_range", range},
+          {"column_min", lo},
+          {"column_max", hi},
+          {"column_off", off},
+          {"column_alternative", alternative}};
 }
 
 }  // namespace
@@ -195,7 +209,7 @@ ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign&
   c.policies = std::ssize(design.sets);
   c.replications = replications;
   c.policy_table = policy_table(design);
-  c.policy_column_attributes = policy_column_attributes(design);
+  c.policy_column_attributes = policy_column_attributes(design, scenario);
   c.scenario_nodes = node_table(scenario);
   c.scenario_edges = edge_table(scenario);
   c.scenario_shocks = shock_table(scenario);
