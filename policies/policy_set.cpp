@@ -42,15 +42,17 @@ const std::vector<std::string_view>& names_of(const Spec& /*spec*/) {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// What a policy column shows for a lever that is on. A stockpile's target is given either in days
-// or in tonnes; the unit not in use shows NaN rather than its placeholder (size_t_abs = -1).
+// What a policy column shows for a lever that is on: NaN in a field whose alternative it uses (a
+// stockpile sized in tonnes has no size in days), rather than the field's placeholder.
 double column_value(const LeverSpec& s, std::string_view field) {
-  if (const auto* sp = std::get_if<StockpileSpec>(&s)) {
-    const bool in_tonnes = sp->size_t_abs >= 0;
-    if (field == "size_t" && !in_tonnes) return kNaN;
-    if (field == "size_days" && in_tonnes) return kNaN;
-  }
-  return get_field(s, field);
+  return std::visit(
+      [&](const auto& spec) {
+        using K = KindOf<std::decay_t<decltype(spec)>>;
+        const auto& f = field_of<K>(field);
+        if (!f.alternative.empty() && !K::inapplicable(spec, field).empty()) return kNaN;
+        return spec.*f.member;
+      },
+      s);
 }
 
 // One swept field of one lever, flattened over all levers in file order.
@@ -129,9 +131,24 @@ bool next_point(const std::vector<GridAxis>& axes, std::vector<std::size_t>& at)
 PolicyDesign baseline_design(const std::vector<Lever>& levers) {
   PolicyDesign design;
   for (const auto& lever : levers) {
-    for (auto field : numeric_fields(lever.base)) {
-      design.columns.push_back(fmt::format("{}.{}", lever_name(lever.base), field));
-    }
+    std::visit(
+        [&](const auto& spec) {
+          using K = KindOf<std::decay_t<decltype(spec)>>;
+          // A lever over regions, or one in a single region (a refinery).
+          std::vector<std::string> regions;
+          if constexpr (requires { spec.regions; }) {
+            regions = spec.regions;
+          } else {
+            regions = {spec.region};
+          }
+          for (const auto& f : K::kFields) {
+            design.columns.push_back(fmt::format("{}.{}", spec.name, f.name));
+            design.column_info.push_back({std::string(K::kName), spec.name, std::string(f.name),
+                                          regions, spec.material, f.unit, f.range, f.off,
+                                          std::string(f.alternative)});
+          }
+        },
+        lever.base);
   }
   PolicySet baseline;
   baseline.label = "baseline";
@@ -206,19 +223,28 @@ bool is_off(const LeverSpec& s) {
       [](const auto& spec) { return KindOf<std::decay_t<decltype(spec)>>::is_off(spec); }, s);
 }
 
+std::string inapplicable(const LeverSpec& spec, std::string_view field) {
+  return std::visit(
+      [&](const auto& s) { return KindOf<std::decay_t<decltype(s)>>::inapplicable(s, field); },
+      spec);
+}
+
 std::span<const OffField> off_fields(std::string_view kind) {
-  // Kept beside is_off's kinds (policies/levers/*.hpp); a unit test checks that each value turns
-  // its kind off and that every kind has an entry.
-  static constexpr OffField kStockpile[] = {{"size_days", 0}, {"size_t", 0}};
-  static constexpr OffField kRefining[] = {{"capacity_tpy", 0}};
-  static constexpr OffField kRecycling[] = {{"rate", 0}};
-  static constexpr OffField kEarlyWarning[] = {{"lead_days", 0}};
-  static constexpr OffField kDiversification[] = {{"max_country_share", 1}};
-  if (kind == "stockpile") return kStockpile;
-  if (kind == "refining") return kRefining;
-  if (kind == "recycling") return kRecycling;
-  if (kind == "early_warning") return kEarlyWarning;
-  if (kind == "diversification") return kDiversification;
+  // Each kind's fields with an off value, in field order (policies/levers/<kind>.hpp).
+  static const std::vector<std::pair<std::string_view, std::vector<OffField>>> kinds = [] {
+    std::vector<std::pair<std::string_view, std::vector<OffField>>> out;
+    LeverKinds::for_each([&]<class K>(std::type_identity<K>) {
+      std::vector<OffField> fields;
+      for (const auto& f : K::kFields) {
+        if (!std::isnan(f.off)) fields.push_back({f.name, f.off});
+      }
+      out.emplace_back(K::kName, std::move(fields));
+    });
+    return out;
+  }();
+  for (const auto& [name, fields] : kinds) {
+    if (name == kind) return fields;
+  }
   return {};
 }
 

@@ -17,7 +17,7 @@
 
 namespace crisp {
 
-// One alternative per kind of policies/levers/kinds.txt, in that order.
+// One alternative per kind of policies/levers/kinds.hpp, in that order.
 using LeverSpec = LeverKinds::Variant;
 
 // One swept field of a lever: a numeric key given as a list in the experiment file.
@@ -39,14 +39,6 @@ struct Lever {
   std::vector<LeverRange> ranges = {};
 };
 
-// Every kind of the list has its spec, name, keys, fields, reader and applier (lever_kind.hpp);
-// a kind without one of them fails here, with the part it lacks.
-template <LeverKind... Ks>
-constexpr bool every_kind_complete(KindList<Ks...> /*kinds*/) {
-  return true;
-}
-static_assert(every_kind_complete(LeverKinds{}));
-
 const char* lever_kind(const LeverSpec& s);  // "stockpile", "refining", ...
 const std::string& lever_name(const LeverSpec& s);
 // The numeric fields of a lever of this kind, by their dotted names in the experiment file.
@@ -57,9 +49,10 @@ double get_field(const LeverSpec& s, std::string_view field);
 // A lever is off when it does nothing: a stockpile of size 0, refining or recycling of capacity
 // or rate 0, diversification with a cap of 1, early warning of 0 days.
 bool is_off(const LeverSpec& s);
+// Why `field` of `spec` cannot be set by a design set or a decision (it would be ignored), or "".
+std::string inapplicable(const LeverSpec& spec, std::string_view field);
 // The fields that switch a lever of kind `kind` ("stockpile", ...) off, and the value that does
-// (is_off): a stockpile's size_days and size_t (0), refining's capacity_tpy (0), recycling's rate
-// (0), early warning's lead_days (0), diversification's max_country_share (1). /policies holds
+// (is_off): each kind's fields with an `off` value (policies/levers/<kind>.hpp). /policies holds
 // NaN in every column of a lever that is off; the exports show these fields at this value there
 // (docs/results-format.md "/policies"). Empty for a kind that is not known.
 struct OffField {
@@ -67,6 +60,19 @@ struct OffField {
   double value;
 };
 std::span<const OffField> off_fields(std::string_view kind);
+
+// What the results file says of one lever column of /policies (docs/results-format.md
+// "/policies"): its lever's kind, name, regions and material, the field, and the field's unit,
+// range, off value and alternative.
+struct PolicyColumn {
+  std::string kind, lever, field;
+  std::vector<std::string> regions;  // the consumer regions it acts on
+  int material;                      // the material it acts on; -1: every material
+  std::string_view unit;
+  NumberRange range;
+  double off;  // NaN: not a field that turns the lever off
+  std::string alternative;
+};
 
 struct PolicySet {
   int id = 0;
@@ -77,8 +83,9 @@ struct PolicySet {
 
 struct PolicyDesign {
   std::vector<std::string>
-      columns;                  // "<lever name>.<field>" for every numeric field of every lever
-  std::vector<PolicySet> sets;  // sets[0] is the baseline
+      columns;  // "<lever name>.<field>" for every numeric field of every lever
+  std::vector<PolicyColumn> column_info;  // one per column
+  std::vector<PolicySet> sets;            // sets[0] is the baseline
 };
 
 // Full factorial over every axis of every lever, in file order (the last axis varies fastest).

@@ -606,10 +606,8 @@ def optimise_problems(res):
 
 def value_text(res, key, v):
     """A variable's value with its unit: '482 days', '30 days', '0.04'."""
-    field = res.field_of(key)
-    unit = {"size_days": " days", "size_t": " t", "capacity_tpy": " t/yr",
-            "lead_days": " days"}.get(field) or (" days" if field.endswith("_days") else "")
-    return f"{fmt_num(v)}{unit}"
+    unit = res.unit_of(key)  # the file's (docs/results-format.md "/policies")
+    return f"{fmt_num(v)}{' ' + unit if unit in ('days', 't', 't/yr') else ''}"
 
 
 def combination_text(prob, c):

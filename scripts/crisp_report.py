@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crisp_plot  # noqa: E402
-from crisp_results import (OFF_FIELDS, OutputRefused, check_output, open_results,  # noqa: E402
+from crisp_results import (OutputRefused, check_output, open_results,  # noqa: E402
                            run_as_script, starts_with, write_output)
 
 MILLION = 1e6
@@ -148,8 +148,12 @@ def lever_phrase(res, lever, p, swept):
     regions = "+".join(lever.regions) or "its regions"
     g = lambda k: raw.get(k, float("nan"))  # noqa: E731
     if lever.kind == "stockpile":
-        size = f"{num(g('size_t'))} t" if not math.isnan(g("size_t")) \
-            else f"{num(g('size_days'))}-day"
+        # Its size in the unit it is given in: the on/off field in use.
+        used = [c for c in lever.columns
+                if res.off_value(c) is not None and not math.isnan(raw[lever.field(c)])]
+        v, unit = (raw[lever.field(used[0])], res.unit_of(used[0])) if used \
+            else (float("nan"), "days")
+        size = f"{num(v)}-day" if unit == "days" else f"{num(v)} {unit}"
         text = f"a {size} {mat} stockpile for {regions}"
     elif lever.kind == "refining":
         text = f"a {num(g('capacity_tpy'))} t/yr {mat} refinery in {regions}"
@@ -163,10 +167,8 @@ def lever_phrase(res, lever, p, swept):
     else:
         text = lever.name
     # Swept fields other than the on/off one: say their value too.
-    off_fields = OFF_FIELDS.get(lever.kind, {})
-    extra = [field_phrase(f, raw[f]) for f in (lever.field(c) for c in lever.columns
-                                                 if c in swept)
-             if f not in off_fields and not math.isnan(raw[f])]
+    extra = [field_phrase(lever.field(c), raw[lever.field(c)]) for c in lever.columns
+             if c in swept and res.off_value(c) is None and not math.isnan(raw[lever.field(c)])]
     return text + (f" ({', '.join(extra)})" if extra else "")
 
 
@@ -232,7 +234,7 @@ class Group:
             if np.isnan(v[p]):
                 continue
             lo, hi = np.nanmin(v), np.nanmax(v)
-            off = OFF_FIELDS.get(lever.kind, {}).get(lever.field(c))
+            off = res.off_value(c)
             if v[p] == hi:
                 out.append(f"\u26a0 {c} = {v[p]:g} is the largest value tried ({lo:g} to "
                            f"{hi:g}): a larger one may be better still; extend the sweep.")
@@ -548,10 +550,6 @@ def policy_phrase(prob, row):
     return "; ".join(parts)
 
 
-# Lever fields that are shares (0 to 1): README.md's table of [[policy]] keys.
-SHARE_FIELDS = {"initial_fill", "rate", "max_country_share", "release.threshold"}
-
-
 def edge_notes(prob, row):
     """A ranged variable at an end of its range: the best may lie beyond it."""
     out, v, a = [], prob.variables, prob.answers
@@ -560,9 +558,12 @@ def edge_notes(prob, row):
             continue
         lo, hi, x = v["min"][i], v["max"][i], a[key][row]
         tol = 1e-6 * max(hi - lo, 1e-12)
-        # No lever field is negative, and shares end at 1: an end there is no range to widen.
-        share = prob.res.field_of(key) in SHARE_FIELDS
-        for end, word, more, limit in ((hi, "upper", "larger", 1.0 if share else None),
+        # No lever field is negative, and a field whose range has an upper end of its meaning (a
+        # share's 1: the file's column_range "in [0, 1]", not ">= 0") ends there: an end there
+        # is no range to widen.
+        info = prob.res.column_info.get(key, {})
+        bound = info["max"] if info.get("range", "").startswith("in ") else None
+        for end, word, more, limit in ((hi, "upper", "larger", bound),
                                        (lo, "lower", "smaller", 0.0)):
             if abs(x - end) <= tol and end != limit:
                 out.append(f"\u26a0 {esc(key)} = {x:g} is at the {word} end of its range "
@@ -1016,7 +1017,7 @@ def brief_object(res, lever, p, sets=()):
     for c in lever.columns:
         field = lever.field(c)
         vals = {float(pol[c][q]) for q in sets if np.isfinite(pol[c][q])}
-        if field in OFF_FIELDS.get(lever.kind, {}) or len(vals) < 2 or not np.isfinite(pol[c][p]):
+        if res.off_value(c) is not None or len(vals) < 2 or not np.isfinite(pol[c][p]):
             continue
         extra.append(f"{esc(field.replace('.', ' ').replace('_', ' '))} "
                      f"{src(f'{float(pol[c][p]):g}', '/policies', c, p)}")
@@ -1027,9 +1028,16 @@ def _brief_object(res, lever, p):
     mat, regions = _mat_words(lever), _regions_words(lever)
     k = lever.kind
     if k == "stockpile":
-        days, _ = _pol(res, lever, "size_days", p, lambda v: f"{v:g}")
-        tonnes, _ = _pol(res, lever, "size_t", p, lambda v: qty(v, "t"))
-        size = f"{days}-day " if days else f"{tonnes} " if tonnes else ""
+        # Its size in the unit it is given in: the on/off field in use, days or another unit.
+        size = ""
+        for c in lever.columns:
+            unit = res.unit_of(c)
+            shown = (lambda v: f"{v:g}") if unit == "days" else (lambda v, u=unit: qty(v, u))
+            text, _ = _pol(res, lever, lever.field(c), p, shown) \
+                if res.off_value(c) is not None else (None, None)
+            if text:
+                size = f"{text}-day " if unit == "days" else f"{text} "
+                break
         return f"a {size}{esc(mat)} stockpile for {esc(regions)}"
     if k == "refining":
         cap, _ = _pol(res, lever, "capacity_tpy", p, lambda v: qty(v, "t/yr"))
@@ -1073,16 +1081,18 @@ def brief_size(res, lever, p):
     k, out = lever.kind, []
     mat, regions = lever.material, lever.regions
     if k == "stockpile":
-        col = next((c for c in (f"{lever.name}.size_days", f"{lever.name}.size_t")
-                    if c in res.lever_columns and np.isfinite(res.raw("policies")[c][p])), None)
+        # The size in the unit the option gives it in: the field, of two alternatives, it uses.
+        col = next((c for c in lever.columns
+                    if res.alternative_of(c) and np.isfinite(res.raw("policies")[c][p])), None)
         if col is None:
             return out
         s = res.stockpile_size(col, float(res.raw("policies")[col][p]), p)
         _, dtxt = _demand(res, mat, regions)
-        by_days = col.endswith("size_days")
+        by_days = res.unit_of(col) == "days"
+        field = res.field_of(col)
         days = src(f"{s['days']:g}", "/policies", col, p) if by_days else calc(
-            qty(s["days"], "days"), f"size_t (/policies {col}) / demand x 365", "stock_days")
-        tonnes = calc(qty(s["tonnes"], "t"), f"size_days (/policies {col}) x demand / 365",
+            qty(s["days"], "days"), f"{field} (/policies {col}) / demand x 365", "stock_days")
+        tonnes = calc(qty(s["tonnes"], "t"), f"{field} (/policies {col}) x demand / 365",
                       "stock_t") if by_days else src(qty(s["tonnes"], "t"), "/policies", col, p)
         price = toml_src(qty(s["price"], "EUR/t"), "material", mat, "price_eur_per_t")
         out.append(f"{days} days of {esc('+'.join(regions))}'s demand "
@@ -1330,31 +1340,35 @@ def brief_histories(res, p):
     return out
 
 
-# The on/off field of each lever kind in the brief's caveat: its unit and its words.
-EDGE_WORDS = {"size_days": (" days", "largest size", "larger"),
-              "size_t": (" t", "largest size", "larger"),
-              "capacity_tpy": (" t/yr", "largest capacity", "larger"),
-              "rate": ("", "largest rate", "larger"),
-              "lead_days": (" days", "longest warning", "longer"),
-              "max_country_share": ("", "tightest cap", "tighter")}
+# The words for the on/off field of each lever kind in the brief's caveat (its unit, and which
+# end is the stronger option, come from the file); a field not here reads "largest value".
+EDGE_WORDS = {"size_days": ("largest size", "larger"),
+              "size_t": ("largest size", "larger"),
+              "capacity_tpy": ("largest capacity", "larger"),
+              "rate": ("largest rate", "larger"),
+              "lead_days": ("longest warning", "longer"),
+              "max_country_share": ("tightest cap", "tighter")}
 
 
 def brief_edge(res, lever, sets, p):
     """When the answer is the largest option tried (the tightest cap), say so: a larger one may
     pay more still."""
-    for field in OFF_FIELDS.get(lever.kind, {}):
-        col = f"{lever.name}.{field}"
-        if col not in res.lever_columns or field not in EDGE_WORDS:
+    for col in lever.columns:
+        field, off = lever.field(col), res.off_value(col)
+        if off is None:
             continue
         v = res.raw("policies")[col].astype(float)
         vals = v[sets]
         if len(sets) < 2 or not np.isfinite(v[p]) or np.unique(vals[np.isfinite(vals)]).size < 2:
             continue
-        tighter = field == "max_country_share"  # a smaller cap is the stronger option
+        # Off at the top of its range (a cap of 1): a smaller value is the stronger option.
+        tighter = off == res.column_info[col]["max"]
         if v[p] != (np.nanmin(vals) if tighter else np.nanmax(vals)):
             continue
         other = int(sets[int(np.nanargmax(vals) if tighter else np.nanargmin(vals))])
-        unit, noun, more = EDGE_WORDS[field]
+        noun, more = EDGE_WORDS.get(field, ("smallest value" if tighter else "largest value",
+                                            "smaller" if tighter else "larger"))
+        unit = "" if res.unit_of(col) == "1" else f" {res.unit_of(col)}"
         shown = shr if unit == "" else (lambda x: f"{x:g}")  # noqa: E731
         return [f"\u26a0 {src(shown(v[p]), '/policies', col, p)}{unit} is the {noun} tried "
                 f"(the options run from {src(shown(v[other]), '/policies', col, other)}{unit}): "

@@ -12,13 +12,13 @@ Tables are pandas DataFrames when pandas imports, else dicts of numpy columns
 
 Lever values: /policies stores NaN for every field of a lever that is off in a policy set (the
 baseline, or `size_days=0` in a sweep). The tables this module joins (`summary`, `paired`,
-`long_table`, `lever_table`) read a lever's on/off field (stockpile `size_days`/`size_t`,
-refining `capacity_tpy`, recycling `rate`, early warning `lead_days`, diversification
-`max_country_share`) as its off value (0, or 1 for the share) there instead, so that a sweep's
+`long_table`, `lever_table`) read a lever's on/off fields (those whose `column_off` attribute is a
+number: docs/results-format.md "/policies") as their off value there instead, so that a sweep's
 0 point plots and filters like any other; its other fields stay NaN (they do not apply), and so
-does an on/off field that no policy set uses (`size_t` of a stockpile sized in days). `crisp
-export` and `crisp show --csv/--json` write the same values (docs/results-format.md
-"/policies"); `policies` is the file's table as stored.
+does an on/off field that no policy set uses (one of two alternatives, such as `size_t` of a
+stockpile sized in days). `crisp export` and `crisp show --csv/--json` write the same values;
+`policies` is the file's table as stored. What each lever column is (kind, lever, field, unit,
+range, off value) is read from the file's /policies attributes, not known here.
 """
 
 import os
@@ -74,16 +74,6 @@ SERIES_UNITS = {
     "price_multiple": "x base price",
     "unmet_cum_t": "t",
 }
-# The field that switches a lever on, and its value when off (policies/policy_set.cpp is_off).
-OFF_FIELDS = {
-    "stockpile": {"size_days": 0.0, "size_t": 0.0},
-    "refining": {"capacity_tpy": 0.0},
-    "recycling": {"rate": 0.0},
-    "early_warning": {"lead_days": 0.0},
-    "diversification": {"max_country_share": 1.0},
-}
-
-
 class Lever:
     """A policy lever: its kind, regions and material ("all": every material), and its /policies
     columns, named '<kind> <regions> <material>.<field>' with the regions joined by '+'."""
@@ -110,25 +100,32 @@ class Lever:
         return f"Lever({self.name!r})"
 
 
-def _levers(experiment, columns):
-    """The levers of the /policies columns, in column order. Material and region names may hold
-    spaces and dots ('stockpile North Sea rare earths.size_days', 'stockpile NL NdPr.2.size_t'),
-    so the lever names are formed, as crisp forms them, from the experiment's [[policy]] tables;
-    a column is its lever's name, a dot and a field."""
-    known = []
-    for t in experiment.get("policy", []):
-        kind = t.get("kind", "")
-        regions = [t.get("region", "")] if kind == "refining" else t.get("regions", [])
-        known.append(Lever(kind, regions, t.get("material", "all")))
-    known.sort(key=lambda lv: -len(lv.name))  # a longer name that also matches is the one
+def _levers(info, columns):
+    """The levers of the /policies columns, in column order, from the columns' attributes (each
+    column's kind, lever name, regions and material); by the column names alone for a file
+    without them (format < 1.4), right only for names without spaces or dots."""
     levers = []
     for col in columns:
-        lever = next((lv for lv in known if col.startswith(lv.name + ".")), None) \
-            or Lever.from_column(col)
+        i = info.get(col)
+        lever = Lever(i["kind"], i["regions"].split("+"), i["material"]) if i \
+            else Lever.from_column(col)
         if not levers or levers[-1].name != lever.name:
             levers.append(lever)
         levers[-1].columns.append(col)
     return levers
+
+
+def _column_info(dataset):
+    """{column: {kind, lever, field, regions, material, unit, range, min, max, off, alternative}}
+    from the /policies attributes (docs/results-format.md "/policies"); {} before format 1.4."""
+    a = dataset.attrs
+    if "column_field" not in a:
+        return {}
+    names = dataset.dtype.names
+    keys = ("kind", "lever", "field", "regions", "material", "unit", "range", "min", "max", "off",
+            "alternative")
+    cols = {k: [_plain(v) for v in a[f"column_{k}"]] for k in keys}
+    return {n: {k: cols[k][j] for k in keys} for j, n in enumerate(names) if cols["lever"][j]}
 
 
 class Results:
@@ -166,7 +163,8 @@ class Results:
         self.P = len(self.labels)
         self.R = int(self.attributes["replications"])
         self.lever_columns = [n for n in raw.dtype.names if n not in ("id", "label")]
-        self.levers = _levers(self.experiment, self.lever_columns)
+        self.column_info = _column_info(self._f["policies"])
+        self.levers = _levers(self.column_info, self.lever_columns)
         self._effective = {c: self._effective_values(c) for c in self.lever_columns}
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -241,17 +239,33 @@ class Results:
             cols[c] = self._policies[c].astype(float)
         return self._table(cols)
 
+    def off_value(self, column):
+        """The value that turns the column's lever off (its `column_off` attribute), or None for
+        a field that does not."""
+        off = self.column_info.get(column, {}).get("off", float("nan"))
+        return None if np.isnan(off) else float(off)
+
+    def unit_of(self, column):
+        """A lever column's unit as the file gives it: 'days', 't', 't/yr', '1', ... ('' if none)."""
+        return self.column_info.get(column, {}).get("unit", "")
+
+    def alternative_of(self, column):
+        """The column of the field that gives the same quantity in another unit ('' if none): a
+        lever uses one of the two, and the other holds NaN."""
+        alt = self.column_info.get(column, {}).get("alternative", "")
+        return f"{self.lever_of(column).name}.{alt}" if alt else ""
+
     def _effective_values(self, column):
         lever = self.lever_of(column)
         values = self._policies[column].astype(float).copy()
-        off_fields = OFF_FIELDS.get(lever.kind, {})
-        if lever.field(column) not in off_fields or np.all(np.isnan(values)):
+        off = self.off_value(column)
+        if off is None or np.all(np.isnan(values)):
             return values
         # The lever is off where every on/off field it uses is NaN (as sim/cli/show_export.cpp
-        # export_policies decides): a stockpile on in tonnes has NaN in size_days.
+        # export_policies decides): a field's alternative, when in use, leaves it NaN.
         used = [self._policies[c].astype(float) for c in lever.columns
-                if lever.field(c) in off_fields and not np.all(np.isnan(self._policies[c]))]
-        values[np.all(np.isnan(used), axis=0)] = off_fields[lever.field(column)]
+                if self.off_value(c) is not None and not np.all(np.isnan(self._policies[c]))]
+        values[np.all(np.isnan(used), axis=0)] = off
         return values
 
     def lever_values(self, column):
@@ -406,13 +420,12 @@ class Results:
         the policy set's `holding_cost_per_year`; 0 when not set, crisp's default) and
         hold_eur_per_year (buy_eur x holding_rate). Values that cannot be known are NaN."""
         lever = self.lever_of(column)
-        field = lever.field(column)
-        if lever.kind != "stockpile" or field not in ("size_days", "size_t"):
+        if lever.kind != "stockpile" or not self.alternative_of(column):
             return None
         demand = self.day0_demand_tpy(lever.material, lever.regions)
         demand = float("nan") if demand is None else demand
         per_day = demand / 365.0
-        if field == "size_days":
+        if self.unit_of(column) == "days":
             days, tonnes = value, value * per_day
         else:
             tonnes = value

@@ -15,27 +15,6 @@ namespace crisp {
 
 namespace experiment_detail {
 
-// Why `field` of `spec` cannot be set by a listed set (it would be ignored), or "".
-std::string inapplicable(const LeverSpec& spec, std::string_view field) {
-  if (const auto* s = std::get_if<StockpileSpec>(&spec)) {
-    const bool tonnes = s->size_t_abs >= 0;
-    if (field == "size_days" && tonnes) {
-      return "this stockpile's size is given in tonnes: set size_t";
-    }
-    if (field == "size_t" && !tonnes)
-      return "this stockpile's size is given in days: set size_days";
-    if (field == "release.threshold" && s->trigger != ReleaseTrigger::supply_drop) {
-      return "release.threshold applies only with release.trigger = 'supply_drop'";
-    }
-  }
-  if (const auto* r = std::get_if<RefiningSpec>(&spec)) {
-    if ((field == "activation_days" || field == "standby_cost_per_year") && !r->standby) {
-      return fmt::format("{} applies only with mode = 'standby'", field);
-    }
-  }
-  return "";
-}
-
 // The lever and field `key` ("stockpile NL gallium.size_days") names, or an error at `v`.
 std::pair<std::size_t, const toml_input::Range*> resolve_column(const Value& v,
                                                                 const std::string& key,

@@ -1,6 +1,7 @@
 // Reading [[policy]] tables (docs/model.md "Policy sets" and "Policy levers
 // other than stockpiles"): the schema and the dispatch on kind, both from the list of kinds
-// (policies/levers/kinds.txt), what the kinds' readers share, and the checks across policies.
+// (policies/levers/kinds.hpp), the LeverFields each kind's reader reads through, over TOML, and
+// the checks across policies.
 
 #include <algorithm>
 #include <map>
@@ -15,30 +16,142 @@
 #include <fmt/ranges.h>
 
 #include "policies/apply_policy.hpp"
-#include "sim/experiment/lever_reader.hpp"
+#include "policies/lever_fields.hpp"
+#include "sim/experiment/sections.hpp"
 
 namespace crisp::experiment_detail {
 
-using toml_input::above;
-using toml_input::at_least;
-using toml_input::closed;
-using toml_input::left_open;
 using toml_input::Range;
 
-// ---- shared with the kinds' readers (sim/experiment/lever_readers.cpp) ----
+namespace {
 
-void LeverNumbers::read(const Table& t, std::string_view key, const Range& range) {
+// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
+// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
+const NodeSpec& resolve_among(const Value& v, const std::string& id,
+                              const std::vector<std::string>& ids, const Scenario& sc,
+                              std::string_view what) {
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return sc.nodes[sc.find_node(id)];
+  if (const int other = sc.find_node(id); other >= 0) {
+    const NodeSpec& n = sc.nodes[other];
+    v.fail_with(fmt::format("{} must name {}, got '{}' (a {} of '{}')", v.key(), what, id,
+                            to_string(n.kind), sc.materials[n.material].name));
+  }
+  v.fail_with(
+      fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
+}
+
+// The values of an inline table, in file order (a TOML table iterates its keys alphabetically).
+std::vector<Value> in_file_order(const Table& table) {
+  std::vector<Value> entries;
+  for (const auto& entry : table.raw()) {
+    entries.push_back(*table.get(entry.first.str()));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Value& a, const Value& b) {
+    const auto &pa = a.node().source().begin, &pb = b.node().source().begin;
+    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+  });
+  return entries;
+}
+
+// A [[policy]] table as a kind's reader sees it (policies/lever_fields.hpp). Its numeric keys are
+// each a number; in a grid design also a list of numbers that becomes a sweep axis (the spec then
+// holds its first value); in an lhs design also a { min, max } range (the spec then holds min).
+// Every numeric key asked for, present or not, is recorded in `fields` with its range.
+class TomlLeverFields final : public LeverFields {
+ public:
+  TomlLeverFields(const Table& t, const Scenario& sc, const Catalog& catalog, FieldRanges& fields)
+      : t_(t), sc_(sc), catalog_(catalog), fields_(fields) {}
+
+  const Scenario& scenario() const override { return sc_; }
+  bool has(std::string_view key) const override {
+    const auto [table, last] = split(key);
+    return table.has(last);
+  }
+  void set_label(std::string label) override { t_.set_label(std::move(label)); }
+  void check_keys(std::string_view table, std::span<const std::string_view> allowed) override {
+    toml_input::KeyRules rules;
+    for (const auto key : allowed) {
+      rules.allowed.emplace_back(key);
+    }
+    t_.sub_or_empty(table).check_keys(rules);
+  }
+  std::optional<double> number(std::string_view key, const NumberRange& range,
+                               bool required) override;
+  LeverTarget target(bool material_optional) override;
+  void require_consumers(const std::vector<std::string>& regions, int material) override;
+  std::string consumer_region(std::string_view key, std::string_view why_one) override;
+  int material(std::string_view key) override {
+    return resolve_material(t_.require(key, "the name of a [[material]]"), sc_);
+  }
+  std::string choice(std::string_view key, std::string_view fallback,
+                     std::span<const std::string> options) override {
+    const auto [table, last] = split(key);
+    return table.choice_or(last, std::string(fallback), options);
+  }
+  std::vector<std::string> node_list(std::string_view key, std::string_view expected, bool required,
+                                     const std::vector<std::string>& ids,
+                                     std::string_view what) override;
+  std::vector<std::pair<std::string, double>> node_numbers(std::string_view key,
+                                                           std::string_view expected,
+                                                           const std::vector<std::string>& ids,
+                                                           std::string_view what,
+                                                           const NumberRange& range) override;
+  [[noreturn]] void fail(std::string_view message) const override { t_.fail(message); }
+  [[noreturn]] void fail_at(std::string_view key, std::string_view message) const override {
+    const auto [table, last] = split(key);
+    table.get(last)->fail_with(message);
+  }
+
+  // The lever read: `spec` with the axes and ranges, in file order.
+  Lever finish(LeverSpec spec);
+
+ private:
+  // The table a dotted key is in ("release.trigger": the inline table `release`) and its last
+  // part.
+  std::pair<Table, std::string> split(std::string_view key) const {
+    const auto dot = key.rfind('.');
+    if (dot == std::string_view::npos) return {t_, std::string(key)};
+    return {t_.sub_or_empty(key.substr(0, dot)), std::string(key.substr(dot + 1))};
+  }
+  double read_range(const Value& v, const Range& range);
+
+  struct PlacedAxis {
+    toml::source_position pos;
+    LeverAxis axis;
+  };
+  struct PlacedRange {
+    toml::source_position pos;
+    LeverRange range;
+  };
+  const Table& t_;
+  const Scenario& sc_;
+  const Catalog& catalog_;
+  FieldRanges& fields_;
+  std::vector<PlacedAxis> axes_;
+  std::vector<PlacedRange> ranges_;
+};
+
+std::optional<double> TomlLeverFields::number(std::string_view dotted, const NumberRange& range,
+                                              bool required) {
+  const auto [t, key] = split(dotted);
+  const std::string& design_kind = catalog_.design_kind;
+  if (required && !t.has(key)) {
+    const std::string also = design_kind == "grid"  ? ", or a list of them"
+                             : design_kind == "lhs" ? ", or a { min, max } range"
+                                                    : "";
+    t.fail(fmt::format("missing required key '{}' (a number {}{})", key, range.describe(), also));
+  }
   fields_.emplace_back(t.full_key(key), range);
   const auto v = t.get(key);
-  if (!v) return;
+  if (!v) return std::nullopt;
   std::vector<double> values;
   if (v->node().is_array()) {
-    if (design_kind_ != "grid") {
+    if (design_kind != "grid") {
       v->fail_with(
           fmt::format("{} is a list (a sweep axis of a grid), but [design] kind is '{}': give {}",
-                      v->key(), design_kind_,
-                      design_kind_ == "lhs" ? "a number or a { min = ..., max = ... } range"
-                                            : "one number, and vary it in [[design.sets]]"));
+                      v->key(), design_kind,
+                      design_kind == "lhs" ? "a number or a { min = ..., max = ... } range"
+                                           : "one number, and vary it in [[design.sets]]"));
     }
     // A list longer than the most policy sets a grid may have is refused before it is read.
     if (v->node().as_array()->size() > static_cast<std::size_t>(kMaxPolicySets)) {
@@ -53,32 +166,29 @@ void LeverNumbers::read(const Table& t, std::string_view key, const Range& range
     }
     axes_.push_back({v->node().source().begin, LeverAxis{v->key(), values}});
   } else if (v->node().is_table()) {
-    if (design_kind_ != "lhs") {
+    if (design_kind != "lhs") {
       v->fail_with(fmt::format(
           "{} is a {{ min, max }} range, which needs [design] kind = 'lhs' (this design is "
           "'{}'): give {}",
-          v->key(), design_kind_,
-          design_kind_ == "grid" ? "a number, or a list to sweep"
-                                 : "one number, and vary it in [[design.sets]]"));
+          v->key(), design_kind,
+          design_kind == "grid" ? "a number, or a list to sweep"
+                                : "one number, and vary it in [[design.sets]]"));
     }
     values.push_back(read_range(*v, range));
   } else {
     if (!v->is_number()) {
-      const std::string also = design_kind_ == "grid"  ? " or a list of them"
-                               : design_kind_ == "lhs" ? " or a { min, max } range"
-                                                       : "";
+      const std::string also = design_kind == "grid"  ? " or a list of them"
+                               : design_kind == "lhs" ? " or a { min, max } range"
+                                                      : "";
       v->fail_type(fmt::format("a number {}{}", range.describe(), also));
     }
     values.push_back(v->number(range));
   }
-  if (!set_field(lever_.base, v->key(), values.front())) {
-    throw std::logic_error(
-        fmt::format("policy_set.hpp has no {} field {}", lever_kind(lever_.base), v->key()));
-  }
+  return values.front();
 }
 
 // { min = a, max = b }: both finite, in the key's range, a < b. Returns a.
-double LeverNumbers::read_range(const Value& v, const Range& range) {
+double TomlLeverFields::read_range(const Value& v, const Range& range) {
   const Table t = v.table();
   t.check_keys({.allowed = {"min", "max"}});
   Range finite = range;
@@ -96,80 +206,96 @@ double LeverNumbers::read_range(const Value& v, const Range& range) {
   return lo;
 }
 
-void LeverNumbers::require(const Table& t, std::string_view key, const Range& range) {
-  if (!t.has(key)) {
-    const std::string also = design_kind_ == "grid"  ? ", or a list of them"
-                             : design_kind_ == "lhs" ? ", or a { min, max } range"
-                                                     : "";
-    t.fail(fmt::format("missing required key '{}' (a number {}{})", key, range.describe(), also));
-  }
-  read(t, key, range);
-}
-
-void LeverNumbers::finish() {
+Lever TomlLeverFields::finish(LeverSpec spec) {
+  Lever lever{std::move(spec), {}};
   // "In file order" (policy_set.hpp): the table iterates keys alphabetically, so sort by place.
   std::stable_sort(axes_.begin(), axes_.end(), [](const PlacedAxis& a, const PlacedAxis& b) {
     return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
   });
   for (auto& a : axes_) {
-    lever_.axes.push_back(std::move(a.axis));
+    lever.axes.push_back(std::move(a.axis));
   }
-  axes_.clear();
   std::stable_sort(ranges_.begin(), ranges_.end(), [](const PlacedRange& a, const PlacedRange& b) {
     return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
   });
   for (auto& r : ranges_) {
-    lever_.ranges.push_back(std::move(r.range));
+    lever.ranges.push_back(std::move(r.range));
   }
-  ranges_.clear();
+  return lever;
 }
 
-LeverTarget read_target(const Table& t, const Scenario& sc, const Catalog& catalog,
-                        bool material_optional) {
+LeverTarget TomlLeverFields::target(bool material_optional) {
   LeverTarget target;
-  const Value regions = t.require("regions", "a list of consumer regions and groups");
-  target.regions = resolve_regions(regions, sc, catalog);
+  const Value regions = t_.require("regions", "a list of consumer regions and groups");
+  target.regions = resolve_regions(regions, sc_, catalog_);
   std::string material = "all";
-  if (!material_optional || t.has("material")) {
-    target.material = resolve_material(t.require("material", "the name of a [[material]]"), sc);
-    material = sc.materials[target.material].name;
+  if (!material_optional || t_.has("material")) {
+    target.material = resolve_material(t_.require("material", "the name of a [[material]]"), sc_);
+    material = sc_.materials[target.material].name;
   }
   target.name = fmt::format("{} {}", fmt::join(regions.strings(), "+"), material);
   return target;
 }
 
-void require_consumers(const Table& t, const Scenario& sc, const std::vector<std::string>& regions,
-                       int material) {
-  const bool any = std::any_of(sc.nodes.begin(), sc.nodes.end(), [&](const NodeSpec& n) {
+void TomlLeverFields::require_consumers(const std::vector<std::string>& regions, int material) {
+  const bool any = std::any_of(sc_.nodes.begin(), sc_.nodes.end(), [&](const NodeSpec& n) {
     return n.kind == NodeKind::consumer && (material < 0 || n.material == material) &&
            std::find(regions.begin(), regions.end(), n.region) != regions.end();
   });
   if (any) return;
-  const Value v = t.get("regions") ? *t.get("regions") : *t.get("region");
+  const Value v = t_.get("regions") ? *t_.get("regions") : *t_.get("region");
   const std::string what =
-      material < 0 ? "any material" : fmt::format("'{}'", sc.materials[material].name);
+      material < 0 ? "any material" : fmt::format("'{}'", sc_.materials[material].name);
   v.fail_with(
       fmt::format("{} {} hold no consumer of {}", v.key(), toml_input::show(v.node()), what));
 }
 
-// The node `v` names, which must be one of `ids` (nodes of `what`, such as "a mine of
-// 'gallium'"). A node id that exists but is of the wrong kind or material says which it is.
-const NodeSpec& resolve_among(const Value& v, const std::string& id,
-                              const std::vector<std::string>& ids, const Scenario& sc,
-                              std::string_view what) {
-  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return sc.nodes[sc.find_node(id)];
-  if (const int other = sc.find_node(id); other >= 0) {
-    const NodeSpec& n = sc.nodes[other];
-    v.fail_with(fmt::format("{} must name {}, got '{}' (a {} of '{}')", v.key(), what, id,
-                            to_string(n.kind), sc.materials[n.material].name));
+std::string TomlLeverFields::consumer_region(std::string_view key, std::string_view why_one) {
+  const Value v = t_.require(key, "a consumer region");
+  const std::string name = v.string();
+  if (std::find(catalog_.group_names.begin(), catalog_.group_names.end(), name) !=
+      catalog_.group_names.end()) {
+    v.fail_with(fmt::format("{} must name a consumer region, not a group, got '{}': {}", key, name,
+                            why_one));
   }
-  v.fail_with(
-      fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
+  return catalog_.consumer_regions[resolve(v, catalog_.consumer_regions, "a consumer region")];
 }
 
-namespace {
+std::vector<std::string> TomlLeverFields::node_list(std::string_view key, std::string_view expected,
+                                                    bool required,
+                                                    const std::vector<std::string>& ids,
+                                                    std::string_view what) {
+  std::vector<std::string> out;
+  const auto v = required ? std::optional<Value>(t_.require(key, expected)) : t_.get(key);
+  if (!v) return out;
+  for (const auto& item : v->list(false)) {
+    const std::string id = resolve_among(item, item.string(), ids, sc_, what).id;
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      item.fail_with(fmt::format("{} lists '{}' twice", key, id));
+    }
+    out.push_back(id);
+  }
+  return out;
+}
 
-// Every kind's keys (besides `kind`), in the order of policies/levers/kinds.txt.
+std::vector<std::pair<std::string, double>> TomlLeverFields::node_numbers(
+    std::string_view key, std::string_view expected, const std::vector<std::string>& ids,
+    std::string_view what, const NumberRange& range) {
+  const Value v = t_.require(key, expected);
+  const Table table = v.table();
+  // "a table { ... }" -> "a non-empty table { ... }"
+  if (table.raw().empty()) v.fail(fmt::format("a non-empty {}", expected.substr(2)));
+  const std::string prefix = std::string(key) + ".";
+  std::vector<std::pair<std::string, double>> out;
+  for (const Value& entry : in_file_order(table)) {
+    const std::string id = entry.key().substr(prefix.size());
+    resolve_among(entry.renamed(std::string(key) + " key"), id, ids, sc_, what);
+    out.emplace_back(id, entry.number(range));
+  }
+  return out;
+}
+
+// Every kind's keys (besides `kind`), in the order of policies/levers/kinds.hpp.
 const KindSchema& policy_schema() {
   static const KindSchema schema = [] {
     KindSchema k{.noun = "policy", .common = {"kind"}, .kinds = {}};
@@ -344,10 +470,10 @@ PolicySection read_policies(const Table& root, const Scenario& sc, const Catalog
     policy_schema().check_keys(t);
     const std::string kind = policy_schema().read_kind(t);
     FieldRanges fields;
-    const LeverInput in{t, sc, catalog, fields};
+    TomlLeverFields in(t, sc, catalog, fields);
     std::optional<Lever> read;
     LeverKinds::for_each([&]<class K>(std::type_identity<K>) {
-      if (kind == K::kName) read = K::read(in);
+      if (kind == K::kName) read = in.finish(K::read(in));
     });
     // read_kind() accepts only the schema's kinds, which are the list's.
     if (!read) throw std::logic_error("no reader for policy kind " + kind);

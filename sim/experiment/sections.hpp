@@ -29,16 +29,14 @@ using toml_input::Table;
 using toml_input::Value;
 
 // Upper bounds that keep every sum, product and event count of a run finite (README.md,
-// "Experiment file reference"): far above any real market, far below overflow.
+// "Experiment file reference"): far above any real market, far below overflow. kMaxTonnes, kMaxEur
+// and kMaxPriceMultiple, which the lever kinds share, are in core/number_range.hpp.
 inline constexpr double kMaxHorizonYears = 1000;  // 365 000 days
 // Any duration or delay in days: the longest horizon. Longer is no different from "never" and
 // only risks overflow in the arithmetic of event times.
 inline constexpr double kMaxDays = 365'000;
 inline constexpr std::int64_t kMaxReplications = 100'000'000;
-inline constexpr double kMaxTonnes = 1e12;            // t and t/yr: ~100 x world mining
-inline constexpr double kMaxEur = 1e12;               // EUR/t, EUR per t/yr, EUR/yr
 inline constexpr double kMaxShockRatePerYear = 1000;  // Poisson arrivals of one shock
-inline constexpr double kMaxPriceMultiple = 1e6;      // price caps and refill price limits
 inline constexpr double kMaxGrownDemand = 1e15;       // t/yr a consumer's demand may grow to
 // Policy sets of one design: each is simulated on every replication, and the design is held in
 // memory; a sweep past this is a mistake (three lists of 1 000 values: 1e9 sets) or wants "lhs".
@@ -146,8 +144,6 @@ std::pair<std::size_t, const toml_input::Range*> resolve_column(const Value& v,
                                                                 const std::string& key,
                                                                 const PolicySection& policies,
                                                                 std::string_view what);
-// Why `field` of `spec` cannot be set by a design set or a decision (it would be ignored), or "".
-std::string inapplicable(const LeverSpec& spec, std::string_view field);
 
 // [[optimise]] (load_optimise.cpp): the decision problems, once the policies are read.
 std::vector<DecisionProblem> read_optimise(const Table& root, const Scenario& sc,

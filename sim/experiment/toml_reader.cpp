@@ -165,49 +165,6 @@ std::uint32_t line_in(const Place& place, const toml::source_position& pos) {
   return place.fixed_line > 0 ? place.fixed_line : pos.line;
 }
 
-// ---- Range ----
-
-bool Range::contains(double v) const {
-  if (std::isnan(v)) return false;
-  if (std::isinf(v)) return allow_inf && v > 0;  // +inf: "no limit", beyond any upper bound
-  const bool above_lo = lo_open ? v > lo : v >= lo;
-  const bool below_hi = hi_open ? v < hi : v <= hi;
-  return above_lo && below_hi;
-}
-
-std::string Range::describe() const {
-  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi) && !hi_is_cap;
-  if (has_lo && has_hi) {
-    return fmt::format("in {}{}, {}{}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]",
-                       allow_inf ? " or inf" : "");
-  }
-  if (has_lo) return fmt::format("{} {}", lo_open ? ">" : ">=", lo);
-  if (has_hi) return fmt::format("{} {}", hi_open ? "<" : "<=", hi);
-  return "";
-}
-
-Range any_number() {
-  return Range{};
-}
-Range at_least(double lo) {
-  return Range{.lo = lo};
-}
-Range above(double lo) {
-  return Range{.lo = lo, .lo_open = true};
-}
-Range closed(double lo, double hi) {
-  return Range{.lo = lo, .hi = hi};
-}
-Range capped(double lo, double cap) {
-  return Range{.lo = lo, .hi = cap, .hi_is_cap = true};
-}
-Range above_capped(double lo, double cap) {
-  return Range{.lo = lo, .hi = cap, .lo_open = true, .hi_is_cap = true};
-}
-Range left_open(double lo, double hi) {
-  return Range{.lo = lo, .hi = hi, .lo_open = true};
-}
-
 // ---- messages ----
 
 std::string suggest(std::string_view word, std::span<const std::string> known) {

@@ -18,6 +18,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/number_range.hpp"
+
 namespace crisp::toml_input {
 
 // Where messages point: the file name and the label of the table being read, such as
@@ -40,28 +42,15 @@ using PlacePtr = std::shared_ptr<Place>;
 // The line a value at `pos` is reported at: the place's fixed line, else `pos.line`.
 std::uint32_t line_in(const Place& place, const toml::source_position& pos);
 
-// The numbers a key accepts. Non-finite values (TOML's inf and nan) are refused; allow_inf
-// accepts +inf too ("no limit"), whatever `hi` is.
-struct Range {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  bool lo_open = false, hi_open = false;
-  bool allow_inf = false;
-  // `hi` is a limit that keeps the simulation finite rather than part of the key's meaning:
-  // describe() leaves it out, and a value above it is told "must be <= hi".
-  bool hi_is_cap = false;
-
-  bool contains(double v) const;
-  std::string describe() const;  // ">= 0", "> 0", "in [0, 1]", "in (0, 1000]"; "" when any
-};
-Range any_number();
-Range at_least(double lo);
-Range above(double lo);
-Range closed(double lo, double hi);
-Range left_open(double lo, double hi);  // (lo, hi]
-// [lo, cap] and (lo, cap] with `cap` a limit (hi_is_cap): ">= lo" in messages until it is passed.
-Range capped(double lo, double cap);
-Range above_capped(double lo, double cap);
+// The numbers a key accepts (core/number_range.hpp).
+using Range = NumberRange;
+using range::above;
+using range::above_capped;
+using range::any_number;
+using range::at_least;
+using range::capped;
+using range::closed;
+using range::left_open;
 
 // " (did you mean 'share'?)" when a known word is close to `word`, else " (expected one of: a,
 // b, c)"; "" when nothing is known.

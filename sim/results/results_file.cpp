@@ -540,6 +540,13 @@ void validate_header(const ResultsContent& c) {
   if (!c.policy_table.empty() && column_rows(c.policy_table.front()) != std::size_t(c.policies))
     throw std::runtime_error(fmt::format("policy table has {} rows, expected {} policies",
                                          column_rows(c.policy_table.front()), c.policies));
+  for (const Column& a : c.policy_column_attributes) {
+    if (column_rows(a) != c.policy_table.size() ||
+        std::holds_alternative<std::vector<std::int64_t>>(a.values))
+      throw std::runtime_error(fmt::format(
+          "/policies attribute {}: {} entries, expected strings or doubles, one per column ({})",
+          a.name, column_rows(a), c.policy_table.size()));
+  }
   if (c.sensitivity) validate_sensitivity(*c.sensitivity, c.policies);
 }
 
@@ -579,6 +586,16 @@ ResultsFileWriter::ResultsFileWriter(const std::string& file, const ResultsConte
              "each lever parameter in its experiment-file unit (docs/results-format.md)",
              "one row per policy set: id, label, then the value of each lever parameter; row 0 is "
              "the baseline");
+    const auto dataset =
+        h5::own<h5::Dataset>(H5Dopen2(f, "policies", H5P_DEFAULT), "H5Dopen2 /policies");
+    for (const Column& a : header.policy_column_attributes) {
+      if (const auto* texts = std::get_if<std::vector<std::string>>(&a.values)) {
+        write_strings_attribute(dataset, a.name.c_str(), *texts);
+      } else if (const auto* numbers = std::get_if<std::vector<double>>(&a.values)) {
+        write_numeric_attribute(dataset, a.name.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                numbers->data(), numbers->size());
+      }
+    }
     for (const Column& c : header.policy_table)
       if (c.name == "label")
         if (const auto* v = std::get_if<std::vector<std::string>>(&c.values)) labels_ = *v;

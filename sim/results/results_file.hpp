@@ -13,8 +13,8 @@
 namespace crisp {
 
 inline constexpr int kFormatVersionMajor = 1;
-inline constexpr int kFormatVersionMinor = 3;  // 1.1: /timeseries, units, labels; 1.2: the seal;
-                                               // 1.3: /shocks
+inline constexpr int kFormatVersionMinor = 4;  // 1.1: /timeseries, units, labels; 1.2: the seal;
+                                               // 1.3: /shocks; 1.4: /policies column attributes
 
 // A table column: all strings or all doubles (or all int64), one entry per row.
 struct Column {
@@ -99,6 +99,8 @@ struct ResultsContent {
   std::int64_t policies = 0;          // P
   std::int64_t replications = 0;      // R
   Table policy_table;                 // /policies: id, label, then one column per lever parameter
+  // Attributes of /policies, one entry per column of policy_table each (name: the attribute's).
+  Table policy_column_attributes = {};
   std::vector<MetricSeries> metrics;
   Table scenario_nodes, scenario_edges, scenario_shocks;
   std::optional<SensitivityContent> sensitivity = {};    // absent: no /sensitivity group

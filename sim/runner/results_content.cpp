@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -109,6 +110,43 @@ Table policy_table(const PolicyDesign& design) {
   return t;
 }
 
+// What each lever column of /policies is (docs/results-format.md "/policies"), one entry per
+// column: "" and NaN for id and label.
+Table policy_column_attributes(const PolicyDesign& design, const Scenario& scenario) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> kind(2), lever(2), field(2), regions(2), material(2), unit(2), range(2),
+      alternative(2);
+  std::vector<double> lo(2, kNaN), hi(2, kNaN), off(2, kNaN);
+  for (const PolicyColumn& c : design.column_info) {
+    kind.push_back(c.kind);
+    lever.push_back(c.lever);
+    field.push_back(c.field);
+    material.push_back(c.material < 0 ? "all" : scenario.materials.at(c.material).name);
+    // As the experiment file names them (groups not expanded): the middle of the lever's name,
+    // "<kind> <regions joined by +> <material>".
+    const std::size_t head = c.kind.size() + 1, tail = material.back().size() + 1;
+    regions.push_back(
+        c.lever.size() > head + tail ? c.lever.substr(head, c.lever.size() - head - tail) : "");
+    unit.push_back(std::string(c.unit));
+    range.push_back(c.range.describe());
+    lo.push_back(c.range.lo);
+    hi.push_back(c.range.hi);
+    off.push_back(c.off);
+    alternative.push_back(c.alternative);
+  }
+  return {{"column_kind", kind},
+          {"column_lever", lever},
+          {"column_field", field},
+          {"column_regions", regions},
+          {"column_material", material},
+          {"column_unit", unit},
+          {"column_range", range},
+          {"column_min", lo},
+          {"column_max", hi},
+          {"column_off", off},
+          {"column_alternative", alternative}};
+}
+
 }  // namespace
 
 MetricSeries metric_series(const std::string& group, const std::string& region,
@@ -171,6 +209,7 @@ ResultsContent make_results_header(const Scenario& scenario, const PolicyDesign&
   c.policies = std::ssize(design.sets);
   c.replications = replications;
   c.policy_table = policy_table(design);
+  c.policy_column_attributes = policy_column_attributes(design, scenario);
   c.scenario_nodes = node_table(scenario);
   c.scenario_edges = edge_table(scenario);
   c.scenario_shocks = shock_table(scenario);

@@ -16,9 +16,38 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
 import h5py
 with h5py.File("crisp-results.h5", "r") as f:
     assert f.attrs["filetype"] == "crisp-results", f.attrs["filetype"]
-    assert list(f.attrs["format_version"]) == [1, 3]
+    assert list(f.attrs["format_version"]) == [1, 4]
     labels = [l.decode() for l in f["policies"]["label"]]
     assert labels[0] == "baseline", labels
+    # Each /policies column's kind, lever, field, unit, range and off value (results-format.md),
+    # as the kinds' headers give them (policies/levers/*.hpp).
+    p = f["policies"]
+    names = list(p.dtype.names)
+    def attr(name, column):
+        v = p.attrs[name][names.index(column)]
+        return v.decode() if isinstance(v, bytes) else v
+    for key in ("kind", "lever", "field", "regions", "material", "unit", "range", "min", "max",
+                "off", "alternative"):
+        assert len(p.attrs["column_" + key]) == len(names), key
+    assert attr("column_kind", "id") == "" and attr("column_field", "label") == ""
+    size = "stockpile NL gallium.size_days"
+    got = [attr("column_" + k, size) for k in ("kind", "lever", "field", "regions", "material",
+                                               "unit", "range", "alternative")]
+    assert got == ["stockpile", "stockpile NL gallium", "size_days", "NL", "gallium", "days",
+                   ">= 0", "size_t"], got
+    assert (attr("column_min", size), attr("column_max", size), attr("column_off", size)) \
+        == (0, 36500, 0)
+    assert attr("column_unit", "stockpile NL gallium.size_t") == "t"
+    assert attr("column_alternative", "stockpile NL gallium.size_t") == "size_days"
+    threshold = "stockpile NL gallium.release.threshold"
+    assert attr("column_range", threshold) == "in (0, 1]", attr("column_range", threshold)
+    assert attr("column_off", threshold) != attr("column_off", threshold)  # NaN: not an on/off field
+    cap = "refining NL rare_earths.capacity_tpy"
+    assert (attr("column_kind", cap), attr("column_regions", cap), attr("column_unit", cap),
+            attr("column_off", cap), attr("column_max", cap)) == ("refining", "NL", "t/yr", 0, 1e12)
+    lead = "early_warning NL all.lead_days"
+    assert (attr("column_material", lead), attr("column_off", lead)) == ("all", 0)
+    assert attr("column_unit", "early_warning NL all.cost_per_year") == "EUR/yr"
     m = f["metrics/gallium/NL/unmet_t"]
     assert m.shape == (len(labels), 16), m.shape
     s = f["summary/gallium/NL/unmet_t"]

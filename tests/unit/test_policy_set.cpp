@@ -19,25 +19,26 @@ namespace {
 
 using namespace crisp;
 
-// The list of kinds (policies/levers/kinds.txt) accepts only a LeverKind: a kind registered
+// The list of kinds (policies/levers/kinds.hpp) accepts only a LeverKind: a kind registered
 // without its reader or its applier must not be one, so that the list fails to compile.
 struct KindParts {
   using Spec = RecyclingSpec;
   static constexpr std::string_view kName = "test";
   static constexpr std::array<std::string_view, 1> kKeys = {"regions"};
-  static constexpr std::array<Field<Spec>, 1> kFields{{{"rate", &Spec::rate}}};
+  static constexpr std::array<Field<Spec>, 1> kFields{{{"rate", &Spec::rate, "1", {}}}};
   static constexpr int kApplyOrder = 0;
   static bool is_off(const Spec& s) { return s.rate == 0; }
+  static std::string inapplicable(const Spec&, std::string_view) { return ""; }
   static std::vector<std::string> added_node_ids(const Spec&, const Scenario&) { return {}; }
 };
 struct WithoutReader : KindParts {
   static void apply(const Spec& spec, AppliedPolicy& out);
 };
 struct WithoutApplier : KindParts {
-  static Lever read(const experiment_detail::LeverInput& in);
+  static Spec read(LeverFields& in);
 };
 struct Complete : WithoutReader {
-  static Lever read(const experiment_detail::LeverInput& in);
+  static Spec read(LeverFields& in);
 };
 static_assert(LeverKind<Complete>);
 static_assert(!LeverKind<WithoutReader>);
