@@ -1,7 +1,8 @@
 #pragma once
-// A family of kinds (lever kinds, shock kinds) as one type list, generated from the family's one
-// list file by cmake/kind_list.cmake. Each kind K names its data `K::Spec` and itself `K::kName`;
-// the variant, the name table and every dispatch over the family come from here.
+// A family of kinds (lever kinds, shock kinds) as one type list, written by hand where the family
+// lists its kinds (policies/levers/kinds.hpp, models/shocks/kinds.hpp). Each kind K names its data
+// `K::Spec` and itself `K::kName`; the variant, the name table and every dispatch over the family
+// come from here.
 
 #include <array>
 #include <cstddef>
