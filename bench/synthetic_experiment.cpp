@@ -56,29 +56,35 @@ std::string shock_table(const Scenario& s, const ShockSpec& k) {
   t += fmt::format("duration_days = {}\nseverity = {}\n", distribution(k.duration),
                    distribution(k.severity));
   switch (k.kind) {
-    case ShockKind::outage:
-      if (!k.nodes.empty()) {
+    case ShockKind::outage: {
+      const auto& o = k.as<OutageSpec>();
+      if (!o.nodes.empty()) {
         std::vector<std::string> ids;
-        for (const std::string& id : k.nodes)
+        for (const std::string& id : o.nodes)
           ids.push_back(quoted(id));
         t += fmt::format("nodes = [{}]\n", fmt::join(ids, ", "));
       } else {
         t += fmt::format("country = {}\n", quoted(k.country));
-        if (k.node_kind) t += fmt::format("node_kind = {}\n", quoted(to_string(*k.node_kind)));
+        if (o.node_kind) t += fmt::format("node_kind = {}\n", quoted(to_string(*o.node_kind)));
       }
       break;
-    case ShockKind::export_restriction:
+    }
+    case ShockKind::export_restriction: {
+      const auto& r = k.as<ExportRestrictionSpec>();
       t += fmt::format("country = {}\nstage = {}\n", quoted(k.country),
-                       quoted(k.stage == Stage::refined ? "refined"
-                              : k.stage == Stage::ore   ? "ore"
+                       quoted(r.stage == Stage::refined ? "refined"
+                              : r.stage == Stage::ore   ? "ore"
                                                         : "both"));
-      if (k.licence_delay_days > 0)
-        t += fmt::format("licence_delay_days = {}\n", number(k.licence_delay_days));
+      if (r.licence_delay_days > 0)
+        t += fmt::format("licence_delay_days = {}\n", number(r.licence_delay_days));
       break;
-    case ShockKind::chokepoint:
-      t += fmt::format("route = {}\nextra_delay_days = {}\n", quoted(k.route),
-                       distribution(k.extra_delay));
+    }
+    case ShockKind::chokepoint: {
+      const auto& c = k.as<ChokepointSpec>();
+      t += fmt::format("route = {}\nextra_delay_days = {}\n", quoted(c.route),
+                       distribution(c.extra_delay));
       break;
+    }
     default:
       throw std::invalid_argument(
           fmt::format("synthetic_experiment: shock kind '{}' is not written", to_string(k.kind)));
