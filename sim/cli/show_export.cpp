@@ -16,10 +16,10 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "models/simulator.hpp"
-#include "policies/policy_set.hpp"
 #include "core/names.hpp"
 #include "core/stats.hpp"
+#include "models/simulator.hpp"
+#include "policies/policy_set.hpp"
 #include "sim/experiment/experiment.hpp"
 #include "sim/optimise/outcome_tables.hpp"
 #include "sim/results/output_file.hpp"
