@@ -134,17 +134,10 @@ PolicyDesign baseline_design(const std::vector<Lever>& levers) {
     std::visit(
         [&](const auto& spec) {
           using K = KindOf<std::decay_t<decltype(spec)>>;
-          // A lever over regions, or one in a single region (a refinery).
-          std::vector<std::string> regions;
-          if constexpr (requires { spec.regions; }) {
-            regions = spec.regions;
-          } else {
-            regions = {spec.region};
-          }
           for (const auto& f : K::kFields) {
             design.columns.push_back(fmt::format("{}.{}", spec.name, f.name));
             design.column_info.push_back({std::string(K::kName), spec.name, std::string(f.name),
-                                          regions, spec.material, f.unit, f.range, f.off,
+                                          spec.material, f.unit, f.range, f.off,
                                           std::string(f.alternative)});
           }
         },

@@ -62,12 +62,11 @@ struct OffField {
 std::span<const OffField> off_fields(std::string_view kind);
 
 // What the results file says of one lever column of /policies (docs/results-format.md
-// "/policies"): its lever's kind, name, regions and material, the field, and the field's unit,
-// range, off value and alternative.
+// "/policies"): its lever's kind, name and material, the field, and the field's unit, range, off
+// value and alternative.
 struct PolicyColumn {
   std::string kind, lever, field;
-  std::vector<std::string> regions;  // the consumer regions it acts on
-  int material;                      // the material it acts on; -1: every material
+  int material;  // the material it acts on; -1: every material
   std::string_view unit;
   NumberRange range;
   double off;  // NaN: not a field that turns the lever off
