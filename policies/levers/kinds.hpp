@@ -1,7 +1,7 @@
 #pragma once
 // The lever kinds: one line each in the list below. Adding a kind: write
-// policies/levers/<kind>.hpp and <kind>.cpp (see lever_kind.hpp), include the header here, add
-// the type to the list and the source to policies/CMakeLists.txt. The list's order is the order
+// policies/levers/<kind>.hpp and <kind>.cpp (see lever_kind.hpp), include the header here and add
+// the type to the list (CMake finds the source). The list's order is the order
 // of the LeverSpec variant and of the kinds in messages ("expected one of ..."); the order levers
 // apply in is each kind's kApplyOrder.
 
