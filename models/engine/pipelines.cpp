@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "models/engine/event_kinds.hpp"
 #include "models/engine/levels.hpp"
@@ -21,6 +22,7 @@ void Pipelines::reset() {
   std::fill(arrive.begin(), arrive.end(), 0.0);
   std::fill(spot_ship.begin(), spot_ship.end(), 0.0);
   std::fill(spot_arrive.begin(), spot_arrive.end(), 0.0);
+  shipping_.clear();
   for (std::size_t e = 0; e < net.edges.size(); ++e)
     ship_lead[e] = net.edges[e].lead;
 }
@@ -30,6 +32,12 @@ void Pipelines::fill(const Allocator& alloc) {
   spot_arrive = alloc.spot_flow;
   ship_rate = alloc.edge_flow;
   spot_ship = alloc.spot_flow;
+  shipping_.clear();
+  if (!alloc.spot_flow.empty()) {
+    trading_pairs(alloc, visit_);
+    for (int p : visit_)
+      if (spot_ship[static_cast<std::size_t>(p)] != 0) shipping_.push_back(p);
+  }
 }
 
 void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
@@ -49,12 +57,36 @@ void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay
     ship_rate[e] = rate;
     ship_lead[e] = lead;
   }
+  // A spot pair's rate can change only where it ships now or the allocation gave it a flow: visit
+  // the union of those, ascending, as a walk over every pair met them (the events' sequence
+  // numbers follow that order).
+  trading_pairs(alloc, visit_);
+  merged_.clear();
+  std::set_union(visit_.begin(), visit_.end(), shipping_.begin(), shipping_.end(),
+                 std::back_inserter(merged_));
+  shipping_.clear();
   const double spot_lead = net.spec.spot_lead_time_days;
-  for (std::uint32_t p = 0; p < net.spot_pairs.size(); ++p) {
+  for (int q : merged_) {
+    const auto p = static_cast<std::uint32_t>(q);
     const double rate = alloc.spot_flow[p];
-    if (same_rate(rate, spot_ship[p], net.world_demand0)) continue;
-    schedule(queue, t + spot_lead, kArrivalSpot, p, 0, rate - spot_ship[p]);
-    spot_ship[p] = rate;
+    if (!same_rate(rate, spot_ship[p], net.world_demand0)) {
+      schedule(queue, t + spot_lead, kArrivalSpot, p, 0, rate - spot_ship[p]);
+      spot_ship[p] = rate;
+    }
+    if (spot_ship[p] != 0) shipping_.push_back(q);
+  }
+}
+
+// The pairs of the buyers that traded at the allocation, ascending: block by block, supplier by
+// supplier, buyers ascending.
+void Pipelines::trading_pairs(const Allocator& alloc, std::vector<int>& out) const {
+  out.clear();
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& block = net.spot_pairs.blocks()[k];
+    const int n = static_cast<int>(block.buyers.size());
+    for (int i = 0; i < static_cast<int>(block.suppliers.size()); ++i)
+      for (int j : alloc.spot_traders(static_cast<int>(k)))
+        out.push_back(block.base + i * n + j);
   }
 }
 

@@ -52,6 +52,10 @@ struct Pipelines {
     if (std::abs(a) <= 1e-9 * std::abs(change)) a = 0.0;
     return node;
   }
+  void trading_pairs(const Allocator& alloc, std::vector<int>& out) const;
+
+  std::vector<int> shipping_;        // the spot pairs whose spot_ship is nonzero, ascending
+  std::vector<int> visit_, merged_;  // scratch of ship()
 };
 
 }  // namespace crisp::engine
