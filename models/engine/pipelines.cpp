@@ -15,6 +15,7 @@ Pipelines::Pipelines(const MaterialNet& net) : net(net) {
   arrive.resize(net.edges.size());
   spot_ship.resize(net.spot_pairs.size());
   spot_arrive.resize(net.spot_pairs.size());
+  arriving.resize(net.nodes.size());
 }
 
 void Pipelines::reset() {
@@ -23,6 +24,8 @@ void Pipelines::reset() {
   std::fill(spot_ship.begin(), spot_ship.end(), 0.0);
   std::fill(spot_arrive.begin(), spot_arrive.end(), 0.0);
   shipping_.clear();
+  for (std::vector<int>& a : arriving)
+    a.clear();
   for (std::size_t e = 0; e < net.edges.size(); ++e)
     ship_lead[e] = net.edges[e].lead;
 }
@@ -38,6 +41,20 @@ void Pipelines::fill(const Allocator& alloc) {
     for (int p : visit_)
       if (spot_ship[static_cast<std::size_t>(p)] != 0) shipping_.push_back(p);
   }
+  for (std::vector<int>& a : arriving)
+    a.clear();
+  for (int p : shipping_)
+    arriving[static_cast<std::size_t>(net.spot_pairs[static_cast<std::size_t>(p)].buyer)].push_back(
+        p);
+}
+
+void Pipelines::note_arriving(int p, int buyer) {
+  std::vector<int>& a = arriving[static_cast<std::size_t>(buyer)];
+  const auto at = std::lower_bound(a.begin(), a.end(), p);
+  const bool listed = at != a.end() && *at == p;
+  const bool nonzero = spot_arrive[static_cast<std::size_t>(p)] != 0;
+  if (nonzero && !listed) a.insert(at, p);
+  if (!nonzero && listed) a.erase(at);
 }
 
 void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
