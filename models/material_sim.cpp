@@ -381,8 +381,14 @@ double MaterialSim::hold_balance(int n) const {
       in += alloc_.edge_flow[e] - (pipes_.ship_lead[e] == 0 ? pipes_.ship_rate[e] : 0.0);
   }
   const bool spot_now = net_.spec.spot_lead_time_days == 0;
-  for (int p : net_.spot_by_buyer[n])
-    in += pipes_.spot_arrive[p] + (spot_now ? alloc_.spot_flow[p] - pipes_.spot_ship[p] : 0.0);
+  if (spot_now) {
+    for (int p : net_.spot_by_buyer[n])
+      in += pipes_.spot_arrive[p] + (alloc_.spot_flow[p] - pipes_.spot_ship[p]);
+  } else {
+    // Over a positive lead time only the pairs arriving now add anything.
+    for (int p : pipes_.arriving[n])
+      in += pipes_.spot_arrive[p];
+  }
   return in - hold_use(n);
 }
 

@@ -65,8 +65,16 @@ void MarketState::update_price(const Allocator& alloc) {
     required += alloc.requirement[c];
   for (std::size_t e = 0; e < net.edges.size(); ++e)
     if (net.nodes[net.edges[e].to].kind == NodeKind::consumer) served += alloc.edge_flow[e];
-  for (std::size_t p = 0; p < net.spot_pairs.size(); ++p)
-    if (net.nodes[net.spot_pairs[p].buyer].kind == NodeKind::consumer) served += alloc.spot_flow[p];
+  // Only the pairs of the buyers that traded carry spot flow: visiting them supplier by supplier,
+  // buyers ascending, adds the nonzero terms in pair-id order as a walk over every pair did.
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& block = net.spot_pairs.blocks()[k];
+    const int n = static_cast<int>(block.buyers.size());
+    for (int i = 0; i < static_cast<int>(block.suppliers.size()); ++i)
+      for (int j : alloc.spot_traders(static_cast<int>(k)))
+        if (net.nodes[block.buyers[j]].kind == NodeKind::consumer)
+          served += alloc.spot_flow[static_cast<std::size_t>(block.base + i * n + j)];
+  }
   // Rounding in the allocation must not move the price: a shortfall below the tolerance is none.
   double tightness = required > 0 ? 1.0 - served / required : 0.0;
   if (tightness <= kRelTol) tightness = 0.0;

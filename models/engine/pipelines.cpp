@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "models/engine/event_kinds.hpp"
 #include "models/engine/levels.hpp"
@@ -14,6 +15,7 @@ Pipelines::Pipelines(const MaterialNet& net) : net(net) {
   arrive.resize(net.edges.size());
   spot_ship.resize(net.spot_pairs.size());
   spot_arrive.resize(net.spot_pairs.size());
+  arriving.resize(net.nodes.size());
 }
 
 void Pipelines::reset() {
@@ -21,6 +23,9 @@ void Pipelines::reset() {
   std::fill(arrive.begin(), arrive.end(), 0.0);
   std::fill(spot_ship.begin(), spot_ship.end(), 0.0);
   std::fill(spot_arrive.begin(), spot_arrive.end(), 0.0);
+  shipping_.clear();
+  for (std::vector<int>& a : arriving)
+    a.clear();
   for (std::size_t e = 0; e < net.edges.size(); ++e)
     ship_lead[e] = net.edges[e].lead;
 }
@@ -30,6 +35,26 @@ void Pipelines::fill(const Allocator& alloc) {
   spot_arrive = alloc.spot_flow;
   ship_rate = alloc.edge_flow;
   spot_ship = alloc.spot_flow;
+  shipping_.clear();
+  if (!alloc.spot_flow.empty()) {
+    trading_pairs(alloc, visit_);
+    for (int p : visit_)
+      if (spot_ship[static_cast<std::size_t>(p)] != 0) shipping_.push_back(p);
+  }
+  for (std::vector<int>& a : arriving)
+    a.clear();
+  for (int p : shipping_)
+    arriving[static_cast<std::size_t>(net.spot_pairs[static_cast<std::size_t>(p)].buyer)].push_back(
+        p);
+}
+
+void Pipelines::note_arriving(int p, int buyer) {
+  std::vector<int>& a = arriving[static_cast<std::size_t>(buyer)];
+  const auto at = std::lower_bound(a.begin(), a.end(), p);
+  const bool listed = at != a.end() && *at == p;
+  const bool nonzero = spot_arrive[static_cast<std::size_t>(p)] != 0;
+  if (nonzero && !listed) a.insert(at, p);
+  if (!nonzero && listed) a.erase(at);
 }
 
 void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay, double t,
@@ -49,12 +74,36 @@ void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay
     ship_rate[e] = rate;
     ship_lead[e] = lead;
   }
+  // A spot pair's rate can change only where it ships now or the allocation gave it a flow: visit
+  // the union of those, ascending, as a walk over every pair met them (the events' sequence
+  // numbers follow that order).
+  trading_pairs(alloc, visit_);
+  merged_.clear();
+  std::set_union(visit_.begin(), visit_.end(), shipping_.begin(), shipping_.end(),
+                 std::back_inserter(merged_));
+  shipping_.clear();
   const double spot_lead = net.spec.spot_lead_time_days;
-  for (std::uint32_t p = 0; p < net.spot_pairs.size(); ++p) {
+  for (int q : merged_) {
+    const auto p = static_cast<std::uint32_t>(q);
     const double rate = alloc.spot_flow[p];
-    if (same_rate(rate, spot_ship[p], net.world_demand0)) continue;
-    schedule(queue, t + spot_lead, kArrivalSpot, p, 0, rate - spot_ship[p]);
-    spot_ship[p] = rate;
+    if (!same_rate(rate, spot_ship[p], net.world_demand0)) {
+      schedule(queue, t + spot_lead, kArrivalSpot, p, 0, rate - spot_ship[p]);
+      spot_ship[p] = rate;
+    }
+    if (spot_ship[p] != 0) shipping_.push_back(q);
+  }
+}
+
+// The pairs of the buyers that traded at the allocation, ascending: block by block, supplier by
+// supplier, buyers ascending.
+void Pipelines::trading_pairs(const Allocator& alloc, std::vector<int>& out) const {
+  out.clear();
+  for (std::size_t k = 0; k < 2; ++k) {
+    const SpotBlock& block = net.spot_pairs.blocks()[k];
+    const int n = static_cast<int>(block.buyers.size());
+    for (int i = 0; i < static_cast<int>(block.suppliers.size()); ++i)
+      for (int j : alloc.spot_traders(static_cast<int>(k)))
+        out.push_back(block.base + i * n + j);
   }
 }
 

@@ -25,14 +25,17 @@ struct Pipelines {
   // returns the node it reaches.
   int land_edge(std::uint32_t e, double value) { return land(arrive[e], value, net.edges[e].to); }
   int land_spot(std::uint32_t p, double value) {
-    return land(spot_arrive[p], value, net.spot_pairs[p].buyer);
+    const int buyer = net.spot_pairs[p].buyer;
+    land(spot_arrive[p], value, buyer);
+    note_arriving(static_cast<int>(p), buyer);
+    return buyer;
   }
   // Node n's arrival rate: its contract edges, then its spot pairs, each in index order.
   double inflow_of(int n) const {
     double sum = 0;
     for (int e : net.in_edges[n])
       sum += arrive[e];
-    for (int p : net.spot_by_buyer[n])
+    for (int p : arriving[n])
       sum += spot_arrive[p];
     return sum;
   }
@@ -44,6 +47,9 @@ struct Pipelines {
   const MaterialNet& net;
   std::vector<double> ship_rate, ship_lead, arrive;  // per edge
   std::vector<double> spot_ship, spot_arrive;        // per spot pair
+  // Per buyer, its spot pairs whose spot_arrive is nonzero, ascending: a sum over them adds the
+  // nonzero terms of a sum over all its pairs in the same order.
+  std::vector<std::vector<int>> arriving;
 
  private:
   // The arrival rate is a sum of segment starts and ends; snap rounding residue to zero.
@@ -52,6 +58,12 @@ struct Pipelines {
     if (std::abs(a) <= 1e-9 * std::abs(change)) a = 0.0;
     return node;
   }
+  // Keeps pair p in or out of its buyer's `arriving` as its arrival rate is nonzero or zero.
+  void note_arriving(int p, int buyer);
+  void trading_pairs(const Allocator& alloc, std::vector<int>& out) const;
+
+  std::vector<int> shipping_;        // the spot pairs whose spot_ship is nonzero, ascending
+  std::vector<int> visit_, merged_;  // scratch of ship()
 };
 
 }  // namespace crisp::engine

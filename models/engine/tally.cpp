@@ -116,10 +116,9 @@ void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles&
     for (int c : net_.region_consumers[r]) {
       for (int e : net_.in_edges[c])
         country_in_[r][net_.nodes[net_.edges[e].from].country] += pipes.arrive[e] * dt;
-      for (int p : net_.spot_by_buyer[c])  // most spot pairs carry nothing: adding 0 is a no-op
-        if (pipes.spot_arrive[p] != 0)
-          country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] +=
-              pipes.spot_arrive[p] * dt;
+      for (int p : pipes.arriving[c])  // the pairs arriving now, ascending
+        country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] +=
+            pipes.spot_arrive[p] * dt;
       region_in_[r] += buffers.inflow[c] * dt;
     }
 
