@@ -22,7 +22,9 @@ namespace {
 constexpr char kMagic[8] = {'C', 'R', 'I', 'S', 'P', 'J', '0', '2'};
 constexpr std::uint64_t kRecordMagic = 0x4b434f4c42505243;  // "CRPBLOCK"
 
-// FNV-1a, 64 bits: enough to tell a record cut short or torn from a whole one.
+// FNV-1a's form, 64 bits (its offset basis is one digit short of FNV's published one, as in
+// core/random.hpp; journals rest on it): enough to tell a record cut short or torn from a whole
+// one.
 std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 1469598103934665603ull) {
   const auto* p = static_cast<const unsigned char*>(data);
   for (std::size_t i = 0; i < n; ++i) {
