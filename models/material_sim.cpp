@@ -114,6 +114,7 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
       if (!stale) apply(e);
     }
     ++stats_.instants;
+    tally_.arrivals_changed(touched_, t_, pipes_);
     if (horizon) break;
     if (arrivals_only && options_.local_arrivals && settle_arrivals()) continue;
     ++stats_.settles;
@@ -121,7 +122,7 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
   }
   if (tally_.recording())  // the samples at the horizon
     tally_.sample_until(t_, t_, true, buffers_, stockpiles_, market_.price_multiple);
-  tally_.finish(t_, stockpiles_, out);
+  tally_.finish(t_, stockpiles_, pipes_, out);
 }
 
 void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
@@ -233,8 +234,7 @@ void MaterialSim::advance(double t1) {
   const double dt = t1 - t_;
   if (dt <= 0) return;
   // The tally reads the rates and levels of [t_, t1) before the stores move.
-  tally_.accrue(t_, dt, market_.price_multiple, stockpiles_, buffers_, pipes_, alloc_,
-                market_.online);
+  tally_.accrue(t_, dt, market_.price_multiple, stockpiles_, pipes_, alloc_, market_.online);
   buffers_.advance(dt);
   stockpiles_.advance(dt);
   tally_.observe_levels(stockpiles_);
@@ -257,6 +257,7 @@ void MaterialSim::solve_day0() {
   compute_requirements();
   run_allocation();
   pipes_.fill(alloc_);
+  tally_.arrivals_changed_everywhere(t_, pipes_);
   shocks_.base_flow = alloc_.edge_flow;
   buffers_.set_refinery_targets(alloc_);
   sum_inflows();

@@ -14,10 +14,19 @@ Tally::Tally(const Scenario& scenario, const MaterialNet& net, const MetricLayou
       regions_(scenario.report_regions.size()),
       spells_(scenario.report_regions.size()),
       costs_(net.costs.size()),
-      country_in_(scenario.report_regions.size(), std::vector<double>(net.countries.size())),
-      region_in_(scenario.report_regions.size()),
+      watched_(net.nodes.size(), -1),
       stock_cost_(net.stockpiles.size()),
-      min_frac_(net.stockpiles.size()) {}
+      min_frac_(net.stockpiles.size()) {
+  for (const std::vector<int>& consumers : net.region_consumers)
+    for (int c : consumers)
+      if (watched_[c] < 0) {
+        watched_[c] = static_cast<int>(watched_nodes_.size());
+        watched_nodes_.push_back(c);
+      }
+  since_.resize(watched_nodes_.size());
+  country_rate_.resize(watched_nodes_.size() * net.countries.size());
+  country_t_.resize(country_rate_.size());
+}
 
 void Tally::reset(const Stockpiles& stockpiles, double horizon) {
   if (trajectory_ != nullptr) {
@@ -36,9 +45,9 @@ void Tally::reset(const Stockpiles& stockpiles, double horizon) {
   for (Region& r : regions_)
     r = Region{};
   std::fill(costs_.begin(), costs_.end(), 0.0);
-  for (auto& c : country_in_)
-    std::fill(c.begin(), c.end(), 0.0);
-  std::fill(region_in_.begin(), region_in_.end(), 0.0);
+  std::fill(since_.begin(), since_.end(), 0.0);
+  std::fill(country_rate_.begin(), country_rate_.end(), 0.0);
+  std::fill(country_t_.begin(), country_t_.end(), 0.0);
   for (auto& s : spells_)
     s.clear();
 }
@@ -84,8 +93,36 @@ void Tally::sample_until(double t, double t1, bool through, const Buffers& buffe
   }
 }
 
+void Tally::watch_arrivals(int consumer, double t, const Pipelines& pipes) {
+  const int w = watched_[consumer];
+  if (w < 0) return;
+  const std::size_t countries = net_.countries.size();
+  double* rate = &country_rate_[static_cast<std::size_t>(w) * countries];
+  double* tonnes = &country_t_[static_cast<std::size_t>(w) * countries];
+  const double dt = t - since_[w];
+  for (std::size_t k = 0; k < countries; ++k) {
+    tonnes[k] += rate[k] * dt;
+    rate[k] = 0;
+  }
+  since_[w] = t;
+  for (int e : net_.in_edges[consumer])
+    rate[net_.nodes[net_.edges[e].from].country] += pipes.arrive[e];
+  for (int p : pipes.arriving[consumer])
+    rate[net_.nodes[net_.spot_pairs[p].supplier].country] += pipes.spot_arrive[p];
+}
+
+void Tally::arrivals_changed(std::span<const int> nodes, double t, const Pipelines& pipes) {
+  for (int n : nodes)
+    watch_arrivals(n, t, pipes);
+}
+
+void Tally::arrivals_changed_everywhere(double t, const Pipelines& pipes) {
+  for (int c : watched_nodes_)
+    watch_arrivals(c, t, pipes);
+}
+
 void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles& stockpiles,
-                   const Buffers& buffers, const Pipelines& pipes, const Allocator& alloc,
+                   const Pipelines& pipes, const Allocator& alloc,
                    const std::vector<char>& online) {
   const double price = net_.spec.price_eur_per_t;
   const double disc_const = discount_.constant(t, dt);
@@ -110,17 +147,6 @@ void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles&
       rate += cost.edge_per_t[i] * pipes.ship_rate[cost.edges[i]];
     costs_[k] += rate * disc_const;
   }
-
-  // Arrivals by supplier country, for max_country_share.
-  for (std::size_t r = 0; r < regions_.size(); ++r)
-    for (int c : net_.region_consumers[r]) {
-      for (int e : net_.in_edges[c])
-        country_in_[r][net_.nodes[net_.edges[e].from].country] += pipes.arrive[e] * dt;
-      for (int p : pipes.arriving[c])  // the pairs arriving now, ascending
-        country_in_[r][net_.nodes[net_.spot_pairs[p].supplier].country] +=
-            pipes.spot_arrive[p] * dt;
-      region_in_[r] += buffers.inflow[c] * dt;
-    }
 
   const double voll = net_.spec.value_of_lost_load_eur_per_t;
   for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -155,8 +181,10 @@ void Tally::close_spells(double t) {
   }
 }
 
-void Tally::finish(double t, const Stockpiles& stockpiles, std::span<double> out) {
+void Tally::finish(double t, const Stockpiles& stockpiles, const Pipelines& pipes,
+                   std::span<double> out) {
   close_spells(t);
+  arrivals_changed_everywhere(t, pipes);  // the arrivals' last stretch
   const double price = net_.spec.price_eur_per_t;
   for (std::size_t k = 0; k < stockpiles.size(); ++k)
     // What is left at the horizon is credited at the base price.
@@ -171,10 +199,20 @@ void Tally::finish(double t, const Stockpiles& stockpiles, std::span<double> out
     double policy_cost = 0, min_frac = kNaN;
     for (std::size_t k = 0; k < costs_.size(); ++k)
       policy_cost += net_.costs[k].region_weight[r] * costs_[k];
+    // Tonnes arrived by supplier country, and in all, over the region's consumers.
+    const std::size_t countries = net_.countries.size();
+    country_in_.assign(countries, 0.0);
+    double region_in = 0;
+    for (int c : net_.region_consumers[r]) {
+      const double* tonnes = &country_t_[static_cast<std::size_t>(watched_[c]) * countries];
+      for (std::size_t k = 0; k < countries; ++k) {
+        country_in_[k] += tonnes[k];
+        region_in += tonnes[k];
+      }
+    }
     double largest_third = 0;
-    for (std::size_t c = 0; c < net_.countries.size(); ++c)
-      if (!net_.region_own_country[r][c])
-        largest_third = std::max(largest_third, country_in_[r][c]);
+    for (std::size_t k = 0; k < countries; ++k)
+      if (!net_.region_own_country[r][k]) largest_third = std::max(largest_third, country_in_[k]);
     for (std::size_t k = 0; k < stockpiles.size(); ++k) {
       const double w = net_.region_stockpile_weight[r][k];
       if (w <= 0) continue;
@@ -193,7 +231,7 @@ void Tally::finish(double t, const Stockpiles& stockpiles, std::span<double> out
     put(Metric::stock_released_t, g.released_t);
     put(Metric::stock_min_frac, min_frac);
     put(Metric::price_peak_multiple, price_peak_);
-    put(Metric::max_country_share, region_in_[r] > 0 ? largest_third / region_in_[r] : 0.0);
+    put(Metric::max_country_share, region_in > 0 ? largest_third / region_in : 0.0);
   }
 }
 

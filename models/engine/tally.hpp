@@ -44,8 +44,12 @@ class Tally {
                     const Stockpiles& stockpiles, double price_multiple);
   // Integrates every rate over [t, t + dt), before the stores advance: metrics and costs.
   void accrue(double t, double dt, double price_multiple, const Stockpiles& stockpiles,
-              const Buffers& buffers, const Pipelines& pipes, const Allocator& alloc,
-              const std::vector<char>& online);
+              const Pipelines& pipes, const Allocator& alloc, const std::vector<char>& online);
+  // Arrivals by supplier country: the arrival rates at the report regions' consumers changed at
+  // t, at `nodes` (repeats allowed) or at every node. Each watched consumer's tonnes by country
+  // are integrated from its last change, so the work follows the arrivals, not every instant.
+  void arrivals_changed(std::span<const int> nodes, double t, const Pipelines& pipes);
+  void arrivals_changed_everywhere(double t, const Pipelines& pipes);
   // After the stores advanced: each stockpile's lowest fill.
   void observe_levels(const Stockpiles& stockpiles) {
     for (std::size_t k = 0; k < stockpiles.size(); ++k) {
@@ -54,7 +58,8 @@ class Tally {
     }
   }
   // The metrics at the horizon t into `out`.
-  void finish(double t, const Stockpiles& stockpiles, std::span<double> out);
+  void finish(double t, const Stockpiles& stockpiles, const Pipelines& pipes,
+              std::span<double> out);
 
   const std::vector<std::vector<Spell>>& spells() const { return spells_; }
 
@@ -67,15 +72,21 @@ class Tally {
     double spell_start = 0;
   };
   void close_spells(double t);
+  void watch_arrivals(int consumer, double t, const Pipelines& pipes);
 
   const MaterialNet& net_;
   const MetricLayout& layout_;
   Discount discount_;
   std::vector<Region> regions_;
   std::vector<std::vector<Spell>> spells_;
-  std::vector<double> costs_;                    // per lever cost, discounted euros so far
-  std::vector<std::vector<double>> country_in_;  // [region][country]: tonnes arrived
-  std::vector<double> region_in_;                // [region]: tonnes arrived
+  std::vector<double> costs_;  // per lever cost, discounted euros so far
+  // Consumers of any report region, watched for arrivals by supplier country: per node its place
+  // among them (-1: not watched); per watched consumer the time its rates last changed, and per
+  // watched consumer and country (countries in a row) the arrival rate and the tonnes so far.
+  std::vector<int> watched_;
+  std::vector<int> watched_nodes_;
+  std::vector<double> since_, country_rate_, country_t_;
+  std::vector<double> country_in_;  // finish's scratch: one region's tonnes by country
   // Per stockpile: bought and held, discounted euros so far (at the horizon, less what is left,
   // credited at the base price), and its lowest fill over its target.
   std::vector<double> stock_cost_, min_frac_;
