@@ -179,7 +179,7 @@ void MaterialSim::apply(const Event& e) {
       touched_.push_back(pipes_.land_edge(e.target, e.value));
       break;
     case kArrivalSpot:
-      touched_.push_back(pipes_.land_spot(e.target, e.value));
+      pipes_.land_spot_batch(e.target, touched_);
       break;
     case kShockEnd:
       shocks_.end(i);

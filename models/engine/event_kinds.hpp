@@ -16,7 +16,7 @@ namespace crisp::engine {
 // scheduling order (the sequence number).
 enum EventKind : std::uint32_t {
   kArrivalEdge,        // an edge's arrival rate changes by `value`
-  kArrivalSpot,        // a spot pair's arrival rate changes by `value`
+  kArrivalSpot,        // the spot pairs of batch `target` change their arrival rates
   kShockEnd,           // occurrence `target` ends
   kShockStart,         // occurrence `target` bites
   kAnnounceStart,      // occurrence `target` is announced (buyers top up)

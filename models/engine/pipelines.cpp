@@ -26,6 +26,12 @@ void Pipelines::reset() {
   shipping_.clear();
   for (std::vector<int>& a : arriving)
     a.clear();
+  // Pending batches went with the queue; each keeps its capacity for the next run.
+  free_batches_.clear();
+  for (std::size_t b = batches_.size(); b-- > 0;) {
+    batches_[b].clear();
+    free_batches_.push_back(static_cast<std::uint32_t>(b));
+  }
   for (std::size_t e = 0; e < net.edges.size(); ++e)
     ship_lead[e] = net.edges[e].lead;
 }
@@ -82,16 +88,36 @@ void Pipelines::ship(const Allocator& alloc, std::span<const double> extra_delay
   std::set_union(visit_.begin(), visit_.end(), shipping_.begin(), shipping_.end(),
                  std::back_inserter(merged_));
   shipping_.clear();
-  const double spot_lead = net.spec.spot_lead_time_days;
+  if (free_batches_.empty()) {
+    free_batches_.push_back(static_cast<std::uint32_t>(batches_.size()));
+    batches_.emplace_back();
+  }
+  const std::uint32_t b = free_batches_.back();
+  std::vector<std::pair<std::uint32_t, double>>& batch = batches_[b];
   for (int q : merged_) {
     const auto p = static_cast<std::uint32_t>(q);
     const double rate = alloc.spot_flow[p];
     if (!same_rate(rate, spot_ship[p], net.world_demand0)) {
-      schedule(queue, t + spot_lead, kArrivalSpot, p, 0, rate - spot_ship[p]);
+      batch.emplace_back(p, rate - spot_ship[p]);
       spot_ship[p] = rate;
     }
     if (spot_ship[p] != 0) shipping_.push_back(q);
   }
+  if (batch.empty()) return;
+  free_batches_.pop_back();
+  schedule(queue, t + net.spec.spot_lead_time_days, kArrivalSpot, b, 0, 0.0);
+}
+
+void Pipelines::land_spot_batch(std::uint32_t b, std::vector<int>& touched) {
+  std::vector<std::pair<std::uint32_t, double>>& batch = batches_[b];
+  for (const auto& [p, change] : batch) {
+    const int buyer = net.spot_pairs[p].buyer;
+    land(spot_arrive[p], change, buyer);
+    note_arriving(static_cast<int>(p), buyer);
+    touched.push_back(buyer);
+  }
+  batch.clear();
+  free_batches_.push_back(b);
 }
 
 // The pairs of the buyers that traded at the allocation, ascending: block by block, supplier by

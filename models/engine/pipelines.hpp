@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/event_queue.hpp"
@@ -24,12 +25,10 @@ struct Pipelines {
   // An arrival event: the arrival rate of edge (or spot pair) `target` changes by `value`;
   // returns the node it reaches.
   int land_edge(std::uint32_t e, double value) { return land(arrive[e], value, net.edges[e].to); }
-  int land_spot(std::uint32_t p, double value) {
-    const int buyer = net.spot_pairs[p].buyer;
-    land(spot_arrive[p], value, buyer);
-    note_arriving(static_cast<int>(p), buyer);
-    return buyer;
-  }
+  // The spot pairs whose shipping rate changed at one instant all arrive one spot lead time
+  // later, so one event carries them (a batch, in pair order): a spot market of many pairs costs
+  // one event per settle, not one per pair. Lands them and appends their buyers to `touched`.
+  void land_spot_batch(std::uint32_t batch, std::vector<int>& touched);
   // Node n's arrival rate: its contract edges, then its spot pairs, each in index order.
   double inflow_of(int n) const {
     double sum = 0;
@@ -62,6 +61,9 @@ struct Pipelines {
   void note_arriving(int p, int buyer);
   void trading_pairs(const Allocator& alloc, std::vector<int>& out) const;
 
+  // Spot batches: per batch, (pair, change of its arrival rate); the batches free for reuse.
+  std::vector<std::vector<std::pair<std::uint32_t, double>>> batches_;
+  std::vector<std::uint32_t> free_batches_;
   std::vector<int> shipping_;        // the spot pairs whose spot_ship is nonzero, ascending
   std::vector<int> visit_, merged_;  // scratch of ship()
 };
