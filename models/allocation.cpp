@@ -210,6 +210,15 @@ void Allocator::spot(int block_index, const AllocationInput& in) {
   if (trading.empty() || block.suppliers.empty()) return;
   const int n = static_cast<int>(block.buyers.size());
   const int suppliers = static_cast<int>(block.suppliers.size());
+  // Every walk over one supplier's partners visits the same buyers in the same order (ascending),
+  // skipping blocked pairs, so each sum keeps the order of pair ids; f(j, b) gets the buyer's
+  // place j and node b.
+  auto for_partners = [&](int row, auto&& f) {
+    for (int j : trading)
+      if (!blocked(in, row + j)) f(j, block.buyers[j]);
+  };
+  // A supplier offering fraction k of each need offers buyer b this (0 when b needs nothing).
+  auto offer_to = [&](int b, double k) { return need_[b] > 0 ? need_[b] * k : 0.0; };
   for (int round = 0; round < kSpotRounds; ++round) {
     for (int j : trading) {
       const int b = block.buyers[j];
@@ -221,53 +230,40 @@ void Allocator::spot(int block_index, const AllocationInput& in) {
       const int s = block.suppliers[i];
       const int row = block.base + i * n;
       double need = 0;
-      for (int j : trading)
-        if (!blocked(in, row + j)) need += need_[block.buyers[j]];
+      for_partners(row, [&](int, int b) { need += need_[b]; });
       const double spare = spare_[s];
       const bool offers = need > 0 && spare > kRelTol * net_->nodes[s].capacity;
       const double k = offers ? std::min(1.0, spare / need) : 0.0;
       factor_[s] = k;
       if (!offers) continue;
-      for (int j : trading) {
-        if (blocked(in, row + j)) continue;
-        const int b = block.buyers[j];
-        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
+      for_partners(row, [&](int, int b) {
+        const double offer = offer_to(b, k);
         offered_[b] += offer;
         any = any || offer > 0;
-      }
+      });
     }
     if (!any) return;
     for (int j : trading) {
       const int b = block.buyers[j];
       accept_[b] = offered_[b] > spot_need_[b] ? spot_need_[b] / offered_[b] : 1.0;
     }
+    // Supplier and buyer sides of each take in one walk: it reads only need_, factor_ and accept_
+    // (fixed above) and writes spot_flow, shipped and spare_ (supplier side) apart from spot_need_
+    // (buyer side), so every array gets the same updates in the same order as in two walks.
     for (int i = 0; i < suppliers; ++i) {
       const int s = block.suppliers[i];
       const int row = block.base + i * n;
       const double k = factor_[s];
       if (k <= 0) continue;
-      for (int j : trading) {
-        const int b = block.buyers[j];
-        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
-        if (offer <= 0 || blocked(in, row + j)) continue;
+      for_partners(row, [&](int j, int b) {
+        const double offer = offer_to(b, k);
+        if (offer <= 0) return;
         const double got = offer * accept_[b];
         spot_flow[static_cast<std::size_t>(row + j)] += got;
         shipped[s] += got;
         spare_[s] = std::max(0.0, spare_[s] - got);
-      }
-    }
-    for (int i = 0; i < suppliers; ++i) {
-      const int s = block.suppliers[i];
-      const int row = block.base + i * n;
-      const double k = factor_[s];
-      if (k <= 0) continue;
-      for (int j : trading) {
-        const int b = block.buyers[j];
-        const double offer = need_[b] > 0 ? need_[b] * k : 0.0;
-        if (offer <= 0 || blocked(in, row + j)) continue;
-        const double got = offer * accept_[b];
         if (got > 0) spot_need_[b] = std::max(0.0, spot_need_[b] - got);
-      }
+      });
     }
   }
 }

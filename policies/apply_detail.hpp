@@ -15,6 +15,11 @@ namespace crisp::apply_detail {
 // yearly rate `r` (docs/model.md "Policy levers other than stockpiles").
 double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double lifetime_years);
 
+// A cost line of `lever` on `material` for `regions` that pays `eur_per_year`; an applier that
+// also charges per tonne (on a node or on edges) sets that on the line it gets.
+LeverCost cost_line(std::string_view lever, int material, std::vector<std::string> regions,
+                    double eur_per_year = 0);
+
 // "<lever>: <message>" as std::invalid_argument.
 [[noreturn]] void fail(std::string_view lever, std::string_view message);
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include <fmt/format.h>
@@ -24,6 +25,16 @@ double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double l
   const double capital = capex_eur_per_tpy * capacity_tpy;
   if (r == 0) return capital / lifetime_years;
   return capital * r / -std::expm1(-lifetime_years * std::log1p(r));
+}
+
+LeverCost cost_line(std::string_view lever, int material, std::vector<std::string> regions,
+                    double eur_per_year) {
+  LeverCost cost;
+  cost.lever = lever;
+  cost.material = material;
+  cost.regions = std::move(regions);
+  cost.eur_per_year = eur_per_year;
+  return cost;
 }
 
 void check_material(const Scenario& s, int material, std::string_view lever) {

@@ -63,10 +63,7 @@ void DiversificationLever::apply(const DiversificationSpec& spec, AppliedPolicy&
   }
   const std::vector<double> spare = spare_capacity_tpy(s);  // before any change: one pass
 
-  LeverCost cost;
-  cost.lever = spec.name;
-  cost.material = spec.material;
-  cost.regions = spec.regions;
+  LeverCost cost = cost_line(spec.name, spec.material, spec.regions);  // per tonne on edges
   for (int c : consumers) {
     std::vector<std::size_t> edges;
     bool buys_refined = false, buys_ore = false;

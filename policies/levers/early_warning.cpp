@@ -24,12 +24,8 @@ void EarlyWarningLever::apply(const EarlyWarningSpec& spec, AppliedPolicy& out) 
   out.effects.early_warnings.push_back(spec);
   if (materials.empty()) return;
   for (int m : materials) {
-    LeverCost cost;
-    cost.lever = spec.name;
-    cost.material = m;
-    cost.regions = spec.regions;
-    cost.eur_per_year = spec.cost_per_year / static_cast<double>(materials.size());
-    out.effects.costs.push_back(std::move(cost));
+    out.effects.costs.push_back(apply_detail::cost_line(
+        spec.name, m, spec.regions, spec.cost_per_year / static_cast<double>(materials.size())));
   }
 }
 

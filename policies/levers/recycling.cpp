@@ -60,12 +60,9 @@ void RecyclingLever::apply(const RecyclingSpec& spec, AppliedPolicy& out) {
       add_edge(s, node, c, spec.rate, spec.lead_time_days);
     }
 
-    LeverCost cost;
-    cost.lever = spec.name;
-    cost.material = spec.material;
-    cost.regions = spec.regions;
-    cost.eur_per_year =
-        annuity(spec.capex_eur_per_tpy, n.capacity_tpy, s.discount_rate, spec.lifetime_years);
+    LeverCost cost = cost_line(
+        spec.name, spec.material, spec.regions,
+        annuity(spec.capex_eur_per_tpy, n.capacity_tpy, s.discount_rate, spec.lifetime_years));
     cost.node = n.id;
     cost.eur_per_t = spec.opex_eur_per_t;
     out.effects.costs.push_back(std::move(cost));

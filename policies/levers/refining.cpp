@@ -111,12 +111,9 @@ void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
     }
   }
 
-  LeverCost cost;
-  cost.lever = spec.name;
-  cost.material = spec.material;
-  cost.regions = {spec.region};
-  cost.eur_per_year =
-      annuity(spec.capex_eur_per_tpy, spec.capacity_tpy, s.discount_rate, spec.lifetime_years);
+  LeverCost cost = cost_line(
+      spec.name, spec.material, {spec.region},
+      annuity(spec.capex_eur_per_tpy, spec.capacity_tpy, s.discount_rate, spec.lifetime_years));
   cost.node = spec.name;
   cost.eur_per_t = spec.opex_premium_eur_per_t;
   cost.standby_eur_per_year = spec.standby ? spec.standby_cost_per_year : 0;

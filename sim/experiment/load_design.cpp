@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <tuple>
 
 #include <fmt/format.h>
 
@@ -79,16 +78,7 @@ ListedSet read_set(const Table& t, const PolicySection& policies, const Scenario
   t.set_label(fmt::format("design set '{}'", set.label));
 
   if (const auto values = t.get("values")) {
-    const Table table = values->table();
-    std::vector<Value> entries;
-    for (const auto& entry : table.raw()) {
-      entries.push_back(*table.get(entry.first.str()));
-    }
-    std::stable_sort(entries.begin(), entries.end(), [](const Value& a, const Value& b) {
-      const auto &pa = a.node().source().begin, &pb = b.node().source().begin;
-      return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
-    });
-    for (const Value& entry : entries) {
+    for (const Value& entry : values->table().values_in_file_order()) {
       const std::string key = entry.key().substr(std::string("values.").size());
       const auto [lever, range] = resolve_column(entry, key, policies, "values");
       const std::string& name = lever_name(policies.levers[lever].base);

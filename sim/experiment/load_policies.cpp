@@ -40,19 +40,6 @@ const NodeSpec& resolve_among(const Value& v, const std::string& id,
       fmt::format("{} must name {}, got '{}'{}", v.key(), what, id, toml_input::suggest(id, ids)));
 }
 
-// The values of an inline table, in file order (a TOML table iterates its keys alphabetically).
-std::vector<Value> in_file_order(const Table& table) {
-  std::vector<Value> entries;
-  for (const auto& entry : table.raw()) {
-    entries.push_back(*table.get(entry.first.str()));
-  }
-  std::stable_sort(entries.begin(), entries.end(), [](const Value& a, const Value& b) {
-    const auto &pa = a.node().source().begin, &pb = b.node().source().begin;
-    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
-  });
-  return entries;
-}
-
 // A [[policy]] table as a kind's reader sees it (policies/lever_fields.hpp). Its numeric keys are
 // each a number; in a grid design also a list of numbers that becomes a sweep axis (the spec then
 // holds its first value); in an lhs design also a { min, max } range (the spec then holds min).
@@ -210,13 +197,13 @@ Lever TomlLeverFields::finish(LeverSpec spec) {
   Lever lever{std::move(spec), {}};
   // "In file order" (policy_set.hpp): the table iterates keys alphabetically, so sort by place.
   std::stable_sort(axes_.begin(), axes_.end(), [](const PlacedAxis& a, const PlacedAxis& b) {
-    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+    return toml_input::earlier_in_file(a.pos, b.pos);
   });
   for (auto& a : axes_) {
     lever.axes.push_back(std::move(a.axis));
   }
   std::stable_sort(ranges_.begin(), ranges_.end(), [](const PlacedRange& a, const PlacedRange& b) {
-    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+    return toml_input::earlier_in_file(a.pos, b.pos);
   });
   for (auto& r : ranges_) {
     lever.ranges.push_back(std::move(r.range));
@@ -287,7 +274,7 @@ std::vector<std::pair<std::string, double>> TomlLeverFields::node_numbers(
   if (table.raw().empty()) v.fail(fmt::format("a non-empty {}", expected.substr(2)));
   const std::string prefix = std::string(key) + ".";
   std::vector<std::pair<std::string, double>> out;
-  for (const Value& entry : in_file_order(table)) {
+  for (const Value& entry : table.values_in_file_order()) {
     const std::string id = entry.key().substr(prefix.size());
     resolve_among(entry.renamed(std::string(key) + " key"), id, ids, sc_, what);
     out.emplace_back(id, entry.number(range));

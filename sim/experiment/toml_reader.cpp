@@ -182,6 +182,10 @@ std::string show(const toml::node& n) {
   return names::shortened(show_full(n), kMaxShown);
 }
 
+bool earlier_in_file(const toml::source_position& a, const toml::source_position& b) {
+  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
 // ---- Value ----
 
 void Value::fail(std::string_view expected) const {
@@ -278,8 +282,7 @@ void Table::check_keys(const KeyRules& rules) const {
   }
   // The table iterates in key order; the first bad key in the file is the one to report.
   std::stable_sort(keys.begin(), keys.end(), [](const toml::key* a, const toml::key* b) {
-    const auto &pa = a->source().begin, &pb = b->source().begin;
-    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+    return earlier_in_file(a->source().begin, b->source().begin);
   });
   const auto in = [](const std::vector<std::string>& names, std::string_view k) {
     return std::find(names.begin(), names.end(), k) != names.end();
@@ -309,6 +312,17 @@ std::optional<Value> Table::get(std::string_view key) const {
   const toml::node* n = table_->get(key);
   if (!n) return std::nullopt;
   return Value(*n, full_key(key), place_);
+}
+
+std::vector<Value> Table::values_in_file_order() const {
+  std::vector<Value> entries;
+  for (const auto& entry : *table_) {
+    entries.push_back(*get(entry.first.str()));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Value& a, const Value& b) {
+    return earlier_in_file(a.node().source().begin, b.node().source().begin);
+  });
+  return entries;
 }
 
 Value Table::require(std::string_view key, std::string_view expected) const {

@@ -59,6 +59,10 @@ std::string suggest(std::string_view word, std::span<const std::string> known);
 // A value as a message quotes it: 1.4, 'abc', [1, 2].
 std::string show(const toml::node& n);
 
+// Whether `a` stands before `b` in the file (line, then column). A TOML table iterates its keys
+// alphabetically; what is reported or kept "in file order" is sorted by this.
+bool earlier_in_file(const toml::source_position& a, const toml::source_position& b);
+
 class Table;
 
 // One value of the file with the key it was read under ("share", "release.delay_days",
@@ -132,6 +136,8 @@ class Table {
     return std::nullopt;
   }
   std::optional<Value> get(std::string_view key) const;
+  // Every value of the table, in file order (an inline table's entries as the user wrote them).
+  std::vector<Value> values_in_file_order() const;
   // The inline table at `key`, or an empty one (keyed "key.") when it is absent.
   Table sub_or_empty(std::string_view key) const;
   // The value of `key`, or a "missing required key" error describing `expected`.
