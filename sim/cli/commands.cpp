@@ -278,17 +278,18 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
 constexpr double kMostReplicationYears = 1e12;
 constexpr double kReplicationYearsPerCoreSecond = 20'000;
 // The network's size: a material's events grow with its nodes + edges (bench_events: the
-// default's 166 per material-year over its 39.5 nodes + edges per material), and the engine's
-// work per event with its spot pairs (suppliers x buyers) as well, so a replication-year costs
-// about (nodes + edges)^3.25 per material. The exponent is fitted to `bench/size_series`
-// (bench/RESULTS.md "Networks of any size"): synthetic networks of 100, 200, 500 and 1 000 nodes
-// with 5 edges per node took 0.059, 0.51, 16.4 and 93 core-seconds per replication-year, a
-// least-squares log-log slope of 3.28. Calibrated on the bundled default, whose materials'
-// (17, 30, 43, 47, 44 and 56 nodes + edges)^3.25 sum to kDefaultWork, the estimate is 0.49 to
-// 0.82 times what those four took.
+// default's 166 per material-year over its 39.5 nodes + edges per material), and on a large
+// network the settles grow with the nodes, the arrivals with the settles times the edges whose
+// rate each moves, and every instant advances every store: a replication-year costs about
+// (nodes + edges)^2.85 per material. The exponent is fitted to `bench/size_series`
+// (bench/RESULTS.md "Networks of any size"): synthetic networks of 100, 200, 400 and 1 000 nodes
+// with 5 edges per node took 0.024, 0.200, 1.40 and 17.1 core-seconds per replication-year, a
+// least-squares log-log slope of 2.84. Calibrated on the bundled default, whose materials'
+// (17, 30, 43, 47, 44 and 56 nodes + edges)^2.85 sum to kDefaultWork, the estimate is 0.56 to
+// 0.65 times what those four took.
 constexpr double kEventsPerElementYear = 4.2;
-constexpr double kWorkExponent = 3.25;
-constexpr double kDefaultWork = 1'248'407;
+constexpr double kWorkExponent = 2.85;
+constexpr double kDefaultWork = 267'225;
 
 struct Work {
   double replication_years = 0, events = 0, core_seconds = 0;
