@@ -34,6 +34,7 @@ MaterialSim::MaterialSim(const Scenario& scenario, const MaterialNet& net,
   availability_.resize(n);
   capacity_.resize(n);
   touched_.reserve(n);
+  refilling_now_.reserve(net.consumers.size());
   // Only a material whose shipments can arrive at the instant they are sent holds a buffer at its
   // target (docs/model.md "Zero lead times: buffers held at their target"); every other material
   // runs exactly as it would without the rule.
@@ -354,16 +355,16 @@ bool MaterialSim::settle_arrivals() {
       if (b.empty(n) || std::abs(b.level[n] - b.target[n]) <= tol_of(b.target[n])) return false;
     }
   }
+  // Every requirement must stand; only then do the refills latch (a settle reads the latches).
+  refilling_now_.clear();
   for (int c : net_.consumers) {
     bool refill = false;
     if (requirement_of(c, refill) != b.requirement_in[c]) return false;
+    if (refill) refilling_now_.push_back(c);
   }
   // What a settle would do that is not skipped: the same refill latches, store flows, crossings.
-  for (int c : net_.consumers) {
-    bool refill = false;
-    requirement_of(c, refill);
-    if (refill) b.refill_latch_time[c] = t_;
-  }
+  for (int c : refilling_now_)
+    b.refill_latch_time[c] = t_;
   for (int r : net_.refineries)
     if (alloc_.refilling[r]) b.refill_latch_time[r] = t_;
   compute_store_flows();

@@ -119,7 +119,8 @@ class MaterialSim {
 
   std::vector<double> availability_, capacity_;  // per node: allocation inputs
   std::vector<int> touched_;                     // nodes an arrival reached at the current instant
-  bool zero_lead_ = false;  // some shipment can arrive at the instant it is sent
+  std::vector<int> refilling_now_;  // settle_arrivals: the consumers whose requirement refills
+  bool zero_lead_ = false;          // some shipment can arrive at the instant it is sent
   RunStats stats_;
   std::uint64_t event_budget_ = 0;
   std::uint64_t shock_events_ = 0;  // what reset() scheduled for the shocks (NoProgress)
