@@ -67,6 +67,7 @@ std::vector<std::string> RefiningLever::added_node_ids(const RefiningSpec& spec,
 void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
   using namespace refining_applier;
   check_material(out.scenario, spec.material, spec.name);
+  check_capex_scale(spec.name, spec.capex_reference_tpy, spec.capex_scale_exponent);
   Scenario& s = out.scenario;
   const std::vector<int> customers = customers_of(spec, s);
 
@@ -111,7 +112,6 @@ void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
     }
   }
 
-  check_capex_scale(spec.name, spec.capex_reference_tpy, spec.capex_scale_exponent);
   const double capex = plant_capex_eur(spec.capex_eur_per_tpy, spec.capacity_tpy,
                                        spec.capex_reference_tpy, spec.capex_scale_exponent);
   LeverCost cost = cost_line(spec.name, spec.material, {spec.region},
