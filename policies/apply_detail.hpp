@@ -11,9 +11,21 @@
 
 namespace crisp::apply_detail {
 
-// The yearly payment that repays `capex_eur_per_tpy * capacity_tpy` over `lifetime_years` at the
-// yearly rate `r` (docs/model.md "Policy levers other than stockpiles").
-double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double lifetime_years);
+// The capital cost (EUR) of a plant of `capacity_tpy` whose capex per t/yr of capacity is
+// `capex_eur_per_tpy` at `reference_tpy`, scaled by the cost-capacity `exponent` in (0, 1]
+// (docs/model.md "Economies of scale in plant capex"):
+// capex_eur_per_tpy * reference_tpy * (capacity_tpy / reference_tpy)^exponent. At exponent 1 it
+// is exactly capex_eur_per_tpy * capacity_tpy, whatever the reference, so that a lever without an
+// exponent costs what it did before exponents existed, to the bit.
+double plant_capex_eur(double capex_eur_per_tpy, double capacity_tpy, double reference_tpy,
+                       double exponent);
+// Fails unless `exponent` is in (0, 1] and, below 1, `reference_tpy` is above 0: the reader holds
+// a file's keys to this, but a design set, a sensitivity factor or a future may set or scale them.
+void check_capex_scale(std::string_view lever, double reference_tpy, double exponent);
+
+// The yearly payment that repays `capital_eur` over `lifetime_years` at the yearly rate `r`
+// (docs/model.md "Policy levers other than stockpiles").
+double annuity(double capital_eur, double r, double lifetime_years);
 
 // A cost line of `lever` on `material` for `regions` that pays `eur_per_year`; an applier that
 // also charges per tonne (on a node or on edges) sets that on the line it gets.

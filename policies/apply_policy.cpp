@@ -21,10 +21,30 @@ namespace crisp {
 
 namespace apply_detail {
 
-double annuity(double capex_eur_per_tpy, double capacity_tpy, double r, double lifetime_years) {
-  const double capital = capex_eur_per_tpy * capacity_tpy;
-  if (r == 0) return capital / lifetime_years;
-  return capital * r / -std::expm1(-lifetime_years * std::log1p(r));
+double plant_capex_eur(double capex_eur_per_tpy, double capacity_tpy, double reference_tpy,
+                       double exponent) {
+  if (exponent == 1) return capex_eur_per_tpy * capacity_tpy;  // linear: the reference cancels
+  // reference * (capacity / reference)^exponent written as reference^(1 - exponent) *
+  // capacity^exponent, whose factors stay finite for any reference and capacity the ranges allow
+  // (capacity / reference would overflow for a tiny reference).
+  return capex_eur_per_tpy * std::pow(reference_tpy, 1 - exponent) *
+         std::pow(capacity_tpy, exponent);
+}
+
+void check_capex_scale(std::string_view lever, double reference_tpy, double exponent) {
+  if (!(exponent > 0 && exponent <= 1)) {
+    fail(lever, fmt::format("capex_scale_exponent must be in (0, 1], got {}", exponent));
+  }
+  if (exponent != 1 && !(reference_tpy > 0 && std::isfinite(reference_tpy))) {
+    fail(lever, fmt::format("capex_scale_exponent {} needs capex_reference_tpy > 0 (the capacity "
+                            "whose capex capex_eur_per_tpy states), got {}",
+                            exponent, reference_tpy));
+  }
+}
+
+double annuity(double capital_eur, double r, double lifetime_years) {
+  if (r == 0) return capital_eur / lifetime_years;
+  return capital_eur * r / -std::expm1(-lifetime_years * std::log1p(r));
 }
 
 LeverCost cost_line(std::string_view lever, int material, std::vector<std::string> regions,

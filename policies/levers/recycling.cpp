@@ -35,6 +35,7 @@ void RecyclingLever::apply(const RecyclingSpec& spec, AppliedPolicy& out) {
   check_material(out.scenario, spec.material, spec.name);
   Scenario& s = out.scenario;
   const std::string& material = s.materials[spec.material].name;
+  check_capex_scale(spec.name, spec.capex_reference_tpy, spec.capex_scale_exponent);
   int added = 0;
   for (const auto& region : spec.regions) {
     const std::vector<int> consumers = consumers_in(s, spec.material, {region});
@@ -60,9 +61,11 @@ void RecyclingLever::apply(const RecyclingSpec& spec, AppliedPolicy& out) {
       add_edge(s, node, c, spec.rate, spec.lead_time_days);
     }
 
-    LeverCost cost = cost_line(
-        spec.name, spec.material, spec.regions,
-        annuity(spec.capex_eur_per_tpy, n.capacity_tpy, s.discount_rate, spec.lifetime_years));
+    // One plant per region: economies of scale apply to each region's capacity on its own.
+    const double capex = plant_capex_eur(spec.capex_eur_per_tpy, n.capacity_tpy,
+                                         spec.capex_reference_tpy, spec.capex_scale_exponent);
+    LeverCost cost = cost_line(spec.name, spec.material, spec.regions,
+                               annuity(capex, s.discount_rate, spec.lifetime_years));
     cost.node = n.id;
     cost.eur_per_t = spec.opex_eur_per_t;
     out.effects.costs.push_back(std::move(cost));
@@ -79,6 +82,7 @@ RecyclingSpec RecyclingLever::read(LeverFields& in) {
   RecyclingSpec spec = start_regional<K>(in, false);
   read_number<K>(in, spec, "rate", true);
   read_number<K>(in, spec, "capex_eur_per_tpy");
+  read_capex_scale<K>(in, spec);
   read_number<K>(in, spec, "lifetime_years");
   read_number<K>(in, spec, "opex_eur_per_t");
   read_number<K>(in, spec, "lead_time_days");

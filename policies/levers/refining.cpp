@@ -67,6 +67,7 @@ std::vector<std::string> RefiningLever::added_node_ids(const RefiningSpec& spec,
 void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
   using namespace refining_applier;
   check_material(out.scenario, spec.material, spec.name);
+  check_capex_scale(spec.name, spec.capex_reference_tpy, spec.capex_scale_exponent);
   Scenario& s = out.scenario;
   const std::vector<int> customers = customers_of(spec, s);
 
@@ -111,9 +112,10 @@ void RefiningLever::apply(const RefiningSpec& spec, AppliedPolicy& out) {
     }
   }
 
-  LeverCost cost = cost_line(
-      spec.name, spec.material, {spec.region},
-      annuity(spec.capex_eur_per_tpy, spec.capacity_tpy, s.discount_rate, spec.lifetime_years));
+  const double capex = plant_capex_eur(spec.capex_eur_per_tpy, spec.capacity_tpy,
+                                       spec.capex_reference_tpy, spec.capex_scale_exponent);
+  LeverCost cost = cost_line(spec.name, spec.material, {spec.region},
+                             annuity(capex, s.discount_rate, spec.lifetime_years));
   cost.node = spec.name;
   cost.eur_per_t = spec.opex_premium_eur_per_t;
   cost.standby_eur_per_year = spec.standby ? spec.standby_cost_per_year : 0;
@@ -196,6 +198,7 @@ RefiningSpec RefiningLever::read(LeverFields& in) {
                           "feedstock_lead_time_days", "lead_time_days", "yield", "buffer_days"}) {
     read_number<K>(in, spec, key);
   }
+  read_capex_scale<K>(in, spec);
   return spec;
 }
 

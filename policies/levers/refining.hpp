@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "policies/levers/lever_kind.hpp"
+#include "policies/levers/plant_capex.hpp"
 
 namespace crisp {
 
@@ -22,7 +23,9 @@ struct RefiningSpec {
   std::vector<std::string> customers;  // consumer ids; empty: every consumer of the region
   bool standby = false;                // mode = "standby"
   double activation_days = 0;
-  double capex_eur_per_tpy = 0;
+  double capex_eur_per_tpy = 0;     // at capex_reference_tpy
+  double capex_reference_tpy = 0;   // 0: not given (needed only below exponent 1)
+  double capex_scale_exponent = 1;  // 1: capex linear in capacity
   double lifetime_years = 20;
   double opex_premium_eur_per_t = 0;
   double standby_cost_per_year = 0;
@@ -35,7 +38,7 @@ struct RefiningSpec {
 struct RefiningLever {
   using Spec = RefiningSpec;
   static constexpr std::string_view kName = "refining";
-  static constexpr std::array<std::string_view, 15> kKeys = {"region",
+  static constexpr std::array<std::string_view, 17> kKeys = {"region",
                                                              "material",
                                                              "capacity_tpy",
                                                              "feedstock",
@@ -43,6 +46,8 @@ struct RefiningLever {
                                                              "mode",
                                                              "activation_days",
                                                              "capex_eur_per_tpy",
+                                                             "capex_reference_tpy",
+                                                             "capex_scale_exponent",
                                                              "lifetime_years",
                                                              "opex_premium_eur_per_t",
                                                              "standby_cost_per_year",
@@ -50,10 +55,12 @@ struct RefiningLever {
                                                              "lead_time_days",
                                                              "yield",
                                                              "buffer_days"};
-  static constexpr std::array<Field<Spec>, 10> kFields{{
+  static constexpr std::array<Field<Spec>, 12> kFields{{
       {"capacity_tpy", &Spec::capacity_tpy, "t/yr", range::capped(0, kMaxTonnes), 0},
       {"activation_days", &Spec::activation_days, "days", range::at_least(0)},
       {"capex_eur_per_tpy", &Spec::capex_eur_per_tpy, "EUR per t/yr", range::capped(0, kMaxEur)},
+      kCapexReferenceField<Spec>,
+      kCapexExponentField<Spec>,
       {"lifetime_years", &Spec::lifetime_years, "years", range::above(0)},
       {"opex_premium_eur_per_t", &Spec::opex_premium_eur_per_t, "EUR/t", range::capped(0, kMaxEur)},
       {"standby_cost_per_year", &Spec::standby_cost_per_year, "EUR/yr", range::capped(0, kMaxEur)},

@@ -93,9 +93,9 @@ RefiningSpec refining(double capacity_tpy) {
 }  // namespace
 
 TEST_CASE("the capex annuity repays the investment over the lifetime", "[policy]") {
-  CHECK(apply_detail::annuity(1000, 10, 0.05, 20) == Approx(802.43).margin(0.005));
-  CHECK(apply_detail::annuity(1000, 10, 0, 20) == 500);
-  CHECK(apply_detail::annuity(0, 10, 0.05, 20) == 0);
+  CHECK(apply_detail::annuity(1000 * 10, 0.05, 20) == Approx(802.43).margin(0.005));
+  CHECK(apply_detail::annuity(1000 * 10, 0, 20) == 500);
+  CHECK(apply_detail::annuity(0, 0.05, 20) == 0);
 }
 
 TEST_CASE("stockpiles and early warnings go to the effects", "[policy]") {

@@ -590,11 +590,37 @@ TEST_CASE("the levers experiment loads every market, restriction and lever key",
     // the cap at 0.5 or 0.65 is still diversification, so only ... none is all-off.
     const PolicyDesign design = expand_grid(ex.levers);
     CHECK(design.sets.size() == 1 + 3 * 2 * 2 * 2 * 2);
-    CHECK(design.columns.size() == 10 + 3 + 5 + 2);
+    CHECK(design.columns.size() == 12 + 3 + 7 + 2);
     for (const auto& set : design.sets) {
       apply_policy(sc, set);  // every point applies
     }
   }
+}
+
+TEST_CASE("a refinery's capex scale is read from the file and swept like any key",
+          "[experiment][capex]") {
+  // Reference 9 000 t/yr at EUR 20 000 per t/yr, a 370 t/yr refinery, the exponent swept over
+  // [0.6, 1]; the default discount rate 0.0225 over 20 years (annuity factor
+  // 0.0225 / (1 - 1.0225^-20) = 0.0626421). Capex at 0.6: 20 000 x 9 000 x (370 / 9 000)^0.6 =
+  // EUR 26 524 550.56 (tests/unit/test_plant_capex.cpp); at 1: 20 000 x 370 = EUR 7 400 000.
+  const Experiment ex = load_experiment_text(
+      kMinimal +
+          "\n[[policy]]\nkind = \"refining\"\nregion = \"NL\"\nmaterial = \"gallium\"\n"
+          "capacity_tpy = 370\nfeedstock = { \"cn-mine\" = 1 }\ncapex_eur_per_tpy = 20000\n"
+          "capex_reference_tpy = 9000\ncapex_scale_exponent = [0.6, 1]\n",
+      "capex.toml");
+  REQUIRE(ex.levers.size() == 1);
+  const auto& ref = std::get<RefiningSpec>(ex.levers[0].base);
+  CHECK(ref.capex_reference_tpy == 9000);
+  CHECK(ref.capex_scale_exponent == 0.6);  // an axis's first value
+  const PolicyDesign design = expand_grid(ex.levers);
+  REQUIRE(design.sets.size() == 3);
+  const double scaled = apply_policy(ex.scenario, design.sets[1]).effects.costs.at(0).eur_per_year;
+  const double linear = apply_policy(ex.scenario, design.sets[2]).effects.costs.at(0).eur_per_year;
+  const double factor = 0.0225 / (1 - std::pow(1.0225, -20));
+  CHECK(factor == Approx(0.0626421).epsilon(1e-6));
+  CHECK(scaled == Approx(26524550.563733157 * factor).epsilon(1e-12));
+  CHECK(linear == Approx(7400000 * factor).epsilon(1e-12));
 }
 
 TEST_CASE("lever defaults", "[experiment]") {
@@ -619,6 +645,8 @@ TEST_CASE("lever defaults", "[experiment]") {
   CHECK_FALSE(ref.standby);
   CHECK(ref.activation_days == 0);
   CHECK(ref.capex_eur_per_tpy == 0);
+  CHECK(ref.capex_reference_tpy == 0);   // not given
+  CHECK(ref.capex_scale_exponent == 1);  // linear
   CHECK(ref.lifetime_years == 20);
   CHECK(ref.opex_premium_eur_per_t == 0);
   CHECK(ref.feedstock_lead_time_days == 30);
@@ -631,6 +659,8 @@ TEST_CASE("lever defaults", "[experiment]") {
   CHECK(div.lead_time_days == 30);
   const auto& rec = std::get<RecyclingSpec>(ex.levers[2].base);
   CHECK(rec.capex_eur_per_tpy == 0);
+  CHECK(rec.capex_reference_tpy == 0);
+  CHECK(rec.capex_scale_exponent == 1);
   CHECK(rec.lifetime_years == 20);
   CHECK(rec.opex_eur_per_t == 0);
   CHECK(rec.lead_time_days == 7);

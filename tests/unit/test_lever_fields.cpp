@@ -86,6 +86,8 @@ TEST_CASE("a lever kind reads its fields through LeverFields, in its fields' ran
   // Each key asked in the range its kind's kFields give it.
   CHECK(in.asked_ == std::map<std::string, std::string>{{"rate", "in [0, 1)"},
                                                         {"capex_eur_per_tpy", ">= 0"},
+                                                        {"capex_reference_tpy", "> 0"},
+                                                        {"capex_scale_exponent", "in (0, 1]"},
                                                         {"lifetime_years", "> 0"},
                                                         {"opex_eur_per_t", ">= 0"},
                                                         {"lead_time_days", ">= 0"}});
@@ -95,6 +97,30 @@ TEST_CASE("a lever kind reads its fields through LeverFields, in its fields' ran
   MapFields outside(sc, {{"rate", 1}});  // rate is in [0, 1)
   CHECK_THROWS_WITH(RecyclingLever::read(outside),
                     "policy 'recycling NL gallium': rate: out of range");
+}
+
+TEST_CASE("a capex scale exponent needs its reference capacity", "[policy][capex]") {
+  Scenario sc;
+  sc.materials.push_back(MaterialSpec{});
+  MapFields both(sc, {{"rate", 0.1}, {"capex_reference_tpy", 9000}, {"capex_scale_exponent", 0.6}});
+  const RecyclingSpec spec = RecyclingLever::read(both);
+  CHECK(spec.capex_reference_tpy == 9000);
+  CHECK(spec.capex_scale_exponent == 0.6);
+  // Absent: linear, the reference not given.
+  MapFields neither(sc, {{"rate", 0.1}});
+  CHECK(RecyclingLever::read(neither).capex_scale_exponent == 1);
+  CHECK(RecyclingLever::read(neither).capex_reference_tpy == 0);
+  // A reference alone is harmless (exponent 1); an exponent alone is refused, even 1.
+  MapFields reference(sc, {{"rate", 0.1}, {"capex_reference_tpy", 9000}});
+  CHECK(RecyclingLever::read(reference).capex_scale_exponent == 1);
+  MapFields exponent(sc, {{"rate", 0.1}, {"capex_scale_exponent", 1}});
+  CHECK_THROWS_WITH(RecyclingLever::read(exponent),
+                    "policy 'recycling NL gallium': capex_scale_exponent: capex_scale_exponent "
+                    "needs capex_reference_tpy, the capacity (t/yr) whose capex "
+                    "capex_eur_per_tpy states");
+  MapFields over(sc, {{"rate", 0.1}, {"capex_reference_tpy", 9000}, {"capex_scale_exponent", 1.1}});
+  CHECK_THROWS_WITH(RecyclingLever::read(over),
+                    "policy 'recycling NL gallium': capex_scale_exponent: out of range");
 }
 
 TEST_CASE("a stockpile in tonnes shows NaN in size_days, its alternative, and not the reverse",

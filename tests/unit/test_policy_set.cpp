@@ -245,15 +245,16 @@ TEST_CASE("every lever kind has its numeric fields by their file names", "[polic
   const std::vector<Kind> kinds = {
       {RefiningSpec{},
        "refining",
-       {"capacity_tpy", "activation_days", "capex_eur_per_tpy", "lifetime_years",
-        "opex_premium_eur_per_t", "standby_cost_per_year", "feedstock_lead_time_days",
-        "lead_time_days", "yield", "buffer_days"}},
+       {"capacity_tpy", "activation_days", "capex_eur_per_tpy", "capex_reference_tpy",
+        "capex_scale_exponent", "lifetime_years", "opex_premium_eur_per_t", "standby_cost_per_year",
+        "feedstock_lead_time_days", "lead_time_days", "yield", "buffer_days"}},
       {DiversificationSpec{},
        "diversification",
        {"max_country_share", "premium_eur_per_t", "lead_time_days"}},
       {RecyclingSpec{},
        "recycling",
-       {"rate", "capex_eur_per_tpy", "lifetime_years", "opex_eur_per_t", "lead_time_days"}},
+       {"rate", "capex_eur_per_tpy", "capex_reference_tpy", "capex_scale_exponent",
+        "lifetime_years", "opex_eur_per_t", "lead_time_days"}},
       {EarlyWarningSpec{}, "early_warning", {"lead_days", "cost_per_year"}},
   };
   for (const auto& k : kinds) {
@@ -305,9 +306,9 @@ TEST_CASE("a grid mixes lever kinds, each with its own columns", "[policy]") {
   ew.lead_days = 10;
   const PolicyDesign d = expand_grid(
       {Lever{refining, {{"capacity_tpy", {0, 2}}}}, Lever{ew, {{"lead_days", {0, 10}}}}});
-  REQUIRE(d.columns.size() == 12);
+  REQUIRE(d.columns.size() == 14);
   CHECK(d.columns[0] == "refining NL gallium.capacity_tpy");
-  CHECK(d.columns[10] == "early_warning NL all.lead_days");
+  CHECK(d.columns[12] == "early_warning NL all.lead_days");
   // Field names no other lever sweeps need no lever name in front.
   CHECK(labels(d) == std::vector<std::string>{
                          "baseline",
@@ -319,6 +320,9 @@ TEST_CASE("a grid mixes lever kinds, each with its own columns", "[policy]") {
   REQUIRE(both.levers.size() == 2);
   CHECK(std::get<RefiningSpec>(both.levers[0]).capacity_tpy == 2);
   CHECK(both.params[column(d, "refining NL gallium.lifetime_years")] == 20);
+  // Without an exponent: linear capex, the reference not given (0).
+  CHECK(both.params[column(d, "refining NL gallium.capex_scale_exponent")] == 1);
+  CHECK(both.params[column(d, "refining NL gallium.capex_reference_tpy")] == 0);
   CHECK(both.params[column(d, "early_warning NL all.lead_days")] == 10);
   CHECK(std::isnan(d.sets[1].params[column(d, "refining NL gallium.capacity_tpy")]));
 }
