@@ -1118,10 +1118,26 @@ def brief_size(res, lever, p):
                        f"{calc(qty(tpy_cap, 't/yr'), 'rate x demand', 'recycled_tpy')}")
         capex_txt, capex = _pol(res, lever, "capex_eur_per_tpy", p, lambda v: qty(v, "EUR"))
         life_txt, life = _pol(res, lever, "lifetime_years", p, lambda v: f"{v:g}")
+        exp_txt, exponent = _pol(res, lever, "capex_scale_exponent", p, lambda v: f"{v:g}")
+        ref_txt, reference = _pol(res, lever, "capex_reference_tpy", p,
+                                  lambda v: qty(v, "t/yr"))
         if capex_txt and capex > 0:
-            total = capex * tpy_cap
-            out.append(f"{calc(mny(total), 'capex_eur_per_tpy x capacity', 'capex_eur')} to "
-                       f"build ({capex_txt} per t/yr)")
+            scaled = exp_txt is not None and np.isfinite(exponent) and exponent != 1
+            if not scaled:
+                total = capex * tpy_cap
+                how = "capex_eur_per_tpy x capacity"
+            else:
+                # docs/model.md "Economies of scale in plant capex": each plant (a recycling
+                # lever's one per region) scaled from the reference plant by the exponent.
+                caps = [tpy_cap] if k == "refining" else \
+                    [rate * res.day0_demand_tpy(mat, [g]) for g in regions]
+                total = sum(capex * reference * (c / reference) ** exponent for c in caps)
+                how = ("capex_eur_per_tpy x capex_reference_tpy x (capacity / "
+                       "capex_reference_tpy)^capex_scale_exponent"
+                       + (", summed over the regions' plants" if len(caps) > 1 else ""))
+            out.append(f"{calc(mny(total), how, 'capex_eur')} to build ({capex_txt} per t/yr"
+                       + (f" at a {ref_txt} plant, scale exponent {exp_txt}" if scaled else "")
+                       + ")")
             if life_txt and life > 0:
                 a, rtxt = _annuity(res, total, life)
                 atxt = calc(mny(a), "capex annuity over lifetime_years at discount_rate",
