@@ -115,6 +115,10 @@ void MaterialSim::run(std::span<const ShockOccurrence> shocks, std::span<double>
       if (!stale) apply(e);
     }
     ++stats_.instants;
+    // A buyer reached by many pairs of one spot batch is listed once per pair: what follows
+    // reads each node's arrivals afresh, so once is enough.
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
     tally_.arrivals_changed(touched_, t_, pipes_);
     if (horizon) break;
     if (arrivals_only && options_.local_arrivals && settle_arrivals()) continue;

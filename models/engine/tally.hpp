@@ -46,7 +46,7 @@ class Tally {
   void accrue(double t, double dt, double price_multiple, const Stockpiles& stockpiles,
               const Pipelines& pipes, const Allocator& alloc, const std::vector<char>& online);
   // Arrivals by supplier country: the arrival rates at the report regions' consumers changed at
-  // t, at `nodes` (repeats allowed) or at every node. Each watched consumer's tonnes by country
+  // t, at `nodes` or at every node. Each watched consumer's tonnes by country
   // are integrated from its last change, so the work follows the arrivals, not every instant.
   void arrivals_changed(std::span<const int> nodes, double t, const Pipelines& pipes);
   void arrivals_changed_everywhere(double t, const Pipelines& pipes);
