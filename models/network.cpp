@@ -31,6 +31,9 @@ void add_nodes(const Scenario& s, MaterialNet& net, std::vector<int>& local_of) 
     x.buffer_refill_days = n.buffer_refill_days;
     x.demand0 = n.demand_tpy / kDaysPerYear;
     x.growth = n.growth_per_year;
+    x.demand_elasticity = n.demand_elasticity >= 0
+                              ? n.demand_elasticity
+                              : s.materials[n.material].market.demand_elasticity;
     x.resourcing_delay = net.spec.resourcing_delay_days;
     x.standby = n.standby;
     x.activation_days = n.activation_days;

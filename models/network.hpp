@@ -20,10 +20,11 @@ struct NetNode {
   double yield = 1;
   double buffer_days = 0;
   double buffer_refill_days = 60;
-  double demand0 = 0;           // t/day on day 0 (consumers)
-  double growth = 0;            // per year
-  int stockpile = -1;           // consumers: the stockpile serving it, -1 when none
-  double stockpile_weight = 0;  // consumers: their share of that stockpile's day-0 demand
+  double demand0 = 0;            // t/day on day 0 (consumers)
+  double growth = 0;             // per year
+  double demand_elasticity = 0;  // consumers: the node's own, else the material's
+  int stockpile = -1;            // consumers: the stockpile serving it, -1 when none
+  double stockpile_weight = 0;   // consumers: their share of that stockpile's day-0 demand
   bool buys_from_refineries = false, buys_from_mines = false;
   double resourcing_delay = 0;  // buyers: the material's, shortened by early warning
   int country = 0;              // index into MaterialNet::countries

@@ -27,12 +27,19 @@ struct MarketSpec {
   double price_elasticity = 0.2;  // multiple = (1 - tightness)^(-1 / elasticity)
   double price_cap_multiple = 10;
   double review_days = 30;  // substitution and expansion step at reviews
+  // The demand response and stepped price (docs/model.md "Demand response and a stepped
+  // price"): 0 = the price follows every allocation; > 0 = it moves at steps of this many days.
+  double price_step_days = 0;
+  double price_adjust_days = 0;  // partial adjustment toward the step's target (0: at once)
+  double demand_elasticity = 0;  // consumers' short-run response, unless a node sets its own
+  bool stepped() const { return price_step_days > 0; }
 };
 struct SubstitutionSpec {
   bool enabled = false;
   double rate_per_year = 0.10;  // fraction of demand substituted per year of high prices
   double max_fraction = 0.3;
-  double threshold = 0.5;  // high prices: multiple above 1 + threshold
+  double threshold = 0.5;         // high prices: multiple above 1 + threshold
+  double irreversible_share = 0;  // of the highest fraction reached: thrift that stays
 };
 struct ExpansionSpec {
   bool enabled = false;
@@ -64,6 +71,7 @@ struct NodeSpec {
   double buffer_refill_days = 60;  // a store below target asks for target / this per day
   double demand_tpy = 0;           // consumers
   double growth_per_year = 0;      // consumers: demand steps up by this fraction each year
+  double demand_elasticity = -1;   // consumers: short-run response to price; < 0: the material's
 
   // Nodes a policy adds (a domestic refinery, a recycler) belong to a region. A standby node has
   // no capacity until `activation_days` after the owner region's first unmet demand of its

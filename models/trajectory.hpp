@@ -38,6 +38,11 @@ struct Trajectory {
   int samples = 0;  // floor(horizon / step) + 1
   // values[(region * kTrajectorySeriesCount + series) * samples + k]
   std::vector<double> values;
+  // Optional, not written to the results file (crisp calibrate reads it): the arrival rate at
+  // each region's consumers from suppliers in one country (an index into MaterialNet::countries;
+  // -1: not recorded), t/day, at [region * samples + k].
+  int country = -1;
+  std::vector<double> country_inflow;
   double& at(int region, int series, int k) {
     return values[(static_cast<std::size_t>(region) * kTrajectorySeriesCount +
                    static_cast<std::size_t>(series)) *

@@ -34,6 +34,8 @@ void Tally::reset(const Stockpiles& stockpiles, double horizon) {
     tr.samples = static_cast<int>(std::floor(horizon / tr.step)) + 1;
     tr.values.assign(
         regions_.size() * kTrajectorySeriesCount * static_cast<std::size_t>(tr.samples), 0.0);
+    if (tr.country >= 0)
+      tr.country_inflow.assign(regions_.size() * static_cast<std::size_t>(tr.samples), 0.0);
     next_sample_ = 0;
   }
   price_peak_ = 1.0;
@@ -89,6 +91,15 @@ void Tally::sample_until(double t, double t1, bool through, const Buffers& buffe
           ts, stock, buffer, inflow, tally.unmet, price_multiple, tally.unmet_t + tally.unmet * dt};
       for (int q = 0; q < kTrajectorySeriesCount; ++q)
         tr.at(g, q, k) = values[q];
+      if (tr.country >= 0) {
+        double from = 0;
+        const std::size_t countries = net_.countries.size();
+        for (int c : net_.region_consumers[r])
+          from += country_rate_[static_cast<std::size_t>(watched_[c]) * countries +
+                                static_cast<std::size_t>(tr.country)];
+        tr.country_inflow[r * static_cast<std::size_t>(tr.samples) + static_cast<std::size_t>(k)] =
+            from;
+      }
     }
   }
 }

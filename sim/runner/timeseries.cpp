@@ -32,8 +32,9 @@ TimeseriesContent record_timeseries(const Scenario& scenario, const PolicyDesign
                               std::string(kTrajectoryUnits[q]),
                               std::string(kTrajectoryDescriptions[q])});
 
-  std::vector<Trajectory> trajectories(static_cast<std::size_t>(runs.runs()),
-                                       Trajectory{step_days, 0, {}});
+  Trajectory one;
+  one.step = step_days;
+  std::vector<Trajectory> trajectories(static_cast<std::size_t>(runs.runs()), one);
   const auto slots = static_cast<std::size_t>(layout.size());
   std::vector<double> metrics(static_cast<std::size_t>(P) * slots);
   for (std::int64_t rep = 0; rep < K; ++rep) {

@@ -1815,7 +1815,8 @@ TEST_CASE("oracle agreement: S6 trajectories, day by day", "[oracle][agreement][
   const std::vector<crisp::MaterialNet> nets = crisp::compile_networks(c.s, c.fx);
   const crisp::MetricLayout layout = crisp::make_layout(c.s);
   crisp::MaterialSim sim(c.s, nets[0], layout);
-  crisp::Trajectory tr{1.0, 0, {}};
+  crisp::Trajectory tr;
+  tr.step = 1.0;
   sim.record(&tr);
   std::vector<double> metrics(static_cast<std::size_t>(layout.size()), 0.0);
   sim.run(c.shocks, metrics);
