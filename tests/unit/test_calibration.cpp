@@ -302,3 +302,23 @@ start = 0.9
     CHECK(global <= 30);
   }
 }
+
+TEST_CASE("[sensitivity] scales the market's names, and refuses one without its block",
+          "[calibration][sensitivity]") {
+  const std::string with =
+      std::string(kReplay) +
+      "\n[sensitivity]\nparameters = [\"ga.price_elasticity\", \"quota.announce_days\"]\n";
+  const Experiment x = load_experiment_text(with, "replay.toml");
+  REQUIRE(x.sensitivity);
+  REQUIRE(x.sensitivity->parameters.size() == 2);
+  CHECK(x.sensitivity->parameters[0].target == SensitivityParameter::Target::material);
+  CHECK(x.sensitivity->parameters[1].field == "announce_days");
+  // Times the default low factor 0.5: 0.3 -> 0.15.
+  CHECK(scale_parameter(x.scenario, x.sensitivity->parameters[0], 0.5)
+            .materials[0]
+            .market.price_elasticity == Approx(0.15));
+  const std::string without =
+      std::string(kReplay) + "\n[sensitivity]\nparameters = [\"ga.substitution_rate\"]\n";
+  CHECK_THROWS_WITH(load_experiment_text(without, "replay.toml"),
+                    Catch::Contains("material 'ga' has no substitution block"));
+}
