@@ -157,8 +157,7 @@ void report(const CalibrationSpec& spec, const CalibrationResult& r, std::ostrea
   out << fmt::format(
       "evaluations: {} (start {}, global {}, local {} by {}, ranges {}); local search: {}\n",
       r.log.size(), phases[0], phases[1], phases[2],
-      spec.method == "bobyqa" && spec.parameters.size() >= 2 ? "BOBYQA" : "Nelder-Mead", phases[3],
-      r.stop);
+      spec.method == "bobyqa" ? "BOBYQA" : "Nelder-Mead", phases[3], r.stop);
   out << fmt::format("objective: {:.6g} at the start, {:.6g} fitted\n\n", r.start_objective,
                      r.best_objective);
   out << fmt::format("{:<44} {:>11} {:>11} {:>11} {:>11}  range (objective within {:g} %)\n",

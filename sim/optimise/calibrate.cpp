@@ -247,10 +247,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec,
     from = best_so_far().x;
   }
   s.phase = "local";
-  // Nelder-Mead, and BOBYQA of one parameter (NLopt's BOBYQA needs two), search by simplex.
-  const bool bobyqa = spec.method == "bobyqa" && spec.parameters.size() >= 2;
-  r.stop = run_nlopt(s, bobyqa ? nlopt::LN_BOBYQA : nlopt::LN_NELDERMEAD, s.u_of(from),
-                     spec.evaluations);
+  r.stop = run_nlopt(s, spec.method == "bobyqa" ? nlopt::LN_BOBYQA : nlopt::LN_NELDERMEAD,
+                     s.u_of(from), spec.evaluations);
   const Evaluation best = best_so_far();
   r.best = best.x;
   r.best_objective = best.objective;
