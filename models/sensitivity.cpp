@@ -179,16 +179,27 @@ void change_market(MaterialSpec& m, const SensitivityParameter& p, const Change&
       fail(p, fmt::format("material '{}' has no {} block, so {} does nothing", m.name, block,
                           p.field));
   };
+  // Demand answers the price, and the price adjusts, only at market steps (docs/model.md "Demand
+  // response and a stepped price"): the experiment file turns them on, never a changed value,
+  // which would switch the whole price rule.
+  auto needs_steps = [&] {
+    needs(m.market.enabled, "market");
+    if (!m.market.stepped())
+      fail(p, fmt::format("material '{}' has a market without price steps, where {} does nothing "
+                          "(give its market price_step_days, demand_elasticity or "
+                          "price_adjust_days in the experiment file)",
+                          m.name, p.field));
+  };
   if (p.field == "price_elasticity") {
     needs(m.market.enabled, "market");
     m.market.price_elasticity = c.of(m.market.price_elasticity);
     check_range(p, c, m.market.price_elasticity, 0, kInf, true);
   } else if (p.field == "demand_elasticity") {
-    needs(m.market.enabled, "market");
+    needs_steps();
     m.market.demand_elasticity = c.of(m.market.demand_elasticity);
     check_range(p, c, m.market.demand_elasticity, 0, kInf);
   } else if (p.field == "price_adjust_days") {
-    needs(m.market.enabled, "market");
+    needs_steps();
     m.market.price_adjust_days = c.of(m.market.price_adjust_days);
     check_range(p, c, m.market.price_adjust_days, 0, kInf);
   } else if (p.field == "substitution_rate") {

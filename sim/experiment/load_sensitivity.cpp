@@ -214,8 +214,12 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
         return too_large(
             p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.price_adjust_days,
             kMaxDays, " days");
-      if (p.field == "price_elasticity" || p.field == "demand_elasticity" ||
-          p.field == "substitution_rate" || p.field == "irreversible_share")
+      if (p.field == "demand_elasticity")
+        return too_large(
+            p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.demand_elasticity,
+            kMaxDemandElasticity, "");
+      if (p.field == "price_elasticity" || p.field == "substitution_rate" ||
+          p.field == "irreversible_share")
         return std::nullopt;
       if (p.field == "price_eur_per_t")
         return too_large(p.name,

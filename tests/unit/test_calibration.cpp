@@ -199,6 +199,15 @@ TEST_CASE("set_parameter sets what scale_parameter scales, with the same checks"
   CHECK(set_parameter(sc, elasticity, 0.45).materials[0].market.price_elasticity == 0.45);
   CHECK(scale_parameter(sc, elasticity, 2).materials[0].market.price_elasticity == Approx(0.6));
   CHECK_THROWS_WITH(set_parameter(sc, elasticity, 0), "ga.price_elasticity: must be > 0, got 0");
+  // Demand answers the price only at market steps: a market without them refuses the field.
+  SensitivityParameter demand_e{"ga.demand_elasticity", SensitivityParameter::Target::material, 0,
+                                "demand_elasticity", "ga"};
+  CHECK_THROWS_WITH(set_parameter(sc, demand_e, 0.2),
+                    Catch::Contains("has a market without price steps"));
+  Scenario stepped = sc;
+  stepped.materials[0].market.price_step_days = 7;
+  CHECK(parameter_value(stepped, demand_e) == 0);
+  CHECK(set_parameter(stepped, demand_e, 0.2).materials[0].market.demand_elasticity == 0.2);
   // A base of 0 is set, never scaled into being.
   SensitivityParameter share{"ga.irreversible_share", SensitivityParameter::Target::material, 0,
                              "irreversible_share", "ga"};
