@@ -331,3 +331,37 @@ TEST_CASE("[sensitivity] scales the market's names, and refuses one without its 
   CHECK_THROWS_WITH(load_experiment_text(without, "replay.toml"),
                     Catch::Contains("material 'ga' has no substitution block"));
 }
+
+TEST_CASE("shift_days reads arrivals later and drops the months it pushes past the replay",
+          "[calibration]") {
+  const test::TempDir dir;
+  write(dir.file("replay.toml"), kReplay);
+  write_series(dir, nullptr);
+  const std::string one = R"(
+[[parameter]]
+name = "quota.leakage"
+min = 0
+max = 1
+)";
+  std::string text = calibration_text(one, "bobyqa");
+  write(dir.file("plain.toml"), text);
+  text.replace(text.find("country = \"CN\""), 14, "country = \"CN\"\nshift_days = 31");
+  write(dir.file("shifted.toml"), text);
+  const CalibrationSpec plain = load_calibration_file(dir.file("plain.toml"));
+  const CalibrationSpec shifted = load_calibration_file(dir.file("shifted.toml"));
+  // 2021-12 read 31 days later ends past day 730: left out.
+  CHECK(shifted.series[0].points.size() == 23);
+  CHECK(shifted.series[0].left_out == 1);
+  const Simulated a = simulate_calibration(plain, {0.3}), b = simulate_calibration(shifted, {0.3});
+  // January read 31 days later is February 1 .. March 2: before the quota (day 90), at the day-0
+  // rate of 0.9 t/day, 31 days.
+  CHECK(b.values[0][0] == Approx(0.9 * 31));
+  // May read 31 days later, June 1 .. July 1, is 30 of June's days and July 1's.
+  CHECK(b.values[0][4] == Approx(a.values[0][5] + a.values[0][6] / 31));
+  // A price has no lead time to shift.
+  std::string bad = calibration_text(one, "bobyqa");
+  bad.replace(bad.find("base = \"2020-01\""), 16, "base = \"2020-01\"\nshift_days = 5");
+  write(dir.file("bad.toml"), bad);
+  CHECK_THROWS_WITH(load_calibration_file(dir.file("bad.toml")),
+                    Catch::Contains("shift_days: only an exports series"));
+}
