@@ -15,9 +15,11 @@ namespace crisp {
 struct SensitivityParameter {
   enum class Target : std::uint8_t {
     shock,     // <shock>.<rate_per_year | duration_days | severity | extra_delay_days |
-               //          licence_delay_days | leakage>
+               //          licence_delay_days | leakage | announce_days | max_buffer_days>
     demand,    // demand.growth_per_year: every consumer
-    material,  // <material>.<demand_tpy | value_of_lost_load_eur_per_t | price_eur_per_t>
+    material,  // <material>.<demand_tpy | value_of_lost_load_eur_per_t | price_eur_per_t |
+               //   price_elasticity | demand_elasticity | price_adjust_days | substitution_rate |
+               //   irreversible_share>
     node,      // <node id>.<demand_tpy | capacity_tpy>: one consumer, mine or refinery
     region,    // <region>.<material>.demand_tpy: the consumers of one region and material
     lever,     // <lever name>.<numeric field>: in every policy set that has the lever (its cost,
@@ -52,5 +54,14 @@ std::vector<SensitivityRun> sensitivity_runs(const SensitivitySpec& spec);
 // Poisson arrivals) or the scaled value is out of its range. A lever parameter leaves the
 // scenario as it is: the policy design holds levers.
 Scenario scale_parameter(const Scenario& s, const SensitivityParameter& p, double factor);
+// The scenario with `p` set to `value` (crisp calibrate; docs/model.md "Calibration"): the same
+// path as scale_parameter, so a parameter that one reaches the other reaches too, held to the
+// range the experiment file holds the field to. A replayed shock's events all take the value.
+// Throws std::invalid_argument when `p` names several values (every consumer's demand of a
+// material), a drawn distribution, a lever, or the value is out of range.
+Scenario set_parameter(const Scenario& s, const SensitivityParameter& p, double value);
+// The value set_parameter would replace; throws std::invalid_argument as it does, and when the
+// values it would replace differ (replayed events of different severities).
+double parameter_value(const Scenario& s, const SensitivityParameter& p);
 
 }  // namespace crisp

@@ -58,6 +58,14 @@ int check_results_command(const std::string& file);
 int merge_command(const std::vector<std::string>& parts, const std::string& output,
                   const std::string& command_line, bool quiet);
 int example_command(const std::string& name, bool list);
+
+struct CalibrateArgs {
+  std::string file;    // the calibration file (TOML)
+  std::string output;  // empty: crisp-calibration.csv
+  bool quiet = false;
+};
+// Fits a calibration file's parameters to its series (sim/optimise/calibration.hpp).
+int calibrate_command(const CalibrateArgs& args);
 // How `show` prints: the text table, or the same rows as CSV or JSON with the lever values as
 // columns (sim/cli/show_export.cpp).
 enum class TableFormat { text, csv, json };

@@ -213,6 +213,16 @@ int parse_and_run(int argc, char** argv) {
   merge_cmd->add_flag("--quiet", merge_quiet, "no notes on stderr");
   merge_cmd->add_flag("--unverified", unverified, kUnverifiedHelp);
 
+  crisp::CalibrateArgs calibrate;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "fit a replay's parameters to published monthly series (a calibration file, TOML); print "
+      "the fit and write it as CSV");
+  calibrate_cmd->add_option("file", calibrate.file, "calibration file (TOML)")->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.output,
+                            "CSV file to write (default: crisp-calibration.csv)");
+  calibrate_cmd->add_flag("--quiet", calibrate.quiet, "no progress on stderr");
+
   std::string example_name;
   bool example_list = false;
   auto* example_cmd =
@@ -314,6 +324,8 @@ int parse_and_run(int argc, char** argv) {
       {export_cmd, "--output", "-o", "a file name (leave -o out for stdout)"},
       {merge_cmd, "parts", "merge", "part file names"},
       {merge_cmd, "--output", "-o", "a file name"},
+      {calibrate_cmd, "file", "calibrate", "a calibration file name"},
+      {calibrate_cmd, "--output", "-o", "a file name"},
       {example_cmd, "name", "example", "a bundled experiment name (crisp example --list)"},
       {help_cmd, "command", "help", "a command name"},
   };
@@ -345,15 +357,16 @@ int parse_and_run(int argc, char** argv) {
                                              : crisp::TableFormat::text);
     if (*export_cmd) return crisp::export_command(export_file, export_output);
     if (*example_cmd) return crisp::example_command(example_name, example_list);
+    if (*calibrate_cmd) return crisp::calibrate_command(calibrate);
     if (*help_cmd && !help_topic.empty()) {
       for (auto* sub : {run_cmd, optimise_cmd, check_cmd, show_cmd, export_cmd, merge_cmd,
-                        example_cmd, help_cmd})
+                        calibrate_cmd, example_cmd, help_cmd})
         if (sub->get_name() == help_topic) {
           std::cout << sub->help();
           return 0;
         }
       return fail(kExitUsage, fmt::format("help: no command '{}'; commands: run, optimise, check, "
-                                          "show, export, merge, example, help",
+                                          "show, export, merge, calibrate, example, help",
                                           help_topic));
     }
     std::cout << app.help();

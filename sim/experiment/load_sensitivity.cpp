@@ -172,6 +172,10 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
       if (p.field == "licence_delay_days")
         return too_large(p.name, k.as<ExportRestrictionSpec>().licence_delay_days, kMaxDays,
                          " days");
+      if (p.field == "announce_days")
+        return too_large(p.name, k.as<ExportRestrictionSpec>().announce_days, kMaxDays, " days");
+      if (p.field == "max_buffer_days")
+        return too_large(p.name, k.as<ExportRestrictionSpec>().max_buffer_days, kMaxDays, " days");
       if (p.field == "rate_per_year")
         return too_large(p.name, k.rate_per_year, kMaxShockRatePerYear, " per year");
       if (p.field == "severity") {  // capped at 1 (fixed, replayed) or clamped when drawn
@@ -203,6 +207,20 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
       }
       return std::nullopt;
     case SensitivityParameter::Target::material:
+      // The market's fields are held to their ranges where they are changed
+      // (models/sensitivity.cpp) but for the one limit that lives here, the days of a price
+      // adjustment.
+      if (p.field == "price_adjust_days")
+        return too_large(
+            p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.price_adjust_days,
+            kMaxDays, " days");
+      if (p.field == "demand_elasticity")
+        return too_large(
+            p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.demand_elasticity,
+            kMaxDemandElasticity, "");
+      if (p.field == "price_elasticity" || p.field == "substitution_rate" ||
+          p.field == "irreversible_share")
+        return std::nullopt;
       if (p.field == "price_eur_per_t")
         return too_large(p.name,
                          scaled.materials[static_cast<std::size_t>(p.index)].price_eur_per_t,
