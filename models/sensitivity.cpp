@@ -187,7 +187,7 @@ void change_market(MaterialSpec& m, const SensitivityParameter& p, const Change&
     if (!m.market.stepped())
       fail(p, fmt::format("material '{}' has a market without price steps, where {} does nothing "
                           "(give its market price_step_days, demand_elasticity or "
-                          "price_adjust_days in the experiment file)",
+                          "price_adjust_days or stock_building_days in the experiment file)",
                           m.name, p.field));
   };
   if (p.field == "price_elasticity") {
@@ -202,6 +202,10 @@ void change_market(MaterialSpec& m, const SensitivityParameter& p, const Change&
     needs_steps();
     m.market.price_adjust_days = c.of(m.market.price_adjust_days);
     check_range(p, c, m.market.price_adjust_days, 0, kInf);
+  } else if (p.field == "stock_building_days") {
+    needs_steps();
+    m.market.stock_building_days = c.of(m.market.stock_building_days);
+    check_range(p, c, m.market.stock_building_days, 0, kInf);
   } else if (p.field == "substitution_rate") {
     needs(m.substitution.enabled, "substitution");
     m.substitution.rate_per_year = c.of(m.substitution.rate_per_year);
@@ -215,8 +219,8 @@ void change_market(MaterialSpec& m, const SensitivityParameter& p, const Change&
 
 bool is_market_field(const std::string& field) {
   return field == "price_elasticity" || field == "demand_elasticity" ||
-         field == "price_adjust_days" || field == "substitution_rate" ||
-         field == "irreversible_share";
+         field == "price_adjust_days" || field == "stock_building_days" ||
+         field == "substitution_rate" || field == "irreversible_share";
 }
 
 }  // namespace
@@ -227,10 +231,11 @@ const std::vector<std::string>& sensitivity_fields(SensitivityParameter::Target 
       "licence_delay_days", "leakage",       "announce_days", "max_buffer_days"};
   static const std::vector<std::string> demand = {"growth_per_year"};
   static const std::vector<std::string> material = {
-      "demand_tpy",        "value_of_lost_load_eur_per_t",
-      "price_eur_per_t",   "price_elasticity",
-      "demand_elasticity", "price_adjust_days",
-      "substitution_rate", "irreversible_share"};
+      "demand_tpy",          "value_of_lost_load_eur_per_t",
+      "price_eur_per_t",     "price_elasticity",
+      "demand_elasticity",   "price_adjust_days",
+      "stock_building_days", "substitution_rate",
+      "irreversible_share"};
   static const std::vector<std::string> node = {"demand_tpy", "capacity_tpy"};
   static const std::vector<std::string> region = {"demand_tpy"};
   static const std::vector<std::string> lever = {};  // the lever kind's numeric fields
@@ -409,6 +414,7 @@ double parameter_value(const Scenario& s, const SensitivityParameter& p) {
                        : p.field == "price_elasticity"           ? m.market.price_elasticity
                        : p.field == "demand_elasticity"          ? m.market.demand_elasticity
                        : p.field == "price_adjust_days"          ? m.market.price_adjust_days
+                       : p.field == "stock_building_days"        ? m.market.stock_building_days
                        : p.field == "substitution_rate"          ? m.substitution.rate_per_year
                                                         : m.substitution.irreversible_share);
       break;

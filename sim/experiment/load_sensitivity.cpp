@@ -214,6 +214,10 @@ std::optional<std::string> past_limit(const Scenario& sc, const Scenario& scaled
         return too_large(
             p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.price_adjust_days,
             kMaxDays, " days");
+      if (p.field == "stock_building_days")
+        return too_large(
+            p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.stock_building_days,
+            kMaxDays, " days");
       if (p.field == "demand_elasticity")
         return too_large(
             p.name, scaled.materials[static_cast<std::size_t>(p.index)].market.demand_elasticity,
