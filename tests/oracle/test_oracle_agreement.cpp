@@ -1985,8 +1985,9 @@ Case so_irreversible_substitution() {
 }
 
 // SP (e). SE's market with the stepped price (steps of 7 days, adjustment over 14 days) and a
-// demand response of 0.2: A's stockpile releases into A's reduced demand and sells at the stepped
-// price; B's stockpile refills from 20 of 100 t and pauses while the stepped multiple exceeds 2.
+// demand response of 0.2, A with a 5-day buffer: A's stockpile releases into A's reduced demand and
+// sells at the stepped price; B's stockpile refills from 20 of 100 t and pauses while the stepped
+// multiple exceeds 2.
 Case sp_stockpile_stepped() {
   Case c = se_market(10);
   c.s.name = "sp-stockpile-stepped";
@@ -1994,6 +1995,10 @@ Case sp_stockpile_stepped() {
   auto& mat = c.s.materials[0];
   stepped_market(mat, 0.5, 10, 7, 14, 0.2);
   c.fx.stockpiles[0].holding_cost_per_year = 0.02;
+  // A 5-day buffer for A: without one, each step of a price that decays geometrically toward 1
+  // raises A's demand a little, and with a 10-day lead A stays short by ever smaller amounts
+  // until they fall below 1e-9 of its demand (a spell end that depends on rounding).
+  c.s.nodes[static_cast<std::size_t>(node_index(c.s, "c-a"))].buffer_days = 5;
   return c;
 }
 
@@ -2137,4 +2142,35 @@ TEST_CASE("oracle agreement: SP stockpile refill pause at the stepped price",
           "[oracle][agreement][demand]") {
   const Case c = sp_stockpile_stepped();
   require_agreement(c, run_oracle(c));
+}
+
+// The oracle's own discretization on SL-SP: dt = 1/128 against 1/1024, as a share of the agreement
+// tolerance (hidden: run with "[.oracle-dt]"; it takes a few seconds).
+TEST_CASE("oracle discretization: demand response cases", "[.oracle-dt]") {
+  const std::vector<Case> cases = {sp_closed_form(0),           sp_closed_form(7),
+                                   sl_demand_response_quota(0), sl_demand_response_quota(60),
+                                   sn_own_elasticities(),       so_irreversible_substitution(),
+                                   sp_stockpile_stepped()};
+  for (const Case& c : cases) {
+    const Result coarse = run_oracle(c, kDt), fine = run_oracle(c, kDt / 8);
+    double worst = 0;
+    std::string where;
+    for (int mi = 0; mi < coarse.layout.material_slots(); ++mi)
+      for (int ri = 0; ri < static_cast<int>(coarse.layout.regions.size()); ++ri)
+        for (int k = 0; k < crisp::kMetricCount; ++k) {
+          const auto m = static_cast<Metric>(k);
+          const auto slot = static_cast<std::size_t>(coarse.layout.slot(mi, ri, m));
+          const double a = coarse.v[slot], b = fine.v[slot];
+          if (std::isnan(a) || std::isnan(b)) {
+            CHECK(std::isnan(a) == std::isnan(b));
+            continue;
+          }
+          const double tol = tolerance(c.s, mi, m, b, kDt);
+          const double share = tol > 0 ? std::abs(a - b) / tol : (a == b ? 0.0 : 1e300);
+          if (share > worst) worst = share, where = slot_name(coarse.layout, mi, ri, m);
+        }
+    WARN("'" << c.s.name << "': largest |dt=1/128 - dt=1/1024| / tolerance " << worst << " at "
+             << where);
+    CHECK(worst < 0.5);
+  }
 }
