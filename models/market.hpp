@@ -27,4 +27,33 @@ inline double substitution_after_review(const SubstitutionSpec& s, double fracti
   return std::clamp(next, 0.0, s.max_fraction);
 }
 
+// The substitution that stays (docs/model.md "Demand response and a stepped price"): never below
+// `irreversible_share` of the highest fraction reached.
+inline double substitution_floor(const SubstitutionSpec& s, double fraction, double highest) {
+  return std::max(fraction, s.irreversible_share * highest);
+}
+
+// The multiple of the step after one with multiple `previous` and tightness `tightness` (the
+// step's requirement-weighted mean): the target, approached by partial adjustment.
+inline double stepped_multiple(const MarketSpec& m, double previous, double tightness) {
+  const double target = price_multiple(m, tightness);
+  if (m.price_adjust_days <= 0) return target;
+  return target + (previous - target) * std::exp(-m.price_step_days / m.price_adjust_days);
+}
+
+// A consumer's demand over its demand at the base price, at multiple m: m^(-e).
+inline double demand_response(double multiple, double elasticity) {
+  return elasticity > 0 ? std::pow(multiple, -elasticity) : 1.0;
+}
+
+// The value of the demand given up at multiple m, per tonne a day of demand at the base price and
+// per euro of base price: the area under the demand curve q = m^(-e) from q(m) to 1,
+// A(m, e) = e (m^(1-e) - 1) / (1 - e), ln m at e = 1 (expm1 keeps it exact near e = 1).
+inline double given_up_value(double multiple, double elasticity) {
+  if (elasticity <= 0) return 0.0;
+  const double log_m = std::log(multiple);
+  if (elasticity == 1.0) return log_m;
+  return elasticity * std::expm1((1.0 - elasticity) * log_m) / (1.0 - elasticity);
+}
+
 }  // namespace crisp

@@ -144,6 +144,8 @@ void MaterialSim::reset(std::span<const ShockOccurrence> shocks) {
   schedule(queue_, horizon, kHorizon, 0, 0, 0);
 
   market_.reset();
+  if (net_.spec.market.enabled && net_.spec.market.stepped() && market_.next_step_time() < horizon)
+    schedule(queue_, market_.next_step_time(), kPriceStep, 0, 0, 0);
   recompute_shock_factors();
   pipes_.reset();
   buffers_.reset();
@@ -226,6 +228,11 @@ void MaterialSim::apply(const Event& e) {
       if (e.time + net_.spec.market.review_days < horizon)
         schedule(queue_, e.time + net_.spec.market.review_days, kMarketReview, 0, 0, 0);
       break;
+    case kPriceStep:
+      market_.step();
+      if (market_.next_step_time() < horizon)
+        schedule(queue_, market_.next_step_time(), kPriceStep, 0, 0, 0);
+      break;
     case kRefillAllowed:  // nothing to change: the instant is settled again
     case kHorizon:
     case kEventKindCount:
@@ -240,6 +247,7 @@ void MaterialSim::advance(double t1) {
   if (dt <= 0) return;
   // The tally reads the rates and levels of [t_, t1) before the stores move.
   tally_.accrue(t_, dt, market_.price_multiple, stockpiles_, pipes_, alloc_, market_.online);
+  if (net_.spec.market.stepped()) market_.accrue(dt);
   buffers_.advance(dt);
   stockpiles_.advance(dt);
   tally_.observe_levels(stockpiles_);
@@ -293,7 +301,8 @@ void MaterialSim::settle() {
   resourcing_.track(alloc_, t_, queue_);
   // The allocation just made sets the price; when that pauses or resumes a refill, the instant
   // is settled once more with it (once: a refill that would flip the price back stays as set).
-  if (net_.spec.market.enabled && t_ != market_.price_recheck_time)
+  // (A stepped price moves only at its steps, whose own settle reads it.)
+  if (net_.spec.market.enabled && !net_.spec.market.stepped() && t_ != market_.price_recheck_time)
     for (std::size_t k = 0; k < stockpiles_.size(); ++k)
       if (stockpiles_.may_refill(k, t_, market_.refill_price_at(t_)) != stockpiles_[k].refilling) {
         market_.price_recheck_time = t_;
@@ -450,7 +459,7 @@ void MaterialSim::run_allocation() {
 void MaterialSim::compute_store_flows() {
   buffers_.compute_flows(demand(), stockpiles_, alloc_);
   market_.start_activations(t_, buffers_.unmet, demand(), queue_);
-  tally_.set_rates(buffers_, demand());
+  tally_.set_rates(buffers_, demand(), market_.given_up_value);
 }
 
 void MaterialSim::schedule_crossings() {

@@ -79,7 +79,7 @@ class MaterialSim {
   void recompute_shock_factors();
   void recompute_targets() { buffers_.retarget(shocks_, scenario_); }
   engine::DemandNow demand() const {
-    return {buffers_.demand, shocks_.surge, market_.substitution};
+    return {buffers_.demand, shocks_.surge, market_.substitution, market_.response};
   }
   // Every store and the tally over [t_, t1), at the rates settled at t_.
   void advance(double t1);

@@ -23,6 +23,8 @@ enum class Metric : int {
   stock_min_frac,
   price_peak_multiple,
   max_country_share,
+  demand_given_up_t,
+  demand_given_up_eur,
   count
 };
 inline constexpr int kMetricCount = static_cast<int>(Metric::count);
@@ -38,12 +40,14 @@ inline constexpr std::array<std::string_view, kMetricCount> kMetricNames = {"unm
                                                                             "stock_released_t",
                                                                             "stock_min_frac",
                                                                             "price_peak_multiple",
-                                                                            "max_country_share"};
+                                                                            "max_country_share",
+                                                                            "demand_given_up_t",
+                                                                            "demand_given_up_eur"};
 
 // Each metric's unit and one line saying what it is (the results file's `units` and
 // `description` attributes; docs/model.md "Metrics" defines them).
 inline constexpr std::array<std::string_view, kMetricCount> kMetricUnits = {
-    "t", "1", "days", "days", "1", "EUR", "EUR", "EUR", "t", "1", "1", "1"};
+    "t", "1", "days", "days", "1", "EUR", "EUR", "EUR", "t", "1", "1", "1", "t", "EUR"};
 inline constexpr std::array<std::string_view, kMetricCount> kMetricDescriptions = {
     "demand not served over the horizon, tonnes",
     "demand not served over the horizon, as a fraction of demand",
@@ -52,16 +56,19 @@ inline constexpr std::array<std::string_view, kMetricCount> kMetricDescriptions 
     "the largest unserved fraction of the demand rate at any time",
     "value of lost load of the unmet demand, discounted euros",
     "what the policy levers cost, discounted euros (stock left at the horizon credited)",
-    "loss_eur + policy_cost_eur, discounted euros",
+    "loss_eur + demand_given_up_eur + policy_cost_eur, discounted euros",
     "tonnes released from strategic stockpiles",
     "the lowest stockpile level as a fraction of its target (NaN: no stockpile)",
     "the highest price over the horizon, as a multiple of the base price",
-    "the largest share of arrivals from one third country, by tonnage"};
+    "the largest share of arrivals from one third country, by tonnage",
+    "demand given up in response to price, tonnes",
+    "what the demand given up was worth to its buyers (area under the demand curve), "
+    "discounted euros"};
 
 // The metrics that exist for material "all".
-inline constexpr std::array<Metric, 5> kAllMaterialMetrics = {
-    Metric::shortage_days, Metric::longest_shortage_days, Metric::loss_eur, Metric::policy_cost_eur,
-    Metric::total_cost_eur};
+inline constexpr std::array<Metric, 6> kAllMaterialMetrics = {
+    Metric::shortage_days,   Metric::longest_shortage_days, Metric::loss_eur,
+    Metric::policy_cost_eur, Metric::total_cost_eur,        Metric::demand_given_up_eur};
 
 struct MetricLayout {
   std::vector<std::string> materials;  // without "all"

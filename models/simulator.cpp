@@ -80,11 +80,12 @@ void fill_all_material(const MetricLayout& layout,
   const int all = layout.all_material();
   const int materials = static_cast<int>(layout.materials.size());
   for (int r = 0; r < static_cast<int>(layout.regions.size()); ++r) {
-    double loss = 0, policy = 0;
+    double loss = 0, policy = 0, given_up = 0;
     scratch.clear();
     for (int m = 0; m < materials; ++m) {
       loss += out[layout.slot(m, r, Metric::loss_eur)];
       policy += out[layout.slot(m, r, Metric::policy_cost_eur)];
+      given_up += out[layout.slot(m, r, Metric::demand_given_up_eur)];
       const auto& s = (*spells[m])[r];
       scratch.insert(scratch.end(), s.begin(), s.end());
     }
@@ -94,7 +95,9 @@ void fill_all_material(const MetricLayout& layout,
           std::numeric_limits<double>::quiet_NaN();
     out[layout.slot(all, r, Metric::loss_eur)] = loss;
     out[layout.slot(all, r, Metric::policy_cost_eur)] = policy;
-    out[layout.slot(all, r, Metric::total_cost_eur)] = loss + policy;
+    out[layout.slot(all, r, Metric::demand_given_up_eur)] = given_up;
+    // Demand given up last: with no demand response it adds 0, and the sum is as before.
+    out[layout.slot(all, r, Metric::total_cost_eur)] = loss + policy + given_up;
     out[layout.slot(all, r, Metric::shortage_days)] = u.total;
     out[layout.slot(all, r, Metric::longest_shortage_days)] = u.longest;
   }

@@ -49,6 +49,8 @@ METRIC_UNITS = {
     "stock_min_frac": "fraction of stockpile target",
     "price_peak_multiple": "x base price",
     "max_country_share": "fraction of supply",
+    "demand_given_up_t": "t",
+    "demand_given_up_eur": "EUR",
 }
 METRIC_TITLES = {  # noun phrases for titles and axis labels
     "unmet_t": "unmet demand",
@@ -58,11 +60,13 @@ METRIC_TITLES = {  # noun phrases for titles and axis labels
     "peak_shortfall_frac": "peak shortfall",
     "loss_eur": "loss from unmet demand",
     "policy_cost_eur": "policy cost",
-    "total_cost_eur": "total cost (loss + policy cost)",
+    "total_cost_eur": "total cost (losses + policy cost)",
     "stock_released_t": "stockpile released",
     "stock_min_frac": "lowest stockpile level",
     "price_peak_multiple": "peak price",
     "max_country_share": "largest third-country share of supply",
+    "demand_given_up_t": "demand given up to high prices",
+    "demand_given_up_eur": "value of demand given up to high prices",
 }
 # Planned /timeseries series (format 1.1): units until the file carries its own.
 SERIES_UNITS = {

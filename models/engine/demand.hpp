@@ -5,14 +5,18 @@
 
 namespace crisp::engine {
 
-// Consumer c's demand now: grown demand, times any surge, less what substitution has replaced.
-// A view over state that the buffers (growth), the shocks (surge) and the market (substitution)
-// own; made afresh wherever it is read, so it never outlives them.
+// Consumer c's demand now: grown demand, times any surge, less what substitution has replaced,
+// times its response to the price in force (docs/model.md "Demand response and a stepped price").
+// A view over state that the buffers (growth), the shocks (surge) and the market (substitution,
+// response) own; made afresh wherever it is read, so it never outlives them.
 struct DemandNow {
   const std::vector<double>& grown;
   const std::vector<double>& surge;
   double substitution;
-  double operator()(int c) const { return grown[c] * surge[c] * (1.0 - substitution); }
+  const std::vector<double>& response;  // per node: m^(-e); exactly 1 without a response
+  // What c would use at the base price: the demand before its response to price.
+  double reference(int c) const { return grown[c] * surge[c] * (1.0 - substitution); }
+  double operator()(int c) const { return reference(c) * response[c]; }
 };
 
 }  // namespace crisp::engine

@@ -29,6 +29,7 @@ enum EventKind : std::uint32_t {
   kActivation,         // a standby refinery comes online
   kGrowthStep,         // demand grows a year
   kMarketReview,       // substitution and expansion step
+  kPriceStep,          // a stepped price moves, and demand answers it
   kHorizon,            // the end
   kEventKindCount
 };
@@ -72,7 +73,9 @@ inline constexpr std::array<EventKindInfo, kEventKindCount> kEventKinds = {{
     {kActivation, 6, Staleness::never, Role::settle},
     {kGrowthStep, 7, Staleness::never, Role::settle},
     {kMarketReview, 7, Staleness::never, Role::settle},
-    {kHorizon, 8, Staleness::never, Role::horizon},
+    // After the review of the same instant: a review reads the multiple in force before it.
+    {kPriceStep, 8, Staleness::never, Role::settle},
+    {kHorizon, 9, Staleness::never, Role::horizon},
 }};
 
 // The table is indexed by kind, and priorities never fall along it: a kind inserted out of place

@@ -10,6 +10,8 @@ MarketState::MarketState(const MaterialNet& net) : net(net) {
   online.resize(net.nodes.size());
   extra_capacity.resize(net.nodes.size());
   share.resize(net.edges.size());
+  response.resize(net.nodes.size());
+  given_up_value.resize(net.nodes.size());
 }
 
 void MarketState::reset() {
@@ -17,7 +19,12 @@ void MarketState::reset() {
   price_recheck_time = -1;
   refill_price_time = -1;
   substitution = 0;
+  highest_substitution = 0;
   high_price_since = -1;
+  std::fill(response.begin(), response.end(), 1.0);
+  std::fill(given_up_value.begin(), given_up_value.end(), 0.0);
+  required_now_ = short_now_ = required_t_ = short_t_ = 0;
+  steps_ = 0;
   std::fill(extra_capacity.begin(), extra_capacity.end(), 0.0);
   for (std::size_t n = 0; n < net.nodes.size(); ++n)
     online[n] = net.nodes[n].standby ? 0 : 1;
@@ -35,6 +42,8 @@ void MarketState::review(double t, const std::vector<char>& restricted) {
   const MaterialSpec& m = net.spec;
   substitution =
       substitution_after_review(m.substitution, substitution, price_multiple, m.market.review_days);
+  highest_substitution = std::max(highest_substitution, substitution);
+  substitution = substitution_floor(m.substitution, substitution, highest_substitution);
   if (!m.expansion.enabled) return;
   if (price_multiple <= 1.0 + m.expansion.threshold) {
     high_price_since = -1;
@@ -78,7 +87,26 @@ void MarketState::update_price(const Allocator& alloc) {
   // Rounding in the allocation must not move the price: a shortfall below the tolerance is none.
   double tightness = required > 0 ? 1.0 - served / required : 0.0;
   if (tightness <= kRelTol) tightness = 0.0;
+  if (net.spec.market.stepped()) {
+    required_now_ = required;
+    short_now_ = tightness * required;
+    return;
+  }
   price_multiple = crisp::price_multiple(net.spec.market, tightness);
+}
+
+// The step's tightness is the requirement-weighted mean over the step; the multiple moves toward
+// its target, and demand answers it until the next step.
+void MarketState::step() {
+  const double tightness = required_t_ > 0 ? short_t_ / required_t_ : 0.0;
+  required_t_ = short_t_ = 0;
+  ++steps_;
+  price_multiple = stepped_multiple(net.spec.market, price_multiple, tightness);
+  for (int c : net.consumers) {
+    const double e = net.nodes[c].demand_elasticity;
+    response[c] = demand_response(price_multiple, e);
+    given_up_value[c] = crisp::given_up_value(price_multiple, e);
+  }
 }
 
 void MarketState::activate(int n) {

@@ -54,14 +54,20 @@ void Tally::reset(const Stockpiles& stockpiles, double horizon) {
     s.clear();
 }
 
-void Tally::set_rates(const Buffers& buffers, const DemandNow& demand) {
+void Tally::set_rates(const Buffers& buffers, const DemandNow& demand,
+                      const std::vector<double>& given_up_value) {
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     Region& g = regions_[r];
-    g.unmet = g.demand = g.released = 0;
+    g.unmet = g.demand = g.released = g.given_up = g.given_up_value = 0;
     for (int c : net_.region_consumers[r]) {
       g.unmet += buffers.unmet[c];
       g.demand += demand(c);
       g.released += buffers.release[c];
+      if (demand.response[c] != 1.0) {
+        const double reference = demand.reference(c);
+        g.given_up += reference - demand(c);
+        g.given_up_value += reference * given_up_value[c];
+      }
     }
   }
 }
@@ -166,6 +172,8 @@ void Tally::accrue(double t, double dt, double price_multiple, const Stockpiles&
     g.demand_t += g.demand * dt;
     g.released_t += g.released * dt;
     g.loss += g.unmet * voll * disc_const;
+    g.given_up_t += g.given_up * dt;
+    g.given_up_eur += g.given_up_value * price * disc_const;
     if (g.unmet > tol_of(g.demand)) {
       g.shortage_days += dt;
       // A rate held for less than kInstantDays is rounding between two events of one instant.
@@ -238,11 +246,14 @@ void Tally::finish(double t, const Stockpiles& stockpiles, const Pipelines& pipe
     put(Metric::peak_shortfall_frac, g.peak);
     put(Metric::loss_eur, g.loss);
     put(Metric::policy_cost_eur, policy_cost);
-    put(Metric::total_cost_eur, g.loss + policy_cost);
+    // Demand given up last: with no demand response it adds 0, and the sum is as before.
+    put(Metric::total_cost_eur, g.loss + policy_cost + g.given_up_eur);
     put(Metric::stock_released_t, g.released_t);
     put(Metric::stock_min_frac, min_frac);
     put(Metric::price_peak_multiple, price_peak_);
     put(Metric::max_country_share, region_in > 0 ? largest_third / region_in : 0.0);
+    put(Metric::demand_given_up_t, g.given_up_t);
+    put(Metric::demand_given_up_eur, g.given_up_eur);
   }
 }
 

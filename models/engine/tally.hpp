@@ -37,7 +37,10 @@ class Tally {
   void reset(const Stockpiles& stockpiles, double horizon);
 
   // The regions' current rates, after the stores' flows were set.
-  void set_rates(const Buffers& buffers, const DemandNow& demand);
+  // `given_up_value` per consumer: A(m, e), the value of demand given up per tonne of reference
+  // demand and base price (docs/model.md "Demand response and a stepped price").
+  void set_rates(const Buffers& buffers, const DemandNow& demand,
+                 const std::vector<double>& given_up_value);
   // While recording: trajectory samples at the times in [t, t1) (and t1 itself when `through`): the
   // state on [t, t1) is the one settled at t, and levels move linearly from there.
   void sample_until(double t, double t1, bool through, const Buffers& buffers,
@@ -66,7 +69,8 @@ class Tally {
  private:
   struct Region {
     double unmet = 0, demand = 0, released = 0;  // current rates
-    double unmet_t = 0, demand_t = 0, released_t = 0;
+    double given_up = 0, given_up_value = 0;     // t/day, and EUR/day at the base price / p0
+    double unmet_t = 0, demand_t = 0, released_t = 0, given_up_t = 0, given_up_eur = 0;
     double shortage_days = 0, longest = 0, peak = 0, loss = 0;
     bool in_spell = false;
     double spell_start = 0;

@@ -129,12 +129,23 @@ void read_report_regions(const Table& t, Scenario& sc, const Catalog& catalog) {
 void read_market(const Table& t, MaterialSpec& m) {
   if (const auto v = t.get("market")) {
     const Table market = v->table();
-    market.check_keys({.allowed = {"price_elasticity", "price_cap_multiple", "review_days"}});
+    market.check_keys({.allowed = {"price_elasticity", "price_cap_multiple", "review_days",
+                                   "price_step_days", "price_adjust_days", "demand_elasticity"}});
     m.market.enabled = true;
     m.market.price_elasticity = market.number_or("price_elasticity", 0.2, above(0));
     m.market.price_cap_multiple =
         market.number_or("price_cap_multiple", 10, capped(1, kMaxPriceMultiple));
     m.market.review_days = market.number_or("review_days", 30, above_capped(0, kMaxDays));
+    // The demand response and stepped price (docs/model.md "Demand response and a stepped
+    // price"): either response key moves the price by weekly steps unless a step is given.
+    m.market.price_adjust_days = market.number_or("price_adjust_days", 0, capped(0, kMaxDays));
+    m.market.demand_elasticity =
+        market.number_or("demand_elasticity", 0, capped(0, kMaxDemandElasticity));
+    const bool responds = market.has("price_adjust_days") || market.has("demand_elasticity");
+    // At least a day: prices are not quoted more often, and a run has horizon / step steps.
+    m.market.price_step_days = market.has("price_step_days")
+                                   ? market.number("price_step_days", capped(1, kMaxDays))
+                                   : (responds ? 7 : 0);
   }
   for (const char* key : {"substitution", "supply_expansion"}) {
     if (const auto v = t.get(key); v && !m.market.enabled) {
@@ -143,11 +154,13 @@ void read_market(const Table& t, MaterialSpec& m) {
   }
   if (const auto v = t.get("substitution")) {
     const Table sub = v->table();
-    sub.check_keys({.allowed = {"rate_per_year", "max_fraction", "threshold"}});
+    sub.check_keys(
+        {.allowed = {"rate_per_year", "max_fraction", "threshold", "irreversible_share"}});
     m.substitution.enabled = true;
     m.substitution.rate_per_year = sub.number_or("rate_per_year", 0.10, at_least(0));
     m.substitution.max_fraction = sub.number_or("max_fraction", 0.3, closed(0, 1));
     m.substitution.threshold = sub.number_or("threshold", 0.5, at_least(0));
+    m.substitution.irreversible_share = sub.number_or("irreversible_share", 0, closed(0, 1));
   }
   if (const auto v = t.get("supply_expansion")) {
     const Table exp = v->table();
@@ -185,7 +198,8 @@ const KindSchema& node_schema() {
       .kinds = {{"mine", {"capacity_tpy"}},
                 {"refinery", {"capacity_tpy", "yield", "buffer_days", "buffer_refill_days"}},
                 {"consumer",
-                 {"region", "demand_tpy", "growth_per_year", "buffer_days", "buffer_refill_days"}}},
+                 {"region", "demand_tpy", "growth_per_year", "buffer_days", "buffer_refill_days",
+                  "demand_elasticity"}}},
   };
   return schema;
 }
@@ -228,6 +242,15 @@ void read_node(const Table& t, Scenario& sc, Catalog& catalog, UniqueNames& ids)
             "growth_per_year {} would grow demand_tpy {} beyond {:g} t/yr within the {:g}-year "
             "horizon",
             n.growth_per_year, n.demand_tpy, kMaxGrownDemand, sc.horizon_days / kDaysPerYear));
+      }
+      if (const auto e = t.get("demand_elasticity")) {
+        // It answers the material's stepped price; without one there is nothing to answer.
+        if (!sc.materials[n.material].market.stepped())
+          e->fail_with(
+              fmt::format("demand_elasticity needs material '{}' to have a stepped price: set its "
+                          "market.price_step_days (or market.demand_elasticity)",
+                          sc.materials[n.material].name));
+        n.demand_elasticity = t.number("demand_elasticity", capped(0, kMaxDemandElasticity));
       }
       add_once(catalog.consumer_regions, n.region);
       break;

@@ -38,6 +38,9 @@ inline constexpr double kMaxDays = 365'000;
 inline constexpr std::int64_t kMaxReplications = 100'000'000;
 inline constexpr double kMaxShockRatePerYear = 1000;  // Poisson arrivals of one shock
 inline constexpr double kMaxGrownDemand = 1e15;       // t/yr a consumer's demand may grow to
+// A demand elasticity: at 10 a doubled price leaves 1/1024 of demand; far beyond any measured
+// short-run response (0.05-0.5), and m^(-e) stays finite for every capped multiple.
+inline constexpr double kMaxDemandElasticity = 10;
 // Policy sets of one design: each is simulated on every replication, and the design is held in
 // memory; a sweep past this is a mistake (three lists of 1 000 values: 1e9 sets) or wants "lhs".
 inline constexpr std::int64_t kMaxPolicySets = 100'000;

@@ -12,9 +12,9 @@ cd "$dir" || exit 1
 cp "$src/tests/cases/cli/small.toml" x.toml
 fails=0
 fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-# small.toml with -r 64: seed 7, 2 blocks of 32, 3 policy sets, (1 material + all) x 1 region x 12
+# small.toml with -r 64: seed 7, 2 blocks of 32, 3 policy sets, (1 material + all) x 1 region x 14
 # metric slots, not sharded.
-journal() { python3 "$src/tests/cli/make_journal.py" a.h5.journal x.toml 7 64 32 3 24 1 1 "$@"; }
+journal() { python3 "$src/tests/cli/make_journal.py" a.h5.journal x.toml 7 64 32 3 28 1 1 "$@"; }
 # case | words the one line must contain: --resume refuses, the journal is unchanged, no output.
 refused() {
   local name=$1

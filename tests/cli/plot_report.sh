@@ -78,7 +78,7 @@ import importlib, crisp_results
 importlib.reload(crisp_results)
 with crisp_results.open_results("res.h5") as res:
     lt = res.long_table(material="gallium", region="NL")
-    assert isinstance(lt, dict) and len(lt["value"]) == P * R * 12, len(lt["value"])
+    assert isinstance(lt, dict) and len(lt["value"]) == P * R * 14, len(lt["value"])
     d = res.paired("all", "NL", "total_cost_eur")
     assert isinstance(d, dict) and d["label"][0] == "baseline" and len(d["diff_mean"]) == P
 with crisp_results.open_results("ts.h5", unverified=True) as res:

@@ -78,7 +78,7 @@ sums=$(md5sum names.toml nodes.csv edges.csv)
   fail "check names.toml"
 "$crisp" run names.toml -o run.h5 --quiet > table.txt
 [ "$("$crisp" check run.h5)" = \
-  "run.h5: a whole crisp results file: 4 policy sets x 20 replications; all 191 datasets read" ] ||
+  "run.h5: a whole crisp results file: 4 policy sets x 20 replications; all 221 datasets read" ] ||
   fail "check run.h5"
 grep -qx "zürich / all materials: 20 replications; money in million EUR, discounted" table.txt ||
   fail "run's table has no zürich section"
