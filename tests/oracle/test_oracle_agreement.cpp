@@ -2217,3 +2217,30 @@ TEST_CASE("oracle agreement: demand response cases, measured", "[.oracle-measure
          << ": largest relative difference " << rel[k] << " (" << where[k]
          << "), largest share of the tolerance " << share[k]);
 }
+
+TEST_CASE("oracle anchors: SP refill pause at the stepped price", "[oracle][anchor]") {
+  const Case c = sp_stockpile_stepped();
+  SteppedOracleTrace tr;
+  run_oracle(c, kDt, &tr);
+  // Step 8 [49, 56): X is out from 50; A asks 10 t/day (its buffer is not drawn before 60), B 10
+  // plus its stockpile's refill of 1: tightness 6 * 10 / (7 * 21) = 60/147, target (147/87)^2 =
+  // 2.855, and after partial adjustment (h/T = 0.5) m_8 = 1.730 from 56: below 2, so B's
+  // stockpile still refills over [56, 63) (the price of the old rule, 4 from 50, would have
+  // paused it at 50). Its level is 20 + t up to 56 (one tonne a day, arriving from day 0); over
+  // [56, 63) B's demand answers m_8, 10 m_8^-0.2 = 8.96 t/day, while the 11 t/day it ordered ten
+  // days earlier arrive: the surplus goes to the refilling stockpile.
+  const double target = (147.0 / 87) * (147.0 / 87);
+  const double m8 = target + (1 - target) * std::exp(-0.5);
+  CHECK(m8 == Approx(1.729860).epsilon(1e-6));
+  CHECK(trace_at(tr.price_multiple, 55, 0) == 1);
+  CHECK(trace_at(tr.price_multiple, 56, 0) == Approx(m8).epsilon(1e-9));
+  CHECK(trace_at(tr.price_multiple, 63, 0) > 2);
+  const int pb = 1;
+  const double at63 = 76 + 7 * (11 - 10 * std::pow(m8, -0.2));  // 90.27 t
+  CHECK(trace_at(tr.stockpile_level, 56, pb) == Approx(76).margin(0.01));
+  CHECK(trace_at(tr.stockpile_level, 63, pb) == Approx(at63).margin(0.01));
+  // Paused from 63 while the multiple stays above 2 (what still arrives above B's demand stays
+  // in B's buffer).
+  CHECK(trace_at(tr.price_multiple, 100, 0) > 2);
+  CHECK(trace_at(tr.stockpile_level, 100, pb) == Approx(at63).margin(0.01));
+}
