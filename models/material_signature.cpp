@@ -10,14 +10,14 @@ namespace {
 // A field added to one of these structs must be added to the signature too: the sizes below make
 // the build fail until someone has looked (they are those of x86-64 with libstdc++).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(MaterialSpec) == 192, "a MaterialSpec field: add it to material_signature");
+static_assert(sizeof(MaterialSpec) == 200, "a MaterialSpec field: add it to material_signature");
 static_assert(sizeof(NetNode) == 136, "a NetNode field: add it to material_signature");
 static_assert(sizeof(NetEdge) == 40, "a NetEdge field: add it to material_signature");
 static_assert(sizeof(StockpileSpec) == 152, "a StockpileSpec field: add it to material_signature");
 static_assert(sizeof(NetStockpile) == 240, "a NetStockpile field: add it to material_signature");
 static_assert(sizeof(NetCost) == 104, "a NetCost field: add it to material_signature");
 static_assert(sizeof(ShockReach) == 96, "a ShockReach field: add it to material_signature");
-static_assert(sizeof(MaterialNet) == 792, "a MaterialNet field: add it to material_signature");
+static_assert(sizeof(MaterialNet) == 800, "a MaterialNet field: add it to material_signature");
 #endif
 
 class Writer {
@@ -76,9 +76,9 @@ std::string material_signature(const Scenario& s, const MaterialNet& net) {
                    m.spot_lead_time_days})
     w.put(v);
   w.put(m.market.enabled);
-  for (double v :
-       {m.market.price_elasticity, m.market.price_cap_multiple, m.market.review_days,
-        m.market.price_step_days, m.market.price_adjust_days, m.market.demand_elasticity})
+  for (double v : {m.market.price_elasticity, m.market.price_cap_multiple, m.market.review_days,
+                   m.market.price_step_days, m.market.price_adjust_days, m.market.demand_elasticity,
+                   m.market.stock_building_days})
     w.put(v);
   w.put(m.substitution.enabled);
   for (double v : {m.substitution.rate_per_year, m.substitution.max_fraction,

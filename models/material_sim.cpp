@@ -229,7 +229,8 @@ void MaterialSim::apply(const Event& e) {
         schedule(queue_, e.time + net_.spec.market.review_days, kMarketReview, 0, 0, 0);
       break;
     case kPriceStep:
-      market_.step();
+      // Stock building starts or stops with a rising price: the targets move.
+      if (market_.step()) recompute_targets();
       if (market_.next_step_time() < horizon)
         schedule(queue_, market_.next_step_time(), kPriceStep, 0, 0, 0);
       break;
@@ -342,6 +343,13 @@ double MaterialSim::requirement_of(int c, bool& refill) const {
     refill =
         b.level[c] < b.target[c] - tol || (b.level[c] <= b.target[c] + tol && (drawn || latched));
     if (refill) r += b.refill_rate[c];
+    // Destocking (docs/model.md "Demand response and a stepped price"): with stock building on,
+    // a buffer above its target is drawn down at the pace it was built up.
+    const double building = net_.spec.market.stock_building_days;
+    if (building > 0 && b.level[c] > b.target[c] + tol) {
+      const NetNode& node = net_.nodes[c];
+      r = std::max(0.0, r - building * node.demand0 / node.buffer_refill_days);
+    }
   }
   const int k = net_.nodes[c].stockpile;
   if (k >= 0 && stockpiles_[k].refilling)

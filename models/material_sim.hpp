@@ -77,7 +77,7 @@ class MaterialSim {
   // By the kind's staleness rule (models/engine/event_kinds.hpp).
   bool is_stale(const Event& e) const;
   void recompute_shock_factors();
-  void recompute_targets() { buffers_.retarget(shocks_, scenario_); }
+  void recompute_targets() { buffers_.retarget(shocks_, scenario_, market_.stock_building_days()); }
   engine::DemandNow demand() const {
     return {buffers_.demand, shocks_.surge, market_.substitution, market_.response};
   }

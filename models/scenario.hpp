@@ -30,8 +30,9 @@ struct MarketSpec {
   // The demand response and stepped price (docs/model.md "Demand response and a stepped
   // price"): 0 = the price follows every allocation; > 0 = it moves at steps of this many days.
   double price_step_days = 0;
-  double price_adjust_days = 0;  // partial adjustment toward the step's target (0: at once)
-  double demand_elasticity = 0;  // consumers' short-run response, unless a node sets its own
+  double price_adjust_days = 0;    // partial adjustment toward the step's target (0: at once)
+  double demand_elasticity = 0;    // consumers' short-run response, unless a node sets its own
+  double stock_building_days = 0;  // consumers' extra stock target while the price rises
   bool stepped() const { return price_step_days > 0; }
 };
 struct SubstitutionSpec {

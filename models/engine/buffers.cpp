@@ -56,10 +56,10 @@ void Buffers::grow() {
     demand[c] = net.nodes[c].demand0 * std::pow(1.0 + net.nodes[c].growth, year);
 }
 
-void Buffers::retarget(const ShockState& shocks, const Scenario& scenario) {
+void Buffers::retarget(const ShockState& shocks, const Scenario& scenario, double extra_days) {
   for (int c : net.consumers) {
     const NetNode& node = net.nodes[c];
-    double t = base_target[c];
+    double t = base_target[c] + extra_days * node.demand0;
     for (int i : shocks.announced) {
       const ShockSpec& k = scenario.shocks[shocks.occurrences[i].shock];
       const auto& covered = net.shocks[shocks.occurrences[i].shock].consumers;

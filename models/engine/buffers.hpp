@@ -36,7 +36,9 @@ struct Buffers {
   void grow();
   // Consumer targets: buffer_days of day-0 demand, raised during an announced restriction's
   // window for the buyers it covers (pre-emptive buying).
-  void retarget(const ShockState& shocks, const Scenario& scenario);
+  // `extra_days` of day-0 demand on every consumer's target: stock building while the price
+  // rises (docs/model.md "Demand response and a stepped price").
+  void retarget(const ShockState& shocks, const Scenario& scenario, double extra_days);
 
   // A consumer's buffer is empty at level 0. A refinery's is empty from the moment it runs dry
   // until it holds its restart level again (docs/model.md "Refinery input buffers: running dry").

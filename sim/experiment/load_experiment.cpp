@@ -129,8 +129,9 @@ void read_report_regions(const Table& t, Scenario& sc, const Catalog& catalog) {
 void read_market(const Table& t, MaterialSpec& m) {
   if (const auto v = t.get("market")) {
     const Table market = v->table();
-    market.check_keys({.allowed = {"price_elasticity", "price_cap_multiple", "review_days",
-                                   "price_step_days", "price_adjust_days", "demand_elasticity"}});
+    market.check_keys(
+        {.allowed = {"price_elasticity", "price_cap_multiple", "review_days", "price_step_days",
+                     "price_adjust_days", "demand_elasticity", "stock_building_days"}});
     m.market.enabled = true;
     m.market.price_elasticity = market.number_or("price_elasticity", 0.2, above(0));
     m.market.price_cap_multiple =
@@ -141,7 +142,9 @@ void read_market(const Table& t, MaterialSpec& m) {
     m.market.price_adjust_days = market.number_or("price_adjust_days", 0, capped(0, kMaxDays));
     m.market.demand_elasticity =
         market.number_or("demand_elasticity", 0, capped(0, kMaxDemandElasticity));
-    const bool responds = market.has("price_adjust_days") || market.has("demand_elasticity");
+    m.market.stock_building_days = market.number_or("stock_building_days", 0, capped(0, kMaxDays));
+    const bool responds = market.has("price_adjust_days") || market.has("demand_elasticity") ||
+                          market.has("stock_building_days");
     // At least a day: prices are not quoted more often, and a run has horizon / step steps.
     m.market.price_step_days = market.has("price_step_days")
                                    ? market.number("price_step_days", capped(1, kMaxDays))

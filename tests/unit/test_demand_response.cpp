@@ -6,8 +6,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string_view>
+
 #include "models/market.hpp"
+#include "models/material_sim.hpp"
+#include "models/network.hpp"
 #include "models/simulator.hpp"
+#include "models/trajectory.hpp"
 #include "scenario_builder.hpp"
 
 using namespace crisp;
@@ -124,4 +130,51 @@ TEST_CASE("a stepped price with no demand response changes no tonne", "[demand_r
   CHECK(out[l.slot(0, 0, Metric::unmet_t)] == Approx(14.0).epsilon(1e-12));
   CHECK(out[l.slot(0, 0, Metric::demand_given_up_t)] == 0.0);
   CHECK(out[l.slot(0, 0, Metric::price_peak_multiple)] == Approx(4.0).epsilon(1e-12));
+}
+
+TEST_CASE("stock building on a rising price, and destocking once it stops, by hand",
+          "[demand_response]") {
+  // A mine of 1 t/day serves a consumer of 0.5 t/day with no buffer of its own; an outage takes
+  // 0.75 of the mine on days 0-7, so step 1 (day 7) sees tightness 0.5 and sets m = 4: the price
+  // rose, and the consumer targets H = 10 days, 5 t, refilled at 5 / 10 = 0.5 t/day. Its 1 t/day
+  // is the mine's whole capacity, so step 2 (day 14) sees no shortfall: m = 1, the target returns
+  // to 0 with 3.5 t built, and the consumer asks for 0.5 - 10 * 0.5 / 10 = 0 while it draws them
+  // down, 7 days at 0.5 t/day, back at its target on day 21.
+  test::ScenarioBuilder b(28);
+  b.add_material("m", 1000, 10000, /*resourcing delay*/ 1e9, /*spot lead*/ 0);
+  MaterialSpec& m = b.s.materials[0];
+  m.market.enabled = true;
+  m.market.price_elasticity = 0.5;
+  m.market.price_step_days = 7;
+  m.market.stock_building_days = 10;
+  const int mine = b.node("mine", NodeKind::mine, "CL", 365);
+  const int users = b.node("users", NodeKind::consumer, "NL", 182.5, /*buffer*/ 0);
+  b.s.nodes[users].buffer_refill_days = 10;
+  b.edge(mine, users, 1.0, 0);
+  b.shock(test::outage_of("mine"));
+  const std::vector<ShockOccurrence> outage{{0, 0, 7, 0.75, 0}};
+
+  const std::vector<MaterialNet> nets = compile_networks(b.s, PolicyEffects{});
+  const MetricLayout layout = make_layout(b.s);
+  MaterialSim sim(b.s, nets[0], layout);
+  Trajectory tr;
+  tr.step = 1.0;
+  sim.record(&tr);
+  std::vector<double> out(static_cast<std::size_t>(layout.size()));
+  sim.run(outage, out);
+  auto series = [&](std::string_view name, int day) {
+    const auto q = std::find(kTrajectorySeries.begin(), kTrajectorySeries.end(), name) -
+                   kTrajectorySeries.begin();
+    return tr.at(0, static_cast<int>(q), day);
+  };
+  CHECK(out[layout.slot(0, 0, Metric::unmet_t)] == Approx(0.25 * 7).epsilon(1e-12));
+  CHECK(out[layout.slot(0, 0, Metric::price_peak_multiple)] == Approx(4.0).epsilon(1e-12));
+  CHECK(series("buffer", 7) == Approx(0.0).margin(1e-12));
+  CHECK(series("buffer", 10) == Approx(1.5).epsilon(1e-12));
+  CHECK(series("buffer", 14) == Approx(3.5).epsilon(1e-12));
+  CHECK(series("inflow", 15) == Approx(0.0).margin(1e-12));  // destocking: it buys nothing
+  CHECK(series("buffer", 17) == Approx(2.0).epsilon(1e-12));
+  CHECK(series("buffer", 21) == Approx(0.0).margin(1e-12));
+  CHECK(series("inflow", 22) == Approx(0.5).epsilon(1e-12));  // back to its demand
+  CHECK(series("price_multiple", 20) == Approx(1.0).epsilon(1e-12));
 }
