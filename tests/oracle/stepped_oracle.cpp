@@ -31,6 +31,30 @@ constexpr int max_country_share_index() {
   else
     return -1;
 }
+// Metric::demand_given_up_t and _eur likewise (issue 21 appends them after max_country_share).
+template <class M>
+constexpr int demand_given_up_t_index() {
+  if constexpr (requires { M::demand_given_up_t; })
+    return static_cast<int>(M::demand_given_up_t);
+  else
+    return -1;
+}
+template <class M>
+constexpr int demand_given_up_eur_index() {
+  if constexpr (requires { M::demand_given_up_eur; })
+    return static_cast<int>(M::demand_given_up_eur);
+  else
+    return -1;
+}
+
+// The area under a constant-elasticity demand curve between the demand at multiple m and the
+// reference demand, per unit of reference demand and base price (docs/model.md "What demand given
+// up costs"): A(m, e) = e (m^(1-e) - 1) / (1 - e), ln m when e = 1.
+double demand_area(double m, double e) {
+  if (e == 0 || m == 1) return 0;
+  if (e == 1) return std::log(m);
+  return e * (std::pow(m, 1 - e) - 1) / (1 - e);
+}
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -52,6 +76,7 @@ struct Node {
   double cap_base = 0, cap_add = 0;  // t/day: nominal, and what supply expansion added
   double yield = 1, buffer_days = 0, refill_days = 60;
   double demand0 = 0, growth = 0;  // consumers, t/day and per year
+  double elasticity = 0;           // consumers: short-run demand response (own or material's)
   long long res_steps = 0;         // resourcing delay (of its material, less early warning)
 
   // standby nodes
@@ -68,7 +93,9 @@ struct Node {
   double cf = 1, surge = 1;  // shock effects
   bool restricted = false;   // an active export restriction covers it as a supplier
   double arrivals = 0;       // consumer: a; refinery: inflow
-  double demand = 0;         // consumers: D_b
+  double demand = 0;         // consumers: D_b, after the demand response
+  double ref_demand = 0;     // consumers: grown * surge * (1 - substitution), before it
+  double resp_m = 1;         // consumers: the multiple the demand answered this step
   double rel = 0;            // consumers: stockpile release received (rate)
   double req = 0;            // R_b
   double avail = 0, spare = 0;
@@ -163,8 +190,14 @@ struct Market {
   crisp::ExpansionSpec exp;
   double world_d0 = 0;  // world day-0 demand, t/day
   double mult = 1, peak = 1, subst = 0;
+  double subst_high = 0;  // the highest substitution fraction reached (irreversible_share)
   bool spell = false;
   double spell_start = 0;
+  // Stepped price (docs/model.md "Demand response and a stepped price"): 0 steps = the price
+  // follows every allocation.
+  long long price_steps = 0;
+  double step_days = 0, adjust_days = 0;
+  double req_int = 0, miss_int = 0;  // integrals of R and of R - S over the current step
 };
 
 // A cost that accrues at a rate: fixed per day, per tonne a node ships, per day on standby, per
@@ -182,6 +215,7 @@ struct CostItem {
 
 struct Acc {  // per (material incl. all, report region)
   double unmet = 0, demand = 0, loss = 0, released = 0, peak = 0;
+  double given_t = 0, given_eur = 0;  // demand given up: tonnes, discounted euros
   double short_time = 0, spell = 0, longest = 0;
   bool prev_short_to_end = false;
   // per step scratch
@@ -280,6 +314,11 @@ class Oracle {
       n.refill_days = ns.buffer_refill_days;
       n.demand0 = ns.demand_tpy / crisp::kDaysPerYear;
       n.growth = ns.growth_per_year;
+      // A consumer's own elasticity overrides the material's (< 0: not set).
+      n.elasticity =
+          ns.demand_elasticity >= 0
+              ? ns.demand_elasticity
+              : s_.materials.at(static_cast<std::size_t>(ns.material)).market.demand_elasticity;
       n.res_steps = to_steps(
           s_.materials.at(static_cast<std::size_t>(ns.material)).resourcing_delay_days, dt_);
       if (n.kind == NodeKind::consumer) {
@@ -362,6 +401,11 @@ class Oracle {
       mk.exp = ms.expansion;
       if (mk.sub.enabled || mk.exp.enabled)
         mk.review_steps = std::max<long long>(1, to_steps(mk.review_days, dt_));
+      if (mk.on && ms.market.stepped()) {
+        mk.step_days = ms.market.price_step_days;
+        mk.adjust_days = ms.market.price_adjust_days;
+        mk.price_steps = std::max<long long>(1, to_steps(mk.step_days, dt_));
+      }
       for (const auto& n : nodes_)
         if (n.kind == NodeKind::consumer && n.material == m) mk.world_d0 += n.demand0;
     }
@@ -665,7 +709,11 @@ class Oracle {
     if (mk.sub.enabled) {
       const bool high = mk.mult > 1 + mk.sub.threshold;
       const double d = mk.sub.rate_per_year * step;
-      mk.subst = std::clamp(mk.subst + (high ? d : -d), 0.0, std::max(0.0, mk.sub.max_fraction));
+      const double top = std::max(0.0, mk.sub.max_fraction);
+      // The thrift that stays: never below irreversible_share of the highest fraction reached.
+      const double floor = std::min(top, std::max(0.0, mk.sub.irreversible_share) * mk.subst_high);
+      mk.subst = std::clamp(mk.subst + (high ? d : -d), floor, top);
+      mk.subst_high = std::max(mk.subst_high, mk.subst);
     }
     if (mk.exp.enabled) {
       const bool high = mk.mult > 1 + mk.exp.threshold;
@@ -907,7 +955,29 @@ class Oracle {
     }
   }
 
-  // Tightness and price multiple of each material, from the allocation just made.
+  // The consumers' summed requirement R and unfilled requirement R - S of material m, from the
+  // allocation just made.
+  std::pair<double, double> requirement_and_miss(int m) const {
+    double req = 0, miss = 0;
+    for (const auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer || n.material != m) continue;
+      double got = 0;
+      for (int e : n.in_edges)
+        got += edges_[static_cast<std::size_t>(e)].filled;
+      for (int p : n.spot_in)
+        got += pairs_[static_cast<std::size_t>(p)].rate;
+      req += n.req;
+      if (n.req - got > kRel * n.req) miss += n.req - got;  // rate comparisons: relative 1e-9
+    }
+    return {req, miss};
+  }
+  static double target_multiple(const Market& mk, double req, double miss) {
+    const double tau = req > 0 ? std::clamp(miss / req, 0.0, 1.0) : 0.0;
+    return tau >= 1 ? mk.cap : std::min(mk.cap, std::pow(1 - tau, -1 / mk.elasticity));
+  }
+
+  // Tightness and price multiple of each material, from the allocation just made (a stepped
+  // market's multiple moves only at its steps).
   void price() {
     for (int m = 0; m < nmat_; ++m) {
       Market& mk = markets_[static_cast<std::size_t>(m)];
@@ -915,20 +985,34 @@ class Oracle {
         mk.mult = 1;
         continue;
       }
-      double req = 0, miss = 0;
-      for (const auto& n : nodes_) {
-        if (n.kind != NodeKind::consumer || n.material != m) continue;
-        double got = 0;
-        for (int e : n.in_edges)
-          got += edges_[static_cast<std::size_t>(e)].filled;
-        for (int p : n.spot_in)
-          got += pairs_[static_cast<std::size_t>(p)].rate;
-        req += n.req;
-        if (n.req - got > kRel * n.req) miss += n.req - got;  // rate comparisons: relative 1e-9
-      }
-      const double tau = req > 0 ? std::clamp(miss / req, 0.0, 1.0) : 0.0;
-      mk.mult = tau >= 1 ? mk.cap : std::min(mk.cap, std::pow(1 - tau, -1 / mk.elasticity));
+      if (mk.price_steps > 0) continue;
+      const auto [req, miss] = requirement_and_miss(m);
+      mk.mult = target_multiple(mk, req, miss);
     }
+  }
+  // A stepped market adds the allocation in force over [t, t + dt), R and R - S, to its step's
+  // integrals.
+  void accumulate_tightness() {
+    for (int m = 0; m < nmat_; ++m) {
+      Market& mk = markets_[static_cast<std::size_t>(m)];
+      if (!mk.on || mk.price_steps <= 0) continue;
+      const auto [req, miss] = requirement_and_miss(m);
+      mk.req_int += req * dt_;
+      mk.miss_int += miss * dt_;
+    }
+  }
+
+  // A market step at t_k = k h: the target from the step's requirement-weighted tightness, and
+  // partial adjustment toward it (docs/model.md "Demand response and a stepped price").
+  void price_step(int m, long long k) {
+    Market& mk = markets_[static_cast<std::size_t>(m)];
+    if (mk.price_steps <= 0 || k <= 0 || k % mk.price_steps != 0) return;
+    const double target = target_multiple(mk, mk.req_int, mk.miss_int);
+    mk.mult = mk.adjust_days > 0
+                  ? target + (mk.mult - target) * std::exp(-mk.step_days / mk.adjust_days)
+                  : target;
+    mk.req_int = 0;
+    mk.miss_int = 0;
   }
   void record_peaks() {
     for (auto& mk : markets_)
@@ -1159,6 +1243,13 @@ class Oracle {
         a.demand += n.demand * dt_;
         a.released += n.rel * dt_;
         a.step_demand_rate += n.demand;
+        if (n.elasticity != 0 && n.resp_m != 1) {
+          // Tonnes given up, and their value under the demand curve, at the multiple the
+          // demand answered over the step.
+          a.given_t += n.ref_demand * (1 - std::pow(n.resp_m, -n.elasticity)) * dt_;
+          a.given_eur +=
+              mat.price_eur_per_t * n.ref_demand * demand_area(n.resp_m, n.elasticity) * disc_step;
+        }
         if (n.unmet > 0) {
           const double mid = t + 0.5 * (n.tau + dt_);
           a.loss += n.unmet * mat.value_of_lost_load_eur_per_t *
@@ -1220,9 +1311,15 @@ class Oracle {
     const long long year = baseline ? 0 : k / steps_per_year_;
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::consumer) continue;
-      const double subst = baseline ? 0.0 : markets_[static_cast<std::size_t>(n.material)].subst;
-      n.demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) *
-                 (baseline ? 1.0 : n.surge) * (1 - subst);
+      const Market& mk = markets_[static_cast<std::size_t>(n.material)];
+      const double subst = baseline ? 0.0 : mk.subst;
+      n.ref_demand = n.demand0 * std::pow(1 + n.growth, static_cast<double>(year)) *
+                     (baseline ? 1.0 : n.surge) * (1 - subst);
+      // The short-run demand response answers the multiple in force (1 on day 0); the factor
+      // is exactly 1 at elasticity 0, so the old rule is kept bit for bit.
+      n.resp_m = baseline || !mk.on ? 1.0 : mk.mult;
+      n.demand =
+          n.elasticity != 0 ? n.ref_demand * std::pow(n.resp_m, -n.elasticity) : n.ref_demand;
     }
   }
 
@@ -1294,7 +1391,7 @@ void Oracle::run(std::span<double> out) {
     p.refilling = p.level < p.target * (1 - kRel) && 1.0 <= p.spec.refill_max_price_multiple;
   set_demand(0, true);
   allocate(0, true);
-  price();
+  price();  // a stepped market stays at m_0 = 1
   record_peaks();
   for (auto& n : nodes_)
     if (n.kind == NodeKind::refinery)
@@ -1316,10 +1413,14 @@ void Oracle::run(std::span<double> out) {
   for (long long k = 0; k < nsteps_; ++k) {
     apply_shocks(k);
     update_standby(k);
+    // Reviews read the multiple in force before the instant (at a step's instant, m_{k-1}), so
+    // they come before the step moves it.
     for (int m = 0; m < nmat_; ++m) {
       const Market& mk = markets_[static_cast<std::size_t>(m)];
       if (mk.review_steps > 0 && k > 0 && k % mk.review_steps == 0) review(m, k);
     }
+    for (int m = 0; m < nmat_; ++m)
+      price_step(m, k);
     update_capacities();
     set_demand(k, false);
     take_arrivals(k);
@@ -1329,11 +1430,13 @@ void Oracle::run(std::span<double> out) {
     price();
     // The multiple the allocation just set may pause or resume a refill (refill purchases are
     // requirement, so they move the multiple too): the refill follows the new multiple at the
-    // same instant, and the material is allocated again (a few rounds at most).
+    // same instant, and the material is allocated again (a few rounds at most). A stepped
+    // market's multiple did not move, so its refills do not flip here: no second settle.
     for (int round = 0; round < 4 && refill_flags(k); ++round) {
       allocate(k, false);
       price();
     }
+    accumulate_tightness();
     record_peaks();
     ship(k);
     if (trace_ && k % steps_per_day_ == 0) record_day();
@@ -1354,8 +1457,9 @@ void Oracle::run(std::span<double> out) {
     out[static_cast<std::size_t>(layout.slot(m, r, metric))] = v;
   };
   const int mcs = max_country_share_index<Metric>();
+  const int gut = demand_given_up_t_index<Metric>(), gue = demand_given_up_eur_index<Metric>();
   for (int r = 0; r < nreg_; ++r) {
-    double loss_all = 0, policy_all = 0;
+    double loss_all = 0, policy_all = 0, given_all = 0;
     for (int m = 0; m < nmat_; ++m) {
       const Acc& a = acc(m, r);
       double policy = 0, min_frac = std::numeric_limits<double>::infinity();
@@ -1377,20 +1481,25 @@ void Oracle::run(std::span<double> out) {
       put(m, r, Metric::peak_shortfall_frac, a.peak);
       put(m, r, Metric::loss_eur, a.loss);
       put(m, r, Metric::policy_cost_eur, policy);
-      put(m, r, Metric::total_cost_eur, a.loss + policy);
+      // Demand given up is valued and counted in total_cost_eur (docs/model.md).
+      put(m, r, Metric::total_cost_eur, a.loss + policy + a.given_eur);
       put(m, r, Metric::stock_released_t, a.released);
       put(m, r, Metric::stock_min_frac, served ? min_frac : kNaN);
       put(m, r, Metric::price_peak_multiple, markets_[static_cast<std::size_t>(m)].peak);
       if (mcs >= 0) put(m, r, static_cast<Metric>(mcs), country_share(m, r));
+      if (gut >= 0) put(m, r, static_cast<Metric>(gut), a.given_t);
+      if (gue >= 0) put(m, r, static_cast<Metric>(gue), a.given_eur);
       loss_all += a.loss;
       policy_all += policy;
+      given_all += a.given_eur;
     }
     const Acc& all = acc(nmat_, r);
     put(nmat_, r, Metric::shortage_days, all.short_time);
     put(nmat_, r, Metric::longest_shortage_days, all.longest);
     put(nmat_, r, Metric::loss_eur, loss_all);
     put(nmat_, r, Metric::policy_cost_eur, policy_all);
-    put(nmat_, r, Metric::total_cost_eur, loss_all + policy_all);
+    put(nmat_, r, Metric::total_cost_eur, loss_all + policy_all + given_all);
+    if (gue >= 0) put(nmat_, r, static_cast<Metric>(gue), given_all);
   }
 
   if (trace_) {
@@ -1402,6 +1511,17 @@ void Oracle::run(std::span<double> out) {
     for (int m = 0; m < nmat_; ++m)
       for (int r = 0; r < nreg_; ++r)
         tr.max_country_share[static_cast<std::size_t>(m)].push_back(country_share(m, r));
+    tr.demand_given_up_t.assign(static_cast<std::size_t>(nmat_), {});
+    tr.demand_given_up_eur.assign(static_cast<std::size_t>(nmat_ + 1), {});
+    for (int m = 0; m <= nmat_; ++m)
+      for (int r = 0; r < nreg_; ++r) {
+        double eur = 0;
+        for (int mm = 0; mm < nmat_; ++mm)
+          if (mm == m || m == nmat_) eur += acc(mm, r).given_eur;
+        tr.demand_given_up_eur[static_cast<std::size_t>(m)].push_back(eur);
+        if (m < nmat_)
+          tr.demand_given_up_t[static_cast<std::size_t>(m)].push_back(acc(m, r).given_t);
+      }
     tr.activation_day.clear();
     tr.first_unmet_day.clear();
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -1428,6 +1548,12 @@ crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s) {
 
 int stepped_oracle_max_country_share_metric() {
   return max_country_share_index<Metric>();
+}
+int stepped_oracle_demand_given_up_t_metric() {
+  return demand_given_up_t_index<Metric>();
+}
+int stepped_oracle_demand_given_up_eur_metric() {
+  return demand_given_up_eur_index<Metric>();
 }
 
 void run_stepped_oracle(const crisp::Scenario& s, const crisp::PolicyEffects& effects,

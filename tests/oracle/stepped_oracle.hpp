@@ -9,14 +9,17 @@
 //   1. shocks active at t (start <= t < start + duration, in whole steps), with the export
 //      restriction mechanics (announce window, licence delay, leakage); market reviews at
 //      multiples of review_days (substitution, expansion) using the price multiple in force;
-//      standby nodes whose activation time has come; yearly demand steps;
+//      standby nodes whose activation time has come; a stepped market's price step at k h (its
+//      target from the step's requirement-weighted tightness, partial adjustment toward it);
+//      yearly demand steps and the demand response to the multiple in force;
 //   2. arrivals of the step: what each contract edge / spot pair shipped lead steps earlier
 //      (a chokepoint's extra delay in force when a shipment was sent is part of its lead);
 //   3. the allocation instant of docs/model.md, on the state at t: stockpile state (refill
 //      allowed by the price multiple in force), releases, consumer requirements, refinery
 //      rationing + spot, refinery input requirement, mine rationing + spot; then the tightness
 //      and price multiple of each material (when the new multiple pauses or resumes a stockpile
-//      refill, the refill follows it and the instant is allocated again);
+//      refill, the refill follows it and the instant is allocated again); a stepped market
+//      instead adds the allocation's requirement and shortfall to its step's integrals;
 //   4. ship; integrate stores, metrics and costs over the step at those constant rates.
 // Within a step the stores are integrated exactly for constant rates: a buffer that runs dry
 // part-way covers the first part of the step and the rest is unmet (so a spell starts at the
@@ -47,6 +50,10 @@ crisp::MetricLayout stepped_oracle_layout(const crisp::Scenario& s);
 // The index of Metric::max_country_share in models/metrics.hpp, or -1 while that header does not
 // define it (the oracle computes the metric either way; see SteppedOracleTrace).
 int stepped_oracle_max_country_share_metric();
+// The indices of Metric::demand_given_up_t and Metric::demand_given_up_eur, or -1 while
+// models/metrics.hpp does not define them (the oracle computes them either way: see the trace).
+int stepped_oracle_demand_given_up_t_metric();
+int stepped_oracle_demand_given_up_eur_metric();
 
 // What the oracle saw, for hand-computed anchors on quantities that are not metrics. Day-sampled
 // series are indexed [day][...] for every whole day d < horizon, sampled at the step starting at
@@ -64,6 +71,9 @@ struct SteppedOracleTrace {
   // Whole run.
   std::vector<double> price_peak;                      // [material]
   std::vector<std::vector<double>> max_country_share;  // [material][report region]
+  // Demand given up to the price (docs/model.md "Demand response and a stepped price"):
+  // tonnes [material][report region], discounted euros [material incl. "all" last][region].
+  std::vector<std::vector<double>> demand_given_up_t, demand_given_up_eur;
   std::vector<double> activation_day;   // [node]: when a standby node started (NaN: never / n.a.)
   std::vector<double> first_unmet_day;  // [node]: consumers' first unmet demand (NaN: never)
   std::vector<double> lever_cost;  // [PolicyEffects::costs index]: discounted euros, all regions
