@@ -60,7 +60,7 @@ METRIC_TITLES = {  # noun phrases for titles and axis labels
     "peak_shortfall_frac": "peak shortfall",
     "loss_eur": "loss from unmet demand",
     "policy_cost_eur": "policy cost",
-    "total_cost_eur": "total cost (losses + policy cost)",
+    "total_cost_eur": "total cost (loss + policy cost)",
     "stock_released_t": "stockpile released",
     "stock_min_frac": "lowest stockpile level",
     "price_peak_multiple": "peak price",
