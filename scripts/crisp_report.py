@@ -203,6 +203,12 @@ class Group:
         self.nb, self.nb_lo, self.nb_hi = res.net_benefit(material, region)
         self.avoided = -d("loss_eur", "diff_mean")
         self.extra_cost = d("policy_cost_eur", "diff_mean")
+        # Demand given up to high prices (docs/model.md "Demand response"): in the net benefit,
+        # valued by the demand curve, not the value of lost load; 0 without a demand response
+        # (and absent from files written before it).
+        given_up = f"paired/{material}/{region}/demand_given_up_eur"
+        self.given_up_avoided = (-d("demand_given_up_eur", "diff_mean") if res.has(given_up)
+                                 else 0.0 * self.extra_cost)
         self.recommended = crisp_plot.recommended_set(res, material, region)
         self.best = crisp_plot.best_set(res, material, region)
 
@@ -212,11 +218,14 @@ class Group:
 
     def break_even(self, p):
         """Factor on the value of lost load at which set p's mean net benefit is 0: net benefit
-        = k * loss avoided - extra policy cost, as loss is linear in it. None: never breaks
-        even (it avoids no loss); 0: pays at any value."""
+        = k * loss avoided + demand given up avoided - extra policy cost, as loss is linear in it
+        (the demand given up is valued by the demand curve, not by it). None: never breaks even
+        (it avoids no loss); 0: pays at any value."""
         if self.avoided[p] <= 0:
-            return None
-        return max(self.extra_cost[p], 0.0) / self.avoided[p]
+            # Without loss avoided, only the demand given up can pay for the set, at any value.
+            pays = self.avoided[p] == 0 and self.given_up_avoided[p] > self.extra_cost[p]
+            return 0.0 if pays else None
+        return max(self.extra_cost[p] - self.given_up_avoided[p], 0.0) / self.avoided[p]
 
     def edge_warnings(self):
         """Swept levers acting on this material whose value in the best set is the largest (or
@@ -337,7 +346,8 @@ days when any material is short). <i>CVaR95 loss</i>: mean loss in the worst 5 %
 interval (green: clearly positive; red: clearly negative; bold: the recommended option).
 <i>Break-even value of lost load</i>: the factor on the assumed value of lost load
 ({esc(vtxt) or 'per material'}) at which the set's mean net benefit would be zero, computed as
-extra policy cost / loss avoided. This rests on the loss being proportional to the value of lost
+extra policy cost / loss avoided (less, above the line, the value of any demand given up to high
+prices that the set avoids: 0 without a demand response). This rests on the loss being proportional to the value of lost
 load (docs/model.md: loss = unmet tonnes x value of lost load x discount factor; the value plays
 no other part in the simulation, so unmet tonnes and policy costs do not change with it). Below
 ×1 the set pays for itself even if lost supply is worth less than assumed; above ×1 only if it is

@@ -26,6 +26,12 @@ factors = [0.5, 2.0]
 parameters = ["china-export-controls.rate_per_year", "gallium.value_of_lost_load_eur_per_t"]
 EOF
 "$crisp" run exp.toml -r 48 --quiet -o res.h5 > table.txt
+# The same with a demand response on gallium (docs/model.md "Demand response and a stepped price").
+sed 's/^market = { price_elasticity = 0.38, price_cap_multiple = 5 }/market = { price_elasticity = 0.38, price_cap_multiple = 5, demand_elasticity = 0.3 }/' \
+  exp.toml | sed '/^\[sensitivity\]/,$d' > dr.toml
+grep "demand_elasticity = 0.3" dr.toml > /dev/null || { echo "FAIL: dr.toml has no demand response"; exit 1; }
+"$crisp" run dr.toml -r 48 --quiet -o dr.h5 > /dev/null
+CRISP_BIN=$crisp "$src/scripts/report" dr.h5 -o report_dr.html > /dev/null
 
 # A copy with synthetic /timeseries (float32 [P, K, T] with units), so the fan charts are drawn;
 # the real file must give none. Written by h5py, it no longer matches its seal: read with
@@ -180,6 +186,20 @@ with h5py.File("res.h5", "r") as f:
     s = runs.index(("gallium.value_of_lost_load_eur_per_t", 2.0))
     tot = f["sensitivity/mean/gallium/NL/total_cost_eur"][()]
     assert np.isclose(tot[s, 0] - tot[s, p], 2 * avoided - cost, rtol=1e-9), "not linear"
+    # With a demand response the net benefit also counts the demand given up that a set avoids
+    # (valued by the demand curve): break-even k solves k L + G - C = 0 (docs/model.md).
+    page = open("report_dr.html", encoding="utf-8").read()
+    with h5py.File("dr.h5", "r") as g:
+        cost = g["paired/gallium/NL/policy_cost_eur"]["diff_mean"][p]
+        avoided = -g["paired/gallium/NL/loss_eur"]["diff_mean"][p]
+        given = -g["paired/gallium/NL/demand_given_up_eur"]["diff_mean"][p]
+        nb = -g["paired/gallium/NL/total_cost_eur"]["diff_mean"][p]
+    assert given != 0 and avoided > 0, (given, avoided)
+    assert np.isclose(nb, avoided + given - cost, rtol=1e-9, atol=1e-6), (nb, avoided, given, cost)
+    row = re.search(rf'<tr id="NL-gallium-p{p}">(.*?)</tr>', page, re.S).group(1)
+    k = float(re.search(r"×([0-9.e+-]+)", row).group(1))
+    want = max(cost - given, 0) / avoided
+    assert abs(k - want) <= 5e-3 * want, (k, want, cost / avoided)
 for needed in ("How to read this page", "Recommendations", "shortfall", "Provenance",
                "china-export-controls", "net benefit", "A 180-day gallium stockpile for NL"):
     assert needed in page, needed
