@@ -198,6 +198,10 @@ struct Market {
   long long price_steps = 0;
   double step_days = 0, adjust_days = 0;
   double req_int = 0, miss_int = 0;  // integrals of R and of R - S over the current step
+  // Stock building (market.stock_building_days H): consumers target H more days of day-0 demand
+  // while the last step raised the price, and destock above their target (H > 0).
+  double stock_days = 0;
+  bool rising = false;  // the last step raised the multiple: m_k > m_{k-1} (1 + 1e-9)
 };
 
 // A cost that accrues at a rate: fixed per day, per tonne a node ships, per day on standby, per
@@ -405,6 +409,7 @@ class Oracle {
         mk.step_days = ms.market.price_step_days;
         mk.adjust_days = ms.market.price_adjust_days;
         mk.price_steps = std::max<long long>(1, to_steps(mk.step_days, dt_));
+        mk.stock_days = ms.market.stock_building_days;
       }
       for (const auto& n : nodes_)
         if (n.kind == NodeKind::consumer && n.material == m) mk.world_d0 += n.demand0;
@@ -860,6 +865,12 @@ class Oracle {
       const bool at = !below && n.level <= n.target * (1 + eps);
       const bool drawn = !baseline && n.arrivals + n.rel < n.demand * (1 - eps);
       if (n.target > 0 && (below || (at && drawn))) r += n.target / n.refill_days;
+      // Destocking (H > 0): a buffer above its target beyond the tolerance asks for its demand
+      // less H days of day-0 demand spread over buffer_refill_days, not below 0 (a refilling
+      // stockpile's purchases below are its own and still come on top).
+      const double h = markets_[static_cast<std::size_t>(n.material)].stock_days;
+      if (!baseline && h > 0 && n.level > n.target * (1 + eps))
+        r = std::max(0.0, n.demand - h * n.demand0 / n.refill_days);
       for (int pi : n.piles) {
         const Pile& p = piles_[static_cast<std::size_t>(pi)];
         if (p.refilling && p.d0 > 0) r += p.refill_rate * n.demand0 / p.d0;
@@ -1008,12 +1019,27 @@ class Oracle {
     Market& mk = markets_[static_cast<std::size_t>(m)];
     if (mk.price_steps <= 0 || k <= 0 || k % mk.price_steps != 0) return;
     const double target = target_multiple(mk, mk.req_int, mk.miss_int);
+    const double before = mk.mult;
     mk.mult = mk.adjust_days > 0
                   ? target + (mk.mult - target) * std::exp(-mk.step_days / mk.adjust_days)
                   : target;
+    mk.rising = mk.mult > before * (1 + kRel);
     mk.req_int = 0;
     mk.miss_int = 0;
   }
+  // Stock building: while the last step raised the price, every consumer of the material targets
+  // buffer_days + H days of its day-0 demand (an announcement's top-up, set by apply_shocks this
+  // step, stands when higher). apply_shocks reset the target, so at the first step that does not
+  // raise the price the target returns.
+  void stock_building() {
+    for (auto& n : nodes_) {
+      if (n.kind != NodeKind::consumer) continue;
+      const Market& mk = markets_[static_cast<std::size_t>(n.material)];
+      if (mk.rising && mk.stock_days > 0)
+        n.target = std::max(n.target, n.target0 + mk.stock_days * n.demand0);
+    }
+  }
+
   void record_peaks() {
     for (auto& mk : markets_)
       mk.peak = std::max(mk.peak, mk.mult);
@@ -1421,6 +1447,7 @@ void Oracle::run(std::span<double> out) {
     }
     for (int m = 0; m < nmat_; ++m)
       price_step(m, k);
+    stock_building();
     update_capacities();
     set_demand(k, false);
     take_arrivals(k);

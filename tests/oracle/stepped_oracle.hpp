@@ -10,7 +10,9 @@
 //      restriction mechanics (announce window, licence delay, leakage); market reviews at
 //      multiples of review_days (substitution, expansion) using the price multiple in force;
 //      standby nodes whose activation time has come; a stepped market's price step at k h (its
-//      target from the step's requirement-weighted tightness, partial adjustment toward it);
+//      target from the step's requirement-weighted tightness, partial adjustment toward it) and,
+//      with stock_building_days H, the consumers' buffer targets raised by H days of day-0
+//      demand while that step raised the price (a buffer above its target then destocks);
 //      yearly demand steps and the demand response to the multiple in force;
 //   2. arrivals of the step: what each contract edge / spot pair shipped lead steps earlier
 //      (a chokepoint's extra delay in force when a shipment was sent is part of its lead);
