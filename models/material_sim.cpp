@@ -344,9 +344,13 @@ double MaterialSim::requirement_of(int c, bool& refill) const {
         b.level[c] < b.target[c] - tol || (b.level[c] <= b.target[c] + tol && (drawn || latched));
     if (refill) r += b.refill_rate[c];
     // Destocking (docs/model.md "Demand response and a stepped price"): with stock building on,
-    // a buffer above its target is drawn down at the pace it was built up.
+    // a buffer above its target is drawn down at the pace it was built up; so is one at its
+    // target that arrivals above demand are about to lift over it (no event marks the moment it
+    // leaves the tolerance, so the rule must act now, not at whatever instant comes next).
     const double building = net_.spec.market.stock_building_days;
-    if (building > 0 && b.level[c] > b.target[c] + tol) {
+    const bool rising =
+        b.level[c] >= b.target[c] - tol && b.inflow[c] + b.release[c] > d * (1 + kRelTol);
+    if (building > 0 && !refill && (b.level[c] > b.target[c] + tol || rising)) {
       const NetNode& node = net_.nodes[c];
       r = std::max(0.0, r - building * node.demand0 / node.buffer_refill_days);
     }

@@ -2037,11 +2037,14 @@ Case sq_stock_building_hand() {
 // meanwhile: above JP's 10 + 30 days, below EU's 15 + 30, so in the window where both hold the
 // top-up stands for JP and stock building for EU (a refinery outage makes the price rise then).
 // `fast_refill` (EU 45, JP 30, CN 60 days): the consumers reach their raised targets from below
-// with refill orders still in transit, overshoot, and destock; here engine and oracle disagree
-// well beyond the tolerance (EU unmet 249.3 t against 275.4 t, the oracle converged in dt): the
-// engine, as its trajectories show, keeps asking for its demand after a buffer that reached its
-// target from below rises above it, until the next allocation instant, while the oracle
-// destocks within one step. Hidden case "[.oracle-stock-building-fast]".
+// with refill orders still in transit, overshoot, and destock. This case found an engine bug:
+// the engine kept asking for its demand after a buffer that reached its target from below rose
+// above it, until the next allocation instant (EU unmet 249.3 t against the oracle's 275.4 t);
+// the engine now destocks a buffer at its target that arrivals are lifting over it at once
+// (docs/model.md), and agrees (275.34 t against 275.44 t) on every slot but one: SR-fast's JP
+// peak_shortfall_frac, a knife-edge of the oracle itself (JP's destocking request works out at
+// about 0, and the oracle's peak flips between 1 and 0.467 with its step), so SR-fast stays a
+// hidden case, "[.oracle-stock-building-fast]"; SS-fast is in [oracle].
 Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   Build b(std::string(announced ? "ss-stock-building-announced" : "sr-stock-building-quota") +
               (fast_refill ? "-fast" : ""),
@@ -2418,11 +2421,15 @@ TEST_CASE("oracle agreement: SS stock building meets an announcement's top-up",
 
 // SR and SS with fast refills (EU 45, JP 30, CN 60 days): the consumers reach their raised
 // targets from below while their refill orders are still in transit, overshoot, and destock at
-// once; engine and oracle then disagree far beyond the tolerance (see the comment at
-// sr_stock_building_quota). Hidden: run with "[.oracle-stock-building-fast]".
-TEST_CASE("oracle agreement: SR and SS with fast refills", "[.oracle-stock-building-fast]") {
-  for (bool announced : {false, true}) {
-    const Case c = sr_stock_building_quota(announced, true);
-    require_agreement(c, run_oracle(c));
-  }
+// once (see the comment at sr_stock_building_quota).
+TEST_CASE("oracle agreement: SS with fast refills", "[oracle][agreement]") {
+  const Case c = sr_stock_building_quota(true, true);
+  require_agreement(c, run_oracle(c));
+}
+
+// SR-fast agrees on every slot but JP's peak_shortfall_frac, where the oracle's own value flips
+// with its step (above). Hidden: run with "[.oracle-stock-building-fast]".
+TEST_CASE("oracle agreement: SR with fast refills", "[.oracle-stock-building-fast]") {
+  const Case c = sr_stock_building_quota(false, true);
+  require_agreement(c, run_oracle(c));
 }
