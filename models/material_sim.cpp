@@ -348,11 +348,12 @@ double MaterialSim::requirement_of(int c, bool& refill) const {
     // target that arrivals above demand are about to lift over it (no event marks the moment it
     // leaves the tolerance, so the rule must act now, not at whatever instant comes next).
     const double building = net_.spec.market.stock_building_days;
-    const bool rising =
-        b.level[c] >= b.target[c] - tol && b.inflow[c] + b.release[c] > d * (1 + kRelTol);
-    if (building > 0 && !refill && (b.level[c] > b.target[c] + tol || rising)) {
-      const NetNode& node = net_.nodes[c];
-      r = std::max(0.0, r - building * node.demand0 / node.buffer_refill_days);
+    if (building > 0 && !refill) {
+      const bool above = b.level[c] > b.target[c] + tol;
+      const bool lifted =
+          b.level[c] >= b.target[c] - tol && b.inflow[c] + b.release[c] > d * (1 + kRelTol);
+      if (above || lifted)
+        r = std::max(0.0, r - building * net_.nodes[c].demand0 / net_.nodes[c].buffer_refill_days);
     }
   }
   const int k = net_.nodes[c].stockpile;
@@ -471,7 +472,7 @@ void MaterialSim::run_allocation() {
 void MaterialSim::compute_store_flows() {
   buffers_.compute_flows(demand(), stockpiles_, alloc_);
   market_.start_activations(t_, buffers_.unmet, demand(), queue_);
-  tally_.set_rates(buffers_, demand(), market_.given_up_value);
+  tally_.set_rates(buffers_, demand());
 }
 
 void MaterialSim::schedule_crossings() {

@@ -79,7 +79,8 @@ class MaterialSim {
   void recompute_shock_factors();
   void recompute_targets() { buffers_.retarget(shocks_, scenario_, market_.stock_building_days()); }
   engine::DemandNow demand() const {
-    return {buffers_.demand, shocks_.surge, market_.substitution, market_.response};
+    return {buffers_.demand, shocks_.surge, market_.substitution, market_.response,
+            market_.given_up_value};
   }
   // Every store and the tally over [t_, t1), at the rates settled at t_.
   void advance(double t1);

@@ -14,6 +14,9 @@ struct DemandNow {
   const std::vector<double>& surge;
   double substitution;
   const std::vector<double>& response;  // per node: m^(-e); exactly 1 without a response
+  // Per node: A(m, e), what the demand given up is worth per tonne of reference demand and euro
+  // of base price (0 without a response).
+  const std::vector<double>& given_up_value;
   // What c would use at the base price: the demand before its response to price.
   double reference(int c) const { return grown[c] * surge[c] * (1.0 - substitution); }
   double operator()(int c) const { return reference(c) * response[c]; }

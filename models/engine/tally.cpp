@@ -54,19 +54,19 @@ void Tally::reset(const Stockpiles& stockpiles, double horizon) {
     s.clear();
 }
 
-void Tally::set_rates(const Buffers& buffers, const DemandNow& demand,
-                      const std::vector<double>& given_up_value) {
+void Tally::set_rates(const Buffers& buffers, const DemandNow& demand) {
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     Region& g = regions_[r];
     g.unmet = g.demand = g.released = g.given_up = g.given_up_value = 0;
     for (int c : net_.region_consumers[r]) {
+      // demand(c), with the reference demand kept for what was given up.
+      const double reference = demand.reference(c), now = reference * demand.response[c];
       g.unmet += buffers.unmet[c];
-      g.demand += demand(c);
+      g.demand += now;
       g.released += buffers.release[c];
       if (demand.response[c] != 1.0) {
-        const double reference = demand.reference(c);
-        g.given_up += reference - demand(c);
-        g.given_up_value += reference * given_up_value[c];
+        g.given_up += reference - now;
+        g.given_up_value += reference * demand.given_up_value[c];
       }
     }
   }

@@ -37,10 +37,7 @@ class Tally {
   void reset(const Stockpiles& stockpiles, double horizon);
 
   // The regions' current rates, after the stores' flows were set.
-  // `given_up_value` per consumer: A(m, e), the value of demand given up per tonne of reference
-  // demand and base price (docs/model.md "Demand response and a stepped price").
-  void set_rates(const Buffers& buffers, const DemandNow& demand,
-                 const std::vector<double>& given_up_value);
+  void set_rates(const Buffers& buffers, const DemandNow& demand);
   // While recording: trajectory samples at the times in [t, t1) (and t1 itself when `through`): the
   // state on [t, t1) is the one settled at t, and levels move linearly from there.
   void sample_until(double t, double t1, bool through, const Buffers& buffers,

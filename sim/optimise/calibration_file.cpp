@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -24,13 +25,10 @@ using toml_input::Table;
 using toml_input::Value;
 
 std::int64_t days_from_civil(int year, int month, int day) {
-  // Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date.
-  year -= month <= 2;
-  const int era = (year >= 0 ? year : year - 399) / 400;
-  const int yoe = year - era * 400;
-  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+  namespace c = std::chrono;
+  const c::year_month_day date{c::year{year}, c::month{static_cast<unsigned>(month)},
+                               c::day{static_cast<unsigned>(day)}};
+  return c::sys_days{date}.time_since_epoch().count();
 }
 
 std::string month_name(MonthIndex m) {
@@ -48,8 +46,10 @@ std::optional<int> digits(std::string_view s) {
 }
 
 int days_in_month(int year, int month) {
-  const int next_year = month == 12 ? year + 1 : year, next = month == 12 ? 1 : month + 1;
-  return static_cast<int>(days_from_civil(next_year, next, 1) - days_from_civil(year, month, 1));
+  namespace c = std::chrono;
+  const c::year_month_day_last last{c::year{year},
+                                    c::month_day_last{c::month{static_cast<unsigned>(month)}}};
+  return static_cast<int>(static_cast<unsigned>(last.day()));
 }
 
 struct MonthSpan {
