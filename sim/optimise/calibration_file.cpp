@@ -142,7 +142,7 @@ CalibrationSeries read_series(const Table& t, const CalibrationSpec& spec, const
   using namespace toml_input;
   t.check_keys({.allowed = {"name", "kind", "file", "date", "value", "value_high", "unit",
                             "material", "region", "country", "scale", "weight", "floor", "base",
-                            "where", "where_not", "max_months", "shift_days"}});
+                            "where", "where_not", "min_months", "max_months", "shift_days"}});
   CalibrationSeries s;
   s.name = t.require("name", "a name for the series, such as \"ree-exports\"").name();
   t.set_label(fmt::format("series '{}'", s.name));
@@ -196,7 +196,14 @@ CalibrationSeries read_series(const Table& t, const CalibrationSpec& spec, const
     static const std::vector<std::string> units = {"t", "kg"};
     unit = t.choice_or("unit", "t", units) == "kg" ? 1e-3 : 1.0;
   }
+  // A series can keep only the figures covering few months (monthly customs figures) or only
+  // many (year-to-date spans and years), to weigh them apart.
+  const std::int64_t min_months = t.integer_or("min_months", 1, 1);
   const std::int64_t max_months = t.integer_or("max_months", 0, 0);
+  if (max_months > 0 && min_months > max_months)
+    t.get("min_months")
+        ->fail_with(fmt::format("min_months {} is above max_months {}: no figure could be kept",
+                                min_months, max_months));
   // Customs count a shipment when it leaves; the replay's arrivals come a lead time later.
   if (const auto shift = t.get("shift_days")) {
     if (s.kind != SeriesKind::exports)
@@ -258,7 +265,8 @@ CalibrationSeries read_series(const Table& t, const CalibrationSpec& spec, const
     if (!span)
       throw InputError(fmt::format("{}:{}: column '{}' must be {}, got '{}'", path, r.line,
                                    doc.header.fields[date_col], kPeriodForms, r.fields[date_col]));
-    if (max_months > 0 && span->last - span->first + 1 > max_months) continue;
+    const std::int64_t months = span->last - span->first + 1;
+    if (months < min_months || (max_months > 0 && months > max_months)) continue;
     double value = cell_number(r, value_col);
     if (high_col) value = 0.5 * (value + cell_number(r, *high_col));
     rows.push_back({r.fields[date_col], *span, value, r.line});

@@ -365,3 +365,31 @@ max = 1
   CHECK_THROWS_WITH(load_calibration_file(dir.file("bad.toml")),
                     Catch::Contains("shift_days: only an exports series"));
 }
+
+TEST_CASE("min_months and max_months keep a series' months apart from its spans", "[calibration]") {
+  const test::TempDir dir;
+  write(dir.file("replay.toml"), kReplay);
+  write_series(dir, nullptr);
+  // Beside the 24 months, a year-to-date span and a year of 2020.
+  std::ofstream(dir.file("exports.csv"), std::ios::app) << "2020-01..2020-06,6000,span\n"
+                                                        << "2020,12000,year\n";
+  const std::string one = R"(
+[[parameter]]
+name = "quota.leakage"
+min = 0
+max = 1
+)";
+  const std::string text = calibration_text(one, "bobyqa");
+  auto with = [&](const std::string& name, const std::string& keys) {
+    std::string t = text;
+    t.replace(t.find("country = \"CN\""), 14, "country = \"CN\"\n" + keys);
+    write(dir.file(name), t);
+    return load_calibration_file(dir.file(name)).series[0].points.size();
+  };
+  CHECK(with("all.toml", "") == 26);
+  CHECK(with("months.toml", "max_months = 1") == 24);
+  CHECK(with("spans.toml", "min_months = 2") == 2);
+  CHECK(with("years.toml", "min_months = 7") == 1);
+  CHECK_THROWS_WITH(with("none.toml", "min_months = 3\nmax_months = 2"),
+                    Catch::Contains("min_months 3 is above max_months 2"));
+}
