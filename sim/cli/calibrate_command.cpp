@@ -147,10 +147,19 @@ std::string msle(double v, int points) {
   return points == 0 ? std::string("-") : fmt::format("{:.4g}", v);
 }
 
+void series_report(const CalibrationSpec& spec, const CalibrationResult& r, std::ostream& out);
+
 void report(const CalibrationSpec& spec, const CalibrationResult& r, std::ostream& out) {
   int phases[4] = {0, 0, 0, 0};
   for (const Evaluation& e : r.log)
     ++phases[e.phase == "start" ? 0 : e.phase == "global" ? 1 : e.phase == "local" ? 2 : 3];
+  if (spec.parameters.empty()) {
+    out << fmt::format(
+        "check {}: replay {} as it is, {} series, no parameters: every figure out of sample\n\n",
+        spec.source_name, spec.experiment, spec.series.size());
+    series_report(spec, r, out);
+    return;
+  }
   out << fmt::format("calibration {}: replay {}, {} parameter(s), {} series, fit window {} .. {}\n",
                      spec.source_name, spec.experiment, spec.parameters.size(), spec.series.size(),
                      month_name(spec.fit_first), month_name(spec.fit_last));
@@ -169,7 +178,13 @@ void report(const CalibrationSpec& spec, const CalibrationResult& r, std::ostrea
                        p.parameter.name, p.start, r.best[i], p.min, p.max, g.low,
                        g.low_at_bound ? " (min)" : "", g.high, g.high_at_bound ? " (max)" : "");
   }
-  out << fmt::format("\n{:<24} {:>7} {:>10} {:>12} {:>14} {:>14}\n", "series", "weight", "fit pts",
+  out << "\n";
+  series_report(spec, r, out);
+}
+
+// The series' errors and every point, fitted or out of sample.
+void series_report(const CalibrationSpec& spec, const CalibrationResult& r, std::ostream& out) {
+  out << fmt::format("{:<24} {:>7} {:>10} {:>12} {:>14} {:>14}\n", "series", "weight", "fit pts",
                      "fit MSLE", "hold-out pts", "hold-out MSLE");
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     const SeriesError& e = r.errors[i];

@@ -240,6 +240,13 @@ CalibrationResult calibrate(const CalibrationSpec& spec,
         [](const Evaluation& a, const Evaluation& b) { return a.objective < b.objective; });
     return *it;
   };
+  if (spec.parameters.empty()) {  // a check of the replay as it is: nothing to search
+    r.best_objective = r.start_objective;
+    r.stop = "none (no parameters: the replay as it is)";
+    r.fitted = simulate_calibration(spec, r.best);
+    calibration_objective(spec, r.fitted, &r.errors);
+    return r;
+  }
   std::vector<double> from = r.start;
   if (spec.global_evaluations > 0) {
     s.phase = "global";

@@ -304,7 +304,8 @@ CalibrationSeries read_series(const Table& t, const CalibrationSpec& spec, const
     p.line = r.line;
     s.points.push_back(p);
   }
-  if (std::none_of(s.points.begin(), s.points.end(),
+  if (spec.fit_first <= spec.fit_last &&
+      std::none_of(s.points.begin(), s.points.end(),
                    [](const CalibrationPoint& p) { return p.fit; }))
     t.fail(fmt::format("no figure of '{}' lies in the fit window {} .. {}", s.file,
                        month_name(spec.fit_first), month_name(spec.fit_last)));
@@ -406,20 +407,33 @@ CalibrationSpec load_calibration_file(const std::string& path) {
   }
   const Replay replay{spec.day0, spec.scenario.horizon_days};
 
-  const Value fit = c.require("fit", "the fit window, [\"YYYY-MM\", \"YYYY-MM\"]");
-  const auto ends = fit.list(false);
-  if (ends.size() != 2)
-    fit.fail("two months [\"first\", \"last\"], such as [\"2010-01\", \"2011-12\"]");
-  spec.fit_first = read_month(ends[0]);
-  spec.fit_last = read_month(ends[1]);
-  if (spec.fit_last < spec.fit_first)
-    ends[1].fail_with(fmt::format("fit: the last month {} is before the first, {}",
-                                  month_name(spec.fit_last), month_name(spec.fit_first)));
-  for (const Value& e : ends) {
-    const MonthIndex m = read_month(e);
-    if (!replay.covers(m))
-      e.fail_with(fmt::format("{}: month {} is outside the replay (day 0 {}, {:g} days)", e.key(),
-                              month_name(m), day0.string(), spec.scenario.horizon_days));
+  // Without [[parameter]] the file checks the replay as it is: every figure is out of sample,
+  // and a fit window would name months nothing is fitted to.
+  const auto parameters = array_of_tables(top, "parameter", "parameter");
+  if (parameters.empty()) {
+    if (const auto fit = c.get("fit"))
+      fit->fail_with(
+          "fit: a file without [[parameter]] checks the replay as it is, with every figure out "
+          "of sample; leave out fit, or give [[parameter]] tables to fit");
+    spec.fit_first = 1;  // an empty window
+    spec.fit_last = 0;
+  } else {
+    const Value fit =
+        c.require("fit", "the fit window, [\"YYYY-MM\", \"YYYY-MM\"], with [[parameter]] tables");
+    const auto ends = fit.list(false);
+    if (ends.size() != 2)
+      fit.fail("two months [\"first\", \"last\"], such as [\"2010-01\", \"2011-12\"]");
+    spec.fit_first = read_month(ends[0]);
+    spec.fit_last = read_month(ends[1]);
+    if (spec.fit_last < spec.fit_first)
+      ends[1].fail_with(fmt::format("fit: the last month {} is before the first, {}",
+                                    month_name(spec.fit_last), month_name(spec.fit_first)));
+    for (const Value& e : ends) {
+      const MonthIndex m = read_month(e);
+      if (!replay.covers(m))
+        e.fail_with(fmt::format("{}: month {} is outside the replay (day 0 {}, {:g} days)", e.key(),
+                                month_name(m), day0.string(), spec.scenario.horizon_days));
+    }
   }
   static const std::vector<std::string> methods = {"bobyqa", "neldermead"};
   spec.method = c.choice_or("method", "bobyqa", methods);
@@ -429,8 +443,6 @@ CalibrationSpec load_calibration_file(const std::string& path) {
     c.fail("evaluations and global_evaluations must be at most 100000 each");
   spec.range_tolerance = c.number_or("range_tolerance", 0.10, above(0));
 
-  const auto parameters = array_of_tables(top, "parameter", "parameter");
-  if (parameters.empty()) top.fail("no [[parameter]] to fit");
   for (const Table& t : parameters) {
     CalibrationParameter p = read_parameter(t, ex);
     for (const auto& q : spec.parameters)

@@ -393,3 +393,35 @@ max = 1
   CHECK_THROWS_WITH(with("none.toml", "min_months = 3\nmax_months = 2"),
                     Catch::Contains("min_months 3 is above max_months 2"));
 }
+
+TEST_CASE("a file without parameters checks the replay as it is, every figure out of sample",
+          "[calibration]") {
+  const test::TempDir dir;
+  write(dir.file("replay.toml"), kReplay);
+  write_series(dir, nullptr);
+  // The replay's own output as the published series: a check of the replay gives zero errors.
+  std::string text = calibration_text("", "bobyqa");
+  text.erase(text.find("fit = "), text.find('\n', text.find("fit = ")) - text.find("fit = ") + 1);
+  write(dir.file("check.toml"), text);
+  const CalibrationSpec spec = load_calibration_file(dir.file("check.toml"));
+  REQUIRE(spec.parameters.empty());
+  REQUIRE(spec.series[0].points.size() == 24);
+  write_series(dir, nullptr);
+  int evaluations = 0;
+  const CalibrationResult r = calibrate(spec, [&](const Evaluation&) { ++evaluations; });
+  CHECK(evaluations == 1);
+  CHECK(r.errors[0].fit_points == 0);
+  CHECK(r.errors[0].holdout_points == 24);
+  // Against the published 1 t a month: the simulated January is 0.9 t/day over 31 days.
+  CHECK(r.fitted.values[0][0] == Approx(0.9 * 31));
+  double msle = 0;
+  for (std::size_t j = 0; j < 24; ++j) {
+    const double res = std::log(r.fitted.values[0][j] / 1.0);
+    msle += res * res / 24;
+  }
+  CHECK(r.errors[0].holdout == Approx(msle));
+  // A fit window without parameters names months nothing is fitted to.
+  write(dir.file("window.toml"), calibration_text("", "bobyqa"));
+  CHECK_THROWS_WITH(load_calibration_file(dir.file("window.toml")),
+                    Catch::Contains("checks the replay as it is"));
+}
