@@ -38,7 +38,10 @@ using namespace crisp;
 
 namespace {
 
-constexpr double kDt = 1.0 / 8;  // oracle step, days; every replay time is a whole day
+// Oracle step, days; every replay time is a whole day. With its demand response the cobalt
+// replay's CN longest shortage spell came out 44.0 days at 1/8 day against the engine's 41.5
+// (42.4 at 1/32; within tolerance at 1/128): the oracle's error shrinks with its step.
+constexpr double kDt = 1.0 / 128;
 
 struct Replay {
   Experiment x;
@@ -420,23 +423,24 @@ TEST_CASE("history: the 2025 DRC cobalt export stop and quotas", "[history]") {
   CHECK(std::abs(quota_exports - 0.524) < 0.02);
 
   // INK (~10 $/lb Feb 2025 -> ~16 $/lb Sep 2025: 1.6x), ECO (42725 $/t on 12 Oct 2025: 1.94x).
+  // The replay's market is gallium's fit with no refit (issue 21's hold-out; the errors are in
+  // docs/validation.md, from calibration/cobalt-2025-check.toml).
   const double peak_to_oct =
       metric_until(r, 266, "cobalt", "importers", Metric::price_peak_multiple);
-  pin("price_peak_multiple up to 15 Oct 2025", peak_to_oct, 1.903);
+  pin("price_peak_multiple up to 15 Oct 2025", peak_to_oct, 1.695);
   CHECK(peak_to_oct > 1.3);
   CHECK(peak_to_oct < 2.5);
   print_price_path(r, "cobalt", 30);
-  // No published figures after October 2025: the model's outlook under the quotas.
+  // No published figures after October 2025: the model's outlook under the quotas. Buyers give
+  // up demand to the price (4.5x at most) rather than go short at it.
   pin("price_peak_multiple, whole horizon",
-      metric(r.result, "cobalt", "importers", Metric::price_peak_multiple), 10);
+      metric(r.result, "cobalt", "importers", Metric::price_peak_multiple), 4.506);
   pin("importers unmet_frac up to end-2025",
       metric_until(r, 343, "cobalt", "importers", Metric::unmet_frac), 0);
-  pin("importers unmet_frac", metric(r.result, "cobalt", "importers", Metric::unmet_frac), 0.1679);
-  pin("importers peak_shortfall_frac",
-      metric(r.result, "cobalt", "importers", Metric::peak_shortfall_frac), 0.2944);
-  pin("importers longest_shortage_days",
-      metric(r.result, "cobalt", "importers", Metric::longest_shortage_days), 751.2);
-  pin("CN unmet_frac", metric(r.result, "cobalt", "CN", Metric::unmet_frac), 0.2618);
+  pin("importers unmet_frac", metric(r.result, "cobalt", "importers", Metric::unmet_frac), 0);
+  pin("importers demand_given_up_t",
+      metric(r.result, "cobalt", "importers", Metric::demand_given_up_t), 66426);
+  pin("CN unmet_frac", metric(r.result, "cobalt", "CN", Metric::unmet_frac), 0.000956);
 }
 
 // ---- engine and oracle on the cobalt replay ------------------------------------------------
