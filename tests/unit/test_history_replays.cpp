@@ -338,7 +338,8 @@ TEST_CASE("history: the 2023 gallium and germanium licensing", "[history]") {
   const double ga_dec = price_on(r, "gallium", 197);
   pin("gallium price on 15 Dec 2023", ga_dec, 2.036);
   CHECK(std::abs(std::log(ga_dec / 2.1359)) < std::log(1.25));
-  // Issue 21: the price still rising in Q1 2024 (1 January to 31 March, days 214-304), every day.
+  // Issue 21: the price still rising in Q1 2024 (1 January to 31 March, days 214-304): it never
+  // falls, and ends the quarter higher (it moves at weekly steps).
   bool rising = true;
   for (int day = 214; day < 304; ++day)
     rising = rising && price_on(r, "gallium", day + 1) >= price_on(r, "gallium", day);
