@@ -7,7 +7,7 @@
 // hand-made list of shock occurrences. S1-S9 cover the network, shocks and stockpiles; SA-SJ the
 // other levers, the market response, the export-restriction mechanics and max_country_share;
 // SL-SP the demand response and the stepped price (issue 21); SQ-SS stock building and
-// destocking (market.stock_building_days).
+// destocking (market.stock_building_days, on the rise still to come).
 // For each scenario:
 //   - "[oracle][anchor]": a few key numbers worked out by hand (in the comments) are checked
 //     against the oracle itself, so the oracle is tied to hand calculations and not only to the
@@ -2008,15 +2008,15 @@ Case sp_stockpile_stepped() {
   return c;
 }
 
-// SQ (f). Stock building and destocking by hand (tests/unit/test_demand_response.cpp): a mine of
-// 1 t/day serves a consumer of 0.5 t/day with no buffer of its own (buffer_refill_days 10) over a
-// lead time of 0; the mine loses 0.75 over [0, 7); price elasticity 0.5, steps of 7 days, no
-// demand response, stock_building_days 10, horizon 28.
+// SQ (f). Stock building and destocking by hand: a mine of 1 t/day serves a consumer of 0.5 t/day
+// with no buffer of its own (buffer_refill_days 10) over a lead time of 0; the mine loses 0.75
+// over [0, 7); price elasticity 0.5, steps of 7 days, adjustment T = 7 / ln 1.5 days (so that
+// exp(-h / T) = 2/3), no demand response, stock_building_days 10, horizon 28.
 Case sq_stock_building_hand() {
   Build b("sq-stock-building-hand", 28, {"NL"});
   const int m = b.material("m", 1000, 10000, kNoSpot, 0);
   auto& mat = b.s.materials[static_cast<std::size_t>(m)];
-  stepped_market(mat, 0.5, 10, 7, 0, 0);
+  stepped_market(mat, 0.5, 10, 7, 7 / std::log(1.5), 0);
   mat.market.stock_building_days = 10;
   const int mine = b.mine("mine", m, "CL", 1);
   const int users = b.consumer("users", m, "NL", 0.5, 0);
@@ -2030,21 +2030,20 @@ Case sq_stock_building_hand() {
 
 // SR (g) / SS (h). SM's chain (the Chinese export quota of refined gallium, 30 % of the day-0
 // flow over [40, 220), partial adjustment over 60 days, demand elasticity 0.3) over two years,
-// with stock building of 30 days: while the price rises the consumers target 30 more days of
-// their day-0 demand, refilled over their own buffer_refill_days (EU 120, JP 150, CN 200), and
-// destock once it stops rising (CN from day 91, then around its target). `announced`: the quota
-// is announced 30 days ahead and the covered consumers (EU, JP) top their buffers up to 42 days
-// meanwhile: above JP's 10 + 30 days, below EU's 15 + 30, so in the window where both hold the
-// top-up stands for JP and stock building for EU (a refinery outage makes the price rise then).
+// with stock building of 30 days: while the price has a rise still to come the consumers target
+// E_k = 30 max(0, 1 - m_k / m*_k) more days of their day-0 demand (up to about 18 days here, in
+// [42, 91)), refilled over their own buffer_refill_days (EU 120, JP 150, CN 200), and destock
+// once the multiple reaches its target (CN from day 85, then around its target). `announced`: the
+// quota is announced 30 days ahead and the covered consumers (EU, JP) top their buffers up to 25
+// days meanwhile: always above JP's 10 + E_k, and above EU's 15 + E_k but over [14, 21), where
+// E_k = 11.0 and stock building stands for EU (a refinery outage makes the price rise inside the
+// window).
 // `fast_refill` (EU 45, JP 30, CN 60 days): the consumers reach their raised targets from below
-// with refill orders still in transit, overshoot, and destock. This case found an engine bug:
-// the engine kept asking for its demand after a buffer that reached its target from below rose
-// above it, until the next allocation instant (EU unmet 249.3 t against the oracle's 275.4 t);
-// the engine now destocks a buffer at its target that arrivals are lifting over it at once
-// (docs/model.md), and agrees (275.34 t against 275.44 t) on every slot but one: SR-fast's JP
-// peak_shortfall_frac, a knife-edge of the oracle itself (JP's destocking request works out at
-// about 0, and the oracle's peak flips between 1 and 0.467 with its step), so SR-fast stays a
-// hidden case, "[.oracle-stock-building-fast]"; SS-fast is in [oracle].
+// with refill orders still in transit, overshoot, and destock. This case found an engine bug
+// under the old rule (stock building while the last step raised the price): the engine kept
+// asking for its demand after a buffer that reached its target from below rose above it, until
+// the next allocation instant; the engine now destocks a buffer at its target that arrivals are
+// lifting over it at once (docs/model.md).
 Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   Build b(std::string(announced ? "ss-stock-building-announced" : "sr-stock-building-quota") +
               (fast_refill ? "-fast" : ""),
@@ -2077,7 +2076,7 @@ Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   quota.quota = true;
   if (announced) {
     quota.announce_days = 30;
-    quota.max_buffer_days = 42;
+    quota.max_buffer_days = 25;
   }
   const int sr = b.shock(r);
   if (!announced) return {b.s, {}, {occ(sr, 40, 180, 0.7)}};
@@ -2340,71 +2339,104 @@ TEST_CASE("oracle anchors: SP refill pause at the stepped price", "[oracle][anch
 }
 
 TEST_CASE("oracle anchors: SQ stock building and destocking by hand", "[oracle][anchor]") {
-  // Step 1 [0, 7): R = 0.5, S = 0.25, tau_1 = 0.5, m_1 = 0.5^-2 = 4 from day 7: the price rose,
-  // so the consumer targets 10 days of 0.5 t/day, 5 t, and asks for 0.5 + 5 / 10 = 1 t/day, the
-  // mine's whole capacity. Step 2 [7, 14) sees no shortfall: m_2 = 1 from day 14, the target
-  // returns to 0 with 7 * 0.5 = 3.5 t built, and the consumer asks for 0.5 - 10 * 0.5 / 10 = 0
-  // while it draws them down, 7 days at 0.5 t/day, back at 0 on day 21; then 0.5 t/day again.
+  // Step 1 [0, 7): R = 0.5, S = 0.25, tau_1 = 0.5, target m*_1 = 0.5^-2 = 4, and with
+  // exp(-h / T) = 2/3 the multiple m_1 = 4 + (1 - 4) 2/3 = 2 from day 7: the price has half its
+  // rise still to come, E_1 = 10 (1 - 2 / 4) = 5 days, so the consumer targets 5 days of
+  // 0.5 t/day, 2.5 t, and asks for 0.5 + 2.5 / 10 = 0.75 t/day, all served. Step 2 [7, 14) sees
+  // no shortfall: m*_2 = 1, m_2 = 1 + (2 - 1) 2/3 = 5/3 from day 14, above its target, so
+  // E_2 = 0: the target returns to 0 with 7 * 0.25 = 1.75 t built, and the consumer asks for
+  // 0.5 - 10 * 0.5 / 10 = 0 while it draws them down, 3.5 days at 0.5 t/day, back at 0 at 17.5;
+  // then 0.5 t/day again. Step 3 [14, 21): no shortfall, m_3 = 1 + (5/3 - 1) 2/3 = 13/9.
   // The oracle takes a lead of 0 as one step, so the buffer starts filling one step after day 7
-  // and the consumer's demand comes back one step after day 21: each shifts at most 0.5 dt t.
+  // and the consumer's demand comes back one step after 17.5: each shifts at most 0.5 dt t.
   const Case c = sq_stock_building_hand();
   SteppedOracleTrace tr;
   const Result r = run_oracle(c, kDt, &tr);
   const int users = node_index(c.s, "users");
   const double lag = 0.5 * kDt + 1e-12;
   CHECK(trace_at(tr.price_multiple, 6, 0) == 1);
-  CHECK(trace_at(tr.price_multiple, 7, 0) == Approx(4).epsilon(1e-12));
-  CHECK(trace_at(tr.price_multiple, 14, 0) == Approx(1).epsilon(1e-12));
-  CHECK(trace_at(tr.price_multiple, 21, 0) == Approx(1).epsilon(1e-12));
+  CHECK(trace_at(tr.price_target, 6, 0) == 1);
+  CHECK(trace_at(tr.price_target, 7, 0) == Approx(4).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 7, 0) == Approx(2).epsilon(1e-12));
+  CHECK(trace_at(tr.price_target, 14, 0) == Approx(1).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 14, 0) == Approx(5.0 / 3).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 21, 0) == Approx(13.0 / 9).epsilon(1e-12));
   CHECK(trace_at(tr.target, 6, users) == 0);
-  CHECK(trace_at(tr.target, 7, users) == Approx(5).epsilon(1e-12));
-  CHECK(trace_at(tr.target, 13, users) == Approx(5).epsilon(1e-12));
+  CHECK(trace_at(tr.target, 7, users) == Approx(2.5).epsilon(1e-12));
+  CHECK(trace_at(tr.target, 13, users) == Approx(2.5).epsilon(1e-12));
   CHECK(trace_at(tr.target, 14, users) == 0);
+  CHECK(trace_at(tr.target, 21, users) == 0);
   CHECK(trace_at(tr.level, 7, users) == Approx(0).margin(1e-12));
-  CHECK(trace_at(tr.level, 10, users) == Approx(1.5).margin(lag));
-  CHECK(trace_at(tr.level, 14, users) == Approx(3.5).margin(lag));
-  CHECK(trace_at(tr.edge_rate, 8, 0) == Approx(1).epsilon(1e-12));  // 0.5 + 5 / 10
+  CHECK(trace_at(tr.edge_rate, 8, 0) == Approx(0.75).epsilon(1e-12));  // 0.5 + 2.5 / 10
+  // Built: 0.25 t/day over [7, 14), below the target of 2.5 t all along.
+  CHECK(trace_at(tr.level, 10, users) == Approx(0.75).margin(lag));
+  CHECK(trace_at(tr.level, 14, users) == Approx(1.75).margin(lag));
   CHECK(trace_at(tr.edge_rate, 15, 0) == Approx(0).margin(1e-12));  // destocking: it buys nothing
-  CHECK(trace_at(tr.level, 17, users) == Approx(2).margin(lag));
-  CHECK(trace_at(tr.level, 21, users) == Approx(0).margin(lag));
-  CHECK(trace_at(tr.edge_rate, 22, 0) == Approx(0.5).epsilon(1e-12));  // back to its demand
-  // Unmet: 0.25 t/day over [0, 7), plus the oracle's one-step lags at 7 and 21.
+  // Drawn down: 0.5 t/day from 14 to 17.5.
+  CHECK(trace_at(tr.level, 16, users) == Approx(0.75).margin(lag));
+  CHECK(trace_at(tr.level, 17, users) == Approx(0.25).margin(lag));
+  CHECK(trace_at(tr.level, 18, users) == Approx(0).margin(lag));
+  CHECK(trace_at(tr.edge_rate, 18, 0) == Approx(0.5).epsilon(1e-12));  // back to its demand
+  // Unmet: 0.25 t/day over [0, 7), plus the oracle's one-step lags at 7 (0.25 dt) and 17.5
+  // (0.5 dt).
   CHECK(r.get("m", "NL", Metric::unmet_t) == Approx(0.25 * 7).margin(0.75 * kDt + 1e-9));
-  CHECK(r.get("m", "NL", Metric::price_peak_multiple) == Approx(4).epsilon(1e-12));
+  CHECK(r.get("m", "NL", Metric::price_peak_multiple) == Approx(2).epsilon(1e-12));
 }
 
 TEST_CASE("oracle anchors: SR and SS stock building under an export quota", "[oracle][anchor]") {
+  const double a = std::exp(-7.0 / 60);  // partial adjustment over one step: h = 7, T = 60
   for (bool announced : {false, true}) {
     const Case c = sr_stock_building_quota(announced);
     SteppedOracleTrace tr;
     run_oracle(c, kDt, &tr);
     const int ceu = node_index(c.s, "c-eu"), cjp = node_index(c.s, "c-jp");
     const int ccn = node_index(c.s, "c-cn");
-    // Whenever the price has just risen (m_k > m_{k-1}), every consumer's target is at least its
-    // buffer plus 30 days of day-0 demand; otherwise it is its own buffer or the announcement's
-    // top-up (42 days, in [10, 40) only, for EU and JP).
-    int rising_days = 0, topup_days = 0, meet_days = 0;
+    // Over [t_k, t_{k+1}) every consumer's target is its buffer plus E_k = 30 max(0, 1 - m_k /
+    // m*_k) days of day-0 demand, or the announcement's top-up (25 days, in [10, 40) only, for EU
+    // and JP) when higher. m*_k is read back from the multiples: m_k = m*_k + (m_{k-1} - m*_k) a.
+    int build_days = 0, eu_builds = 0, eu_tops = 0;
+    double most = 0;              // the largest E_k
+    double built = 0, drawn = 0;  // tonnes, all consumers (see below)
     for (int d = 7; d < 730; ++d) {
       const int step = d / 7 * 7;
       const double now = trace_at(tr.price_multiple, step, 0);
-      const double before = step >= 7 ? trace_at(tr.price_multiple, step - 1, 0) : 1.0;
-      const bool rising = now > before * (1 + 1e-9);
+      const double before = trace_at(tr.price_multiple, step - 1, 0);
+      const double target = (now - a * before) / (1 - a);
+      CHECK(trace_at(tr.price_target, d, 0) == Approx(target).epsilon(1e-9));
+      const double e = 30 * std::max(0.0, 1 - now / target);
       const bool window = announced && d >= 10 && d < 40;
-      const double eu = std::max(rising ? 45 * 12.0 : 15 * 12.0, window ? 42 * 12.0 : 0.0);
-      const double jp = std::max(rising ? 40 * 5.0 : 10 * 5.0, window ? 42 * 5.0 : 0.0);
-      const double cn = rising ? 40 * 8.0 : 10 * 8.0;
+      const double eu = std::max((15 + e) * 12, window ? 25 * 12.0 : 0.0);
+      const double jp = std::max((10 + e) * 5, window ? 25 * 5.0 : 0.0);
+      const double cn = (10 + e) * 8;
       CHECK(trace_at(tr.target, d, ceu) == Approx(eu).epsilon(1e-12));
       CHECK(trace_at(tr.target, d, cjp) == Approx(jp).epsilon(1e-12));
       CHECK(trace_at(tr.target, d, ccn) == Approx(cn).epsilon(1e-12));
-      rising_days += rising ? 1 : 0;
-      topup_days += window ? 1 : 0;
-      meet_days += rising && window ? 1 : 0;
+      build_days += e > 1e-6 ? 1 : 0;
+      eu_builds += window && 15 + e > 25 ? 1 : 0;  // EU's stock building stands over the top-up
+      eu_tops += window && e > 1e-6 && 15 + e < 25 ? 1 : 0;  // the top-up stands over it
+      most = std::max(most, e);
+      // Built: what a buffer at or above its own buffer_days gains on a day of stock building.
+      // Drawn: what a buffer above its target loses in a day.
+      if (d + 1 < 730)
+        for (int n : {ceu, cjp, ccn}) {
+          const double lv = trace_at(tr.level, d, n), next = trace_at(tr.level, d + 1, n);
+          const double own = c.s.nodes[static_cast<std::size_t>(n)].buffer_days *
+                             c.s.nodes[static_cast<std::size_t>(n)].demand_tpy /
+                             crisp::kDaysPerYear;
+          if (e > 1e-6 && lv >= own) built += std::max(0.0, next - lv);
+          if (lv > trace_at(tr.target, d, n) * (1 + 1e-9)) drawn += std::max(0.0, lv - next);
+        }
     }
-    INFO("'" << c.s.name << "': " << rising_days << " days of stock building, " << meet_days
-             << " of them in the announce window");
-    CHECK(rising_days >= 28);
-    if (announced) CHECK(meet_days >= 7);
-    (void)topup_days;
+    INFO("'" << c.s.name << "': " << build_days << " days of stock building (E_k up to " << most
+             << " days), EU's standing over the top-up on " << eu_builds << " days, below it on "
+             << eu_tops << "; " << built << " t built, " << drawn << " t drawn down");
+    CHECK(build_days >= 28);
+    CHECK(built >= 20);
+    CHECK(drawn >= 20);
+    if (announced) {
+      CHECK(eu_builds >= 7);
+      CHECK(eu_tops >= 7);
+    }
   }
 }
 
