@@ -867,11 +867,13 @@ class Oracle {
       const bool at = !below && n.level <= n.target * (1 + eps);
       const bool drawn = !baseline && n.arrivals + n.rel < n.demand * (1 - eps);
       if (n.target > 0 && (below || (at && drawn))) r += n.target / n.refill_days;
-      // Destocking (H > 0): a buffer above its target beyond the tolerance asks for its demand
-      // less H days of day-0 demand spread over buffer_refill_days, not below 0 (a refilling
-      // stockpile's purchases below are its own and still come on top).
+      // Destocking (H > 0): a buffer above its target beyond the tolerance, or at it with
+      // arrivals and releases above its demand (rising over it), asks for its demand less H days
+      // of day-0 demand spread over buffer_refill_days, not below 0 (a refilling stockpile's
+      // purchases below are its own and still come on top).
       const double h = markets_[static_cast<std::size_t>(n.material)].stock_days;
-      if (!baseline && h > 0 && n.level > n.target * (1 + eps))
+      const bool lifted = !baseline && at && n.arrivals + n.rel > n.demand * (1 + eps);
+      if (!baseline && h > 0 && (n.level > n.target * (1 + eps) || lifted))
         r = std::max(0.0, n.demand - h * n.demand0 / n.refill_days);
       for (int pi : n.piles) {
         const Pile& p = piles_[static_cast<std::size_t>(pi)];
