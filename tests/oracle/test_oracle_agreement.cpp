@@ -2038,12 +2038,15 @@ Case sq_stock_building_hand() {
 // days meanwhile: always above JP's 10 + E_k, and above EU's 15 + E_k but over [14, 21), where
 // E_k = 11.0 and stock building stands for EU (a refinery outage makes the price rise inside the
 // window).
-// `fast_refill` (EU 45, JP 30, CN 60 days): the consumers reach their raised targets from below
-// with refill orders still in transit, overshoot, and destock. This case found an engine bug
-// under the old rule (stock building while the last step raised the price): the engine kept
-// asking for its demand after a buffer that reached its target from below rose above it, until
-// the next allocation instant; the engine now destocks a buffer at its target that arrivals are
-// lifting over it at once (docs/model.md).
+// `fast_refill` (EU 45, JP 40, CN 60 days): the consumers reach their raised targets from below
+// with refill orders still in transit, overshoot (CN 195 t against 173 t at day 80, JP 84 t
+// against 50 t at 168 in SR), and destock. This case found an engine bug under the old rule
+// (stock building while the last step raised the price): the engine kept asking for its demand
+// after a buffer that reached its target from below rose above it, until the next allocation
+// instant; the engine now destocks a buffer at its target that arrivals are lifting over it at
+// once (docs/model.md). JP's 40 days, not 30: with 30 its destocking request, its demand less
+// 30 * 5 / 30 = 5 t/day, is 0, its buffer runs dry just as its orders come back, and its
+// peak_shortfall_frac was a knife-edge of the oracle's step (1 at dt = 1/128, 0.467 at 1/1024).
 Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   Build b(std::string(announced ? "ss-stock-building-announced" : "sr-stock-building-quota") +
               (fast_refill ? "-fast" : ""),
@@ -2060,7 +2063,7 @@ Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   const int ceu = b.consumer("c-eu", ga, "EU", 12, 15);
   const int cjp = b.consumer("c-jp", ga, "JP", 5, 10);
   b.s.nodes[static_cast<std::size_t>(ceu)].buffer_refill_days = fast_refill ? 45 : 120;
-  b.s.nodes[static_cast<std::size_t>(cjp)].buffer_refill_days = fast_refill ? 30 : 150;
+  b.s.nodes[static_cast<std::size_t>(cjp)].buffer_refill_days = fast_refill ? 40 : 150;
   b.s.nodes[static_cast<std::size_t>(ccn)].buffer_refill_days = fast_refill ? 60 : 200;
   b.edge(mcn, rcn, 1.0, 5);
   b.edge(mau, rmy, 1.0, 15);
@@ -2231,8 +2234,9 @@ TEST_CASE("oracle agreement: SP stockpile refill pause at the stepped price",
   require_agreement(c, run_oracle(c));
 }
 
-// The oracle's own discretization on SL-SP: dt = 1/128 against 1/1024, as a share of the agreement
-// tolerance (hidden: run with "[.oracle-dt]"; it takes a few seconds).
+// The oracle's own discretization on SL-SS (SR and SS also with fast refills): dt = 1/128 against
+// 1/1024, as a share of the agreement tolerance (hidden: run with "[.oracle-dt]"; it takes a few
+// seconds).
 TEST_CASE("oracle discretization: demand response cases", "[.oracle-dt]") {
   const std::vector<Case> cases = {sp_closed_form(0),
                                    sp_closed_form(7),
@@ -2242,7 +2246,9 @@ TEST_CASE("oracle discretization: demand response cases", "[.oracle-dt]") {
                                    so_irreversible_substitution(),
                                    sp_stockpile_stepped(),
                                    sr_stock_building_quota(false),
-                                   sr_stock_building_quota(true)};
+                                   sr_stock_building_quota(true),
+                                   sr_stock_building_quota(false, true),
+                                   sr_stock_building_quota(true, true)};
   for (const Case& c : cases) {
     const Result coarse = run_oracle(c, kDt), fine = run_oracle(c, kDt / 8);
     double worst = 0;
@@ -2451,7 +2457,7 @@ TEST_CASE("oracle agreement: SS stock building meets an announcement's top-up",
   require_agreement(c, run_oracle(c));
 }
 
-// SR and SS with fast refills (EU 45, JP 30, CN 60 days): the consumers reach their raised
+// SR and SS with fast refills (EU 45, JP 40, CN 60 days): the consumers reach their raised
 // targets from below while their refill orders are still in transit, overshoot, and destock at
 // once (see the comment at sr_stock_building_quota).
 TEST_CASE("oracle agreement: SS with fast refills", "[oracle][agreement]") {
