@@ -41,6 +41,14 @@ inline double stepped_multiple(const MarketSpec& m, double previous, double tigh
   return target + (previous - target) * std::exp(-m.price_step_days / m.price_adjust_days);
 }
 
+// Stock building: the extra days of stock consumers target after a step to `multiple` at
+// `tightness`, H * max(0, 1 - m_k / m*_k): the rise still to come toward the step's target. A
+// rise below rounding is none (a price settling at its target must not flicker).
+inline double stock_building_extra_days(const MarketSpec& m, double multiple, double tightness) {
+  const double rise = 1.0 - multiple / price_multiple(m, tightness);
+  return rise > 1e-9 ? m.stock_building_days * rise : 0.0;
+}
+
 // A consumer's demand over its demand at the base price, at multiple m: m^(-e).
 inline double demand_response(double multiple, double elasticity) {
   return elasticity > 0 ? std::pow(multiple, -elasticity) : 1.0;

@@ -202,10 +202,16 @@ void change_market(MaterialSpec& m, const SensitivityParameter& p, const Change&
     needs_steps();
     m.market.price_adjust_days = c.of(m.market.price_adjust_days);
     check_range(p, c, m.market.price_adjust_days, 0, kInf);
+    if (m.market.price_adjust_days == 0 && m.market.stock_building_days > 0)
+      fail(p, fmt::format("material '{}' builds stock, which needs price_adjust_days > 0", m.name));
   } else if (p.field == "stock_building_days") {
     needs_steps();
     m.market.stock_building_days = c.of(m.market.stock_building_days);
     check_range(p, c, m.market.stock_building_days, 0, kInf);
+    if (m.market.stock_building_days > 0 && m.market.price_adjust_days == 0)
+      fail(p, fmt::format("material '{}' has price_adjust_days 0, where stock building does "
+                          "nothing (it acts on the rise still to come toward the price's target)",
+                          m.name));
   } else if (p.field == "substitution_rate") {
     needs(m.substitution.enabled, "substitution");
     m.substitution.rate_per_year = c.of(m.substitution.rate_per_year);

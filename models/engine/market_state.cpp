@@ -25,7 +25,7 @@ void MarketState::reset() {
   std::fill(given_up_value.begin(), given_up_value.end(), 0.0);
   required_now_ = short_now_ = required_t_ = short_t_ = 0;
   steps_ = 0;
-  rising_ = false;
+  building_days_ = 0;
   std::fill(extra_capacity.begin(), extra_capacity.end(), 0.0);
   for (std::size_t n = 0; n < net.nodes.size(); ++n)
     online[n] = net.nodes[n].standby ? 0 : 1;
@@ -102,17 +102,19 @@ bool MarketState::step() {
   const double tightness = required_t_ > 0 ? short_t_ / required_t_ : 0.0;
   required_t_ = short_t_ = 0;
   ++steps_;
-  const double previous = price_multiple;
-  price_multiple = stepped_multiple(net.spec.market, price_multiple, tightness);
-  // Rising: by more than rounding (a price settling at its target must not flicker).
-  const bool was_rising = rising_;
-  rising_ = price_multiple > previous * (1 + kRelTol);
+  const MarketSpec& market = net.spec.market;
+  price_multiple = stepped_multiple(market, price_multiple, tightness);
+  // Buyers hoard on the rise still to come: the share of the target the price has yet to climb.
+  const double before = building_days_;
+  building_days_ = market.stock_building_days > 0
+                       ? stock_building_extra_days(market, price_multiple, tightness)
+                       : 0.0;
   for (int c : net.consumers) {
     const double e = net.nodes[c].demand_elasticity;
     response[c] = demand_response(price_multiple, e);
     given_up_value[c] = crisp::given_up_value(price_multiple, e);
   }
-  return net.spec.market.stock_building_days > 0 && rising_ != was_rising;
+  return building_days_ != before;
 }
 
 void MarketState::activate(int n) {

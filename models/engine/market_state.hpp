@@ -28,11 +28,12 @@ struct MarketState {
     required_t_ += required_now_ * dt;
     short_t_ += short_now_ * dt;
   }
-  // A stepped price's step: the new multiple and every consumer's response to it. True when
-  // consumers start or stop building stock (the price starts or stops rising).
+  // A stepped price's step: the new multiple and every consumer's response to it. True when the
+  // extra days of stock consumers target change.
   bool step();
-  // The extra days of stock consumers target now: while the stepped price rises.
-  double stock_building_days() const { return rising_ ? net.spec.market.stock_building_days : 0.0; }
+  // The extra days of stock consumers target now: H times the rise still to come at the last
+  // step, 1 - m_k / m*_k (docs/model.md "Demand response and a stepped price").
+  double stock_building_days() const { return building_days_; }
   // When the next step falls: (steps so far + 1) * price_step_days.
   double next_step_time() const { return (steps_ + 1) * net.spec.market.price_step_days; }
   // Node n's capacity: as built plus any market expansion, after outages; nothing on standby.
@@ -78,7 +79,7 @@ struct MarketState {
   // (t/day), their integrals since the last step, and the steps so far.
   double required_now_ = 0, short_now_ = 0, required_t_ = 0, short_t_ = 0;
   int steps_ = 0;
-  bool rising_ = false;  // the last step raised the price
+  double building_days_ = 0;  // the extra days of stock targeted since the last step
 };
 
 }  // namespace crisp::engine

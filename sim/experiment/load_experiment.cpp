@@ -143,6 +143,14 @@ void read_market(const Table& t, MaterialSpec& m) {
     m.market.demand_elasticity =
         market.number_or("demand_elasticity", 0, capped(0, kMaxDemandElasticity));
     m.market.stock_building_days = market.number_or("stock_building_days", 0, capped(0, kMaxDays));
+    // Buyers hoard on the rise still to come, the gap between the price and its target: with no
+    // adjustment there is none, and the key would do nothing.
+    if (m.market.stock_building_days > 0 && m.market.price_adjust_days == 0)
+      market.get("stock_building_days")
+          ->fail_with(
+              "stock_building_days needs market.price_adjust_days > 0: buyers build stock on the "
+              "rise still to come toward the price's target, and without an adjustment the price "
+              "is at its target at every step");
     const bool responds = market.has("price_adjust_days") || market.has("demand_elasticity") ||
                           market.has("stock_building_days");
     // At least a day: prices are not quoted more often, and a run has horizon / step steps.

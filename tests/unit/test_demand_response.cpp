@@ -132,20 +132,23 @@ TEST_CASE("a stepped price with no demand response changes no tonne", "[demand_r
   CHECK(out[l.slot(0, 0, Metric::price_peak_multiple)] == Approx(4.0).epsilon(1e-12));
 }
 
-TEST_CASE("stock building on a rising price, and destocking once it stops, by hand",
+TEST_CASE("stock building on the rise still to come, and destocking once it is gone, by hand",
           "[demand_response]") {
   // A mine of 1 t/day serves a consumer of 0.5 t/day with no buffer of its own; an outage takes
-  // 0.75 of the mine on days 0-7, so step 1 (day 7) sees tightness 0.5 and sets m = 4: the price
-  // rose, and the consumer targets H = 10 days, 5 t, refilled at 5 / 10 = 0.5 t/day. Its 1 t/day
-  // is the mine's whole capacity, so step 2 (day 14) sees no shortfall: m = 1, the target returns
-  // to 0 with 3.5 t built, and the consumer asks for 0.5 - 10 * 0.5 / 10 = 0 while it draws them
-  // down, 7 days at 0.5 t/day, back at its target on day 21.
+  // 0.75 of the mine on days 0-7, so step 1 (day 7) sees tightness 0.5: target m* = 0.5^(-1/0.5)
+  // = 4, and with exp(-h/T) = 1/2 the price moves halfway, m_1 = 2.5. The rise still to come is
+  // 1 - 2.5/4 = 0.375, so the consumer targets 0.375 H = 3.75 days, 1.875 t, refilled at 1.875 /
+  // 10 = 0.1875 t/day. The mine meets its 0.6875 t/day, so step 2 (day 14) sees no shortfall:
+  // m* = 1 below m_2 = 1.75, nothing more to come, the target returns to 0 with 7 x 0.1875 =
+  // 1.3125 t built, and the consumer asks for 0.5 - 10 * 0.5 / 10 = 0 while it draws them down,
+  // 2.625 days at 0.5 t/day, back at its target on day 16.625.
   test::ScenarioBuilder b(28);
   b.add_material("m", 1000, 10000, /*resourcing delay*/ 1e9, /*spot lead*/ 0);
   MaterialSpec& m = b.s.materials[0];
   m.market.enabled = true;
   m.market.price_elasticity = 0.5;
   m.market.price_step_days = 7;
+  m.market.price_adjust_days = 7 / std::log(2.0);
   m.market.stock_building_days = 10;
   const int mine = b.node("mine", NodeKind::mine, "CL", 365);
   const int users = b.node("users", NodeKind::consumer, "NL", 182.5, /*buffer*/ 0);
@@ -168,13 +171,14 @@ TEST_CASE("stock building on a rising price, and destocking once it stops, by ha
     return tr.at(0, static_cast<int>(q), day);
   };
   CHECK(out[layout.slot(0, 0, Metric::unmet_t)] == Approx(0.25 * 7).epsilon(1e-12));
-  CHECK(out[layout.slot(0, 0, Metric::price_peak_multiple)] == Approx(4.0).epsilon(1e-12));
+  CHECK(out[layout.slot(0, 0, Metric::price_peak_multiple)] == Approx(2.5).epsilon(1e-12));
   CHECK(series("buffer", 7) == Approx(0.0).margin(1e-12));
-  CHECK(series("buffer", 10) == Approx(1.5).epsilon(1e-12));
-  CHECK(series("buffer", 14) == Approx(3.5).epsilon(1e-12));
+  CHECK(series("buffer", 10) == Approx(3 * 0.1875).epsilon(1e-12));
+  CHECK(series("buffer", 14) == Approx(1.3125).epsilon(1e-12));
   CHECK(series("inflow", 15) == Approx(0.0).margin(1e-12));  // destocking: it buys nothing
-  CHECK(series("buffer", 17) == Approx(2.0).epsilon(1e-12));
-  CHECK(series("buffer", 21) == Approx(0.0).margin(1e-12));
-  CHECK(series("inflow", 22) == Approx(0.5).epsilon(1e-12));  // back to its demand
-  CHECK(series("price_multiple", 20) == Approx(1.0).epsilon(1e-12));
+  CHECK(series("buffer", 16) == Approx(0.3125).epsilon(1e-12));
+  CHECK(series("buffer", 17) == Approx(0.0).margin(1e-12));
+  CHECK(series("inflow", 18) == Approx(0.5).epsilon(1e-12));  // back to its demand
+  CHECK(series("price_multiple", 20) == Approx(1.75).epsilon(1e-12));
+  CHECK(series("price_multiple", 22) == Approx(1.375).epsilon(1e-12));
 }
