@@ -198,10 +198,12 @@ struct Market {
   long long price_steps = 0;
   double step_days = 0, adjust_days = 0;
   double req_int = 0, miss_int = 0;  // integrals of R and of R - S over the current step
-  // Stock building (market.stock_building_days H): consumers target H more days of day-0 demand
-  // while the last step raised the price, and destock above their target (H > 0).
+  double step_target = 1;  // m*_k, the target of the step in force (1 before the first step)
+  // Stock building (market.stock_building_days H): over [t_k, t_{k+1}) consumers target
+  // E_k = H max(0, 1 - m_k / m*_k) more days of day-0 demand, on the rise still to come, and
+  // destock above their target (H > 0).
   double stock_days = 0;
-  bool rising = false;  // the last step raised the multiple: m_k > m_{k-1} (1 + 1e-9)
+  double build_days = 0;  // E_k of the step in force (0 before the first step)
 };
 
 // A cost that accrues at a rate: fixed per day, per tonne a node ships, per day on standby, per
@@ -865,11 +867,13 @@ class Oracle {
       const bool at = !below && n.level <= n.target * (1 + eps);
       const bool drawn = !baseline && n.arrivals + n.rel < n.demand * (1 - eps);
       if (n.target > 0 && (below || (at && drawn))) r += n.target / n.refill_days;
-      // Destocking (H > 0): a buffer above its target beyond the tolerance asks for its demand
-      // less H days of day-0 demand spread over buffer_refill_days, not below 0 (a refilling
-      // stockpile's purchases below are its own and still come on top).
+      // Destocking (H > 0): a buffer above its target beyond the tolerance, or at it with
+      // arrivals and releases above its demand (rising over it), asks for its demand less H days
+      // of day-0 demand spread over buffer_refill_days, not below 0 (a refilling stockpile's
+      // purchases below are its own and still come on top).
       const double h = markets_[static_cast<std::size_t>(n.material)].stock_days;
-      if (!baseline && h > 0 && n.level > n.target * (1 + eps))
+      const bool lifted = !baseline && at && n.arrivals + n.rel > n.demand * (1 + eps);
+      if (!baseline && h > 0 && (n.level > n.target * (1 + eps) || lifted))
         r = std::max(0.0, n.demand - h * n.demand0 / n.refill_days);
       for (int pi : n.piles) {
         const Pile& p = piles_[static_cast<std::size_t>(pi)];
@@ -1014,29 +1018,31 @@ class Oracle {
   }
 
   // A market step at t_k = k h: the target from the step's requirement-weighted tightness, and
-  // partial adjustment toward it (docs/model.md "Demand response and a stepped price").
+  // partial adjustment toward it (docs/model.md "Demand response and a stepped price"). The stock
+  // building of the step, E_k = H max(0, 1 - m_k / m*_k), is the share of the gap to the target
+  // the price has still to close: 0 when the target is at or below the multiple (and always with
+  // T = 0, where the multiple is its target).
   void price_step(int m, long long k) {
     Market& mk = markets_[static_cast<std::size_t>(m)];
     if (mk.price_steps <= 0 || k <= 0 || k % mk.price_steps != 0) return;
     const double target = target_multiple(mk, mk.req_int, mk.miss_int);
-    const double before = mk.mult;
     mk.mult = mk.adjust_days > 0
                   ? target + (mk.mult - target) * std::exp(-mk.step_days / mk.adjust_days)
                   : target;
-    mk.rising = mk.mult > before * (1 + kRel);
+    mk.step_target = target;
+    mk.build_days = mk.stock_days * std::max(0.0, 1 - mk.mult / target);
     mk.req_int = 0;
     mk.miss_int = 0;
   }
-  // Stock building: while the last step raised the price, every consumer of the material targets
-  // buffer_days + H days of its day-0 demand (an announcement's top-up, set by apply_shocks this
-  // step, stands when higher). apply_shocks reset the target, so at the first step that does not
-  // raise the price the target returns.
+  // Stock building: from t_k to t_{k+1} every consumer of the material targets buffer_days + E_k
+  // days of its day-0 demand (an announcement's top-up, set by apply_shocks this step, stands
+  // when higher). apply_shocks reset the target every step, so a change of E_k retargets the
+  // buffers at the step, and with E_k = 0 the target returns.
   void stock_building() {
     for (auto& n : nodes_) {
       if (n.kind != NodeKind::consumer) continue;
       const Market& mk = markets_[static_cast<std::size_t>(n.material)];
-      if (mk.rising && mk.stock_days > 0)
-        n.target = std::max(n.target, n.target0 + mk.stock_days * n.demand0);
+      if (mk.build_days > 0) n.target = std::max(n.target, n.target0 + mk.build_days * n.demand0);
     }
   }
 
@@ -1368,6 +1374,7 @@ class Oracle {
     tr.target.push_back(row(nodes_, [](const Node& n) { return n.target; }));
     tr.stockpile_level.push_back(row(piles_, [](const auto& p) { return p.level; }));
     tr.price_multiple.push_back(row(markets_, [](const auto& mk) { return mk.mult; }));
+    tr.price_target.push_back(row(markets_, [](const auto& mk) { return mk.step_target; }));
     tr.substitution.push_back(row(markets_, [](const auto& mk) { return mk.subst; }));
   }
 

@@ -10,9 +10,10 @@
 //      restriction mechanics (announce window, licence delay, leakage); market reviews at
 //      multiples of review_days (substitution, expansion) using the price multiple in force;
 //      standby nodes whose activation time has come; a stepped market's price step at k h (its
-//      target from the step's requirement-weighted tightness, partial adjustment toward it) and,
-//      with stock_building_days H, the consumers' buffer targets raised by H days of day-0
-//      demand while that step raised the price (a buffer above its target then destocks);
+//      target m*_k from the step's requirement-weighted tightness, partial adjustment toward it
+//      to m_k) and, with stock_building_days H, the consumers' buffer targets raised by
+//      E_k = H max(0, 1 - m_k / m*_k) days of day-0 demand until the next step (a buffer above
+//      its target destocks);
 //      yearly demand steps and the demand response to the multiple in force;
 //   2. arrivals of the step: what each contract edge / spot pair shipped lead steps earlier
 //      (a chokepoint's extra delay in force when a shipment was sent is part of its lead);
@@ -69,7 +70,10 @@ struct SteppedOracleTrace {
   std::vector<std::vector<double>> target;           // [day][node]: buffer target now, t
   std::vector<std::vector<double>> stockpile_level;  // [day][stockpile], t
   std::vector<std::vector<double>> price_multiple;   // [day][material]
-  std::vector<std::vector<double>> substitution;     // [day][material]
+  // [day][material]: a stepped market's target m*_k of the step in force (1 before the first
+  // step and without price steps)
+  std::vector<std::vector<double>> price_target;
+  std::vector<std::vector<double>> substitution;  // [day][material]
   // Whole run.
   std::vector<double> price_peak;                      // [material]
   std::vector<std::vector<double>> max_country_share;  // [material][report region]

@@ -7,7 +7,7 @@
 // hand-made list of shock occurrences. S1-S9 cover the network, shocks and stockpiles; SA-SJ the
 // other levers, the market response, the export-restriction mechanics and max_country_share;
 // SL-SP the demand response and the stepped price (issue 21); SQ-SS stock building and
-// destocking (market.stock_building_days).
+// destocking (market.stock_building_days, on the rise still to come).
 // For each scenario:
 //   - "[oracle][anchor]": a few key numbers worked out by hand (in the comments) are checked
 //     against the oracle itself, so the oracle is tied to hand calculations and not only to the
@@ -27,8 +27,10 @@
 // on every slot; most slots are exact, because the events fall on whole days. On SL-SP, the
 // demand response and the stepped price, the oracle at 1/128 and 1/1024 differ by at most 6 % of
 // the tolerance, and the engine and the oracle by at most 6 % of it, relative 6e-4: see the hidden
-// "[.oracle-dt]" and "[.oracle-measure]" cases. On SR and SS, stock building, at most 5 % of the
-// tolerance both ways, relative 5e-4.)
+// "[.oracle-dt]" and "[.oracle-measure]" cases. On SR and SS, stock building on the rise still to
+// come, the engine and the oracle differ by at most 2 % of the tolerance, relative 2e-4; with
+// fast refills by at most 28 % (SR-fast, JP's peak_shortfall_frac) and 4 % (SS-fast), and the
+// oracle at 1/128 and 1/1024 by at most 24 %.)
 //   tonnes (incl. demand_given_up_t):   max(1 % |oracle|, 0.01 t)
 //   days:     max(1 % |oracle|, 2 dt + 0.01 d)  (both ends of a spell may lag by one step)
 //   fractions (unmet_frac, peak_shortfall_frac, stock_min_frac, max_country_share):
@@ -2008,15 +2010,15 @@ Case sp_stockpile_stepped() {
   return c;
 }
 
-// SQ (f). Stock building and destocking by hand (tests/unit/test_demand_response.cpp): a mine of
-// 1 t/day serves a consumer of 0.5 t/day with no buffer of its own (buffer_refill_days 10) over a
-// lead time of 0; the mine loses 0.75 over [0, 7); price elasticity 0.5, steps of 7 days, no
-// demand response, stock_building_days 10, horizon 28.
+// SQ (f). Stock building and destocking by hand: a mine of 1 t/day serves a consumer of 0.5 t/day
+// with no buffer of its own (buffer_refill_days 10) over a lead time of 0; the mine loses 0.75
+// over [0, 7); price elasticity 0.5, steps of 7 days, adjustment T = 7 / ln 1.5 days (so that
+// exp(-h / T) = 2/3), no demand response, stock_building_days 10, horizon 28.
 Case sq_stock_building_hand() {
   Build b("sq-stock-building-hand", 28, {"NL"});
   const int m = b.material("m", 1000, 10000, kNoSpot, 0);
   auto& mat = b.s.materials[static_cast<std::size_t>(m)];
-  stepped_market(mat, 0.5, 10, 7, 0, 0);
+  stepped_market(mat, 0.5, 10, 7, 7 / std::log(1.5), 0);
   mat.market.stock_building_days = 10;
   const int mine = b.mine("mine", m, "CL", 1);
   const int users = b.consumer("users", m, "NL", 0.5, 0);
@@ -2030,21 +2032,23 @@ Case sq_stock_building_hand() {
 
 // SR (g) / SS (h). SM's chain (the Chinese export quota of refined gallium, 30 % of the day-0
 // flow over [40, 220), partial adjustment over 60 days, demand elasticity 0.3) over two years,
-// with stock building of 30 days: while the price rises the consumers target 30 more days of
-// their day-0 demand, refilled over their own buffer_refill_days (EU 120, JP 150, CN 200), and
-// destock once it stops rising (CN from day 91, then around its target). `announced`: the quota
-// is announced 30 days ahead and the covered consumers (EU, JP) top their buffers up to 42 days
-// meanwhile: above JP's 10 + 30 days, below EU's 15 + 30, so in the window where both hold the
-// top-up stands for JP and stock building for EU (a refinery outage makes the price rise then).
-// `fast_refill` (EU 45, JP 30, CN 60 days): the consumers reach their raised targets from below
-// with refill orders still in transit, overshoot, and destock. This case found an engine bug:
-// the engine kept asking for its demand after a buffer that reached its target from below rose
-// above it, until the next allocation instant (EU unmet 249.3 t against the oracle's 275.4 t);
-// the engine now destocks a buffer at its target that arrivals are lifting over it at once
-// (docs/model.md), and agrees (275.34 t against 275.44 t) on every slot but one: SR-fast's JP
-// peak_shortfall_frac, a knife-edge of the oracle itself (JP's destocking request works out at
-// about 0, and the oracle's peak flips between 1 and 0.467 with its step), so SR-fast stays a
-// hidden case, "[.oracle-stock-building-fast]"; SS-fast is in [oracle].
+// with stock building of 30 days: while the price has a rise still to come the consumers target
+// E_k = 30 max(0, 1 - m_k / m*_k) more days of their day-0 demand (up to about 18 days here, in
+// [42, 91)), refilled over their own buffer_refill_days (EU 120, JP 150, CN 200), and destock
+// once the multiple reaches its target (CN from day 85, then around its target). `announced`: the
+// quota is announced 30 days ahead and the covered consumers (EU, JP) top their buffers up to 25
+// days meanwhile: always above JP's 10 + E_k, and above EU's 15 + E_k but over [14, 21), where
+// E_k = 11.0 and stock building stands for EU (a refinery outage makes the price rise inside the
+// window).
+// `fast_refill` (EU 45, JP 40, CN 60 days): the consumers reach their raised targets from below
+// with refill orders still in transit, overshoot (CN 195 t against 173 t at day 80, JP 84 t
+// against 50 t at 168 in SR), and destock. This case found an engine bug under the old rule
+// (stock building while the last step raised the price): the engine kept asking for its demand
+// after a buffer that reached its target from below rose above it, until the next allocation
+// instant; the engine now destocks a buffer at its target that arrivals are lifting over it at
+// once (docs/model.md). JP's 40 days, not 30: with 30 its destocking request, its demand less
+// 30 * 5 / 30 = 5 t/day, is 0, its buffer runs dry just as its orders come back, and its
+// peak_shortfall_frac was a knife-edge of the oracle's step (1 at dt = 1/128, 0.467 at 1/1024).
 Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   Build b(std::string(announced ? "ss-stock-building-announced" : "sr-stock-building-quota") +
               (fast_refill ? "-fast" : ""),
@@ -2061,7 +2065,7 @@ Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   const int ceu = b.consumer("c-eu", ga, "EU", 12, 15);
   const int cjp = b.consumer("c-jp", ga, "JP", 5, 10);
   b.s.nodes[static_cast<std::size_t>(ceu)].buffer_refill_days = fast_refill ? 45 : 120;
-  b.s.nodes[static_cast<std::size_t>(cjp)].buffer_refill_days = fast_refill ? 30 : 150;
+  b.s.nodes[static_cast<std::size_t>(cjp)].buffer_refill_days = fast_refill ? 40 : 150;
   b.s.nodes[static_cast<std::size_t>(ccn)].buffer_refill_days = fast_refill ? 60 : 200;
   b.edge(mcn, rcn, 1.0, 5);
   b.edge(mau, rmy, 1.0, 15);
@@ -2077,7 +2081,7 @@ Case sr_stock_building_quota(bool announced, bool fast_refill = false) {
   quota.quota = true;
   if (announced) {
     quota.announce_days = 30;
-    quota.max_buffer_days = 42;
+    quota.max_buffer_days = 25;
   }
   const int sr = b.shock(r);
   if (!announced) return {b.s, {}, {occ(sr, 40, 180, 0.7)}};
@@ -2232,8 +2236,9 @@ TEST_CASE("oracle agreement: SP stockpile refill pause at the stepped price",
   require_agreement(c, run_oracle(c));
 }
 
-// The oracle's own discretization on SL-SP: dt = 1/128 against 1/1024, as a share of the agreement
-// tolerance (hidden: run with "[.oracle-dt]"; it takes a few seconds).
+// The oracle's own discretization on SL-SS (SR and SS also with fast refills): dt = 1/128 against
+// 1/1024, as a share of the agreement tolerance (hidden: run with "[.oracle-dt]"; it takes a few
+// seconds).
 TEST_CASE("oracle discretization: demand response cases", "[.oracle-dt]") {
   const std::vector<Case> cases = {sp_closed_form(0),
                                    sp_closed_form(7),
@@ -2243,7 +2248,9 @@ TEST_CASE("oracle discretization: demand response cases", "[.oracle-dt]") {
                                    so_irreversible_substitution(),
                                    sp_stockpile_stepped(),
                                    sr_stock_building_quota(false),
-                                   sr_stock_building_quota(true)};
+                                   sr_stock_building_quota(true),
+                                   sr_stock_building_quota(false, true),
+                                   sr_stock_building_quota(true, true)};
   for (const Case& c : cases) {
     const Result coarse = run_oracle(c, kDt), fine = run_oracle(c, kDt / 8);
     double worst = 0;
@@ -2340,71 +2347,104 @@ TEST_CASE("oracle anchors: SP refill pause at the stepped price", "[oracle][anch
 }
 
 TEST_CASE("oracle anchors: SQ stock building and destocking by hand", "[oracle][anchor]") {
-  // Step 1 [0, 7): R = 0.5, S = 0.25, tau_1 = 0.5, m_1 = 0.5^-2 = 4 from day 7: the price rose,
-  // so the consumer targets 10 days of 0.5 t/day, 5 t, and asks for 0.5 + 5 / 10 = 1 t/day, the
-  // mine's whole capacity. Step 2 [7, 14) sees no shortfall: m_2 = 1 from day 14, the target
-  // returns to 0 with 7 * 0.5 = 3.5 t built, and the consumer asks for 0.5 - 10 * 0.5 / 10 = 0
-  // while it draws them down, 7 days at 0.5 t/day, back at 0 on day 21; then 0.5 t/day again.
+  // Step 1 [0, 7): R = 0.5, S = 0.25, tau_1 = 0.5, target m*_1 = 0.5^-2 = 4, and with
+  // exp(-h / T) = 2/3 the multiple m_1 = 4 + (1 - 4) 2/3 = 2 from day 7: the price has half its
+  // rise still to come, E_1 = 10 (1 - 2 / 4) = 5 days, so the consumer targets 5 days of
+  // 0.5 t/day, 2.5 t, and asks for 0.5 + 2.5 / 10 = 0.75 t/day, all served. Step 2 [7, 14) sees
+  // no shortfall: m*_2 = 1, m_2 = 1 + (2 - 1) 2/3 = 5/3 from day 14, above its target, so
+  // E_2 = 0: the target returns to 0 with 7 * 0.25 = 1.75 t built, and the consumer asks for
+  // 0.5 - 10 * 0.5 / 10 = 0 while it draws them down, 3.5 days at 0.5 t/day, back at 0 at 17.5;
+  // then 0.5 t/day again. Step 3 [14, 21): no shortfall, m_3 = 1 + (5/3 - 1) 2/3 = 13/9.
   // The oracle takes a lead of 0 as one step, so the buffer starts filling one step after day 7
-  // and the consumer's demand comes back one step after day 21: each shifts at most 0.5 dt t.
+  // and the consumer's demand comes back one step after 17.5: each shifts at most 0.5 dt t.
   const Case c = sq_stock_building_hand();
   SteppedOracleTrace tr;
   const Result r = run_oracle(c, kDt, &tr);
   const int users = node_index(c.s, "users");
   const double lag = 0.5 * kDt + 1e-12;
   CHECK(trace_at(tr.price_multiple, 6, 0) == 1);
-  CHECK(trace_at(tr.price_multiple, 7, 0) == Approx(4).epsilon(1e-12));
-  CHECK(trace_at(tr.price_multiple, 14, 0) == Approx(1).epsilon(1e-12));
-  CHECK(trace_at(tr.price_multiple, 21, 0) == Approx(1).epsilon(1e-12));
+  CHECK(trace_at(tr.price_target, 6, 0) == 1);
+  CHECK(trace_at(tr.price_target, 7, 0) == Approx(4).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 7, 0) == Approx(2).epsilon(1e-12));
+  CHECK(trace_at(tr.price_target, 14, 0) == Approx(1).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 14, 0) == Approx(5.0 / 3).epsilon(1e-12));
+  CHECK(trace_at(tr.price_multiple, 21, 0) == Approx(13.0 / 9).epsilon(1e-12));
   CHECK(trace_at(tr.target, 6, users) == 0);
-  CHECK(trace_at(tr.target, 7, users) == Approx(5).epsilon(1e-12));
-  CHECK(trace_at(tr.target, 13, users) == Approx(5).epsilon(1e-12));
+  CHECK(trace_at(tr.target, 7, users) == Approx(2.5).epsilon(1e-12));
+  CHECK(trace_at(tr.target, 13, users) == Approx(2.5).epsilon(1e-12));
   CHECK(trace_at(tr.target, 14, users) == 0);
+  CHECK(trace_at(tr.target, 21, users) == 0);
   CHECK(trace_at(tr.level, 7, users) == Approx(0).margin(1e-12));
-  CHECK(trace_at(tr.level, 10, users) == Approx(1.5).margin(lag));
-  CHECK(trace_at(tr.level, 14, users) == Approx(3.5).margin(lag));
-  CHECK(trace_at(tr.edge_rate, 8, 0) == Approx(1).epsilon(1e-12));  // 0.5 + 5 / 10
+  CHECK(trace_at(tr.edge_rate, 8, 0) == Approx(0.75).epsilon(1e-12));  // 0.5 + 2.5 / 10
+  // Built: 0.25 t/day over [7, 14), below the target of 2.5 t all along.
+  CHECK(trace_at(tr.level, 10, users) == Approx(0.75).margin(lag));
+  CHECK(trace_at(tr.level, 14, users) == Approx(1.75).margin(lag));
   CHECK(trace_at(tr.edge_rate, 15, 0) == Approx(0).margin(1e-12));  // destocking: it buys nothing
-  CHECK(trace_at(tr.level, 17, users) == Approx(2).margin(lag));
-  CHECK(trace_at(tr.level, 21, users) == Approx(0).margin(lag));
-  CHECK(trace_at(tr.edge_rate, 22, 0) == Approx(0.5).epsilon(1e-12));  // back to its demand
-  // Unmet: 0.25 t/day over [0, 7), plus the oracle's one-step lags at 7 and 21.
+  // Drawn down: 0.5 t/day from 14 to 17.5.
+  CHECK(trace_at(tr.level, 16, users) == Approx(0.75).margin(lag));
+  CHECK(trace_at(tr.level, 17, users) == Approx(0.25).margin(lag));
+  CHECK(trace_at(tr.level, 18, users) == Approx(0).margin(lag));
+  CHECK(trace_at(tr.edge_rate, 18, 0) == Approx(0.5).epsilon(1e-12));  // back to its demand
+  // Unmet: 0.25 t/day over [0, 7), and the oracle's one-step lags: none over [0, dt) (the day-0
+  // pipeline), 0.25 dt at 7 and 0.5 dt at 17.5 (1.75 + 0.5 dt in all; the engine: 1.75).
   CHECK(r.get("m", "NL", Metric::unmet_t) == Approx(0.25 * 7).margin(0.75 * kDt + 1e-9));
-  CHECK(r.get("m", "NL", Metric::price_peak_multiple) == Approx(4).epsilon(1e-12));
+  CHECK(r.get("m", "NL", Metric::price_peak_multiple) == Approx(2).epsilon(1e-12));
 }
 
 TEST_CASE("oracle anchors: SR and SS stock building under an export quota", "[oracle][anchor]") {
+  const double a = std::exp(-7.0 / 60);  // partial adjustment over one step: h = 7, T = 60
   for (bool announced : {false, true}) {
     const Case c = sr_stock_building_quota(announced);
     SteppedOracleTrace tr;
     run_oracle(c, kDt, &tr);
     const int ceu = node_index(c.s, "c-eu"), cjp = node_index(c.s, "c-jp");
     const int ccn = node_index(c.s, "c-cn");
-    // Whenever the price has just risen (m_k > m_{k-1}), every consumer's target is at least its
-    // buffer plus 30 days of day-0 demand; otherwise it is its own buffer or the announcement's
-    // top-up (42 days, in [10, 40) only, for EU and JP).
-    int rising_days = 0, topup_days = 0, meet_days = 0;
+    // Over [t_k, t_{k+1}) every consumer's target is its buffer plus E_k = 30 max(0, 1 - m_k /
+    // m*_k) days of day-0 demand, or the announcement's top-up (25 days, in [10, 40) only, for EU
+    // and JP) when higher. m*_k is read back from the multiples: m_k = m*_k + (m_{k-1} - m*_k) a.
+    int build_days = 0, eu_builds = 0, eu_tops = 0;
+    double most = 0;              // the largest E_k
+    double built = 0, drawn = 0;  // tonnes, all consumers (see below)
     for (int d = 7; d < 730; ++d) {
       const int step = d / 7 * 7;
       const double now = trace_at(tr.price_multiple, step, 0);
-      const double before = step >= 7 ? trace_at(tr.price_multiple, step - 1, 0) : 1.0;
-      const bool rising = now > before * (1 + 1e-9);
+      const double before = trace_at(tr.price_multiple, step - 1, 0);
+      const double target = (now - a * before) / (1 - a);
+      CHECK(trace_at(tr.price_target, d, 0) == Approx(target).epsilon(1e-9));
+      const double e = 30 * std::max(0.0, 1 - now / target);
       const bool window = announced && d >= 10 && d < 40;
-      const double eu = std::max(rising ? 45 * 12.0 : 15 * 12.0, window ? 42 * 12.0 : 0.0);
-      const double jp = std::max(rising ? 40 * 5.0 : 10 * 5.0, window ? 42 * 5.0 : 0.0);
-      const double cn = rising ? 40 * 8.0 : 10 * 8.0;
+      const double eu = std::max((15 + e) * 12, window ? 25 * 12.0 : 0.0);
+      const double jp = std::max((10 + e) * 5, window ? 25 * 5.0 : 0.0);
+      const double cn = (10 + e) * 8;
       CHECK(trace_at(tr.target, d, ceu) == Approx(eu).epsilon(1e-12));
       CHECK(trace_at(tr.target, d, cjp) == Approx(jp).epsilon(1e-12));
       CHECK(trace_at(tr.target, d, ccn) == Approx(cn).epsilon(1e-12));
-      rising_days += rising ? 1 : 0;
-      topup_days += window ? 1 : 0;
-      meet_days += rising && window ? 1 : 0;
+      build_days += e > 1e-6 ? 1 : 0;
+      eu_builds += window && 15 + e > 25 ? 1 : 0;  // EU's stock building stands over the top-up
+      eu_tops += window && e > 1e-6 && 15 + e < 25 ? 1 : 0;  // the top-up stands over it
+      most = std::max(most, e);
+      // Built: what a buffer at or above its own buffer_days gains on a day of stock building.
+      // Drawn: what a buffer above its target loses in a day.
+      if (d + 1 < 730)
+        for (int n : {ceu, cjp, ccn}) {
+          const double lv = trace_at(tr.level, d, n), next = trace_at(tr.level, d + 1, n);
+          const double own = c.s.nodes[static_cast<std::size_t>(n)].buffer_days *
+                             c.s.nodes[static_cast<std::size_t>(n)].demand_tpy /
+                             crisp::kDaysPerYear;
+          if (e > 1e-6 && lv >= own) built += std::max(0.0, next - lv);
+          if (lv > trace_at(tr.target, d, n) * (1 + 1e-9)) drawn += std::max(0.0, lv - next);
+        }
     }
-    INFO("'" << c.s.name << "': " << rising_days << " days of stock building, " << meet_days
-             << " of them in the announce window");
-    CHECK(rising_days >= 28);
-    if (announced) CHECK(meet_days >= 7);
-    (void)topup_days;
+    INFO("'" << c.s.name << "': " << build_days << " days of stock building (E_k up to " << most
+             << " days), EU's standing over the top-up on " << eu_builds << " days, below it on "
+             << eu_tops << "; " << built << " t built, " << drawn << " t drawn down");
+    CHECK(build_days >= 28);
+    CHECK(built >= 20);
+    CHECK(drawn >= 20);
+    if (announced) {
+      CHECK(eu_builds >= 7);
+      CHECK(eu_tops >= 7);
+    }
   }
 }
 
@@ -2419,7 +2459,7 @@ TEST_CASE("oracle agreement: SS stock building meets an announcement's top-up",
   require_agreement(c, run_oracle(c));
 }
 
-// SR and SS with fast refills (EU 45, JP 30, CN 60 days): the consumers reach their raised
+// SR and SS with fast refills (EU 45, JP 40, CN 60 days): the consumers reach their raised
 // targets from below while their refill orders are still in transit, overshoot, and destock at
 // once (see the comment at sr_stock_building_quota).
 TEST_CASE("oracle agreement: SS with fast refills", "[oracle][agreement]") {
@@ -2427,8 +2467,9 @@ TEST_CASE("oracle agreement: SS with fast refills", "[oracle][agreement]") {
   require_agreement(c, run_oracle(c));
 }
 
-// SR-fast agrees on every slot but JP's peak_shortfall_frac, where the oracle's own value flips
-// with its step (above). Hidden: run with "[.oracle-stock-building-fast]".
+// SR-fast: hidden since JP's peak_shortfall_frac flipped with the oracle's step (JP's refill of 30
+// days, above); with JP's 40 days it agrees on every slot (at most 0.28 of the tolerance: JP's
+// peak_shortfall_frac, oracle 0.2762, engine 0.2770). Run with "[.oracle-stock-building-fast]".
 TEST_CASE("oracle agreement: SR with fast refills", "[.oracle-stock-building-fast]") {
   const Case c = sr_stock_building_quota(false, true);
   require_agreement(c, run_oracle(c));
