@@ -2467,10 +2467,10 @@ TEST_CASE("oracle agreement: SS with fast refills", "[oracle][agreement]") {
   require_agreement(c, run_oracle(c));
 }
 
-// SR-fast: hidden since JP's peak_shortfall_frac flipped with the oracle's step (JP's refill of 30
-// days, above); with JP's 40 days it agrees on every slot (at most 0.28 of the tolerance: JP's
-// peak_shortfall_frac, oracle 0.2762, engine 0.2770). Run with "[.oracle-stock-building-fast]".
-TEST_CASE("oracle agreement: SR with fast refills", "[.oracle-stock-building-fast]") {
+// SR-fast: with JP's refill of 30 days its peak_shortfall_frac flipped with the oracle's step
+// (above); with 40 days it agrees on every slot (at most 0.28 of the tolerance: JP's
+// peak_shortfall_frac, oracle 0.2762, engine 0.2770).
+TEST_CASE("oracle agreement: SR with fast refills", "[oracle][agreement]") {
   const Case c = sr_stock_building_quota(false, true);
   require_agreement(c, run_oracle(c));
 }
