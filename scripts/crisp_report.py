@@ -381,7 +381,8 @@ load (docs/model.md: loss = unmet tonnes x value of lost load x discount factor;
 no other part in the simulation, so unmet tonnes and policy costs do not change with it). Below
 ×1 the set pays for itself even if lost supply is worth less than assumed; above ×1 only if it is
 worth more; "never": the set avoids no loss on average. For all materials the factor scales every
-material's value of lost load at once; for one material it is also given in M EUR per tonne.{where}</p>"""
+material's value of lost load at once; for one material it is also given in M EUR per
+tonne.{where}</p>"""
 
 
 def range_sentence(g, voll, rng):

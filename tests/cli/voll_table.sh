@@ -14,17 +14,19 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 "$crisp" example > "$dir/example-command.toml" || { echo "FAIL: crisp example"; exit 1; }
 files=("$src"/experiments/*.toml "$src"/experiments/history/*.toml)
 for f in "${files[@]}"; do
-  "$crisp" check "$f" > "$dir/check.txt" 2>&1 || { echo "FAIL: crisp check $f: $(tail -1 "$dir/check.txt")"; exit 1; }
+  "$crisp" check "$f" > "$dir/check.txt" 2>&1 ||
+    { echo "FAIL: crisp check $f: $(tail -1 "$dir/check.txt")"; exit 1; }
 done
 $py - "$src" "$dir/example-command.toml" "${files[@]}" <<'EOF'
 import csv, math, os, sys, tomllib
 src, example, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-rows = {r["material"]: r for r in csv.DictReader(open(f"{src}/experiments/values_of_lost_load.csv"))}
+csv_path = f"{src}/experiments/values_of_lost_load.csv"
+rows = {r["material"]: r for r in csv.DictReader(open(csv_path))}
 six = {"gallium", "germanium", "rare_earths", "cobalt", "lithium", "natural_graphite"}
 assert set(rows) == six, sorted(rows)
 table = {}
 for m, r in rows.items():
-    low, central, high = (float(r[k]) for k in ("low_eur_per_t", "central_eur_per_t", "high_eur_per_t"))
+    low, central, high = (float(r[f"{k}_eur_per_t"]) for k in ("low", "central", "high"))
     assert 0 < low <= central <= high, (m, low, central, high)
     table[m] = (low, central, high)
 # Names an experiment gives a material of the table: graphite-2023.toml's natural flake.
