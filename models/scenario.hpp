@@ -53,6 +53,10 @@ struct MaterialSpec {
   std::string name;
   double price_eur_per_t = 0;
   double value_of_lost_load_eur_per_t = 0;
+  // The LOW and HIGH of the value of lost load (docs/values-of-lost-load.md), NaN when the
+  // experiment gives none. Read by the report and the uncertainty analysis, never by a run.
+  double value_of_lost_load_low_eur_per_t = std::numeric_limits<double>::quiet_NaN();
+  double value_of_lost_load_high_eur_per_t = std::numeric_limits<double>::quiet_NaN();
   double resourcing_delay_days = 0;
   double spot_lead_time_days = 0;
   MarketSpec market;

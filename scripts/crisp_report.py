@@ -313,8 +313,28 @@ def recommendations(groups):
               classes=classes)])
 
 
-def comparison(g, voll):
-    """crisp's comparison table for one region and material group, plus the break-even."""
+def voll_ranges(res):
+    """Each material's [low, high] value of lost load (value_of_lost_load_range_eur_per_t of the
+    experiment as run: docs/values-of-lost-load.md's LOW and HIGH), for those that have one."""
+    out = {}
+    for m in res.experiment.get("material", []):
+        r = m.get("value_of_lost_load_range_eur_per_t")
+        if isinstance(r, list) and len(r) == 2:
+            out[m.get("name")] = (float(r[0]), float(r[1]))
+    return out
+
+
+def against_range(value, rng):
+    """Where a break-even value of lost load (EUR/t) falls against a material's [low, high]."""
+    low, high = rng
+    if value < low:
+        return "below the low value"
+    return "above the high value" if value > high else "within the range"
+
+
+def comparison(g, voll, rng=None):
+    """crisp's comparison table for one region and material group, plus the break-even and,
+    when the material has a range of values of lost load, where the break-even falls in it."""
     res = g.res
     rows, ids, classes = [], [], []
     for p in range(res.P):
@@ -325,7 +345,8 @@ def comparison(g, voll):
             k = g.break_even(p)
             be = "never" if k is None else f"×{k:.3g}"
             if k is not None and voll:
-                be += f" ({k * voll / MILLION:.3g} M EUR/t)"
+                be += f" ({k * voll / MILLION:.3g} M EUR/t"
+                be += f", {against_range(k * voll, rng)})" if rng else ")"
         rows.append([f"#{p} {res.labels[p]}", pct(g.p_short[p]), f"{g.days[p]:.1f}",
                      meur(g.cvar[p]), meur(g.cost[p]), meur(g.avoided[p]) if p else "", nb, be])
         ids.append(anchor(g.region, g.material, f"p{p}"))
@@ -337,8 +358,16 @@ def comparison(g, voll):
     return table(head, rows, ids, classes)
 
 
-def columns_key(voll):
-    vtxt = ", ".join(f"{m} {v / MILLION:g} M EUR/t" for m, v in voll.items())
+def columns_key(voll, ranges=None):
+    ranges = ranges or {}
+    vtxt = ", ".join(f"{m} {v / MILLION:g} M EUR/t" +
+                     (f" (range {ranges[m][0] / MILLION:g} to {ranges[m][1] / MILLION:g})"
+                      if m in ranges else "") for m, v in voll.items())
+    where = ("" if not ranges else """ Where the material has a range of values of lost load
+(<code>value_of_lost_load_range_eur_per_t</code>, the LOW and HIGH of docs/values-of-lost-load.md),
+the break-even in EUR/t is placed against it: <i>below the low value</i>, the set pays even at the
+LOW value; <i>within the range</i>, whether it pays depends on where in the range the true value
+lies; <i>above the high value</i>, it does not pay even at the HIGH value.""")
     return f"""<p class="key"><b>Columns.</b> <i>P(any shortage)</i>: share of histories with at
 least one day short. <i>Mean shortage days</i>: days short over the horizon (for all materials:
 days when any material is short). <i>CVaR95 loss</i>: mean loss in the worst 5 % of histories.
@@ -352,7 +381,29 @@ load (docs/model.md: loss = unmet tonnes x value of lost load x discount factor;
 no other part in the simulation, so unmet tonnes and policy costs do not change with it). Below
 ×1 the set pays for itself even if lost supply is worth less than assumed; above ×1 only if it is
 worth more; "never": the set avoids no loss on average. For all materials the factor scales every
-material's value of lost load at once; for one material it is also given in M EUR per tonne.</p>"""
+material's value of lost load at once; for one material it is also given in M EUR per
+tonne.{where}</p>"""
+
+
+def range_sentence(g, voll, rng):
+    """One material's sets grouped by where their break-even value of lost load falls against
+    its range (the words of against_range), in a sentence; "" without a range."""
+    if not rng or not voll:
+        return ""
+    by = {}
+    for p in range(1, g.res.P):
+        k = g.break_even(p)
+        if k is not None:
+            by.setdefault(against_range(k * voll, rng), []).append(p)
+    why = {"below the low value": "they pay even at the low value",
+           "within the range": "whether they pay depends on where in the range the value lies",
+           "above the high value": "they do not pay even at the high value"}
+    parts = [f"{set_list(by[w])} break even {w} ({why[w]})" for w in why if w in by]
+    if not parts:
+        return ""
+    return (f'<p class="range">Against the range of the value of lost load of {esc(g.material)} '
+            f"({rng[0] / MILLION:.3g} to {rng[1] / MILLION:.3g} M EUR/t): "
+            f"{esc('; '.join(parts))}.</p>")
 
 
 def sentences(g):
@@ -1555,6 +1606,7 @@ def build_brief(res):
 def build(res, workdir):
     voll = {m.get("name"): float(m.get("value_of_lost_load_eur_per_t", float("nan")))
             for m in res.experiment.get("material", [])}
+    ranges = voll_ranges(res)
     materials = ["all"] + [m for m in res.lever_materials() if m in res.materials()]
     groups, by_key = [], {}
     for region in res.regions():
@@ -1579,9 +1631,10 @@ def build(res, workdir):
         for g in [g for g in groups if g.region == region]:
             body.append(f'<h3 id="{anchor("cmp", g.region, g.material)}">{esc(g.name)}: '
                         f"{res.R} histories, money in million EUR, discounted</h3>")
-            body.append(comparison(g, voll.get(g.material)))
+            body.append(comparison(g, voll.get(g.material), ranges.get(g.material)))
+            body.append(range_sentence(g, voll.get(g.material), ranges.get(g.material)))
             if g.material == "all":
-                body.append(columns_key(voll))
+                body.append(columns_key(voll, ranges))
                 body.append(f"<p>Each policy set in plain words ({esc(region)}, all "
                             "materials):</p>" + sentences(g))
     body.append(any_shortage(res, by_key))

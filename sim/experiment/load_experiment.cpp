@@ -183,17 +183,39 @@ void read_market(const Table& t, MaterialSpec& m) {
   }
 }
 
+// `value_of_lost_load_range_eur_per_t = [low, high]`: the LOW and HIGH of
+// docs/values-of-lost-load.md around the value the run uses, so a range that does not hold that
+// value (or is upside down) is a mistake in the file.
+void read_voll_range(const Table& t, MaterialSpec& m) {
+  const auto v = t.get("value_of_lost_load_range_eur_per_t");
+  if (!v) return;
+  const char* expected =
+      "a list of two values of lost load [low, high] in EUR/t, such as [1e5, 1e7]";
+  if (!v->node().is_array()) v->fail_type(expected);
+  const auto items = v->list();
+  if (items.size() != 2) v->fail(expected);
+  const double low = items[0].number(above_capped(0, kMaxEur));
+  const double high = items[1].number(above_capped(0, kMaxEur));
+  const double voll = m.value_of_lost_load_eur_per_t;
+  if (!(low <= voll && voll <= high)) {
+    v->fail(fmt::format("[low, high] with low <= value_of_lost_load_eur_per_t ({}) <= high", voll));
+  }
+  m.value_of_lost_load_low_eur_per_t = low;
+  m.value_of_lost_load_high_eur_per_t = high;
+}
+
 void read_material(const Table& t, Scenario& sc, UniqueNames& names) {
   name_early(t, "material", "name");
   t.check_keys({.allowed = {"name", "price_eur_per_t", "value_of_lost_load_eur_per_t",
-                            "resourcing_delay_days", "spot_lead_time_days", "market",
-                            "substitution", "supply_expansion"}});
+                            "value_of_lost_load_range_eur_per_t", "resourcing_delay_days",
+                            "spot_lead_time_days", "market", "substitution", "supply_expansion"}});
   MaterialSpec m;
   m.name = names.add(t.require("name", "a string"));
   check_layout_name(*t.get("name"), "a material");
   t.set_label(fmt::format("material '{}'", m.name));
   m.price_eur_per_t = t.number("price_eur_per_t", capped(0, kMaxEur));
   m.value_of_lost_load_eur_per_t = t.number("value_of_lost_load_eur_per_t", capped(0, kMaxEur));
+  read_voll_range(t, m);
   m.resourcing_delay_days = t.number_or("resourcing_delay_days", 30, capped(0, kMaxDays));
   m.spot_lead_time_days = t.number_or("spot_lead_time_days", 30, capped(0, kMaxDays));
   read_market(t, m);

@@ -200,6 +200,53 @@ with h5py.File("res.h5", "r") as f:
     k = float(re.search(r"×([0-9.e+-]+)", row).group(1))
     want = max(cost - given, 0) / avoided
     assert abs(k - want) <= 5e-3 * want, (k, want, cost / avoided)
+# Where each break-even value of lost load falls against the material's range
+# (value_of_lost_load_range_eur_per_t of the experiment as run): the words follow the numbers.
+import tomllib
+page = open("report.html", encoding="utf-8").read()
+words_seen, checked = set(), []
+with h5py.File("res.h5", "r") as f:
+    exp = tomllib.loads(f.attrs["experiment_toml"])
+    P = f["policies"].shape[0]
+    for mat in exp["material"]:
+        name, voll = mat["name"], mat["value_of_lost_load_eur_per_t"]
+        low, high = mat["value_of_lost_load_range_eur_per_t"]
+        # The page compares, per material, the materials a lever acts on; ids as its anchor().
+        ident = re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}", name)
+        if f'<tr id="NL-{ident}-p1">' not in page:
+            continue
+        checked.append(name)
+        by_word = {}
+        for p in range(1, P):
+            cost = f[f"paired/{name}/NL/policy_cost_eur"]["diff_mean"][p]
+            avoided = -f[f"paired/{name}/NL/loss_eur"]["diff_mean"][p]
+            gu = f"paired/{name}/NL/demand_given_up_eur"
+            given = -f[gu]["diff_mean"][p] if gu in f else 0.0
+            row = re.search(rf'<tr id="NL-{ident}-p{p}">(.*?)</tr>', page, re.S).group(1)
+            cell = re.findall(r"<td[^>]*>(.*?)</td>", row)[7]
+            if avoided <= 0:
+                continue  # never (or x0 from demand given up alone): no value to place
+            be = max(cost - given, 0) / avoided * voll
+            want = ("below the low value" if be < low else
+                    "above the high value" if be > high else "within the range")
+            shown = float(re.search(r"\(([0-9.e+-]+) M EUR/t", cell).group(1))
+            assert abs(shown - be / 1e6) <= 5e-3 * be / 1e6 + 1e-12, (name, p, shown, be)
+            assert cell.endswith(f", {want})"), (name, p, cell, be, low, high)
+            for other in ("below the low value", "within the range", "above the high value"):
+                assert other == want or other not in cell, (name, p, cell)
+            by_word.setdefault(want, []).append(p)
+            words_seen.add(want)
+        # The sentence under the NL table lists the same sets under the same words.
+        after = page[page.index(f'<tr id="NL-{ident}-p{P - 1}">'):]
+        sent = re.search(r"^(?:(?!<table).)*?Against the range of the value of lost load of "
+                         rf"{name} \(([^)]*)\): (.*?)</p>", after, re.S)
+        assert sent, name
+        assert sent.group(1) == f"{low / 1e6:.3g} to {high / 1e6:.3g} M EUR/t", sent.group(1)
+        for w, sets in by_word.items():
+            assert f"{', '.join(f'#{p}' for p in sets)} break even {w}" in sent.group(2), \
+                (name, w, sets, sent.group(2))
+# The bundled default's sets fall on more than one side of the ranges: the test tells them apart.
+assert checked == ["gallium", "rare_earths"] and len(words_seen) >= 2, (checked, words_seen)
 for needed in ("How to read this page", "Recommendations", "shortfall", "Provenance",
                "china-export-controls", "net benefit", "A 180-day gallium stockpile for NL"):
     assert needed in page, needed

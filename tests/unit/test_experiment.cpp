@@ -682,6 +682,49 @@ TEST_CASE("lever defaults", "[experiment]") {
   CHECK(s.leakage_delay_days == 0);
 }
 
+TEST_CASE("a value-of-lost-load range is read and refused unless it holds the value",
+          "[experiment]") {
+  const std::string voll = "value_of_lost_load_eur_per_t = 2e7";
+  const auto with_range = [&](const std::string& range) {
+    return replace_line(voll, voll + "\nvalue_of_lost_load_range_eur_per_t = " + range);
+  };
+  // Absent: NaN at both ends (the results file's experiment_toml then has no key either).
+  const MaterialSpec none = load_experiment_text(kMinimal, "mini.toml").scenario.materials[0];
+  CHECK(std::isnan(none.value_of_lost_load_low_eur_per_t));
+  CHECK(std::isnan(none.value_of_lost_load_high_eur_per_t));
+  const MaterialSpec m =
+      load_experiment_text(with_range("[1e7, 5e7]"), "mini.toml").scenario.materials[0];
+  CHECK(m.value_of_lost_load_eur_per_t == 2e7);
+  CHECK(m.value_of_lost_load_low_eur_per_t == 1e7);
+  CHECK(m.value_of_lost_load_high_eur_per_t == 5e7);
+  // The ends may equal the value: a range of one point is a value known exactly.
+  const MaterialSpec point =
+      load_experiment_text(with_range("[2e7, 2e7]"), "mini.toml").scenario.materials[0];
+  CHECK(point.value_of_lost_load_low_eur_per_t == 2e7);
+  CHECK(point.value_of_lost_load_high_eur_per_t == 2e7);
+
+  const std::string key = "value_of_lost_load_range_eur_per_t";
+  const std::string holds =
+      "value_of_lost_load_range_eur_per_t must be [low, high] with low <= "
+      "value_of_lost_load_eur_per_t (20000000) <= high";
+  check_error("range above the value", with_range("[3e7, 5e7]"), key,
+              {"material 'gallium'", holds, "got [30000000, 50000000]"});
+  check_error("range below the value", with_range("[1e6, 1e7]"), key,
+              {holds, "got [1000000, 10000000]"});
+  check_error("range upside down", with_range("[5e7, 1e7]"), key, {holds});
+  check_error("one end", with_range("[1e7]"), key, {"a list of two values of lost load"});
+  check_error("three ends", with_range("[1e7, 2e7, 3e7]"), key,
+              {"a list of two values of lost load"});
+  check_error("not a list", with_range("2e7"), key, {"a list of two values of lost load"});
+  check_error("zero low end", with_range("[0, 5e7]"), key,
+              {"value_of_lost_load_range_eur_per_t[0] must be > 0, got 0"});
+  check_error("a string end", with_range("[1e7, \"high\"]"), key,
+              {"value_of_lost_load_range_eur_per_t[1]"});
+  check_error(
+      "an end past the cap", with_range("[1e7, 1e13]"), key,
+      {"value_of_lost_load_range_eur_per_t[1] must be <= 1000000000000, got 10000000000000"});
+}
+
 TEST_CASE("bad market, restriction and lever keys fail with a one-line message", "[experiment]") {
   const std::string voll = "value_of_lost_load_eur_per_t = 2e7";
   const auto material_with = [&](const std::string& lines) {
