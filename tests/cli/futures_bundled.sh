@@ -15,7 +15,7 @@ sed -e '1,/^# ---- the default experiment follows ----$/d' -e '/^# ===== Futures
 diff -q "$dir/expected.toml" "$dir/body.toml" > /dev/null ||
   { echo "FAIL: the futures experiment's body differs from the default: $(diff "$dir/expected.toml" "$dir/body.toml" | head -5)"; exit 1; }
 "$crisp" check "$fut" > "$dir/check.txt" 2>&1 || { echo "FAIL: crisp check: $(cat "$dir/check.txt")"; exit 1; }
-grep -q "futures: 240 (sobol design, 16 base samples x (k + 2)), 100 replications each, 13 parameters" "$dir/check.txt" ||
+grep -q "futures: 272 (sobol design, 16 base samples x (k + 2)), 100 replications each, 15 parameters" "$dir/check.txt" ||
   { echo "FAIL: crisp check does not tell of the futures: $(grep futures "$dir/check.txt")"; exit 1; }
 grep -q "discovery: the shock histories in which each set's shortage_days in NL is above 60" "$dir/check.txt" ||
   { echo "FAIL: crisp check does not tell of the discovery"; exit 1; }

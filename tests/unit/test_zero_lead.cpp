@@ -59,12 +59,21 @@ std::vector<double> run_once(const Scenario& s, MetricLayout& layout) {
 }
 
 // The bundled default with every lead time (contracts and spot) set to `lead`.
+// The default with every lead time `lead`, its markets' price set at each instant: a stepped
+// price integrates the tightness and demand answers it, so the small differences between a hold
+// and a switching refill are carried forward and can tip a threshold later (docs/model.md "Work
+// skipped"); the limit tested here is the allocation's.
 Experiment default_with_lead(double lead) {
   Experiment x = load_experiment_file(CRISP_SOURCE_DIR "/experiments/nl-critical-materials.toml");
   for (EdgeSpec& e : x.scenario.edges)
     e.lead_time_days = lead;
-  for (MaterialSpec& m : x.scenario.materials)
+  for (MaterialSpec& m : x.scenario.materials) {
     m.spot_lead_time_days = lead;
+    m.market.price_step_days = m.market.price_adjust_days = 0;
+    m.market.demand_elasticity = m.market.stock_building_days = 0;
+  }
+  for (NodeSpec& n : x.scenario.nodes)
+    n.demand_elasticity = 0;
   return x;
 }
 
@@ -120,11 +129,14 @@ TEST_CASE("the bundled default runs with every lead time 0, near its results at 
                                   << sum0 / 10 << " at lead 0, " << sum2 / 10
                                   << " at 0.01; worst replication " << worst << " relative");
       CHECK(sum0 > 0);
-      // Measured: means 0.05 % apart, the worst replication 0.53 %. Not closer, and not to the
-      // bit: a positive lead averages refills switching on and off, the hold solves for their
-      // average, and pro-rata shares of a switching request are not the shares of its average.
+      // Measured: the worst replication 3.1 % (NL and EU shortage days; 0.53 % with the markets
+      // before their calibration, whose price elasticities were 4 to 18 times the fitted 0.064
+      // to 0.1: the multiple (1 - tau)^(-1/e) now moves further for the same small shortfall).
+      // Not closer, and not to the bit: a positive lead averages refills switching on and off,
+      // the hold solves for their average, and pro-rata shares of a switching request are not
+      // the shares of its average.
       CHECK(std::abs(sum0 - sum2) <= 0.005 * sum0);
-      CHECK(worst <= 0.02);
+      CHECK(worst <= 0.05);
     }
 }
 
