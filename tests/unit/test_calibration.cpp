@@ -126,6 +126,14 @@ base = "2020-01"
                      method, params);
 }
 
+// One parameter to fit: the quota's leakage.
+constexpr const char* kLeakage = R"(
+[[parameter]]
+name = "quota.leakage"
+min = 0
+max = 1
+)";
+
 // Series files with a row a month, 2020-01 .. 2021-12 (2020 is a leap year: 2021-12-31 is day
 // 730, the replay's last sample), each value from `sim` or 1 when there is none yet.
 void write_series(const test::TempDir& dir, const Simulated* sim) {
@@ -140,6 +148,12 @@ void write_series(const test::TempDir& dir, const Simulated* sim) {
   }
   write(dir.file("exports.csv"), exports);
   write(dir.file("price.csv"), price);
+}
+
+// The replay and series of 1 t and an index of 1 every month, in `dir`.
+void write_replay(const test::TempDir& dir) {
+  write(dir.file("replay.toml"), kReplay);
+  write_series(dir, nullptr);
 }
 
 }  // namespace
@@ -224,8 +238,7 @@ TEST_CASE("set_parameter sets what scale_parameter scales, with the same checks"
 TEST_CASE("calibrate recovers known parameters from a synthetic replay's own output",
           "[calibration]") {
   const test::TempDir dir;
-  write(dir.file("replay.toml"), kReplay);
-  write_series(dir, nullptr);
+  write_replay(dir);
   // The truth: leakage 0.3, price_elasticity 0.3 (the replay's own values).
   const std::string truth = R"(
 [[parameter]]
@@ -335,15 +348,8 @@ TEST_CASE("[sensitivity] scales the market's names, and refuses one without its 
 TEST_CASE("shift_days reads arrivals later and drops the months it pushes past the replay",
           "[calibration]") {
   const test::TempDir dir;
-  write(dir.file("replay.toml"), kReplay);
-  write_series(dir, nullptr);
-  const std::string one = R"(
-[[parameter]]
-name = "quota.leakage"
-min = 0
-max = 1
-)";
-  std::string text = calibration_text(one, "bobyqa");
+  write_replay(dir);
+  std::string text = calibration_text(kLeakage, "bobyqa");
   write(dir.file("plain.toml"), text);
   text.replace(text.find("country = \"CN\""), 14, "country = \"CN\"\nshift_days = 31");
   write(dir.file("shifted.toml"), text);
@@ -359,7 +365,7 @@ max = 1
   // May read 31 days later, June 1 .. July 1, is 30 of June's days and July 1's.
   CHECK(b.values[0][4] == Approx(a.values[0][5] + a.values[0][6] / 31));
   // A price has no lead time to shift.
-  std::string bad = calibration_text(one, "bobyqa");
+  std::string bad = calibration_text(kLeakage, "bobyqa");
   bad.replace(bad.find("base = \"2020-01\""), 16, "base = \"2020-01\"\nshift_days = 5");
   write(dir.file("bad.toml"), bad);
   CHECK_THROWS_WITH(load_calibration_file(dir.file("bad.toml")),
@@ -368,18 +374,11 @@ max = 1
 
 TEST_CASE("min_months and max_months keep a series' months apart from its spans", "[calibration]") {
   const test::TempDir dir;
-  write(dir.file("replay.toml"), kReplay);
-  write_series(dir, nullptr);
+  write_replay(dir);
   // Beside the 24 months, a year-to-date span and a year of 2020.
   std::ofstream(dir.file("exports.csv"), std::ios::app) << "2020-01..2020-06,6000,span\n"
                                                         << "2020,12000,year\n";
-  const std::string one = R"(
-[[parameter]]
-name = "quota.leakage"
-min = 0
-max = 1
-)";
-  const std::string text = calibration_text(one, "bobyqa");
+  const std::string text = calibration_text(kLeakage, "bobyqa");
   auto with = [&](const std::string& name, const std::string& keys) {
     std::string t = text;
     t.replace(t.find("country = \"CN\""), 14, "country = \"CN\"\n" + keys);
@@ -397,9 +396,8 @@ max = 1
 TEST_CASE("a file without parameters checks the replay as it is, every figure out of sample",
           "[calibration]") {
   const test::TempDir dir;
-  write(dir.file("replay.toml"), kReplay);
-  write_series(dir, nullptr);
-  // The replay's own output as the published series: a check of the replay gives zero errors.
+  write_replay(dir);
+  // Published: 1 t and an index of 1 every month. The check simulates once and scores every month.
   std::string text = calibration_text("", "bobyqa");
   text.erase(text.find("fit = "), text.find('\n', text.find("fit = ")) - text.find("fit = ") + 1);
   write(dir.file("check.toml"), text);
