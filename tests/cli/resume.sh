@@ -9,7 +9,7 @@ dir=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
 fails=0
 fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-R=320  # the bundled default: 10 blocks of 32 replications, about 3 s on one thread
+R=160  # the bundled default: 5 blocks of 32 replications, about 4 s on one thread
 run() { "$crisp" run -r $R "$@"; }
 same() {  # results file | what
   for g in metrics summary paired shocks; do
@@ -45,7 +45,7 @@ code=$?
   fail "--resume with another seed: exit $code, $(cat other.err)"
 run --threads 2 -o k.h5 --resume > /dev/null 2> resume.err || fail "--resume: $(cat resume.err)"
 done_blocks=$(sed -n 's/.*resuming k.h5: \([0-9]*\) finished blocks.*/\1/p' resume.err)
-[ -n "$done_blocks" ] && [ "$done_blocks" -ge 2 ] && [ "$done_blocks" -lt 10 ] ||
+[ -n "$done_blocks" ] && [ "$done_blocks" -ge 2 ] && [ "$done_blocks" -lt 5 ] ||
   fail "--resume after SIGKILL did not skip finished blocks: $(cat resume.err)"
 same k.h5 "SIGKILL + --resume"
 [ ! -e k.h5.journal ] && [ ! -e k.h5.partial ] || fail "SIGKILL + --resume: files left"
@@ -64,5 +64,5 @@ same t.h5 "SIGTERM + --resume"
 run --threads 1 -o none.h5 --resume > /dev/null 2> none.err
 code=$?
 [ $code -eq 2 ] && grep -q "no 'none.h5.journal'" none.err || fail "--resume without a journal: exit $code"
-[ $fails -eq 0 ] && echo "ok (SIGKILL after $done_blocks of 10 blocks)"
+[ $fails -eq 0 ] && echo "ok (SIGKILL after $done_blocks of 5 blocks)"
 exit $fails
